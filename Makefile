@@ -1,0 +1,199 @@
+# The one entry point. `make help` lists the targets.
+#
+# Every pattern folder under patterns/ is found by the wildcards below: its
+# <name>.c (and any other .c that is not a test, example or bench) goes into
+# build/libdp.a, test_*.c becomes a Check suite, example.c an example whose
+# output is compared with example.out, bench_*.c a benchmark. Adding a
+# pattern needs no edit here.
+#
+# Build modes keep their products apart, so switching never mixes objects:
+#   MODE=debug  build/         the default: tests, examples, the library
+#   MODE=asan   build/asan/    AddressSanitizer + UndefinedBehaviorSanitizer
+#   MODE=tsan   build/tsan/    ThreadSanitizer
+#   MODE=bench  build/bench/   optimised, for timings
+
+.DEFAULT_GOAL := all
+SHELL := /bin/sh
+
+MODE ?= debug
+CC ?= cc
+
+WARNINGS := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes
+SANITIZE_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                 -fno-omit-frame-pointer
+SANITIZE_TSAN := -fsanitize=thread
+
+ifeq ($(MODE),debug)
+O := build
+OPT := -O1
+else ifeq ($(MODE),asan)
+O := build/asan
+OPT := -O1
+MODE_FLAGS := $(SANITIZE_ASAN)
+else ifeq ($(MODE),tsan)
+O := build/tsan
+OPT := -O1
+MODE_FLAGS := $(SANITIZE_TSAN)
+else ifeq ($(MODE),bench)
+O := build/bench
+OPT := -O2
+else
+$(error MODE must be debug, asan, tsan or bench, not '$(MODE)')
+endif
+
+# CFLAGS and LDFLAGS stay free for the user (`make CFLAGS=-O0`).
+ALL_CFLAGS = -std=c11 $(WARNINGS) -g $(OPT) -pthread $(MODE_FLAGS) \
+             -Ipatterns -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = -pthread $(MODE_FLAGS) $(LDFLAGS)
+LIBS := -lm
+
+# Evaluated when a recipe runs, after scripts/deps.sh has installed Check.
+CHECK_LIBS = $(shell pkg-config --libs check)
+
+ALL_C        := $(wildcard patterns/*/*.c)
+TEST_SRCS    := $(wildcard patterns/*/test_*.c)
+BENCH_SRCS   := $(wildcard patterns/*/bench_*.c)
+EXAMPLE_SRCS := $(wildcard patterns/*/example.c)
+LIB_SRCS     := $(filter-out $(TEST_SRCS) $(BENCH_SRCS) $(EXAMPLE_SRCS),$(ALL_C))
+
+LIB      := $(O)/libdp.a
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+TESTS    := $(TEST_SRCS:%.c=$(O)/%)
+EXAMPLES := $(EXAMPLE_SRCS:%.c=$(O)/%)
+BENCHES  := $(BENCH_SRCS:%.c=$(O)/%)
+
+# Where a test run writes its verdicts: one file per suite or example.
+RUN ?= plain
+RESULTS := $(O)/results-$(RUN)
+RESULT_FILES := $(TESTS:$(O)/%=$(RESULTS)/%.check) \
+                $(EXAMPLES:$(O)/%=$(RESULTS)/%.example)
+
+VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+            --error-exitcode=86
+
+# `CC=clang make test` must find clang even on a fresh machine.
+CC_DEPS := $(if $(findstring clang,$(CC)),clang)
+
+# `make V=1` shows every command in full.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+HEADERS := $(wildcard patterns/*/*.h)
+SOURCES := $(HEADERS) $(ALL_C)
+
+.PHONY: all help deps test memcheck valgrind tsan examples bench docs lint \
+        format clean build-tests run-tests run-examples run-benches FORCE
+
+help: ## List the targets.
+	@echo "Targets (CC=clang works with each):"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	    sed -E 's/^([a-z-]+):.*## (.*)/  make \1|\2/' | \
+	    awk -F'|' '{ printf "%-16s %s\n", $$1, $$2 }'
+
+all: ## Build the library, every test, example and bench (after deps).
+	@scripts/deps.sh test $(CC_DEPS)
+	@$(MAKE) --no-print-directory $(LIB) build-tests $(EXAMPLES)
+
+deps: ## Install every Debian package any target needs.
+	@scripts/deps.sh
+
+test: ## Run every Check suite and example; ends with "N passed, N failed".
+	@scripts/deps.sh test $(CC_DEPS)
+	@$(MAKE) --no-print-directory MODE=debug run-tests
+
+memcheck: ## The same suites under AddressSanitizer + UBSan.
+	@scripts/deps.sh test $(CC_DEPS)
+	@$(MAKE) --no-print-directory MODE=asan run-tests
+
+valgrind: ## The same suites under valgrind (definite leaks fail).
+	@scripts/deps.sh test valgrind $(CC_DEPS)
+	@DP_RUNNER="$(VALGRIND)" CK_TIMEOUT_MULTIPLIER=10 \
+	    $(MAKE) --no-print-directory MODE=debug RUN=valgrind run-tests
+
+tsan: ## The same suites under ThreadSanitizer.
+	@scripts/deps.sh test $(CC_DEPS)
+	@$(MAKE) --no-print-directory MODE=tsan run-tests
+
+examples: ## Build and run every pattern example, showing its output.
+	@scripts/deps.sh test $(CC_DEPS)
+	@$(MAKE) --no-print-directory MODE=debug run-examples
+
+bench: ## Build optimised and run every benchmark, one at a time.
+	@scripts/deps.sh test $(CC_DEPS)
+	@$(MAKE) --no-print-directory MODE=bench run-benches
+
+docs: ## Build the HTML site into docs/html/ (fails on any warning).
+	@scripts/deps.sh docs
+	@doxygen docs/Doxyfile
+	@echo "docs: open docs/html/index.html"
+
+lint: ## clang-format check and cppcheck over every source.
+	@scripts/deps.sh lint
+	@clang-format --dry-run --Werror $(SOURCES)
+	@cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
+	    --enable=warning,style,performance,portability \
+	    -Ipatterns -D__GNUC__ $(ALL_C)
+	@echo "lint: clean"
+
+format: ## Rewrite every source with clang-format.
+	@scripts/deps.sh lint
+	@clang-format -i $(SOURCES)
+
+clean: ## Remove build/ and nothing else.
+	rm -rf build
+
+# ---- internal targets, run by the ones above -----------------------------
+
+build-tests: $(TESTS)
+
+run-tests: $(RESULT_FILES)
+	@scripts/summary.sh $(RESULT_FILES)
+
+run-examples: $(EXAMPLES)
+	@for e in $(EXAMPLES); do \
+	    echo "==> $$e"; $$e </dev/null || exit 1; echo; \
+	done
+
+run-benches: $(BENCHES)
+	@for b in $(BENCHES); do \
+	    echo "==> $$b"; $$b </dev/null || exit 1; echo; \
+	done
+
+$(RESULTS)/%.check: $(O)/% FORCE
+	@scripts/run_suite.sh $< $@
+
+$(RESULTS)/%.example: $(O)/% FORCE
+	@scripts/run_example.sh $< $*.out $@
+
+# A changed compiler or flag set rebuilds everything: the stamp's content
+# changes, and every object depends on it.
+$(O)/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
+	    echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+$(O)/%.o: %.c $(O)/.flags
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
+
+$(TESTS): $(O)/%: $(O)/%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(CHECK_LIBS) $(LIBS)
+
+$(EXAMPLES) $(BENCHES): $(O)/%: $(O)/%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+FORCE:
+
+-include $(ALL_C:%.c=$(O)/%.d)

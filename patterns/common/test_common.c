@@ -1,0 +1,341 @@
+/*
+ * Tests of the common module: error names, the three allocators,
+ * dp_container_of, the clock and the bench harness.
+ */
+#define _POSIX_C_SOURCE 200809L /* setenv */
+
+#include "common/dp_bench.h"
+#include "common/dp_common.h"
+#include "common/dp_test.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- error codes ------------------------------------------------------ */
+
+START_TEST(test_every_error_code_has_a_name_and_a_message)
+{
+	for (int code = DP_OK; code >= DP_ERROR_MIN; code--) {
+		ck_assert_msg(strcmp(dp_error_name(code), "DP_UNKNOWN") != 0,
+		              "code %d has no name", code);
+		ck_assert_msg(strcmp(dp_strerror(code), "unknown error") != 0,
+		              "code %d has no message", code);
+	}
+}
+END_TEST
+
+START_TEST(test_error_names_and_messages_are_distinct)
+{
+	for (int a = DP_OK; a >= DP_ERROR_MIN; a--) {
+		for (int b = a - 1; b >= DP_ERROR_MIN; b--) {
+			ck_assert_str_ne(dp_error_name(a), dp_error_name(b));
+			ck_assert_str_ne(dp_strerror(a), dp_strerror(b));
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_error_names_are_spelled_as_in_c)
+{
+	ck_assert_str_eq(dp_error_name(DP_OK), "DP_OK");
+	ck_assert_str_eq(dp_error_name(DP_EINVAL), "DP_EINVAL");
+	ck_assert_str_eq(dp_error_name(DP_ENOMEM), "DP_ENOMEM");
+	ck_assert_str_eq(dp_error_name(DP_ENOENT), "DP_ENOENT");
+	ck_assert_str_eq(dp_error_name(DP_EEXIST), "DP_EEXIST");
+	ck_assert_str_eq(dp_error_name(DP_EBUSY), "DP_EBUSY");
+	ck_assert_str_eq(dp_error_name(DP_ERANGE), "DP_ERANGE");
+	ck_assert_str_eq(dp_error_name(DP_EIO), "DP_EIO");
+	ck_assert_str_eq(dp_strerror(DP_ENOMEM), "out of memory");
+}
+END_TEST
+
+START_TEST(test_values_that_are_not_codes_are_unknown)
+{
+	ck_assert_str_eq(dp_error_name(DP_ERROR_MIN - 1), "DP_UNKNOWN");
+	ck_assert_str_eq(dp_error_name(1), "DP_UNKNOWN");
+	ck_assert_str_eq(dp_strerror(DP_ERROR_MIN - 1), "unknown error");
+	ck_assert_str_eq(dp_strerror(42), "unknown error");
+}
+END_TEST
+
+/* ---- the default allocator and the helpers ----------------------------- */
+
+START_TEST(test_default_allocator_allocates_resizes_and_frees)
+{
+	char *block = dp_alloc(NULL, 8);
+	ck_assert_ptr_nonnull(block);
+	memcpy(block, "1234567", 8);
+	block = dp_realloc_array(dp_allocator_default(), block, 1000, 1);
+	ck_assert_ptr_nonnull(block);
+	ck_assert_str_eq(block, "1234567");
+	dp_free(NULL, block);
+}
+END_TEST
+
+START_TEST(test_alloc_of_zero_bytes_gives_a_distinct_block)
+{
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+
+	void *a = dp_alloc(&counter.base, 0);
+	void *b = dp_alloc(&counter.base, 0);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_ne(a, b);
+	ck_assert_uint_eq(counter.live_bytes, 2);
+	dp_free(&counter.base, a);
+	dp_free(&counter.base, b);
+	ck_assert_uint_eq(counter.live_blocks, 0);
+}
+END_TEST
+
+START_TEST(test_alloc_array_refuses_an_overflowing_size)
+{
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+
+	ck_assert_ptr_null(dp_alloc_array(&counter.base, SIZE_MAX / 2, 3));
+	void *block = dp_alloc(&counter.base, 16);
+	ck_assert_ptr_null(
+		dp_realloc_array(&counter.base, block, SIZE_MAX / 8 + 1, 8));
+	/* The allocator was never asked, and the block is still there. */
+	ck_assert_uint_eq(counter.allocations, 1);
+	ck_assert_uint_eq(counter.failures, 0);
+	ck_assert_uint_eq(counter.live_bytes, 16);
+	dp_free(&counter.base, block);
+}
+END_TEST
+
+START_TEST(test_free_of_null_does_nothing)
+{
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+
+	dp_free(&counter.base, NULL);
+	dp_free(NULL, NULL);
+	ck_assert_uint_eq(counter.frees, 0);
+}
+END_TEST
+
+/* ---- the counting allocator -------------------------------------------- */
+
+START_TEST(test_counting_allocator_figures_are_exact)
+{
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+
+	void *a = dp_alloc(&counter.base, 100);
+	void *b = dp_alloc(&counter.base, 50);
+	ck_assert_uint_eq(counter.live_bytes, 150);
+	a = dp_realloc_array(&counter.base, a, 300, 1);
+	ck_assert_uint_eq(counter.live_bytes, 350);
+	dp_free(&counter.base, b);
+	a = dp_realloc_array(&counter.base, a, 10, 1);
+
+	ck_assert_uint_eq(counter.allocations, 2);
+	ck_assert_uint_eq(counter.reallocations, 2);
+	ck_assert_uint_eq(counter.frees, 1);
+	ck_assert_uint_eq(counter.failures, 0);
+	ck_assert_uint_eq(counter.live_blocks, 1);
+	ck_assert_uint_eq(counter.live_bytes, 10);
+	ck_assert_uint_eq(counter.peak_bytes, 350);
+
+	dp_free(&counter.base, a);
+	ck_assert_uint_eq(counter.live_blocks, 0);
+	ck_assert_uint_eq(counter.live_bytes, 0);
+	ck_assert_uint_eq(counter.peak_bytes, 350);
+}
+END_TEST
+
+START_TEST(test_counting_allocator_keeps_blocks_aligned_for_any_type)
+{
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+
+	for (size_t size = 1; size <= 64; size++) {
+		void *block = dp_alloc(&counter.base, size);
+		ck_assert_uint_eq((uintptr_t)block % alignof(max_align_t), 0);
+		dp_free(&counter.base, block);
+	}
+}
+END_TEST
+
+START_TEST(test_counting_allocator_counts_a_refused_resize)
+{
+	struct dp_failing_allocator failing;
+	struct dp_counting_allocator counter;
+	dp_failing_allocator_init(&failing, 2, NULL);
+	dp_counting_allocator_init(&counter, &failing.base);
+
+	char *block = dp_alloc(&counter.base, 4);
+	memcpy(block, "abc", 4);
+	ck_assert_ptr_null(dp_realloc_array(&counter.base, block, 4096, 1));
+	/* A refused resize leaves the block, and the figures, as they were. */
+	ck_assert_str_eq(block, "abc");
+	ck_assert_uint_eq(counter.failures, 1);
+	ck_assert_uint_eq(counter.reallocations, 0);
+	ck_assert_uint_eq(counter.live_bytes, 4);
+	dp_free(&counter.base, block);
+}
+END_TEST
+
+START_TEST(test_counting_allocator_init_rejects_null)
+{
+	ck_assert_int_eq(dp_counting_allocator_init(NULL, NULL), DP_EINVAL);
+}
+END_TEST
+
+/* ---- the failing allocator --------------------------------------------- */
+
+START_TEST(test_failing_allocator_fails_exactly_the_nth_request)
+{
+	struct dp_failing_allocator failing;
+	void *blocks[5];
+	dp_failing_allocator_init(&failing, 3, NULL);
+
+	for (int i = 0; i < 5; i++)
+		blocks[i] = dp_alloc(&failing.base, 8);
+	ck_assert_ptr_nonnull(blocks[0]);
+	ck_assert_ptr_nonnull(blocks[1]);
+	ck_assert_ptr_null(blocks[2]);
+	ck_assert_ptr_nonnull(blocks[3]);
+	ck_assert_ptr_nonnull(blocks[4]);
+	ck_assert(failing.failed);
+	ck_assert_uint_eq(failing.requests, 5);
+	for (int i = 0; i < 5; i++)
+		dp_free(&failing.base, blocks[i]);
+}
+END_TEST
+
+START_TEST(test_failing_allocator_counts_resizes_but_not_frees)
+{
+	struct dp_failing_allocator failing;
+	dp_failing_allocator_init(&failing, 3, NULL);
+
+	void *block = dp_alloc(&failing.base, 8);       /* request 1 */
+	dp_free(&failing.base, dp_alloc(&failing.base, 8)); /* request 2 */
+	ck_assert(!failing.failed);
+	ck_assert_ptr_null(dp_realloc_array(&failing.base, block, 64, 1));
+	ck_assert(failing.failed);
+	ck_assert_uint_eq(failing.requests, 3);
+	dp_free(&failing.base, block);
+	ck_assert_uint_eq(failing.requests, 3);
+}
+END_TEST
+
+START_TEST(test_failing_allocator_at_zero_never_fails)
+{
+	struct dp_failing_allocator failing;
+	dp_failing_allocator_init(&failing, 0, NULL);
+
+	for (int i = 0; i < 100; i++) {
+		void *block = dp_alloc(&failing.base, 8);
+		ck_assert_ptr_nonnull(block);
+		dp_free(&failing.base, block);
+	}
+	ck_assert(!failing.failed);
+}
+END_TEST
+
+START_TEST(test_failing_allocator_init_rejects_null)
+{
+	ck_assert_int_eq(dp_failing_allocator_init(NULL, 1, NULL), DP_EINVAL);
+}
+END_TEST
+
+/* ---- container_of, the clock, the bench harness ----------------------- */
+
+struct node {
+	int value;
+};
+
+struct widget {
+	char name[12];
+	struct node node;
+	double weight;
+};
+
+START_TEST(test_container_of_recovers_the_enclosing_struct)
+{
+	struct widget widget = {.name = "gear", .weight = 2.5};
+	struct node *node = &widget.node;
+
+	struct widget *back = dp_container_of(node, struct widget, node);
+	ck_assert_ptr_eq(back, &widget);
+	ck_assert_str_eq(back->name, "gear");
+	ck_assert_uint_eq(DP_ARRAY_SIZE(widget.name), 12);
+}
+END_TEST
+
+START_TEST(test_clock_never_goes_back)
+{
+	uint64_t previous = dp_now_ns();
+	for (int i = 0; i < 10000; i++) {
+		uint64_t now = dp_now_ns();
+		ck_assert_uint_ge(now, previous);
+		previous = now;
+	}
+}
+END_TEST
+
+static void count_iterations(void *ctx, size_t iterations)
+{
+	size_t *total = ctx;
+
+	*total += iterations;
+}
+
+START_TEST(test_bench_harness_runs_the_work_and_rejects_null)
+{
+	size_t total = 0;
+
+	setenv("DP_BENCH_QUICK", "1", 1);
+	ck_assert(dp_bench_ns_per_op(count_iterations, &total) >= 0);
+	ck_assert_uint_gt(total, 5);
+	ck_assert(dp_bench_ns_per_op(NULL, NULL) == 0);
+}
+END_TEST
+
+static Suite *common_suite(void)
+{
+	Suite *suite = suite_create("common");
+	TCase *tc;
+
+	tc = dp_test_case(suite, "errors");
+	tcase_add_test(tc, test_every_error_code_has_a_name_and_a_message);
+	tcase_add_test(tc, test_error_names_and_messages_are_distinct);
+	tcase_add_test(tc, test_error_names_are_spelled_as_in_c);
+	tcase_add_test(tc, test_values_that_are_not_codes_are_unknown);
+
+	tc = dp_test_case(suite, "allocator");
+	tcase_add_test(tc, test_default_allocator_allocates_resizes_and_frees);
+	tcase_add_test(tc, test_alloc_of_zero_bytes_gives_a_distinct_block);
+	tcase_add_test(tc, test_alloc_array_refuses_an_overflowing_size);
+	tcase_add_test(tc, test_free_of_null_does_nothing);
+
+	tc = dp_test_case(suite, "counting");
+	tcase_add_test(tc, test_counting_allocator_figures_are_exact);
+	tcase_add_test(tc, test_counting_allocator_keeps_blocks_aligned_for_any_type);
+	tcase_add_test(tc, test_counting_allocator_counts_a_refused_resize);
+	tcase_add_test(tc, test_counting_allocator_init_rejects_null);
+
+	tc = dp_test_case(suite, "failing");
+	tcase_add_test(tc, test_failing_allocator_fails_exactly_the_nth_request);
+	tcase_add_test(tc, test_failing_allocator_counts_resizes_but_not_frees);
+	tcase_add_test(tc, test_failing_allocator_at_zero_never_fails);
+	tcase_add_test(tc, test_failing_allocator_init_rejects_null);
+
+	tc = dp_test_case(suite, "utilities");
+	tcase_add_test(tc, test_container_of_recovers_the_enclosing_struct);
+	tcase_add_test(tc, test_clock_never_goes_back);
+	tcase_add_test(tc, test_bench_harness_runs_the_work_and_rejects_null);
+
+	return suite;
+}
+
+int main(void)
+{
+	return dp_test_run(common_suite());
+}
