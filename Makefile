@@ -107,7 +107,8 @@ test: ## Run every Check suite and example; ends with "N passed, N failed".
 
 memcheck: ## The same suites under AddressSanitizer + UBSan.
 	@scripts/deps.sh test $(CC_DEPS)
-	@$(MAKE) --no-print-directory MODE=asan run-tests
+	@ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(MAKE) --no-print-directory MODE=asan run-tests
 
 valgrind: ## The same suites under valgrind (definite leaks fail).
 	@scripts/deps.sh test valgrind $(CC_DEPS)

@@ -41,7 +41,8 @@ double dp_bench_ns_per_op(dp_bench_fn *fn, void *ctx)
 	for (int round = 0; round < ROUNDS; round++) {
 		uint64_t start = dp_now_ns();
 		fn(ctx, iterations);
-		double per_op = (double)(dp_now_ns() - start) / (double)iterations;
+		double per_op =
+			(double)(dp_now_ns() - start) / (double)iterations;
 		if (round == 0 || per_op < best)
 			best = per_op;
 	}

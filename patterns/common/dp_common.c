@@ -5,6 +5,7 @@
 
 #include "common/dp_common.h"
 
+#include <stdalign.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -118,23 +119,22 @@ void dp_free(const struct dp_allocator *alloc, void *ptr)
 
 /*
  * Each block is preceded by a header that remembers its size, so a free
- * knows how many bytes leave. The union keeps the user's part aligned for
- * any type, as malloc's own blocks are.
+ * knows how many bytes leave. The alignment keeps the user's part aligned
+ * for any type, as malloc's own blocks are.
  */
-union block_header {
-	size_t size;
-	max_align_t align;
+struct block_header {
+	alignas(max_align_t) size_t size;
 };
 
 static void *counting_reallocate(void *ctx, void *ptr, size_t size)
 {
 	struct dp_counting_allocator *counter = ctx;
 	const struct dp_allocator *parent = counter->parent;
-	union block_header *block = NULL;
+	struct block_header *block = NULL;
 	size_t old_size = 0;
 
 	if (ptr != NULL) {
-		block = (union block_header *)ptr - 1;
+		block = (struct block_header *)ptr - 1;
 		old_size = block->size;
 	}
 
@@ -152,7 +152,7 @@ static void *counting_reallocate(void *ctx, void *ptr, size_t size)
 		counter->failures++;
 		return NULL;
 	}
-	union block_header *grown =
+	struct block_header *grown =
 		parent->reallocate(parent->ctx, block, sizeof(*block) + size);
 	if (grown == NULL) {
 		counter->failures++;
@@ -202,8 +202,7 @@ static void *failing_reallocate(void *ctx, void *ptr, size_t size)
 }
 
 int dp_failing_allocator_init(struct dp_failing_allocator *failing,
-                              size_t fail_at,
-                              const struct dp_allocator *parent)
+                              size_t fail_at, const struct dp_allocator *parent)
 {
 	if (failing == NULL)
 		return DP_EINVAL;

@@ -25,14 +25,23 @@
  * predicates (`is_`, `has_`, `contains`) return `bool`.
  */
 enum dp_error {
-	DP_OK = 0,      /**< Success. */
-	DP_EINVAL = -1, /**< An argument is invalid: NULL where an object is required, or outside its domain. */
-	DP_ENOMEM = -2, /**< The allocator returned NULL; the operation had no effect. */
-	DP_ENOENT = -3, /**< The item looked for is not there. */
-	DP_EEXIST = -4, /**< The item is there already. */
-	DP_EBUSY = -5,  /**< The object is in use and cannot do this now. */
-	DP_ERANGE = -6, /**< A number, index or size is out of range. */
-	DP_EIO = -7,    /**< An input/output operation failed. */
+	/** Success. */
+	DP_OK = 0,
+	/** An argument is invalid: NULL where an object is required, or
+	 * outside its domain. */
+	DP_EINVAL = -1,
+	/** The allocator returned NULL; the operation had no effect. */
+	DP_ENOMEM = -2,
+	/** The item looked for is not there. */
+	DP_ENOENT = -3,
+	/** The item is there already. */
+	DP_EEXIST = -4,
+	/** The object is in use and cannot do this now. */
+	DP_EBUSY = -5,
+	/** A number, index or size is out of range. */
+	DP_ERANGE = -6,
+	/** An input/output operation failed. */
+	DP_EIO = -7,
 	/** The most negative code: move it when a code is added below. */
 	DP_ERROR_MIN = DP_EIO
 };
@@ -61,7 +70,7 @@ const char *dp_error_name(int code);
  * gets the whole object back. `ptr` must really point at `member` inside a
  * `type`; nothing checks it.
  */
-#define dp_container_of(ptr, type, member)                                     \
+#define dp_container_of(ptr, type, member) \
 	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 /** @brief The number of elements of an array (not of a pointer). */
@@ -147,8 +156,10 @@ void dp_free(const struct dp_allocator *alloc, void *ptr);
  * small header that the counts leave out.
  */
 struct dp_counting_allocator {
-	struct dp_allocator base;          /**< Pass `&base` to the code under test. */
-	const struct dp_allocator *parent; /**< Where the memory really comes from. */
+	/** Pass `&base` to the code under test. */
+	struct dp_allocator base;
+	/** Where the memory really comes from. */
+	const struct dp_allocator *parent;
 	size_t allocations;   /**< Blocks allocated (resizes not included). */
 	size_t reallocations; /**< Blocks resized. */
 	size_t frees;         /**< Blocks freed. */
@@ -176,8 +187,10 @@ int dp_counting_allocator_init(struct dp_counting_allocator *counter,
  * allocate or resize are counted; frees are never refused or counted.
  */
 struct dp_failing_allocator {
-	struct dp_allocator base;          /**< Pass `&base` to the code under test. */
-	const struct dp_allocator *parent; /**< Serves every other request. */
+	/** Pass `&base` to the code under test. */
+	struct dp_allocator base;
+	/** Serves every other request. */
+	const struct dp_allocator *parent;
 	size_t fail_at;  /**< The 1-based request to refuse; 0 refuses none. */
 	size_t requests; /**< Allocate and resize requests seen so far. */
 	bool failed;     /**< Whether the request #fail_at has been refused. */

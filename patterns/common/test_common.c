@@ -214,7 +214,7 @@ START_TEST(test_failing_allocator_counts_resizes_but_not_frees)
 	struct dp_failing_allocator failing;
 	dp_failing_allocator_init(&failing, 3, NULL);
 
-	void *block = dp_alloc(&failing.base, 8);       /* request 1 */
+	void *block = dp_alloc(&failing.base, 8);           /* request 1 */
 	dp_free(&failing.base, dp_alloc(&failing.base, 8)); /* request 2 */
 	ck_assert(!failing.failed);
 	ck_assert_ptr_null(dp_realloc_array(&failing.base, block, 64, 1));
@@ -254,17 +254,17 @@ struct node {
 struct widget {
 	char name[12];
 	struct node node;
-	double weight;
 };
 
 START_TEST(test_container_of_recovers_the_enclosing_struct)
 {
-	struct widget widget = {.name = "gear", .weight = 2.5};
+	struct widget widget = {.name = "gear", .node = {.value = 7}};
 	struct node *node = &widget.node;
 
 	struct widget *back = dp_container_of(node, struct widget, node);
 	ck_assert_ptr_eq(back, &widget);
 	ck_assert_str_eq(back->name, "gear");
+	ck_assert_int_eq(back->node.value, 7);
 	ck_assert_uint_eq(DP_ARRAY_SIZE(widget.name), 12);
 }
 END_TEST
@@ -317,12 +317,14 @@ static Suite *common_suite(void)
 
 	tc = dp_test_case(suite, "counting");
 	tcase_add_test(tc, test_counting_allocator_figures_are_exact);
-	tcase_add_test(tc, test_counting_allocator_keeps_blocks_aligned_for_any_type);
+	tcase_add_test(
+		tc, test_counting_allocator_keeps_blocks_aligned_for_any_type);
 	tcase_add_test(tc, test_counting_allocator_counts_a_refused_resize);
 	tcase_add_test(tc, test_counting_allocator_init_rejects_null);
 
 	tc = dp_test_case(suite, "failing");
-	tcase_add_test(tc, test_failing_allocator_fails_exactly_the_nth_request);
+	tcase_add_test(tc,
+	               test_failing_allocator_fails_exactly_the_nth_request);
 	tcase_add_test(tc, test_failing_allocator_counts_resizes_but_not_frees);
 	tcase_add_test(tc, test_failing_allocator_at_zero_never_fails);
 	tcase_add_test(tc, test_failing_allocator_init_rejects_null);

@@ -1,0 +1,243 @@
+/*
+ * What choosing a strategy is worth, and what the indirection costs.
+ *
+ * Table 1: the cost of one lookup for each strategy as the set grows, half
+ * of the lookups hits and half misses. The lesson is the crossover: at
+ * small n the "worse" algorithm wins, because constants beat asymptotics.
+ *
+ * Table 2: the cost of dispatch itself, the price of the pattern: a direct
+ * call, a call through a function pointer, the same work inlined, and
+ * indirect calls whose target changes in a pattern the branch predictor
+ * learns or at random, where it cannot.
+ *
+ * Run with `make bench`; figures are ratios within this one run.
+ */
+#include "common/dp_bench.h"
+#include "strategy/strategy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const struct dp_set_ops *const STRATEGIES[] = {
+	&dp_set_linear,
+	&dp_set_sorted,
+	&dp_set_hash,
+};
+enum { N_STRATEGIES = DP_ARRAY_SIZE(STRATEGIES) };
+
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t x = (*state += 0x9e3779b97f4a7c15u);
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return x ^ (x >> 31);
+}
+
+/* ---- table 1: lookups --------------------------------------------------- */
+
+/* A power of two, and large enough that the lookups of a big set touch
+ * memory all over it, as real traffic does, rather than a few cached
+ * lines. */
+enum { QUERIES = 1 << 20 };
+
+struct lookup_bench {
+	const dp_set *set;
+	const int64_t *queries;
+};
+
+static void run_lookups(void *ctx, size_t iterations)
+{
+	const struct lookup_bench *bench = ctx;
+	uint64_t hits = 0;
+
+	for (size_t i = 0; i < iterations; i++)
+		hits += dp_set_contains(bench->set,
+		                        bench->queries[i & (QUERIES - 1)]);
+	dp_bench_keep(hits);
+}
+
+static int lookup_table(void)
+{
+	static const size_t sizes[] = {16, 256, 4096, 65536, 1048576};
+	uint64_t seed = 2024;
+
+	printf("Lookup cost, ns per lookup (half hits, half misses)\n");
+	printf("%9s", "n");
+	for (size_t s = 0; s < N_STRATEGIES; s++)
+		printf(" %9s", STRATEGIES[s]->name);
+	printf("   fastest\n");
+
+	for (size_t z = 0; z < DP_ARRAY_SIZE(sizes); z++) {
+		size_t n = sizes[z];
+		int64_t *keys = malloc(n * sizeof(*keys));
+		int64_t *queries = malloc(QUERIES * sizeof(*queries));
+		if (keys == NULL || queries == NULL)
+			return DP_ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			keys[i] = (int64_t)next_random(&seed);
+		/* Even queries are present keys, odd ones are fresh random
+		 * values, absent but for a 1 in 2^64 chance. */
+		for (size_t i = 0; i < QUERIES; i++)
+			queries[i] = i % 2 == 0 ? keys[next_random(&seed) % n]
+			                        : (int64_t)next_random(&seed);
+
+		double ns[N_STRATEGIES];
+		size_t fastest = 0;
+		for (size_t s = 0; s < N_STRATEGIES; s++) {
+			dp_set *set = dp_set_create(STRATEGIES[s], NULL);
+			if (set == NULL ||
+			    dp_set_add_many(set, keys, n, NULL) != DP_OK)
+				return DP_ENOMEM;
+			struct lookup_bench bench = {set, queries};
+			ns[s] = dp_bench_ns_per_op(run_lookups, &bench);
+			if (ns[s] < ns[fastest])
+				fastest = s;
+			dp_set_destroy(set);
+		}
+
+		printf("%9zu", n);
+		for (size_t s = 0; s < N_STRATEGIES; s++)
+			printf(" %9.1f", ns[s]);
+		printf("   %s\n", STRATEGIES[fastest]->name);
+		fflush(stdout);
+		free(keys);
+		free(queries);
+	}
+	return DP_OK;
+}
+
+/* ---- table 2: dispatch -------------------------------------------------- */
+
+/*
+ * The work is one step of a dependency chain, so calls cannot overlap and
+ * the loop measures latency per call. The two out-of-line steps differ so
+ * that the compiler cannot fold them into one function, which would give
+ * the "random" indirect call a single target.
+ */
+typedef uint64_t step_fn(uint64_t);
+
+__attribute__((noinline)) static uint64_t step_a(uint64_t x)
+{
+	return x * 3 + 1;
+}
+
+__attribute__((noinline)) static uint64_t step_b(uint64_t x)
+{
+	return x * 3 + 2;
+}
+
+static inline uint64_t step_inline(uint64_t x)
+{
+	return x * 3 + 1;
+}
+
+/* Longer than a branch predictor can memorise. */
+enum { TARGETS = 1 << 16 };
+
+struct dispatch_bench {
+	step_fn *pointer;        /* opaque to the compiler */
+	step_fn *const *targets; /* TARGETS entries */
+};
+
+static void run_direct(void *ctx, size_t iterations)
+{
+	uint64_t x = 1;
+
+	(void)ctx;
+	for (size_t i = 0; i < iterations; i++)
+		x = step_a(x);
+	dp_bench_keep(x);
+}
+
+static void run_pointer(void *ctx, size_t iterations)
+{
+	const struct dispatch_bench *bench = ctx;
+	step_fn *step = bench->pointer;
+	uint64_t x = 1;
+
+	for (size_t i = 0; i < iterations; i++)
+		x = step(x);
+	dp_bench_keep(x);
+}
+
+static void run_inlined(void *ctx, size_t iterations)
+{
+	uint64_t x = 1;
+
+	(void)ctx;
+	for (size_t i = 0; i < iterations; i++)
+		x = step_inline(x);
+	dp_bench_keep(x);
+}
+
+static void run_table(void *ctx, size_t iterations)
+{
+	const struct dispatch_bench *bench = ctx;
+	uint64_t x = 1;
+
+	for (size_t i = 0; i < iterations; i++)
+		x = bench->targets[i & (TARGETS - 1)](x);
+	dp_bench_keep(x);
+}
+
+static int dispatch_table(void)
+{
+	step_fn **same = malloc(TARGETS * sizeof(*same));
+	step_fn **alternating = malloc(TARGETS * sizeof(*alternating));
+	step_fn **random = malloc(TARGETS * sizeof(*random));
+	if (same == NULL || alternating == NULL || random == NULL)
+		return DP_ENOMEM;
+	uint64_t seed = 99;
+	for (size_t i = 0; i < TARGETS; i++) {
+		same[i] = step_a;
+		alternating[i] = i % 2 ? step_b : step_a;
+		random[i] = next_random(&seed) % 2 ? step_b : step_a;
+	}
+
+	/* Read through a volatile, so the compiler cannot see which function
+	 * the pointer holds and turn the call back into a direct one. */
+	step_fn *volatile opaque = step_a;
+	struct dispatch_bench bench = {.pointer = opaque};
+
+	struct row {
+		const char *name;
+		dp_bench_fn *run;
+		step_fn *const *targets;
+	} rows[] = {
+		{"direct call", run_direct, NULL},
+		{"function pointer, one target", run_pointer, NULL},
+		{"inlined (no call at all)", run_inlined, NULL},
+		{"table of pointers, 1 target", run_table, same},
+		{"table of pointers, 2 targets alternating", run_table,
+	         alternating},
+		{"table of pointers, 2 targets at random", run_table, random},
+	};
+
+	printf("\nDispatch cost, ns per call (a dependent chain of calls)\n");
+	printf("%-42s %9s %10s\n", "call", "ns/call", "vs direct");
+	double direct = 0;
+	for (size_t r = 0; r < DP_ARRAY_SIZE(rows); r++) {
+		bench.targets = rows[r].targets;
+		double ns = dp_bench_ns_per_op(rows[r].run, &bench);
+		if (r == 0)
+			direct = ns;
+		printf("%-42s %9.2f %9.2fx\n", rows[r].name, ns, ns / direct);
+		fflush(stdout);
+	}
+	free(same);
+	free(alternating);
+	free(random);
+	return DP_OK;
+}
+
+int main(void)
+{
+	printf("Strategy bench (%s, compiled by %s)\n\n", "make bench",
+	       __VERSION__);
+	if (lookup_table() != DP_OK || dispatch_table() != DP_OK) {
+		fprintf(stderr, "bench_strategy: %s\n", dp_strerror(DP_ENOMEM));
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
