@@ -90,11 +90,11 @@ SOURCES := $(HEADERS) $(ALL_C)
 
 help: ## List the targets.
 	@echo "Targets (CC=clang works with each):"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -hE '^[a-z-]+:.*## ' Makefile | \
 	    sed -E 's/^([a-z-]+):.*## (.*)/  make \1|\2/' | \
 	    awk -F'|' '{ printf "%-16s %s\n", $$1, $$2 }'
 
-all: ## Build the library, every test, example and bench (after deps).
+all: ## Build the library, every test suite and every example.
 	@scripts/deps.sh test $(CC_DEPS)
 	@$(MAKE) --no-print-directory $(LIB) build-tests $(EXAMPLES)
 

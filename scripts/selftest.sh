@@ -1,0 +1,89 @@
+#!/bin/sh
+# Tests of the test runner itself: run_suite.sh, run_example.sh and
+# summary.sh must count every way a suite can fail, so that "N passed,
+# N failed" can be trusted. Fake suites are small shell scripts that print
+# what Check would print. Also checks that `make help` lists the targets.
+#
+#   scripts/selftest.sh        (run by .ci/run; prints "N passed, N failed")
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+check() { # check NAME EXPECTED ACTUAL
+	if [ "$2" = "$3" ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL  selftest: $1: expected '$2', got '$3'"
+	fi
+}
+
+fake() { # fake NAME EXIT-STATUS LINE...
+	name=$1 status=$2
+	shift 2
+	{
+		echo '#!/bin/sh'
+		for line in "$@"; do echo "echo '$line'"; done
+		echo "exit $status"
+	} >"$work/$name"
+	chmod +x "$work/$name"
+}
+
+verdict() { # verdict NAME -> "<passed> <failed>"
+	"$here/run_suite.sh" "$work/$1" "$work/$1.result" >/dev/null
+	cat "$work/$1.result"
+}
+
+fake pass 0 '100%: Checks: 5, Failures: 0, Errors: 0'
+check "all checks pass" "5 0" "$(verdict pass)"
+
+fake some_fail 1 't.c:3:F:x:t_a:0: Assertion failed' \
+	'60%: Checks: 5, Failures: 1, Errors: 1'
+check "failures and errors count" "3 2" "$(verdict some_fail)"
+
+fake empty 0 '100%: Checks: 0, Failures: 0, Errors: 0'
+check "a suite that runs no test fails" "0 1" "$(verdict empty)"
+
+fake dies 139 'started'
+check "a suite that dies before its summary fails" "0 1" "$(verdict dies)"
+
+fake late_error 86 '100%: Checks: 4, Failures: 0, Errors: 0'
+check "non-zero exit after passing checks fails" "4 1" "$(verdict late_error)"
+
+check "a missing binary fails" "0 1" "$(verdict no_such_binary)"
+
+# Examples: output compared with the expected file.
+fake example 0 'hello'
+echo hello >"$work/good.out"
+echo goodbye >"$work/bad.out"
+"$here/run_example.sh" "$work/example" "$work/good.out" "$work/ex1" >/dev/null
+check "matching example output passes" "1 0" "$(cat "$work/ex1")"
+"$here/run_example.sh" "$work/example" "$work/bad.out" "$work/ex2" >/dev/null
+check "differing example output fails" "0 1" "$(cat "$work/ex2")"
+"$here/run_example.sh" "$work/example" "$work/none.out" "$work/ex3" >/dev/null
+check "an example without expected output fails" "0 1" "$(cat "$work/ex3")"
+
+# The summary adds up, and fails on a failure, a missing verdict or nothing.
+"$here/summary.sh" "$work/pass.result" "$work/ex1" >/dev/null
+check "summary of passes exits 0" 0 $?
+"$here/summary.sh" "$work/pass.result" "$work/ex2" >/dev/null
+check "summary with a failure exits 1" 1 $?
+"$here/summary.sh" "$work/pass.result" "$work/missing" >/dev/null
+check "summary with a missing verdict exits 1" 1 $?
+"$here/summary.sh" >/dev/null
+check "summary of nothing exits 1" 1 $?
+check "summary line adds suites up" "9 passed, 1 failed" \
+	"$("$here/summary.sh" "$work/pass.result" "$work/late_error.result" | tail -n 1)"
+
+# `make help`: one "make <target>  <what>" line per target, no file names.
+help=$(make -s -C "$here/.." help)
+check "make help lists make test" yes \
+	"$(echo "$help" | grep -qE '^  make test +Run' && echo yes || echo no)"
+check "make help shows no file names" no \
+	"$(echo "$help" | grep -q 'Makefile:' && echo yes || echo no)"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
