@@ -1,0 +1,312 @@
+/*
+ * What a pool saves over malloc/free, and what a lock or debug mode gives
+ * back.
+ *
+ * Every row times one acquire plus one release of a 64-byte object, in
+ * four orders: a pair (acquire, release, repeat), LIFO with 1024 objects
+ * live, and a random release order (one precomputed permutation) with 1024
+ * and 65536 objects live. Columns: malloc/free (the naive way), the pool,
+ * the pool behind an uncontended mutex (what a "thread-safe" global pool
+ * costs), the pool in debug mode, and an inline free list with no call and
+ * no statistics (the limit). Each object is written after it is acquired
+ * and its pointer stored where the compiler must keep it, so no
+ * malloc/free pair can be optimised away.
+ *
+ * Run with `make bench`; figures are ratios within this one run.
+ */
+#include "common/dp_bench.h"
+#include "object_pool/object_pool.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+enum { OBJECT_SIZE = 64, CHUNK_OBJECTS = 1024 };
+
+enum kind { MALLOC, POOL, LOCKED_POOL, DEBUG_POOL, INLINE_LIST };
+
+struct bench {
+	dp_pool *pool;
+	dp_pool *debug_pool;
+	pthread_mutex_t lock;
+	void *inline_head;   /* The limit: a bare free list. */
+	void **objects;      /* The live objects of a round. */
+	const size_t *order; /* Release order; NULL means LIFO. */
+	size_t live;         /* Objects live at once in a round. */
+};
+
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t x = (*state += 0x9e3779b97f4a7c15u);
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return x ^ (x >> 31);
+}
+
+/* A bench program may stop at the first failure: nothing to recover. */
+static void *checked(void *object)
+{
+	if (object == NULL) {
+		fprintf(stderr, "bench_object_pool: %s\n",
+		        dp_strerror(DP_ENOMEM));
+		exit(EXIT_FAILURE);
+	}
+	return object;
+}
+
+/* Inlined into each caller with `kind` a constant, so the switch costs
+ * nothing and each column runs only its own code. */
+static inline __attribute__((always_inline)) void *get(struct bench *bench,
+                                                       enum kind kind)
+{
+	void *object = NULL;
+
+	switch (kind) {
+	case MALLOC:
+		object = malloc(OBJECT_SIZE);
+		break;
+	case POOL:
+		dp_pool_acquire(bench->pool, &object);
+		break;
+	case LOCKED_POOL:
+		pthread_mutex_lock(&bench->lock);
+		dp_pool_acquire(bench->pool, &object);
+		pthread_mutex_unlock(&bench->lock);
+		break;
+	case DEBUG_POOL:
+		dp_pool_acquire(bench->debug_pool, &object);
+		break;
+	case INLINE_LIST:
+		object = bench->inline_head;
+		bench->inline_head = *(void **)object;
+		break;
+	}
+	return checked(object);
+}
+
+static inline __attribute__((always_inline)) void
+put(struct bench *bench, enum kind kind, void *object)
+{
+	switch (kind) {
+	case MALLOC:
+		free(object);
+		break;
+	case POOL:
+		dp_pool_release(bench->pool, object);
+		break;
+	case LOCKED_POOL:
+		pthread_mutex_lock(&bench->lock);
+		dp_pool_release(bench->pool, object);
+		pthread_mutex_unlock(&bench->lock);
+		break;
+	case DEBUG_POOL:
+		dp_pool_release(bench->debug_pool, object);
+		break;
+	case INLINE_LIST:
+		*(void **)object = bench->inline_head;
+		bench->inline_head = object;
+		break;
+	}
+}
+
+/* One iteration: acquire, write, release. */
+static inline __attribute__((always_inline)) void
+pairs(struct bench *bench, size_t iterations, enum kind kind)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < iterations; i++) {
+		uint64_t *object = get(bench, kind);
+		object[1] = i;
+		bench->objects[0] = object;
+		sum += object[1];
+		put(bench, kind, object);
+	}
+	dp_bench_keep(sum);
+}
+
+/* One iteration: a round of `live` acquires, then `live` releases in
+ * reverse (LIFO) or in the order of the permutation. */
+static inline __attribute__((always_inline)) void
+rounds(struct bench *bench, size_t iterations, enum kind kind)
+{
+	uint64_t sum = 0;
+	size_t live = bench->live;
+
+	for (size_t r = 0; r < iterations; r++) {
+		for (size_t i = 0; i < live; i++) {
+			uint64_t *object = get(bench, kind);
+			object[1] = i;
+			bench->objects[i] = object;
+		}
+		for (size_t i = 0; i < live; i++) {
+			size_t k =
+				bench->order ? bench->order[i] : live - 1 - i;
+			uint64_t *object = bench->objects[k];
+			sum += object[1];
+			put(bench, kind, object);
+		}
+	}
+	dp_bench_keep(sum);
+}
+
+/* The timed functions, one per column and shape. */
+static void pairs_malloc(void *ctx, size_t iterations)
+{
+	pairs(ctx, iterations, MALLOC);
+}
+
+static void rounds_malloc(void *ctx, size_t iterations)
+{
+	rounds(ctx, iterations, MALLOC);
+}
+
+static void pairs_pool(void *ctx, size_t iterations)
+{
+	pairs(ctx, iterations, POOL);
+}
+
+static void rounds_pool(void *ctx, size_t iterations)
+{
+	rounds(ctx, iterations, POOL);
+}
+
+static void pairs_locked_pool(void *ctx, size_t iterations)
+{
+	pairs(ctx, iterations, LOCKED_POOL);
+}
+
+static void rounds_locked_pool(void *ctx, size_t iterations)
+{
+	rounds(ctx, iterations, LOCKED_POOL);
+}
+
+static void pairs_debug_pool(void *ctx, size_t iterations)
+{
+	pairs(ctx, iterations, DEBUG_POOL);
+}
+
+static void rounds_debug_pool(void *ctx, size_t iterations)
+{
+	rounds(ctx, iterations, DEBUG_POOL);
+}
+
+static void pairs_inline_list(void *ctx, size_t iterations)
+{
+	pairs(ctx, iterations, INLINE_LIST);
+}
+
+static void rounds_inline_list(void *ctx, size_t iterations)
+{
+	rounds(ctx, iterations, INLINE_LIST);
+}
+
+static dp_pool *make_pool(bool debug)
+{
+	struct dp_pool_config config = {
+		.object_size = OBJECT_SIZE,
+		.chunk_objects = CHUNK_OBJECTS,
+		.debug = debug,
+	};
+	dp_pool *pool = NULL;
+
+	if (dp_pool_create(&pool, &config, NULL) != DP_OK)
+		return checked(NULL);
+	return pool;
+}
+
+/* The limit's storage: `count` slots of OBJECT_SIZE, threaded as a list. */
+static void *make_inline_list(char *slots, size_t count)
+{
+	void *head = NULL;
+
+	for (size_t i = count; i-- > 0;) {
+		void *slot = slots + i * OBJECT_SIZE;
+		*(void **)slot = head;
+		head = slot;
+	}
+	return head;
+}
+
+struct row {
+	const char *name;
+	size_t live;
+	bool random;
+};
+
+int main(void)
+{
+	static const struct row rows[] = {
+		{"pair (acquire, release)", 1, false},
+		{"LIFO, 1024 live", 1024, false},
+		{"random order, 1024 live", 1024, true},
+		{"random order, 65536 live", 65536, true},
+	};
+	dp_bench_fn *const columns[2][5] = {
+		{pairs_malloc, pairs_pool, pairs_locked_pool, pairs_debug_pool,
+	         pairs_inline_list},
+		{rounds_malloc, rounds_pool, rounds_locked_pool,
+	         rounds_debug_pool, rounds_inline_list},
+	};
+	enum { MAX_LIVE = 65536 };
+	struct bench bench = {
+		.pool = make_pool(false),
+		.debug_pool = make_pool(true),
+		.objects = checked(calloc(MAX_LIVE, sizeof(void *))),
+	};
+	char *slots =
+		checked(aligned_alloc(64, (size_t)MAX_LIVE * OBJECT_SIZE));
+	size_t *order = checked(calloc(MAX_LIVE, sizeof(*order)));
+	pthread_mutex_init(&bench.lock, NULL);
+
+	printf("Object pool bench (%s, compiled by %s)\n", "make bench",
+	       __VERSION__);
+	printf("ns per acquire + release of a %d-byte object; pool chunks of "
+	       "%d objects\n\n",
+	       OBJECT_SIZE, CHUNK_OBJECTS);
+	printf("%-26s %7s %7s %8s %7s %7s %7s\n", "pattern", "malloc", "pool",
+	       "speedup", "+mutex", "debug", "inline");
+	for (size_t r = 0; r < DP_ARRAY_SIZE(rows); r++) {
+		size_t live = rows[r].live;
+		uint64_t seed = 2026;
+		/* Fisher-Yates: a uniform random release order. */
+		for (size_t i = 0; i < live; i++)
+			order[i] = i;
+		for (size_t i = live; i > 1; i--) {
+			size_t j = (size_t)(next_random(&seed) % i);
+			size_t swap = order[i - 1];
+			order[i - 1] = order[j];
+			order[j] = swap;
+		}
+		bench.live = live;
+		bench.order = rows[r].random ? order : NULL;
+		bench.inline_head = make_inline_list(slots, live);
+
+		double ns[5];
+		for (size_t c = 0; c < 5; c++)
+			ns[c] = dp_bench_ns_per_op(columns[live > 1][c],
+			                           &bench) /
+			        (double)live;
+		printf("%-26s %7.2f %7.2f %7.2fx %7.2f %7.2f %7.2f\n",
+		       rows[r].name, ns[MALLOC], ns[POOL],
+		       ns[MALLOC] / ns[POOL], ns[LOCKED_POOL], ns[DEBUG_POOL],
+		       ns[INLINE_LIST]);
+		fflush(stdout);
+	}
+
+	struct dp_pool_stats stats;
+	dp_pool_get_stats(bench.debug_pool, &stats);
+	printf("\nspeedup = malloc / pool. The debug pool ended with %zu "
+	       "chunks, %llu objects damaged, %llu releases refused.\n",
+	       stats.chunks, (unsigned long long)stats.damaged,
+	       (unsigned long long)stats.rejected_releases);
+
+	pthread_mutex_destroy(&bench.lock);
+	dp_pool_destroy(bench.pool);
+	dp_pool_destroy(bench.debug_pool);
+	free(bench.objects);
+	free(slots);
+	free(order);
+	return EXIT_SUCCESS;
+}

@@ -1,0 +1,169 @@
+/**
+ * @file object_pool.h
+ * @brief Object pool: fixed-size objects handed out and taken back in O(1)
+ *        through a free list threaded through the free objects themselves.
+ *
+ * Ownership: the pool owns every object it hands out. An acquired object is
+ * lent to the caller until dp_pool_release(); dp_pool_destroy() frees every
+ * chunk, so objects still lent out become dangling pointers. Thread-safety:
+ * none; one pool per thread, or the caller's own lock around every call.
+ */
+#ifndef DP_OBJECT_POOL_H
+#define DP_OBJECT_POOL_H
+
+#include "common/dp_common.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/**
+ * @brief How a pool is built: the caller fills one on the stack, the pool
+ *        copies what it needs.
+ *
+ * @code
+ * struct dp_pool_config config = {
+ *         .object_size = sizeof(struct request),
+ *         .chunk_objects = 256,
+ * };
+ * @endcode
+ */
+struct dp_pool_config {
+	/** Required, > 0. Bytes of one object. Sizes smaller than a pointer
+	 * are rounded up, since a free object holds the free list's link. */
+	size_t object_size;
+	/** Optional: 0 means aligned for any type (`max_align_t`). Otherwise
+	 * a power of two; objects are aligned to at least a pointer. */
+	size_t alignment;
+	/** Required, > 0. Growing pool: objects per chunk, allocated when the
+	 * free list runs dry. Fixed pool: the capacity, allocated at once. */
+	size_t chunk_objects;
+	/** false: grow by a chunk when empty. true: one chunk, never grows;
+	 * dp_pool_acquire() returns #DP_EBUSY when every object is lent. */
+	bool fixed;
+	/** true: debug mode. Released objects are poisoned with
+	 * #DP_POOL_POISON and checked on the next acquire; releases are
+	 * checked against a live bitmap per chunk. Slower; see the README. */
+	bool debug;
+};
+
+/** @brief The byte that fills a released object in debug mode. */
+#define DP_POOL_POISON 0xDD
+
+/** @brief A pool's counters, copied out by dp_pool_get_stats(). */
+struct dp_pool_stats {
+	size_t object_size; /**< Usable bytes of an object, after rounding. */
+	size_t slot_size;   /**< Bytes an object occupies in its chunk. */
+	size_t live;        /**< Objects acquired and not yet released. */
+	size_t peak;        /**< The highest #live has been. */
+	size_t capacity;    /**< Objects in all chunks, lent or free. */
+	size_t chunks;      /**< Chunks allocated. */
+	uint64_t acquires;  /**< Successful dp_pool_acquire() calls. */
+	uint64_t releases;  /**< Successful dp_pool_release() calls. */
+	/** Debug mode: releases refused as double or foreign (also counted
+	 * when the refusal came through the pool's allocator, which cannot
+	 * return the code). Always 0 otherwise. */
+	uint64_t rejected_releases;
+	/** Debug mode: free objects whose poison was found overwritten on
+	 * acquire (a write after release). Each is set aside for good and
+	 * counted in #capacity, not in #live. Always 0 otherwise. */
+	uint64_t damaged;
+};
+
+/** @brief A pool of fixed-size objects (opaque); see the file comment. */
+typedef struct dp_pool dp_pool;
+
+/**
+ * @brief Create a pool.
+ *
+ * Returns a code rather than a pointer-or-NULL, unlike most constructors
+ * of the library, because the caller needs to tell an invalid
+ * configuration from a lack of memory.
+ * @param[out] pool   Receives the pool, which the caller frees with
+ *                    dp_pool_destroy(); untouched on error.
+ * @param[in]  config The configuration; read during the call only.
+ * @param[in]  alloc  Where chunks come from, or NULL for malloc/free. It
+ *                    must outlive the pool.
+ * @return #DP_OK; #DP_EINVAL when `pool` or `config` is NULL, the object
+ *         size or chunk_objects is 0, the alignment is not 0 or a power of
+ *         two, or a chunk's size would overflow `size_t`; #DP_ENOMEM when
+ *         memory runs out (a fixed pool allocates its one chunk here).
+ */
+int dp_pool_create(dp_pool **pool, const struct dp_pool_config *config,
+                   const struct dp_allocator *alloc);
+
+/**
+ * @brief Free the pool and every chunk, including objects still lent out.
+ *
+ * Lent objects are reclaimed without notice: every pointer to one
+ * dangles afterwards. This is the region-like "free everything at once"
+ * that makes a pool cheap to tear down.
+ * @param[in] pool The pool; NULL is a no-op.
+ */
+void dp_pool_destroy(dp_pool *pool);
+
+/**
+ * @brief Take an object from the pool: O(1), the head of the free list.
+ *
+ * The most recently released object comes back first (LIFO), still warm
+ * in the cache. Its contents are unspecified: the previous user's bytes,
+ * or #DP_POOL_POISON bytes in debug mode. In debug mode, a free object
+ * whose poison is overwritten is set aside and counted in
+ * dp_pool_stats::damaged, and the next free object is handed out instead.
+ * @param[in,out] pool   The pool.
+ * @param[out]    object Receives the object; untouched on error.
+ * @return #DP_OK; #DP_EINVAL when `pool` or `object` is NULL; #DP_EBUSY
+ *         when a fixed pool has every object lent; #DP_ENOMEM when a
+ *         growing pool needed a chunk and the allocator refused.
+ */
+int dp_pool_acquire(dp_pool *pool, void **object);
+
+/**
+ * @brief Give an object back: O(1), it becomes the head of the free list.
+ *
+ * Without debug mode nothing is checked beyond NULL: releasing a pointer
+ * that is not lent out by this pool corrupts it, as free() of a bad
+ * pointer does. In debug mode the object is found in its chunk (a walk
+ * over the chunks), checked against the live bitmap and filled with
+ * #DP_POOL_POISON.
+ * @param[in,out] pool   The pool.
+ * @param[in]     object An object acquired from `pool` and not released since.
+ * @return #DP_OK; #DP_EINVAL when `pool` or `object` is NULL, or, in debug
+ *         mode, when `object` is not the start of an object of this pool;
+ *         #DP_EEXIST in debug mode when the object is already free (a
+ *         double release). On error the pool is unchanged.
+ */
+int dp_pool_release(dp_pool *pool, void *object);
+
+/**
+ * @brief Copy the pool's counters.
+ * @param[in]  pool  The pool.
+ * @param[out] stats Receives the counters.
+ * @return #DP_OK, or #DP_EINVAL when `pool` or `stats` is NULL.
+ */
+int dp_pool_get_stats(const dp_pool *pool, struct dp_pool_stats *stats);
+
+/**
+ * @brief Whether a pool was created in debug mode.
+ * @param[in] pool The pool; NULL is not.
+ * @return true in debug mode.
+ */
+bool dp_pool_is_debug(const dp_pool *pool);
+
+/**
+ * @brief The pool seen as an allocator, for modules that take a
+ *        `const struct dp_allocator *`.
+ *
+ * A request of up to the object size takes an object (dp_pool_acquire());
+ * a free gives it back (dp_pool_release()); a resize within the object
+ * size returns the same block. Anything larger fails with NULL, the block
+ * left as it was, and so does any acquire failure. Blocks are aligned as
+ * the pool's objects are, which is "for any type" only with the default
+ * alignment. The allocator lives inside the pool.
+ * @param[in] pool The pool.
+ * @return The allocator, valid until dp_pool_destroy(); NULL when `pool`
+ *         is NULL.
+ */
+const struct dp_allocator *dp_pool_allocator(dp_pool *pool);
+
+#endif /* DP_OBJECT_POOL_H */
