@@ -41,7 +41,7 @@ static int transport_read(struct dp_stream *stream, void *buf, size_t len,
 	/* A transport without recv is send-only; the table cannot say so
 	 * per instance, so the operation does. */
 	if (t->recv == NULL)
-		return DP_EINVAL;
+		return DP_ENOTSUP;
 	ssize_t n = t->recv(t->handle, buf, clamp_to_int(len));
 	if (n < 0)
 		return DP_EIO;

@@ -28,6 +28,8 @@ const char *dp_strerror(int code)
 		return "out of range";
 	case DP_EIO:
 		return "input/output error";
+	case DP_ENOTSUP:
+		return "operation not supported";
 	}
 	return "unknown error";
 }
@@ -51,6 +53,8 @@ const char *dp_error_name(int code)
 		return "DP_ERANGE";
 	case DP_EIO:
 		return "DP_EIO";
+	case DP_ENOTSUP:
+		return "DP_ENOTSUP";
 	}
 	return "DP_UNKNOWN";
 }

@@ -42,8 +42,11 @@ enum dp_error {
 	DP_ERANGE = -6,
 	/** An input/output operation failed. */
 	DP_EIO = -7,
+	/** The object does not offer this operation (an optional slot of
+	 * its ops table is empty), e.g. reading a write-only stream. */
+	DP_ENOTSUP = -8,
 	/** The most negative code: move it when a code is added below. */
-	DP_ERROR_MIN = DP_EIO
+	DP_ERROR_MIN = DP_ENOTSUP
 };
 
 /**

@@ -25,9 +25,10 @@ int dp_stream_read(struct dp_stream *stream, void *buf, size_t len, size_t *got)
 	if (got == NULL)
 		return DP_EINVAL;
 	*got = 0;
-	if (stream == NULL || (buf == NULL && len > 0) ||
-	    stream->ops->read == NULL)
+	if (stream == NULL || (buf == NULL && len > 0))
 		return DP_EINVAL;
+	if (stream->ops->read == NULL)
+		return DP_ENOTSUP;
 	if (len == 0)
 		return DP_OK;
 	int rc = stream->ops->read(stream, buf, len, got);
@@ -40,9 +41,10 @@ int dp_stream_read(struct dp_stream *stream, void *buf, size_t len, size_t *got)
 
 int dp_stream_write(struct dp_stream *stream, const void *buf, size_t len)
 {
-	if (stream == NULL || (buf == NULL && len > 0) ||
-	    stream->ops->write == NULL)
+	if (stream == NULL || (buf == NULL && len > 0))
 		return DP_EINVAL;
+	if (stream->ops->write == NULL)
+		return DP_ENOTSUP;
 	if (len == 0)
 		return DP_OK;
 	return stream->ops->write(stream, buf, len);

@@ -35,7 +35,7 @@ struct dp_stream_ops {
 
 	/**
 	 * Optional: NULL means the stream is write-only, and dp_stream_read()
-	 * answers #DP_EINVAL. Read up to `len` bytes (`len` > 0) into `buf`.
+	 * answers #DP_ENOTSUP. Read up to `len` bytes (`len` > 0) into `buf`.
 	 * Fewer bytes than asked is not an error; zero bytes means the end of
 	 * the input.
 	 * @return #DP_OK with `*got` set; #DP_EIO (or another code) with
@@ -46,7 +46,7 @@ struct dp_stream_ops {
 
 	/**
 	 * Optional: NULL means the stream is read-only, and dp_stream_write()
-	 * answers #DP_EINVAL. Write all `len` bytes (`len` > 0) of `buf`, or
+	 * answers #DP_ENOTSUP. Write all `len` bytes (`len` > 0) of `buf`, or
 	 * fail. A layer that receives a short write from below keeps writing
 	 * the rest; it never returns one.
 	 * @return #DP_OK; #DP_EIO when the destination refused the bytes;
@@ -110,9 +110,9 @@ int dp_stream_init(struct dp_stream *stream, const struct dp_stream_ops *ops);
  *                       call the stream.
  * @param[out]    got    Receives the number of bytes read: 0 at the end of
  *                       the input (or when `len` is 0), and 0 on any error.
- * @return #DP_OK; #DP_EINVAL when `stream` or `got` is NULL, `buf` is NULL
- *         with a non-zero `len`, or the stream is write-only; #DP_EIO when
- *         the source fails.
+ * @return #DP_OK; #DP_EINVAL when `stream` or `got` is NULL, or `buf` is
+ *         NULL with a non-zero `len`; #DP_ENOTSUP when the stream is
+ *         write-only; #DP_EIO when the source fails.
  */
 int dp_stream_read(struct dp_stream *stream, void *buf, size_t len,
                    size_t *got);
@@ -127,9 +127,10 @@ int dp_stream_read(struct dp_stream *stream, void *buf, size_t len,
  * @param[in]     buf    The bytes; may be NULL when `len` is 0.
  * @param[in]     len    How many; 0 writes nothing and does not call the
  *                       stream.
- * @return #DP_OK; #DP_EINVAL when `stream` is NULL, `buf` is NULL with a
- *         non-zero `len`, or the stream is read-only; #DP_EIO when the
- *         destination fails; #DP_ENOMEM when a memory stream cannot grow.
+ * @return #DP_OK; #DP_EINVAL when `stream` is NULL, or `buf` is NULL with
+ *         a non-zero `len`; #DP_ENOTSUP when the stream is read-only;
+ *         #DP_EIO when the destination fails; #DP_ENOMEM when a memory
+ *         stream cannot grow.
  */
 int dp_stream_write(struct dp_stream *stream, const void *buf, size_t len);
 
