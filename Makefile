@@ -57,6 +57,15 @@ BENCH_SRCS   := $(wildcard patterns/*/bench_*.c)
 EXAMPLE_SRCS := $(wildcard patterns/*/example.c)
 LIB_SRCS     := $(filter-out $(TEST_SRCS) $(BENCH_SRCS) $(EXAMPLE_SRCS),$(ALL_C))
 
+# `make test P=strategy` (or P="strategy observer") runs only the suites,
+# examples and benches of those folders; the library is always whole.
+ifneq ($(P),)
+ONLY := $(foreach p,$(P),patterns/$(p)/%)
+TEST_SRCS    := $(filter $(ONLY),$(TEST_SRCS))
+BENCH_SRCS   := $(filter $(ONLY),$(BENCH_SRCS))
+EXAMPLE_SRCS := $(filter $(ONLY),$(EXAMPLE_SRCS))
+endif
+
 LIB      := $(O)/libdp.a
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 TESTS    := $(TEST_SRCS:%.c=$(O)/%)
@@ -89,7 +98,8 @@ SOURCES := $(HEADERS) $(ALL_C)
         format clean build-tests run-tests run-examples run-benches FORCE
 
 help: ## List the targets.
-	@echo "Targets (CC=clang works with each):"
+	@echo "Targets (CC=clang works with each; P=<pattern> narrows test,"
+	@echo "memcheck, valgrind, tsan, examples and bench to one folder):"
 	@grep -hE '^[a-z-]+:.*## ' Makefile | \
 	    sed -E 's/^([a-z-]+):.*## (.*)/  make \1|\2/' | \
 	    awk -F'|' '{ printf "%-16s %s\n", $$1, $$2 }'
