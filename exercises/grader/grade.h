@@ -1,0 +1,42 @@
+/**
+ * @file grade.h
+ * @brief The grader's side of an exercise's test file: a table of graded
+ *        tests, each with its points and a hint, and one shared main.
+ *
+ * A test file defines its tests with Check's START_TEST, lists them in a
+ * `static const struct grade_test TESTS[]` in the order students should
+ * tackle them, and calls grade_main() from main(). grade_main() runs each
+ * test in its own forked process with a timeout, so a crash, a hang or an
+ * exit() costs only that test, and reports the results.
+ */
+#ifndef GRADE_H
+#define GRADE_H
+
+#include <check.h>
+#include <stddef.h>
+
+/** @brief One graded test. */
+struct grade_test {
+	/** The test function's name, exactly as written in START_TEST. */
+	const char *name;
+	/** The test itself: `START_TEST(x)` makes `x` a `const TTest *`. */
+	const TTest *test;
+	/** Points it is worth, 1 to 5. */
+	int points;
+	/** What to look at when it fails; never empty, never the answer. */
+	const char *hint;
+};
+
+/**
+ * @brief Run and report the graded tests of one exercise.
+ * @param[in] exercise The exercise's folder name, e.g. "04_observer".
+ * @param[in] tests    The table of graded tests.
+ * @param[in] count    The number of entries in `tests`.
+ * @param[in] argc     main()'s argc.
+ * @param[in] argv     main()'s argv.
+ * @return The process exit status: 0 when every test passed, else 1.
+ */
+int grade_main(const char *exercise, const struct grade_test *tests,
+               size_t count, int argc, char **argv);
+
+#endif /* GRADE_H */
