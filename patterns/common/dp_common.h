@@ -211,6 +211,17 @@ int dp_failing_allocator_init(struct dp_failing_allocator *failing,
                               const struct dp_allocator *parent);
 
 /**
+ * @brief The next number of a small, deterministic random generator.
+ *
+ * SplitMix64 (Steele, Lea and Flood, 2014): the same seed gives the same
+ * sequence on every machine, so a test or a benchmark that uses random
+ * data can be replayed exactly. Fast and well mixed; not for security.
+ * @param[in,out] state The generator's state: any seed to start with.
+ * @return The next 64 random bits; 0 when `state` is NULL.
+ */
+uint64_t dp_random_next(uint64_t *state);
+
+/**
  * @brief The time on a monotonic clock, in nanoseconds.
  *
  * Only differences between two readings mean anything; the clock never

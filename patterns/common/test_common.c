@@ -2,16 +2,20 @@
  * Tests of the common module: error names, the three allocators,
  * dp_container_of, the clock and the bench harness.
  */
-#define _POSIX_C_SOURCE 200809L /* setenv */
+#define _XOPEN_SOURCE 700 /* setenv, symlink */
 
 #include "common/dp_bench.h"
 #include "common/dp_common.h"
+#include "common/dp_temp.h"
 #include "common/dp_test.h"
 
 #include <stdalign.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- error codes ------------------------------------------------------ */
 
@@ -281,6 +285,95 @@ START_TEST(test_clock_never_goes_back)
 }
 END_TEST
 
+START_TEST(test_random_generator_gives_the_splitmix64_sequence)
+{
+	/* The published first outputs of SplitMix64 seeded with 0. */
+	uint64_t state = 0;
+	ck_assert_uint_eq(dp_random_next(&state), 0xe220a8397b1dcdafu);
+	ck_assert_uint_eq(dp_random_next(&state), 0x6e789e6aa1b965f4u);
+	ck_assert_uint_eq(dp_random_next(&state), 0x06c45d188009454fu);
+	ck_assert_uint_eq(dp_random_next(NULL), 0);
+}
+END_TEST
+
+/* ---- temporary directories ----------------------------------------------- */
+
+static bool is_directory(const char *path)
+{
+	struct stat status;
+
+	return lstat(path, &status) == 0 && S_ISDIR(status.st_mode);
+}
+
+static void write_file(const char *path)
+{
+	FILE *file = fopen(path, "w");
+	ck_assert_ptr_nonnull(file);
+	fputs("data\n", file);
+	fclose(file);
+}
+
+START_TEST(test_temp_dir_is_made_and_removed_with_its_contents)
+{
+	char dir[256], path[512], outside[256];
+
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "dp_common"),
+	                 DP_OK);
+	ck_assert(is_directory(dir));
+	ck_assert_ptr_nonnull(strstr(dir, "/dp_common_"));
+
+	/* A file, a subdirectory with a file, and a link to a directory
+	 * outside, which must be removed, not followed. */
+	ck_assert_int_eq(dp_temp_dir_make(outside, sizeof(outside), "dp_out"),
+	                 DP_OK);
+	snprintf(path, sizeof(path), "%s/kept", outside);
+	write_file(path);
+	snprintf(path, sizeof(path), "%s/a", dir);
+	write_file(path);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sub/b", dir);
+	write_file(path);
+	snprintf(path, sizeof(path), "%s/link", dir);
+	ck_assert_int_eq(symlink(outside, path), 0);
+
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+	ck_assert(!is_directory(dir));
+	snprintf(path, sizeof(path), "%s/kept", outside);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(dp_temp_dir_remove(outside), DP_OK);
+}
+END_TEST
+
+START_TEST(test_temp_dir_rejects_bad_arguments)
+{
+	char dir[256] = "x";
+	char tiny[8] = "x";
+
+	ck_assert_int_eq(dp_temp_dir_make(NULL, 10, "p"), DP_EINVAL);
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), NULL), DP_EINVAL);
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), ""), DP_EINVAL);
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "a/b"), DP_EINVAL);
+	ck_assert_str_eq(dir, "");
+	ck_assert_int_eq(dp_temp_dir_make(tiny, sizeof(tiny), "dp_common"),
+	                 DP_ERANGE);
+	ck_assert_str_eq(tiny, "");
+	ck_assert_int_eq(dp_temp_dir_remove(NULL), DP_EINVAL);
+	ck_assert_int_eq(dp_temp_dir_remove(""), DP_EINVAL);
+}
+END_TEST
+
+START_TEST(test_temp_dir_remove_of_a_missing_directory_is_eio)
+{
+	char dir[256];
+
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "dp_common"),
+	                 DP_OK);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_EIO);
+}
+END_TEST
+
 static void count_iterations(void *ctx, size_t iterations)
 {
 	size_t *total = ctx;
@@ -334,6 +427,12 @@ static Suite *common_suite(void)
 	tcase_add_test(tc, test_container_of_recovers_the_enclosing_struct);
 	tcase_add_test(tc, test_clock_never_goes_back);
 	tcase_add_test(tc, test_bench_harness_runs_the_work_and_rejects_null);
+	tcase_add_test(tc, test_random_generator_gives_the_splitmix64_sequence);
+
+	tc = dp_test_case(suite, "temporary directories");
+	tcase_add_test(tc, test_temp_dir_is_made_and_removed_with_its_contents);
+	tcase_add_test(tc, test_temp_dir_rejects_bad_arguments);
+	tcase_add_test(tc, test_temp_dir_remove_of_a_missing_directory_is_eio);
 
 	return suite;
 }

@@ -5,14 +5,14 @@
  * lesson is checked by counting system calls on a real file, never by
  * timing.
  */
-#define _XOPEN_SOURCE 700 /* mkdtemp, pipe, nftw */
+#define _XOPEN_SOURCE 700 /* pipe */
 
 #include "adapter/adapter.h"
+#include "common/dp_temp.h"
 #include "common/dp_test.h"
 #include "decorator/decorator.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,28 +126,15 @@ static char temp_root[PATH_MAX];
 
 static void temp_root_make(void)
 {
-	const char *base = getenv("TMPDIR");
-
-	if (base == NULL || base[0] == '\0')
-		base = "/tmp";
-	snprintf(temp_root, sizeof(temp_root), "%s/dp_decorator_XXXXXX", base);
-	if (mkdtemp(temp_root) == NULL)
+	if (dp_temp_dir_make(temp_root, sizeof(temp_root), "dp_decorator") !=
+	    DP_OK)
 		temp_root[0] = '\0';
-}
-
-static int remove_entry(const char *path, const struct stat *status, int type,
-                        struct FTW *ftw)
-{
-	(void)status;
-	(void)type;
-	(void)ftw;
-	return remove(path);
 }
 
 static void temp_root_remove(void)
 {
 	if (temp_root[0] != '\0')
-		nftw(temp_root, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+		dp_temp_dir_remove(temp_root);
 }
 
 /* A map that hides digits, as a log scrubber hides card numbers. */

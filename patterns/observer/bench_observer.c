@@ -108,15 +108,6 @@ static void run_list(void *ctx, size_t iterations)
 	dp_bench_keep(called);
 }
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = (*state += 0x9e3779b97f4a7c15u);
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
-}
-
 enum { COLUMNS = 4, MAX_OBSERVERS = 65536 };
 
 /* Memory for the largest run, reused by every smaller one. */
@@ -147,7 +138,7 @@ static int measure(struct storage *storage, size_t count, double ns[COLUMNS])
 	/* Fisher-Yates: the shuffled list visits its counters in a random
 	 * permutation of their memory order. */
 	for (size_t k = count; k > 1; k--) {
-		size_t j = next_random(&seed) % k;
+		size_t j = dp_random_next(&seed) % k;
 		size_t swap = storage->order[k - 1];
 		storage->order[k - 1] = storage->order[j];
 		storage->order[j] = swap;

@@ -628,15 +628,6 @@ END_TEST
 
 /* ---- a reference model ------------------------------------------------------ */
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = (*state += 0x9e3779b97f4a7c15u);
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
-}
-
 START_TEST(test_random_subscriptions_match_a_reference_model)
 {
 	/* The model is an array of names in the expected delivery order,
@@ -650,13 +641,13 @@ START_TEST(test_random_subscriptions_match_a_reference_model)
 	uint64_t seed = 3;
 
 	for (size_t i = 0; i < PROBES; i++)
-		priorities[i] = (int)(next_random(&seed) % 5);
+		priorities[i] = (int)(dp_random_next(&seed) % 5);
 	/* Set up all, subscribe none. */
 	fixture_init(&f, priorities, 0);
 	for (size_t i = 0; i < PROBES; i++)
 		f.probes[i].node.priority = priorities[i];
 	for (int op = 0; op < OPS; op++) {
-		size_t i = next_random(&seed) % PROBES;
+		size_t i = dp_random_next(&seed) % PROBES;
 		char *at = memchr(model, f.probes[i].name, model_length);
 		if (at == NULL) {
 			ck_assert_int_eq(dp_subject_subscribe(

@@ -25,15 +25,6 @@ static const struct dp_set_ops *const STRATEGIES[] = {
 };
 enum { N_STRATEGIES = DP_ARRAY_SIZE(STRATEGIES) };
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = (*state += 0x9e3779b97f4a7c15u);
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
-}
-
 /* ---- table 1: lookups --------------------------------------------------- */
 
 /* A power of two, and large enough that the lookups of a big set touch
@@ -75,12 +66,13 @@ static int lookup_table(void)
 		if (keys == NULL || queries == NULL)
 			return DP_ENOMEM;
 		for (size_t i = 0; i < n; i++)
-			keys[i] = (int64_t)next_random(&seed);
+			keys[i] = (int64_t)dp_random_next(&seed);
 		/* Even queries are present keys, odd ones are fresh random
 		 * values, absent but for a 1 in 2^64 chance. */
 		for (size_t i = 0; i < QUERIES; i++)
-			queries[i] = i % 2 == 0 ? keys[next_random(&seed) % n]
-			                        : (int64_t)next_random(&seed);
+			queries[i] = i % 2 == 0
+			                     ? keys[dp_random_next(&seed) % n]
+			                     : (int64_t)dp_random_next(&seed);
 
 		double ns[N_STRATEGIES];
 		size_t fastest = 0;
@@ -192,7 +184,7 @@ static int dispatch_table(void)
 	for (size_t i = 0; i < TARGETS; i++) {
 		same[i] = step_a;
 		alternating[i] = i % 2 ? step_b : step_a;
-		random[i] = next_random(&seed) % 2 ? step_b : step_a;
+		random[i] = dp_random_next(&seed) % 2 ? step_b : step_a;
 	}
 
 	/* Read through a volatile, so the compiler cannot see which function

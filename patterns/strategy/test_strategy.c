@@ -19,16 +19,6 @@ static const struct dp_set_ops *const STRATEGIES[] = {
 };
 enum { N_STRATEGIES = DP_ARRAY_SIZE(STRATEGIES) };
 
-/* A small deterministic generator, so a failure can be replayed. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = (*state += 0x9e3779b97f4a7c15u);
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
-}
-
 /* Whether two sets hold exactly the same keys. */
 static bool same_keys(const dp_set *a, const dp_set *b)
 {
@@ -163,7 +153,7 @@ START_TEST(test_random_operations_match_a_reference_model)
 	dp_set *set = dp_set_create(STRATEGIES[_i], NULL);
 
 	for (int op = 0; op < OPS; op++) {
-		uint64_t r = next_random(&seed);
+		uint64_t r = dp_random_next(&seed);
 		int64_t key = (int64_t)(r % RANGE) - RANGE / 2;
 		bool *present = &model[key + RANGE / 2];
 		if ((r >> 32) % 3 != 0) {
@@ -213,7 +203,7 @@ START_TEST(test_every_strategy_gives_the_same_answers_on_the_same_data)
 	for (size_t s = 0; s < N_STRATEGIES; s++)
 		sets[s] = dp_set_create(STRATEGIES[s], NULL);
 	for (int op = 0; op < 5000; op++) {
-		uint64_t r = next_random(&seed);
+		uint64_t r = dp_random_next(&seed);
 		int64_t key = (int64_t)(r % 1000);
 		bool add = (r >> 40) % 4 != 0;
 		int expected = add ? dp_set_add(sets[0], key)
@@ -246,7 +236,7 @@ START_TEST(test_changing_strategy_keeps_the_contents)
 	uint64_t seed = 7;
 
 	for (int i = 0; i < 300; i++) {
-		int64_t key = (int64_t)(next_random(&seed) % 100000);
+		int64_t key = (int64_t)(dp_random_next(&seed) % 100000);
 		dp_set_add(set, key);
 		dp_set_add(reference, key);
 	}
