@@ -1,10 +1,11 @@
 # The one entry point. `make help` lists the targets.
 #
 # Every pattern folder under patterns/ is found by the wildcards below: its
-# <name>.c (and any other .c that is not a test, example or bench) goes into
-# build/libdp.a, test_*.c becomes a Check suite, example.c an example whose
-# output is compared with example.out, bench_*.c a benchmark. Adding a
-# pattern needs no edit here.
+# <name>.c (and any other .c that is not a test, example, bench or program)
+# goes into build/libdp.a, test_*.c becomes a Check suite, example.c an
+# example whose output is compared with example.out, bench_*.c a benchmark,
+# and *_main.c a program with its own main() that a target of its own
+# builds (`make profile`). Adding a pattern needs no edit here.
 #
 # Build modes keep their products apart, so switching never mixes objects:
 #   MODE=debug  build/         the default: tests, examples, the library
@@ -55,7 +56,9 @@ ALL_C        := $(wildcard patterns/*/*.c)
 TEST_SRCS    := $(wildcard patterns/*/test_*.c)
 BENCH_SRCS   := $(wildcard patterns/*/bench_*.c)
 EXAMPLE_SRCS := $(wildcard patterns/*/example.c)
-LIB_SRCS     := $(filter-out $(TEST_SRCS) $(BENCH_SRCS) $(EXAMPLE_SRCS),$(ALL_C))
+MAIN_SRCS    := $(wildcard patterns/*/*_main.c)
+LIB_SRCS     := $(filter-out $(TEST_SRCS) $(BENCH_SRCS) $(EXAMPLE_SRCS) \
+                             $(MAIN_SRCS),$(ALL_C))
 
 # `make test P=strategy` (or P="strategy observer") runs only the suites,
 # examples and benches of those folders; the library is always whole.
@@ -94,8 +97,8 @@ endif
 HEADERS := $(wildcard patterns/*/*.h)
 SOURCES := $(HEADERS) $(ALL_C)
 
-.PHONY: all help deps test memcheck valgrind tsan examples bench docs lint \
-        format clean build-tests run-tests run-examples run-benches FORCE
+.PHONY: all help deps test memcheck valgrind tsan examples bench profile \
+        docs lint format clean build-tests run-tests run-examples run-benches FORCE
 
 help: ## List the targets.
 	@echo "Targets (CC=clang works with each; P=<pattern> narrows test,"
@@ -136,6 +139,23 @@ examples: ## Build and run every pattern example, showing its output.
 bench: ## Build optimised and run every benchmark, one at a time.
 	@scripts/deps.sh test $(CC_DEPS)
 	@$(MAKE) --no-print-directory MODE=bench run-benches
+
+# The profiled program is built twice, outside the build modes: with -pg
+# for gprof, and with -g alone for valgrind, which cannot run AVX-512 code
+# (so never -march=native here). The library comes from the debug build.
+PROF := build/profile
+PROF_SRCS := patterns/profiling/profile_main.c patterns/profiling/course.c
+PROF_CFLAGS = -std=c11 $(WARNINGS) -g -O1 -pthread -Ipatterns $(CFLAGS)
+
+profile: ## Run the course's functions under gprof, callgrind and massif.
+	@scripts/deps.sh test profile $(CC_DEPS)
+	@$(MAKE) --no-print-directory MODE=debug build/libdp.a
+	@mkdir -p $(PROF)
+	$(Q)$(CC) $(PROF_CFLAGS) -pg -o $(PROF)/profile_gprof $(PROF_SRCS) \
+	    build/libdp.a $(LIBS)
+	$(Q)$(CC) $(PROF_CFLAGS) -o $(PROF)/profile_plain $(PROF_SRCS) \
+	    build/libdp.a $(LIBS)
+	@patterns/profiling/profile.sh $(PROF)
 
 docs: ## Build the HTML site into docs/html/ (fails on any warning).
 	@scripts/deps.sh docs

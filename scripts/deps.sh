@@ -15,13 +15,14 @@ packages_for() {
 	test)     echo "check pkg-config" ;;
 	clang)    echo "clang" ;;
 	valgrind) echo "valgrind" ;;
+	profile)  echo "binutils valgrind" ;;
 	docs)     echo "doxygen graphviz" ;;
 	lint)     echo "clang-format cppcheck" ;;
 	*)        echo "deps.sh: unknown group '$1'" >&2; exit 2 ;;
 	esac
 }
 
-all_groups="test clang valgrind docs lint"
+all_groups="test clang valgrind profile docs lint"
 [ "$#" -gt 0 ] || set -- $all_groups
 
 wanted=""

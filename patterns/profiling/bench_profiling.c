@@ -1,0 +1,120 @@
+/*
+ * What a profiler costs per call: the observer effect in nanoseconds.
+ *
+ * A tiny function (one step of a dependency chain) is called bare through a
+ * function pointer, through the Decorator chapter's dp_timed_fn (two clock
+ * readings per call), through the profiler on a manual clock (the
+ * bookkeeping alone: the stack of frames, own and cumulative time, with
+ * clock reads that cost almost nothing) and through the profiler on the
+ * monotonic clock (what a real profile pays). Then the same for the
+ * course's slow_function(10000), where the work per call is large.
+ *
+ * Run with `make bench`; figures are ratios within this one run.
+ */
+#include "common/dp_bench.h"
+#include "profiling/profiling.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static int64_t step(void *ctx, int64_t x)
+{
+	(void)ctx;
+	return x * 3 + 1;
+}
+
+struct target {
+	dp_int64_fn *fn; /* The function, or a decorator's call function. */
+	void *ctx;
+	int64_t arg; /* The argument of the first call. */
+	bool chain;  /* Feed each result into the next call. */
+};
+
+static void run_calls(void *ctx, size_t iterations)
+{
+	const struct target *target = ctx;
+	int64_t x = target->arg;
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < iterations; i++) {
+		int64_t result = target->fn(target->ctx, x);
+		sum += (uint64_t)result;
+		if (target->chain)
+			x = result;
+	}
+	dp_bench_keep(sum);
+}
+
+struct row {
+	const char *name;
+	struct target target;
+};
+
+static void table(const char *title, struct row *rows, size_t count)
+{
+	double bare = 0;
+
+	printf("%s\n%-44s %10s %10s %10s\n", title, "call", "ns/call",
+	       "overhead", "vs bare");
+	for (size_t r = 0; r < count; r++) {
+		double ns = dp_bench_ns_per_op(run_calls, &rows[r].target);
+		if (r == 0)
+			bare = ns;
+		printf("%-44s %10.2f %10.2f %9.2fx\n", rows[r].name, ns,
+		       ns - bare, ns / bare);
+		fflush(stdout);
+	}
+	printf("\n");
+}
+
+int main(void)
+{
+	struct dp_manual_clock manual;
+	dp_manual_clock_init(&manual, 0);
+	dp_profiler *real = dp_profiler_create(NULL, NULL);
+	dp_profiler *fake = dp_profiler_create(&manual.base, NULL);
+	dp_profiled_fn *step_real = dp_profiler_wrap(real, step, NULL, "step");
+	dp_profiled_fn *step_fake = dp_profiler_wrap(fake, step, NULL, "step");
+	dp_profiled_fn *slow_real = dp_profiler_wrap(
+		real, dp_profiling_slow_function, NULL, "slow_function");
+	struct dp_timed_fn step_timed, slow_timed;
+	dp_timed_fn_init(&step_timed, step, NULL, "step", NULL, NULL);
+	dp_timed_fn_init(&slow_timed, dp_profiling_slow_function, NULL,
+	                 "slow_function", NULL, NULL);
+	if (step_real == NULL || step_fake == NULL || slow_real == NULL) {
+		fprintf(stderr, "bench_profiling: %s\n",
+		        dp_strerror(DP_ENOMEM));
+		return EXIT_FAILURE;
+	}
+
+	/* Read through a volatile, so the compiler cannot inline the bare
+	 * call: every row pays one indirect call. */
+	dp_int64_fn *volatile opaque = step;
+	struct row tiny[] = {
+		{"bare call through a function pointer",
+	         {opaque, NULL, 1, true}},
+		{"dp_timed_fn (count + 2 clock reads)",
+	         {dp_timed_fn_call, &step_timed, 1, true}},
+		{"profiler, manual clock (bookkeeping)",
+	         {dp_profiled_fn_call, step_fake, 1, true}},
+		{"profiler, monotonic clock (a real profile)",
+	         {dp_profiled_fn_call, step_real, 1, true}},
+	};
+	dp_int64_fn *volatile slow = dp_profiling_slow_function;
+	struct row large[] = {
+		{"bare slow_function(10000)", {slow, NULL, 10000, false}},
+		{"dp_timed_fn", {dp_timed_fn_call, &slow_timed, 10000, false}},
+		{"profiler, monotonic clock",
+	         {dp_profiled_fn_call, slow_real, 10000, false}},
+	};
+
+	printf("Profiling bench (%s, compiled by %s)\n\n", "make bench",
+	       __VERSION__);
+	table("A tiny function (x * 3 + 1), ns per call", tiny,
+	      DP_ARRAY_SIZE(tiny));
+	table("The course's slow_function(10000), ns per call", large,
+	      DP_ARRAY_SIZE(large));
+	dp_profiler_destroy(real);
+	dp_profiler_destroy(fake);
+	return EXIT_SUCCESS;
+}
