@@ -47,7 +47,9 @@ endif
 ALL_CFLAGS = -std=c11 $(WARNINGS) -g $(OPT) -pthread $(MODE_FLAGS) \
              -Ipatterns -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = -pthread $(MODE_FLAGS) $(LDFLAGS)
-LIBS := -lm
+# Recursive, like CHECK_LIBS: pkg-config runs after deps.sh has installed
+# SQLite, which the batch chapter's database half links against.
+LIBS = -lm $(shell pkg-config --libs sqlite3)
 
 # Evaluated when a recipe runs, after scripts/deps.sh has installed Check.
 CHECK_LIBS = $(shell pkg-config --libs check)

@@ -12,7 +12,7 @@ set -eu
 
 packages_for() {
 	case "$1" in
-	test)     echo "check pkg-config" ;;
+	test)     echo "check pkg-config libsqlite3-dev" ;;
 	clang)    echo "clang" ;;
 	valgrind) echo "valgrind" ;;
 	profile)  echo "binutils valgrind" ;;

@@ -1,0 +1,150 @@
+/*
+ * An audit log and its database, written the batched way.
+ *
+ * A service records every user action twice: as a line in an append-only
+ * log file, and as a row in SQLite for queries. Both are written in
+ * batches, and the program counts what that saves: write(2) calls for the
+ * file, transactions for the database, and table scans for the lookup.
+ */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+
+#include "adapter/adapter.h"
+#include "batch/batch.h"
+#include "batch/batch_sql.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { ACTIONS = 1000, USERS = 50 };
+
+static const char *const VERBS[] = {"login", "view", "search", "purchase",
+                                    "logout"};
+
+static struct dp_event action(size_t i)
+{
+	return (struct dp_event){
+		.user_id = (int64_t)((i * 37) % USERS),
+		.payload = VERBS[i % DP_ARRAY_SIZE(VERBS)],
+	};
+}
+
+/* Write every action as one log line to `path`, batched or not, and say
+ * how many write(2) calls it took. */
+static int write_log(const char *path, bool batched)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return DP_EIO;
+	struct dp_fd_stats stats = {0};
+	struct dp_stream *file = dp_fd_stream_create(fd, true, &stats, NULL);
+	if (file == NULL) {
+		close(fd);
+		return DP_ENOMEM;
+	}
+	const struct dp_batch_config config = {
+		.max_records = 100,
+		.max_bytes = 4096,
+		.sink_bytes = &stats.bytes_written,
+	};
+	dp_batch_writer *writer = NULL;
+	if (batched) {
+		writer = dp_batch_writer_create(file, &config, NULL);
+		if (writer == NULL) {
+			dp_stream_close(file);
+			return DP_ENOMEM;
+		}
+	}
+
+	int rc = DP_OK;
+	for (size_t i = 0; i < ACTIONS && rc == DP_OK; i++) {
+		struct dp_event event = action(i);
+		char line[64];
+		int len = snprintf(line, sizeof(line), "%04zu user %02d %s\n",
+		                   i, (int)event.user_id, event.payload);
+		rc = batched ? dp_batch_writer_append(writer, line, (size_t)len)
+		             : dp_stream_write(file, line, (size_t)len);
+	}
+	int close_rc =
+		batched ? dp_batch_writer_close(writer) : dp_stream_close(file);
+	if (rc == DP_OK)
+		rc = close_rc;
+	printf("  %-28s %4llu write(2) calls, %llu bytes\n",
+	       batched ? "batches of 100 or 4 KiB:" : "one write per line:",
+	       (unsigned long long)stats.write_calls,
+	       (unsigned long long)stats.bytes_written);
+	return rc;
+}
+
+static int fill_database(const char *path)
+{
+	struct dp_event *events = malloc(ACTIONS * sizeof(*events));
+	if (events == NULL)
+		return DP_ENOMEM;
+	for (size_t i = 0; i < ACTIONS; i++)
+		events[i] = action(i);
+
+	sqlite3 *db = NULL;
+	int rc = dp_sql_open(path, true, &db);
+	if (rc == DP_OK)
+		rc = dp_sql_insert_events(db, events, ACTIONS,
+		                          DP_SQL_TRANSACTION_PREPARED);
+	free(events);
+	if (rc != DP_OK) {
+		sqlite3_close(db);
+		return rc;
+	}
+	printf("  %d rows in 1 transaction with 1 prepared statement\n",
+	       ACTIONS);
+
+	char plan[256];
+	int64_t rows = 0, bytes = 0;
+	const char *query = dp_sql_user_activity_query();
+	for (int indexed = 0; indexed < 2 && rc == DP_OK; indexed++) {
+		if (indexed)
+			rc = dp_sql_add_user_index(db);
+		if (rc == DP_OK)
+			rc = dp_sql_query_plan(db, query, plan, sizeof(plan));
+		if (rc == DP_OK)
+			rc = dp_sql_user_activity(db, 7, &rows, &bytes);
+		if (rc == DP_OK)
+			printf("  %s index: %s    user 7: %lld actions, "
+			       "%lld bytes\n",
+			       indexed ? "with" : "without", plan,
+			       (long long)rows, (long long)bytes);
+	}
+	sqlite3_close(db);
+	return rc;
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/dp_batch_example_XXXXXX";
+	char log[64], db[64];
+
+	if (mkdtemp(dir) == NULL) {
+		perror("example: mkdtemp");
+		return EXIT_FAILURE;
+	}
+	snprintf(log, sizeof(log), "%s/audit.log", dir);
+	snprintf(db, sizeof(db), "%s/audit.db", dir);
+
+	printf("Audit log, %d actions:\n", ACTIONS);
+	int rc = write_log(log, false);
+	if (rc == DP_OK)
+		rc = write_log(log, true);
+	printf("Audit database:\n");
+	if (rc == DP_OK)
+		rc = fill_database(db);
+
+	unlink(log);
+	unlink(db);
+	rmdir(dir);
+	if (rc != DP_OK) {
+		fprintf(stderr, "example: %s\n", dp_strerror(rc));
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
