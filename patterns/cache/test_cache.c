@@ -765,8 +765,8 @@ START_TEST(test_redis_pipelined_bulk_round_trip)
 	enum { N = 1000 };
 	dp_cache *cache = redis_at(shared.socket_path, "bulk:", NULL);
 	static struct dp_cache_item items[N];
-	static char keys[N][8];
-	static char values[N][8];
+	static char keys[N][16];
+	static char values[N][16];
 	static char buffers[N][8];
 
 	for (int i = 0; i < N; i++) {
