@@ -137,32 +137,51 @@ int main(void)
 	fill(&tcp);
 	fill(&tiered);
 
+	/* Every measurement is taken PASSES times, interleaved with the
+	 * others so that a burst of load on the shared machine falls on all
+	 * of them alike, and the best is kept. */
+	struct measurement {
+		dp_bench_fn *fn;
+		struct fixture *fixture;
+		double ns;
+	} m[] = {
+		{run_get, &lru, 0},
+		{run_get, &tiered, 0},
+		{run_get, &unix_socket, 0},
+		{run_get, &tcp, 0},
+		{run_batch_one_by_one, &unix_socket, 0},
+		{run_batch_pipelined, &unix_socket, 0},
+		{run_batch_one_by_one, &tcp, 0},
+		{run_batch_pipelined, &tcp, 0},
+	};
+	enum { PASSES = 3 };
+	for (int pass = 0; pass < PASSES; pass++) {
+		for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+			double ns = dp_bench_ns_per_op(m[i].fn, m[i].fixture);
+			if (pass == 0 || ns < m[i].ns)
+				m[i].ns = ns;
+		}
+	}
+
 	printf("One cache hit (8-byte key and value), by where the cache "
 	       "lives:\n");
-	double local = dp_bench_ns_per_op(run_get, &lru);
+	double local = m[0].ns;
 	report("local LRU (in the process)", local, local);
-	report("two-level: local LRU in front of Redis",
-	       dp_bench_ns_per_op(run_get, &tiered), local);
-	double via_unix = dp_bench_ns_per_op(run_get, &unix_socket);
-	report("Redis over the Unix socket", via_unix, local);
-	double via_tcp = dp_bench_ns_per_op(run_get, &tcp);
-	report("Redis over TCP, 127.0.0.1", via_tcp, local);
-	printf("  TCP against the Unix socket: %.1fx\n", via_tcp / via_unix);
+	report("two-level: local LRU in front of Redis", m[1].ns, local);
+	report("Redis over the Unix socket", m[2].ns, local);
+	report("Redis over TCP, 127.0.0.1", m[3].ns, local);
+	printf("  TCP against the Unix socket: %.2fx\n", m[3].ns / m[2].ns);
 
 	printf("\n%d keys read from Redis, one round trip each against one "
 	       "pipelined batch:\n",
 	       N);
-	double one_unix = dp_bench_ns_per_op(run_batch_one_by_one, &unix_socket);
-	double pipe_unix = dp_bench_ns_per_op(run_batch_pipelined, &unix_socket);
-	report("Unix socket, one by one", one_unix, pipe_unix);
-	report("Unix socket, pipelined", pipe_unix, pipe_unix);
-	double one_tcp = dp_bench_ns_per_op(run_batch_one_by_one, &tcp);
-	double pipe_tcp = dp_bench_ns_per_op(run_batch_pipelined, &tcp);
-	report("TCP 127.0.0.1, one by one", one_tcp, pipe_tcp);
-	report("TCP 127.0.0.1, pipelined", pipe_tcp, pipe_tcp);
+	report("Unix socket, one by one", m[4].ns, m[5].ns);
+	report("Unix socket, pipelined", m[5].ns, m[5].ns);
+	report("TCP 127.0.0.1, one by one", m[6].ns, m[7].ns);
+	report("TCP 127.0.0.1, pipelined", m[7].ns, m[7].ns);
 	printf("  per key: %.0f ns one by one, %.0f ns pipelined (Unix); "
 	       "%.0f ns, %.0f ns (TCP)\n",
-	       one_unix / N, pipe_unix / N, one_tcp / N, pipe_tcp / N);
+	       m[4].ns / N, m[5].ns / N, m[6].ns / N, m[7].ns / N);
 
 	dp_cache_destroy(lru.cache);
 	dp_cache_destroy(unix_socket.cache);
