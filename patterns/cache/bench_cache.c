@@ -129,9 +129,9 @@ int main(void)
 	lru.cache = dp_cache_lru_create(&lru_config);
 	unix_socket.cache = redis_cache(server.socket_path, 0);
 	tcp.cache = redis_cache(NULL, port);
-	tiered.cache = dp_cache_tiered_create(dp_cache_lru_create(&lru_config),
-	                                      redis_cache(server.socket_path, 0),
-	                                      DP_CACHE_NO_TTL, NULL);
+	tiered.cache = dp_cache_tiered_create(
+		dp_cache_lru_create(&lru_config),
+		redis_cache(server.socket_path, 0), DP_CACHE_NO_TTL, NULL);
 	fill(&lru);
 	fill(&unix_socket);
 	fill(&tcp);

@@ -75,7 +75,7 @@ int dp_cache_delete(dp_cache *cache, const void *key, size_t key_size)
 {
 	if (cache == NULL || !bytes_ok(key, key_size))
 		return DP_EINVAL;
-	return cache->ops->delete(cache->ctx, key, key_size);
+	return cache->ops->delete (cache->ctx, key, key_size);
 }
 
 int dp_cache_clear(dp_cache *cache)
@@ -137,9 +137,9 @@ int dp_cache_set_many(dp_cache *cache, struct dp_cache_item *items,
 	}
 	for (size_t i = 0; i < count; i++) {
 		struct dp_cache_item *item = &items[i];
-		item->status = cache->ops->set(cache->ctx, item->key,
-		                               item->key_size, item->value,
-		                               item->size, ttl_ms);
+		item->status =
+			cache->ops->set(cache->ctx, item->key, item->key_size,
+		                        item->value, item->size, ttl_ms);
 	}
 	return DP_OK;
 }
@@ -187,7 +187,7 @@ dp_cache_memo *dp_cache_memo_create(dp_cache *cache, const char *name,
 
 	size_t name_size = strlen(name);
 	dp_cache_memo *memo =
-	        dp_alloc(alloc, sizeof(*memo) + name_size + MEMO_WORD);
+		dp_alloc(alloc, sizeof(*memo) + name_size + MEMO_WORD);
 	if (memo == NULL)
 		return NULL;
 	memo->cache = cache;

@@ -45,15 +45,16 @@ struct dp_cache_info {
  *        dp_cache_set_many(); the caller owns the array and every buffer.
  */
 struct dp_cache_item {
-	const void *key;   /**< The key's bytes; NULL only when #key_size is 0. */
-	size_t key_size;   /**< Their number. */
-	const void *value; /**< set_many: the bytes to store; get_many: unused. */
-	void *buffer;      /**< get_many: where the value is copied; NULL only
+	const void *key; /**< The key's bytes; NULL only when #key_size is 0. */
+	size_t key_size; /**< Their number. */
+	const void
+		*value;  /**< set_many: the bytes to store; get_many: unused. */
+	void *buffer;    /**< get_many: where the value is copied; NULL only
 	                        when #capacity is 0. set_many: unused. */
-	size_t capacity;   /**< get_many: the size of #buffer. */
-	size_t size;       /**< set_many: the value's size, in. get_many: the
+	size_t capacity; /**< get_many: the size of #buffer. */
+	size_t size;     /**< set_many: the value's size, in. get_many: the
 	                        stored value's size, out, on DP_OK or DP_ERANGE. */
-	int status;        /**< Out: this key's result, as the single call
+	int status;      /**< Out: this key's result, as the single call
 	                        dp_cache_get() or dp_cache_set() would return. */
 };
 

@@ -46,8 +46,7 @@ static void *entry_dup(void *ctx, const void *value,
 	return entry;
 }
 
-static void entry_free(void *ctx, void *value,
-                       const struct dp_allocator *alloc)
+static void entry_free(void *ctx, void *value, const struct dp_allocator *alloc)
 {
 	(void)ctx;
 	dp_free(alloc, value);
@@ -100,7 +99,7 @@ static int lru_set(void *ctx, const void *key, size_t key_size,
 
 	if (ttl_ms != DP_CACHE_NO_TTL)
 		source.expires_ns =
-		        backend->clock(backend->clock_ctx) + ttl_ms * 1000000u;
+			backend->clock(backend->clock_ctx) + ttl_ms * 1000000u;
 	int rc = dp_lru_put(backend->lru, &stored_key, &source);
 	if (rc == DP_OK)
 		backend->counts.sets++;

@@ -186,7 +186,7 @@ static int take_value(struct redis_backend *backend, const redisReply *reply,
 }
 
 static int redis_get_unguarded(void *ctx, const void *key, size_t key_size,
-                     void *buffer, size_t capacity, size_t *size)
+                               void *buffer, size_t capacity, size_t *size)
 {
 	struct redis_backend *backend = ctx;
 	redisReply *reply = command(backend, "GET %b%b", backend->prefix,
@@ -217,7 +217,7 @@ static int append_set(struct redis_backend *backend, const void *key,
 }
 
 static int redis_set_unguarded(void *ctx, const void *key, size_t key_size,
-                     const void *value, size_t size, uint64_t ttl_ms)
+                               const void *value, size_t size, uint64_t ttl_ms)
 {
 	struct redis_backend *backend = ctx;
 	redisReply *reply = NULL;
@@ -256,7 +256,8 @@ static bool read_replies(struct redis_backend *backend, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
 		redisReply *reply = NULL;
-		if (redisGetReply(backend->redis, (void **)&reply) != REDIS_OK) {
+		if (redisGetReply(backend->redis, (void **)&reply) !=
+		    REDIS_OK) {
 			fail(backend);
 			return false;
 		}
@@ -273,9 +274,9 @@ static int redis_clear_unguarded(void *ctx)
 	char cursor[32] = "0";
 
 	do {
-		redisReply *reply = command(backend,
-		                            "SCAN %s MATCH %s COUNT 1000",
-		                            cursor, backend->match);
+		redisReply *reply =
+			command(backend, "SCAN %s MATCH %s COUNT 1000", cursor,
+		                backend->match);
 		if (reply == NULL)
 			return DP_EIO;
 		if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
@@ -322,7 +323,7 @@ static void fail_items(struct redis_backend *backend,
 /* Pipelining: every command is written first, then every reply read, so
  * the whole batch costs one round trip instead of one per key. */
 static void redis_get_many_unguarded(void *ctx, struct dp_cache_item *items,
-                           size_t count)
+                                     size_t count)
 {
 	struct redis_backend *backend = ctx;
 
@@ -350,7 +351,7 @@ static void redis_get_many_unguarded(void *ctx, struct dp_cache_item *items,
 }
 
 static void redis_set_many_unguarded(void *ctx, struct dp_cache_item *items,
-                           size_t count, uint64_t ttl_ms)
+                                     size_t count, uint64_t ttl_ms)
 {
 	struct redis_backend *backend = ctx;
 
@@ -399,13 +400,13 @@ static void redis_destroy(void *ctx)
 }
 
 /* The slots: each call runs inside one SIGPIPE guard. */
-static int redis_get(void *ctx, const void *key, size_t key_size,
-                     void *buffer, size_t capacity, size_t *size)
+static int redis_get(void *ctx, const void *key, size_t key_size, void *buffer,
+                     size_t capacity, size_t *size)
 {
 	struct pipe_guard guard;
 	pipe_guard_begin(&guard);
-	int rc = redis_get_unguarded(ctx, key, key_size, buffer, capacity,
-	                             size);
+	int rc =
+		redis_get_unguarded(ctx, key, key_size, buffer, capacity, size);
 	pipe_guard_end(&guard);
 	return rc;
 }
@@ -438,8 +439,7 @@ static int redis_clear(void *ctx)
 	return rc;
 }
 
-static void redis_get_many(void *ctx, struct dp_cache_item *items,
-                           size_t count)
+static void redis_get_many(void *ctx, struct dp_cache_item *items, size_t count)
 {
 	struct pipe_guard guard;
 	pipe_guard_begin(&guard);
@@ -447,8 +447,8 @@ static void redis_get_many(void *ctx, struct dp_cache_item *items,
 	pipe_guard_end(&guard);
 }
 
-static void redis_set_many(void *ctx, struct dp_cache_item *items,
-                           size_t count, uint64_t ttl_ms)
+static void redis_set_many(void *ctx, struct dp_cache_item *items, size_t count,
+                           uint64_t ttl_ms)
 {
 	struct pipe_guard guard;
 	pipe_guard_begin(&guard);
@@ -486,8 +486,8 @@ static char *copy_string(const struct dp_allocator *alloc, const char *text,
 
 /* The prefix as a glob pattern: SCAN MATCH would otherwise read its own
  * meaning into a prefix holding '*', '?', '[', ']' or '\\'. */
-static char *match_pattern(const struct dp_allocator *alloc,
-                           const char *prefix, size_t prefix_size)
+static char *match_pattern(const struct dp_allocator *alloc, const char *prefix,
+                           size_t prefix_size)
 {
 	char *match = dp_alloc(alloc, 2 * prefix_size + 2);
 	if (match == NULL)
@@ -505,8 +505,8 @@ static char *match_pattern(const struct dp_allocator *alloc,
 
 dp_cache *dp_cache_redis_create(const struct dp_cache_redis_config *config)
 {
-	if (config == NULL || (config->unix_path == NULL) ==
-	                              (config->host == NULL))
+	if (config == NULL ||
+	    (config->unix_path == NULL) == (config->host == NULL))
 		return NULL;
 	if (config->host != NULL && (config->port < 1 || config->port > 65535))
 		return NULL;
@@ -521,7 +521,7 @@ dp_cache *dp_cache_redis_create(const struct dp_cache_redis_config *config)
 	backend->connect_timeout = to_timeval(config->connect_timeout_ms);
 	backend->command_timeout = to_timeval(config->command_timeout_ms);
 	backend->retry_interval_ns =
-	        (uint64_t)config->retry_interval_ms * 1000000u;
+		(uint64_t)config->retry_interval_ms * 1000000u;
 
 	bool ok = true;
 	const char *prefix = config->prefix != NULL ? config->prefix : "";

@@ -27,8 +27,8 @@ static uint64_t front_ttl(const struct tiered *tiered, uint64_t ttl_ms)
 	return ttl_ms;
 }
 
-static int tiered_get(void *ctx, const void *key, size_t key_size,
-                      void *buffer, size_t capacity, size_t *size)
+static int tiered_get(void *ctx, const void *key, size_t key_size, void *buffer,
+                      size_t capacity, size_t *size)
 {
 	struct tiered *tiered = ctx;
 
@@ -58,8 +58,8 @@ static int tiered_set(void *ctx, const void *key, size_t key_size,
 {
 	struct tiered *tiered = ctx;
 
-	int back_rc = dp_cache_set(tiered->back, key, key_size, value, size,
-	                           ttl_ms);
+	int back_rc =
+		dp_cache_set(tiered->back, key, key_size, value, size, ttl_ms);
 	int front_rc = dp_cache_set(tiered->front, key, key_size, value, size,
 	                            front_ttl(tiered, ttl_ms));
 	if (back_rc == DP_EIO)

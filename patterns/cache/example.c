@@ -39,9 +39,8 @@ static dp_cache *redis_cache(const char *socket_path)
 /* One worker's pass over 1..N-1; prints what it computed and reused. */
 static void work(const char *who, dp_cache *cache)
 {
-	dp_cache_memo *memo = dp_cache_memo_create(cache, "collatz",
-	                                           collatz_steps, NULL,
-	                                           DP_CACHE_NO_TTL, NULL);
+	dp_cache_memo *memo = dp_cache_memo_create(
+		cache, "collatz", collatz_steps, NULL, DP_CACHE_NO_TTL, NULL);
 	int64_t best = 1;
 	int64_t best_steps = 0;
 	for (int64_t start = 1; start < N; start++) {

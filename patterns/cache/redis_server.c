@@ -166,9 +166,8 @@ int dp_redis_server_start(struct dp_redis_server *server, int tcp_port)
 	                          "dp_redis");
 	if (rc != DP_OK)
 		return DP_EIO;
-	int written = snprintf(server->socket_path,
-	                       sizeof(server->socket_path), "%s/redis.sock",
-	                       server->directory);
+	int written = snprintf(server->socket_path, sizeof(server->socket_path),
+	                       "%s/redis.sock", server->directory);
 	if (written < 0 || (size_t)written >= sizeof(server->socket_path)) {
 		rc = DP_EIO;
 		goto fail_remove_directory;

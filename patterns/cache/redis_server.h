@@ -22,9 +22,10 @@
  *        one on the stack; read its fields, never write them.
  */
 struct dp_redis_server {
-	pid_t pid;                                  /**< The process; 0 when none runs. */
-	int port;                                   /**< The TCP port on 127.0.0.1, or 0. */
-	char directory[DP_REDIS_SERVER_PATH_MAX];   /**< The temporary directory. */
+	pid_t pid; /**< The process; 0 when none runs. */
+	int port;  /**< The TCP port on 127.0.0.1, or 0. */
+	char directory
+		[DP_REDIS_SERVER_PATH_MAX]; /**< The temporary directory. */
 	char socket_path[DP_REDIS_SERVER_PATH_MAX]; /**< The Unix socket. */
 };
 

@@ -85,7 +85,8 @@ static int64_t fib(dp_cache_memo *memo, void *ctx, int64_t n)
 	++*(int *)ctx;
 	if (n < 2)
 		return n;
-	return dp_cache_memo_call(memo, n - 1) + dp_cache_memo_call(memo, n - 2);
+	return dp_cache_memo_call(memo, n - 1) +
+	       dp_cache_memo_call(memo, n - 2);
 }
 
 /* ---- the interface and the in-process back-end ------------------------ */
@@ -368,8 +369,8 @@ START_TEST(test_memo_recomputes_a_foreign_value)
 {
 	int calls = 0;
 	dp_cache *cache = lru_of(8, NULL);
-	dp_cache_memo *memo = dp_cache_memo_create(cache, "sq", squared_plus_one,
-	                                           &calls, 0, NULL);
+	dp_cache_memo *memo = dp_cache_memo_create(
+		cache, "sq", squared_plus_one, &calls, 0, NULL);
 	unsigned char key[10] = {'s', 'q', 3};
 
 	/* Not 8 bytes: written by someone else, so not taken as a result. */
@@ -391,12 +392,12 @@ START_TEST(test_memo_rejects_bad_arguments)
 	dp_cache *cache = lru_of(8, NULL);
 	struct dp_cache_memo_stats stats;
 
-	ck_assert_ptr_null(
-	        dp_cache_memo_create(NULL, "f", squared_plus_one, &calls, 0, NULL));
+	ck_assert_ptr_null(dp_cache_memo_create(NULL, "f", squared_plus_one,
+	                                        &calls, 0, NULL));
 	ck_assert_ptr_null(dp_cache_memo_create(cache, NULL, squared_plus_one,
 	                                        &calls, 0, NULL));
-	ck_assert_ptr_null(dp_cache_memo_create(cache, "f", NULL, &calls, 0,
-	                                        NULL));
+	ck_assert_ptr_null(
+		dp_cache_memo_create(cache, "f", NULL, &calls, 0, NULL));
 	ck_assert_int_eq(dp_cache_memo_call(NULL, 5), 0);
 	ck_assert_int_eq(dp_cache_memo_stats(NULL, &stats), DP_EINVAL);
 	dp_cache_memo *memo = dp_cache_memo_create(cache, "f", squared_plus_one,
@@ -435,7 +436,6 @@ START_TEST(test_every_allocation_failure_is_clean)
 		dp_cache_memo *memo = NULL;
 		bool ok = false;
 		int calls = 0;
-		char value[8];
 
 		switch ((enum sweep_target)_i) {
 		case SWEEP_LRU_CREATE:
@@ -449,6 +449,7 @@ START_TEST(test_every_allocation_failure_is_clean)
 			failing.fail_at = failing.requests + n;
 			ok = put(cache, "new", "2", 0) == DP_OK;
 			if (!ok) {
+				char value[8];
 				ck_assert_int_eq(fetch(cache, "new", value, 8),
 				                 DP_ENOENT);
 				ck_assert_int_eq(fetch(cache, "old", value, 8),
@@ -465,7 +466,7 @@ START_TEST(test_every_allocation_failure_is_clean)
 			other = lru_of(4, alloc);
 			failing.fail_at = failing.requests + n;
 			dp_cache *tiered =
-			        dp_cache_tiered_create(cache, other, 0, alloc);
+				dp_cache_tiered_create(cache, other, 0, alloc);
 			ok = tiered != NULL;
 			if (ok) {
 				cache = tiered;
@@ -475,8 +476,8 @@ START_TEST(test_every_allocation_failure_is_clean)
 		case SWEEP_MEMO_CREATE:
 			cache = lru_of(4, alloc);
 			failing.fail_at = failing.requests + n;
-			memo = dp_cache_memo_create(cache, "f", squared_plus_one,
-			                            &calls, 0, alloc);
+			memo = dp_cache_memo_create(
+				cache, "f", squared_plus_one, &calls, 0, alloc);
 			ok = memo != NULL;
 			break;
 		case N_SWEEPS:
@@ -497,9 +498,8 @@ END_TEST
 
 START_TEST(test_redis_create_rejects_bad_config)
 {
-	struct dp_cache_redis_config both = {.unix_path = NO_SERVER,
-	                                     .host = "127.0.0.1",
-	                                     .port = 6379};
+	struct dp_cache_redis_config both = {
+		.unix_path = NO_SERVER, .host = "127.0.0.1", .port = 6379};
 	struct dp_cache_redis_config neither = {.prefix = "p:"};
 	struct dp_cache_redis_config low = {.host = "127.0.0.1", .port = 0};
 	struct dp_cache_redis_config high = {.host = "127.0.0.1",
@@ -523,8 +523,8 @@ START_TEST(test_redis_without_server_misses_and_counts_errors)
 {
 	int calls = 0;
 	dp_cache *cache = redis_at(NO_SERVER, "p:", NULL);
-	dp_cache_memo *memo = dp_cache_memo_create(cache, "sq", squared_plus_one,
-	                                           &calls, 0, NULL);
+	dp_cache_memo *memo = dp_cache_memo_create(
+		cache, "sq", squared_plus_one, &calls, 0, NULL);
 	struct dp_cache_item items[2] = {
 		{.key = "a", .key_size = 1, .value = "1", .size = 1},
 		{.key = "b", .key_size = 1, .value = "2", .size = 1},
@@ -637,7 +637,8 @@ START_TEST(test_redis_round_trip_delete_and_big_values)
 	ck_assert_int_eq(dp_cache_set(cache, "big", 3, big, sizeof(big), 0),
 	                 DP_OK);
 	ck_assert_int_eq(
-	        dp_cache_get(cache, "big", 3, back, sizeof(back), &size), DP_OK);
+		dp_cache_get(cache, "big", 3, back, sizeof(back), &size),
+		DP_OK);
 	ck_assert_uint_eq(size, sizeof(big));
 	ck_assert_mem_eq(back, big, sizeof(big));
 	dp_cache_destroy(cache);
@@ -722,7 +723,8 @@ START_TEST(test_redis_clear_removes_many_keys)
 		ck_assert_int_eq(put(cache, key, "v", 0), DP_OK);
 	}
 	ck_assert_int_eq(dp_cache_clear(cache), DP_OK);
-	redisReply *reply = redisCommand(redis, "SCAN 0 MATCH many:* COUNT 10000");
+	redisReply *reply =
+		redisCommand(redis, "SCAN 0 MATCH many:* COUNT 10000");
 	ck_assert_uint_eq(reply->element[1]->elements, 0);
 	freeReplyObject(reply);
 	ck_assert_int_eq(fetch(cache, "7", value, sizeof(value)), DP_ENOENT);
@@ -810,10 +812,10 @@ START_TEST(test_memo_over_redis_matches_memo_over_lru)
 	int redis_calls = 0;
 	dp_cache *lru = lru_of(256, NULL);
 	dp_cache *redis = redis_at(shared.socket_path, "memo:", NULL);
-	dp_cache_memo *local = dp_cache_memo_create(lru, "fib", fib, &lru_calls,
-	                                            0, NULL);
-	dp_cache_memo *shared_memo = dp_cache_memo_create(
-	        redis, "fib", fib, &redis_calls, 0, NULL);
+	dp_cache_memo *local =
+		dp_cache_memo_create(lru, "fib", fib, &lru_calls, 0, NULL);
+	dp_cache_memo *shared_memo =
+		dp_cache_memo_create(redis, "fib", fib, &redis_calls, 0, NULL);
 
 	for (int64_t n = 0; n <= 90; n += 10)
 		ck_assert_int_eq(dp_cache_memo_call(local, n),
@@ -837,7 +839,7 @@ START_TEST(test_two_processes_share_results)
 		int calls = 0;
 		dp_cache *cache = redis_at(shared.socket_path, "share:", NULL);
 		dp_cache_memo *memo = dp_cache_memo_create(
-		        cache, "sq", squared_plus_one, &calls, 0, NULL);
+			cache, "sq", squared_plus_one, &calls, 0, NULL);
 		for (int64_t i = 0; i < N; i++)
 			dp_cache_memo_call(memo, i);
 		dp_cache_memo_destroy(memo);
@@ -851,8 +853,8 @@ START_TEST(test_two_processes_share_results)
 
 	int calls = 0;
 	dp_cache *cache = redis_at(shared.socket_path, "share:", NULL);
-	dp_cache_memo *memo = dp_cache_memo_create(cache, "sq", squared_plus_one,
-	                                           &calls, 0, NULL);
+	dp_cache_memo *memo = dp_cache_memo_create(
+		cache, "sq", squared_plus_one, &calls, 0, NULL);
 	for (int64_t i = 0; i < N; i++)
 		ck_assert_int_eq(dp_cache_memo_call(memo, i), i * i + 1);
 	struct dp_cache_memo_stats stats;
@@ -877,7 +879,8 @@ START_TEST(test_tiered_serves_repeats_locally)
 	/* Written by another process: the first get goes to Redis. */
 	put(other, "k", "v", 0);
 	for (int i = 0; i < 5; i++) {
-		ck_assert_int_eq(fetch(tiered, "k", value, sizeof(value)), DP_OK);
+		ck_assert_int_eq(fetch(tiered, "k", value, sizeof(value)),
+		                 DP_OK);
 		ck_assert_str_eq(value, "v");
 	}
 	ck_assert_int_eq(fetch(tiered, "none", value, sizeof(value)),
@@ -915,10 +918,10 @@ START_TEST(test_server_killed_and_restarted)
 	int calls = 0;
 	dp_cache *cache = redis_at(server.socket_path, "kill:", NULL);
 	dp_cache *tiered = dp_cache_tiered_create(
-	        lru_of(4, NULL), redis_at(server.socket_path, "kill:", NULL),
-	        DP_CACHE_NO_TTL, NULL);
-	dp_cache_memo *memo = dp_cache_memo_create(cache, "sq", squared_plus_one,
-	                                           &calls, 0, NULL);
+		lru_of(4, NULL), redis_at(server.socket_path, "kill:", NULL),
+		DP_CACHE_NO_TTL, NULL);
+	dp_cache_memo *memo = dp_cache_memo_create(
+		cache, "sq", squared_plus_one, &calls, 0, NULL);
 	struct dp_cache_info info;
 	char value[8];
 
@@ -971,8 +974,8 @@ START_TEST(test_slow_server_times_out_and_recovers)
 	};
 	dp_cache *cache = dp_cache_redis_create(&config);
 	int calls = 0;
-	dp_cache_memo *memo = dp_cache_memo_create(cache, "sq", squared_plus_one,
-	                                           &calls, 0, NULL);
+	dp_cache_memo *memo = dp_cache_memo_create(
+		cache, "sq", squared_plus_one, &calls, 0, NULL);
 	struct dp_cache_info info;
 
 	ck_assert_int_eq(dp_cache_memo_call(memo, 9), 82);
@@ -1016,7 +1019,8 @@ END_TEST
 static void add_redis_tests(Suite *suite)
 {
 	TCase *tc = dp_test_case(suite, "redis");
-	tcase_add_test(tc, test_redis_retry_interval_limits_connection_attempts);
+	tcase_add_test(tc,
+	               test_redis_retry_interval_limits_connection_attempts);
 	tcase_add_test(tc, test_redis_round_trip_delete_and_big_values);
 	tcase_add_test(tc, test_redis_ttl_expires);
 	tcase_add_test(tc, test_redis_prefixes_keep_namespaces_apart);
@@ -1055,7 +1059,8 @@ int main(void)
 	const char *skip = getenv("SKIP_REDIS");
 	bool started = false;
 	if (skip != NULL && strcmp(skip, "1") == 0) {
-		fprintf(stderr, "cache: SKIP_REDIS=1: skipping the Redis tests\n");
+		fprintf(stderr,
+		        "cache: SKIP_REDIS=1: skipping the Redis tests\n");
 		tcase_add_test(dp_test_case(suite, "redis skipped"),
 		               test_redis_suites_skipped);
 	} else if (dp_redis_server_start(&shared, 0) == DP_OK) {
