@@ -59,8 +59,6 @@ BENCH_SRCS   := $(wildcard patterns/*/bench_*.c)
 EXAMPLE_SRCS := $(wildcard patterns/*/example.c)
 LIB_SRCS     := $(filter-out $(TEST_SRCS) $(BENCH_SRCS) $(EXAMPLE_SRCS),$(ALL_C))
 
-# `make test P=strategy` (or P="strategy observer") runs only the suites,
-# examples and benches of those folders; the library is always whole.
 # `SKIP_REDIS=1` is the one way to run without redis-server: the cache
 # suite then reports its Redis tests as skipped, and the example and bench,
 # which cannot run without a server, are left out.
@@ -69,6 +67,8 @@ BENCH_SRCS   := $(filter-out patterns/cache/%,$(BENCH_SRCS))
 EXAMPLE_SRCS := $(filter-out patterns/cache/%,$(EXAMPLE_SRCS))
 endif
 
+# `make test P=strategy` (or P="strategy observer") runs only the suites,
+# examples and benches of those folders; the library is always whole.
 ifneq ($(P),)
 ONLY := $(foreach p,$(P),patterns/$(p)/%)
 TEST_SRCS    := $(filter $(ONLY),$(TEST_SRCS))
