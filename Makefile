@@ -47,9 +47,11 @@ endif
 ALL_CFLAGS = -std=c11 $(WARNINGS) -g $(OPT) -pthread $(MODE_FLAGS) \
              -Ipatterns -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = -pthread $(MODE_FLAGS) $(LDFLAGS)
-# Recursive, like CHECK_LIBS: pkg-config runs after deps.sh has installed
-# SQLite, which the batch chapter's database half links against.
-LIBS = -lm $(shell pkg-config --libs sqlite3)
+# Libraries every program that links libdp.a needs: SQLite (the batch
+# chapter's database half) and hiredis (the Redis cache). Recursive, like
+# CHECK_LIBS: pkg-config runs when a recipe does, after scripts/deps.sh
+# has installed them.
+LIBS = -lm $(shell pkg-config --libs sqlite3 hiredis)
 
 # Evaluated when a recipe runs, after scripts/deps.sh has installed Check.
 CHECK_LIBS = $(shell pkg-config --libs check)
@@ -61,6 +63,14 @@ EXAMPLE_SRCS := $(wildcard patterns/*/example.c)
 MAIN_SRCS    := $(wildcard patterns/*/*_main.c)
 LIB_SRCS     := $(filter-out $(TEST_SRCS) $(BENCH_SRCS) $(EXAMPLE_SRCS) \
                              $(MAIN_SRCS),$(ALL_C))
+
+# `SKIP_REDIS=1` is the one way to run without redis-server: the cache
+# suite then reports its Redis tests as skipped, and the example and bench,
+# which cannot run without a server, are left out.
+ifeq ($(SKIP_REDIS),1)
+BENCH_SRCS   := $(filter-out patterns/cache/%,$(BENCH_SRCS))
+EXAMPLE_SRCS := $(filter-out patterns/cache/%,$(EXAMPLE_SRCS))
+endif
 
 # `make test P=strategy` (or P="strategy observer") runs only the suites,
 # examples and benches of those folders; the library is always whole.

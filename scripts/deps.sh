@@ -12,7 +12,15 @@ set -eu
 
 packages_for() {
 	case "$1" in
-	test)     echo "check pkg-config libsqlite3-dev" ;;
+	test)
+		# SKIP_REDIS=1 is the only way to do without redis-server; the
+		# Redis suites then say that they were skipped.
+		if [ "${SKIP_REDIS:-}" = 1 ]; then
+			echo "deps.sh: SKIP_REDIS=1: redis-server is not required; the Redis suites are skipped" >&2
+			echo "check pkg-config libsqlite3-dev libhiredis-dev"
+		else
+			echo "check pkg-config libsqlite3-dev libhiredis-dev redis-server"
+		fi ;;
 	clang)    echo "clang" ;;
 	valgrind) echo "valgrind" ;;
 	profile)  echo "binutils valgrind" ;;
