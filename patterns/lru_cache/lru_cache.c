@@ -33,8 +33,9 @@ struct lru_entry {
 	struct lru_entry *next_in_bucket;
 	/* Kept so that growing the table and comparing need no rehash. */
 	uint64_t hash;
-	/* Read through key_of(). A union, because an entry that is smaller
-	 * makes more of the cache fit in the CPU's caches. */
+	/* A union, because a smaller entry lets more of the cache fit in
+	 * the CPU's caches; key_of() turns either member into the pointer
+	 * that the ops and the callbacks expect. */
 	union {
 		void *key;         /* the stored key */
 		int64_t int64_key; /* with inline integer keys */

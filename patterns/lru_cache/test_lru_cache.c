@@ -991,6 +991,7 @@ enum put_case {
 	PUT_EVICTING,
 	PUT_REPLACING,
 	PUT_STRING_KEY,
+	PUT_GENERAL_PATH, /* growing, through copies of the int64 tables */
 };
 
 static void sweep_put(enum put_case put_case)
@@ -1002,12 +1003,23 @@ static void sweep_put(enum put_case put_case)
 		dp_failing_allocator_init(&failing, 0, &counter.base);
 		struct key_list evicted = {.count = 0};
 		bool strings = put_case == PUT_STRING_KEY;
+		/* Copies are not recognised: the key and the value are then
+		 * copied into blocks of their own, two more allocations. */
+		const struct dp_lru_key_ops copied_keys = dp_lru_int64_key;
+		const struct dp_lru_value_ops copied_values =
+			dp_lru_int64_value;
+		bool general = put_case == PUT_GENERAL_PATH;
+		const struct dp_lru_key_ops *keys = &dp_lru_int64_key;
+		if (strings)
+			keys = &dp_lru_string_key;
+		else if (general)
+			keys = &copied_keys;
 		/* 16 entries fill the first 16 buckets: the 17th grows the
 		 * table, unless maxsize 16 makes it evict instead. */
 		dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
-			.keys = strings ? &dp_lru_string_key
-		                        : &dp_lru_int64_key,
-			.values = &dp_lru_int64_value,
+			.keys = keys,
+			.values =
+				general ? &copied_values : &dp_lru_int64_value,
 			.maxsize = put_case == PUT_EVICTING ? 16
 		                                            : DP_LRU_UNBOUNDED,
 			.on_evict = record_eviction,
@@ -1036,6 +1048,7 @@ static void sweep_put(enum put_case put_case)
 		switch (put_case) {
 		case PUT_GROWING_THE_TABLE:
 		case PUT_EVICTING:
+		case PUT_GENERAL_PATH:
 			rc = put_int(lru, 100, 100);
 			break;
 		case PUT_REPLACING:
@@ -1216,7 +1229,7 @@ static Suite *lru_cache_suite(void)
 	tcase_add_loop_test(tc, test_create_fails_cleanly_at_every_allocation,
 	                    0, 3);
 	tcase_add_loop_test(tc, test_put_fails_cleanly_at_every_allocation, 0,
-	                    4);
+	                    5);
 	tcase_add_test(tc,
 	               test_memo_returns_the_right_result_when_caching_fails);
 	tcase_add_test(tc, test_a_failed_put_never_frees_a_key_it_did_not_copy);

@@ -304,7 +304,8 @@ static int take_fresh(dp_pool *pool, char **slot)
 	return DP_OK;
 }
 
-static void count_acquire(dp_pool *pool)
+/* Called on every slow acquire, which is enough: see the file comment. */
+static void record_peak(dp_pool *pool)
 {
 	size_t live = (size_t)(pool->head.acquires - pool->head.releases);
 
@@ -334,7 +335,7 @@ static int acquire_checked(dp_pool *pool, void **object)
 		if (poison_intact(pool, (const unsigned char *)slot)) {
 			set_live(chunk, index, true);
 			pool->head.acquires++;
-			count_acquire(pool);
+			record_peak(pool);
 			*object = slot;
 			return DP_OK;
 		}
@@ -356,7 +357,7 @@ int dp__pool_acquire_slow(dp_pool *pool, void **object)
 	if (rc != DP_OK)
 		return rc;
 	pool->head.acquires++;
-	count_acquire(pool);
+	record_peak(pool);
 	*object = slot;
 	return DP_OK;
 }

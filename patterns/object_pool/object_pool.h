@@ -149,8 +149,11 @@ int dp__pool_release_slow(dp_pool *pool, void *object);
 /**
  * @brief Take an object from the pool: O(1), the head of the free list.
  *
- * The most recently released object comes back first (LIFO), still warm
- * in the cache. Its contents are unspecified: the previous user's bytes,
+ * Inline: popping a released object costs no call. When none is left, a
+ * call into the library hands out the next never-used object (in address
+ * order), adding a chunk first if need be; debug mode always calls. The
+ * most recently released object comes back first (LIFO), still warm in
+ * the cache. Its contents are unspecified: the previous user's bytes,
  * or #DP_POOL_POISON bytes in debug mode. In debug mode, a free object
  * whose poison is overwritten is set aside and counted in
  * dp_pool_stats::damaged, and the next free object is handed out instead.
@@ -180,7 +183,8 @@ static inline int dp_pool_acquire(dp_pool *pool, void **object)
 /**
  * @brief Give an object back: O(1), it becomes the head of the free list.
  *
- * Without debug mode nothing is checked beyond NULL: releasing a pointer
+ * Inline, with no call, except in debug mode. Without debug mode nothing
+ * is checked beyond NULL: releasing a pointer
  * that is not lent out by this pool corrupts it, as free() of a bad
  * pointer does. In debug mode the object is found in its chunk (a walk
  * over the chunks), checked against the live bitmap and filled with
