@@ -6,8 +6,17 @@
  * The list is intrusive: its links live inside the entry, as the kernel's
  * list_head does, so one allocation per entry serves both structures and
  * an entry found by hashing is already in the list, with no second lookup.
+ *
+ * Integers get a fast path. A cache whose key table is dp_lru_int64_key
+ * keeps each key inside its entry and hashes and compares it directly,
+ * with no indirect call and no pointer to a separate copy; one whose value
+ * table is dp_lru_int64_value keeps each value inside its entry too. The
+ * tables are recognised by address, once, at creation. An entry's key and
+ * value pointers then point into the entry itself, so the callbacks and
+ * dp_lru_get() see the same pointers as with copies, valid as long.
  */
 #include "lru_cache/lru_cache.h"
+#include "lru_cache/lru_private.h"
 
 #include <string.h>
 
@@ -24,8 +33,15 @@ struct lru_entry {
 	struct lru_entry *next_in_bucket;
 	/* Kept so that growing the table and comparing need no rehash. */
 	uint64_t hash;
-	void *key;
-	void *value;
+	/* A union, because a smaller entry lets more of the cache fit in
+	 * the CPU's caches; key_of() turns either member into the pointer
+	 * that the ops and the callbacks expect. */
+	union {
+		void *key;         /* the stored key */
+		int64_t int64_key; /* with inline integer keys */
+	} key;
+	void *value; /* &int64_value (or NULL) with inline integer values */
+	int64_t int64_value;
 };
 
 struct dp_lru {
@@ -43,6 +59,8 @@ struct dp_lru {
 	dp_lru_evict_fn *on_evict;
 	void *evict_ctx;
 	const struct dp_allocator *alloc; /* never NULL */
+	bool int64_keys;                  /* keys == &dp_lru_int64_key */
+	bool int64_values;                /* values == &dp_lru_int64_value */
 };
 
 enum { INITIAL_BUCKETS = 16 };
@@ -86,24 +104,48 @@ static void move_to_front(dp_lru *lru, struct lru_entry *entry)
 	list_push_front(&lru->order, &entry->link);
 }
 
-/* The optional slots are tested here and only here. */
+/* The inline integer paths and the optional slots are tested here and
+ * only here. */
 
+static inline uint64_t hash_key(const dp_lru *lru, const void *key)
+{
+	if (lru->int64_keys)
+		return dp__lru_mix64((uint64_t) * (const int64_t *)key);
+	return lru->keys->hash(lru->ctx, key);
+}
+
+/* The stored key as the ops and the callbacks see it: a pointer. */
+static void *key_of(const dp_lru *lru, struct lru_entry *entry)
+{
+	return lru->int64_keys ? &entry->key.int64_key : entry->key.key;
+}
+
+/* Inline keys are stored by store_key(), once the entry exists. */
 static void *copy_key(const dp_lru *lru, const void *key)
 {
-	if (lru->keys->dup == NULL)
+	if (lru->int64_keys || lru->keys->dup == NULL)
 		return (void *)key;
 	return lru->keys->dup(lru->ctx, key, lru->alloc);
 }
 
+static void store_key(const dp_lru *lru, struct lru_entry *entry, void *key)
+{
+	if (lru->int64_keys)
+		entry->key.int64_key = *(const int64_t *)key;
+	else
+		entry->key.key = key;
+}
+
 static void free_key(const dp_lru *lru, void *key)
 {
-	if (lru->keys->free != NULL)
+	if (!lru->int64_keys && lru->keys->free != NULL)
 		lru->keys->free(lru->ctx, key, lru->alloc);
 }
 
+/* Inline values are stored by store_value(), once the entry exists. */
 static int copy_value(const dp_lru *lru, const void *value, void **copy)
 {
-	if (value == NULL || lru->values->dup == NULL) {
+	if (value == NULL || lru->int64_values || lru->values->dup == NULL) {
 		*copy = (void *)value;
 		return DP_OK;
 	}
@@ -111,31 +153,58 @@ static int copy_value(const dp_lru *lru, const void *value, void **copy)
 	return *copy == NULL ? DP_ENOMEM : DP_OK;
 }
 
+static void store_value(const dp_lru *lru, struct lru_entry *entry, void *value)
+{
+	if (lru->int64_values && value != NULL) {
+		entry->int64_value = *(const int64_t *)value;
+		value = &entry->int64_value;
+	}
+	entry->value = value;
+}
+
 static void free_value(const dp_lru *lru, void *value)
 {
-	if (value != NULL && lru->values->free != NULL)
+	if (value != NULL && !lru->int64_values && lru->values->free != NULL)
 		lru->values->free(lru->ctx, value, lru->alloc);
 }
 
 static void free_entry(const dp_lru *lru, struct lru_entry *entry)
 {
-	free_key(lru, entry->key);
+	free_key(lru, key_of(lru, entry));
 	free_value(lru, entry->value);
 	dp_free(lru->alloc, entry);
 }
 
 /* The link that points at the entry with this key, or at NULL where the
  * chain ends: the caller can read, unlink or test the entry through it. */
-static struct lru_entry **find_slot(const dp_lru *lru, uint64_t hash,
-                                    const void *key)
+static inline struct lru_entry **find_slot(const dp_lru *lru, uint64_t hash,
+                                           const void *key)
 {
 	struct lru_entry **slot = &lru->buckets[hash & (lru->bucket_count - 1)];
 
+	if (lru->int64_keys) {
+		int64_t wanted = *(const int64_t *)key;
+		while (*slot != NULL && (*slot)->key.int64_key != wanted)
+			slot = &(*slot)->next_in_bucket;
+		return slot;
+	}
 	while (*slot != NULL &&
 	       ((*slot)->hash != hash ||
-	        !lru->keys->equal(lru->ctx, (*slot)->key, key)))
+	        !lru->keys->equal(lru->ctx, (*slot)->key.key, key)))
 		slot = &(*slot)->next_in_bucket;
 	return slot;
+}
+
+/*
+ * A lookup through the key ops, kept out of line (gcc and clang): its
+ * indirect calls make the compiler save registers on entry, and inlined
+ * they would make every lookup pay for that, the integer ones included,
+ * which call nothing.
+ */
+__attribute__((noinline)) static struct lru_entry *
+find_through_ops(const dp_lru *lru, const void *key)
+{
+	return *find_slot(lru, lru->keys->hash(lru->ctx, key), key);
 }
 
 static void unlink_from_bucket(dp_lru *lru, const struct lru_entry *entry)
@@ -159,8 +228,9 @@ static struct lru_entry *evict_least_recent(dp_lru *lru)
 	list_unlink(&victim->link);
 	lru->count--;
 	if (lru->on_evict != NULL)
-		lru->on_evict(lru->evict_ctx, victim->key, victim->value);
-	free_key(lru, victim->key);
+		lru->on_evict(lru->evict_ctx, key_of(lru, victim),
+		              victim->value);
+	free_key(lru, key_of(lru, victim));
 	free_value(lru, victim->value);
 	return victim;
 }
@@ -217,6 +287,8 @@ dp_lru *dp_lru_create(const struct dp_lru_config *config)
 	lru->on_evict = config->on_evict;
 	lru->evict_ctx = config->evict_ctx;
 	lru->alloc = alloc;
+	lru->int64_keys = config->keys == &dp_lru_int64_key;
+	lru->int64_values = config->values == &dp_lru_int64_value;
 	return lru;
 
 fail_free_lru:
@@ -247,21 +319,45 @@ void dp_lru_destroy(dp_lru *lru)
 	dp_free(lru->alloc, lru);
 }
 
+/* A hit or a miss, counted; a hit becomes the most recent entry. */
+static inline struct lru_entry *look_up(dp_lru *lru, const void *key)
+{
+	struct lru_entry *entry;
+
+	if (lru->int64_keys)
+		entry = *find_slot(lru, hash_key(lru, key), key);
+	else
+		entry = find_through_ops(lru, key);
+
+	if (entry == NULL) {
+		lru->misses++;
+		return NULL;
+	}
+	lru->hits++;
+	move_to_front(lru, entry);
+	return entry;
+}
+
 int dp_lru_get(dp_lru *lru, const void *key, void **value)
 {
 	if (lru == NULL || key == NULL)
 		return DP_EINVAL;
-	uint64_t hash = lru->keys->hash(lru->ctx, key);
-	struct lru_entry *entry = *find_slot(lru, hash, key);
-	if (entry == NULL) {
-		lru->misses++;
+	struct lru_entry *entry = look_up(lru, key);
+	if (entry == NULL)
 		return DP_ENOENT;
-	}
-	lru->hits++;
-	move_to_front(lru, entry);
 	if (value != NULL)
 		*value = entry->value;
 	return DP_OK;
+}
+
+bool dp__lru_get_int64(dp_lru *lru, int64_t key, int64_t *value)
+{
+	struct lru_entry *entry = look_up(lru, &key);
+
+	if (entry == NULL)
+		return false;
+	*value = entry->value != NULL ? entry->int64_value : 0;
+	return true;
 }
 
 int dp_lru_put(dp_lru *lru, const void *key, const void *value)
@@ -272,7 +368,7 @@ int dp_lru_put(dp_lru *lru, const void *key, const void *value)
 	if (lru->maxsize == 0)
 		return DP_OK;
 
-	uint64_t hash = lru->keys->hash(lru->ctx, key);
+	uint64_t hash = hash_key(lru, key);
 	struct lru_entry *entry = *find_slot(lru, hash, key);
 	void *stored_value;
 	int rc = copy_value(lru, value, &stored_value);
@@ -281,7 +377,7 @@ int dp_lru_put(dp_lru *lru, const void *key, const void *value)
 
 	if (entry != NULL) {
 		free_value(lru, entry->value);
-		entry->value = stored_value;
+		store_value(lru, entry, stored_value);
 		move_to_front(lru, entry);
 		return DP_OK;
 	}
@@ -316,8 +412,8 @@ int dp_lru_put(dp_lru *lru, const void *key, const void *value)
 	 * find_slot(), whose answer is therefore not reused. */
 	struct lru_entry **head = &lru->buckets[hash & (lru->bucket_count - 1)];
 	entry->hash = hash;
-	entry->key = stored_key;
-	entry->value = stored_value;
+	store_key(lru, entry, stored_key);
+	store_value(lru, entry, stored_value);
 	entry->next_in_bucket = *head;
 	*head = entry;
 	list_push_front(&lru->order, &entry->link);
@@ -329,7 +425,7 @@ fail_free_buckets:
 fail_free_key:
 	/* Only copies are ours to free: a key or value stored as given
 	 * still belongs to the caller when the put fails. */
-	if (lru->keys->dup != NULL)
+	if (!lru->int64_keys && lru->keys->dup != NULL)
 		free_key(lru, stored_key);
 fail_free_value:
 	if (stored_value != value)
@@ -341,8 +437,7 @@ int dp_lru_remove(dp_lru *lru, const void *key)
 {
 	if (lru == NULL || key == NULL)
 		return DP_EINVAL;
-	struct lru_entry **slot =
-		find_slot(lru, lru->keys->hash(lru->ctx, key), key);
+	struct lru_entry **slot = find_slot(lru, hash_key(lru, key), key);
 	struct lru_entry *entry = *slot;
 	if (entry == NULL)
 		return DP_ENOENT;
@@ -357,7 +452,7 @@ bool dp_lru_contains(const dp_lru *lru, const void *key)
 {
 	if (lru == NULL || key == NULL)
 		return false;
-	return *find_slot(lru, lru->keys->hash(lru->ctx, key), key) != NULL;
+	return *find_slot(lru, hash_key(lru, key), key) != NULL;
 }
 
 int dp_lru_clear(dp_lru *lru)
@@ -387,11 +482,10 @@ int dp_lru_for_each(const dp_lru *lru, dp_lru_visit_fn *visit, void *ctx)
 {
 	if (lru == NULL || visit == NULL)
 		return DP_EINVAL;
-	for (const struct lru_link *link = lru->order.next; link != &lru->order;
+	for (struct lru_link *link = lru->order.next; link != &lru->order;
 	     link = link->next) {
-		const struct lru_entry *entry =
-			dp_container_of(link, struct lru_entry, link);
-		if (!visit(ctx, entry->key, entry->value))
+		struct lru_entry *entry = entry_of(link);
+		if (!visit(ctx, key_of(lru, entry), entry->value))
 			break;
 	}
 	return DP_OK;

@@ -115,7 +115,15 @@ struct dp_lru_bytes {
 	size_t size;      /**< How many bytes. */
 };
 
-/** @brief Keys point to an `int64_t`, copied into the cache. */
+/**
+ * @brief Keys point to an `int64_t`, copied into the cache.
+ *
+ * A cache created with this very table (not a copy of it) takes a fast
+ * path: it stores each key inside its entry and hashes and compares it
+ * without calling the table. The key pointers it hands out (to
+ * dp_lru_for_each() visitors and the eviction callback) then point into
+ * the entry, valid as long as the entry is cached.
+ */
 extern const struct dp_lru_key_ops dp_lru_int64_key;
 
 /** @brief Keys are NUL-terminated strings, duplicated into the cache, so
@@ -125,7 +133,14 @@ extern const struct dp_lru_key_ops dp_lru_string_key;
 /** @brief Keys point to a struct dp_lru_bytes; the bytes are copied. */
 extern const struct dp_lru_key_ops dp_lru_bytes_key;
 
-/** @brief Values point to an `int64_t`, copied into the cache. */
+/**
+ * @brief Values point to an `int64_t`, copied into the cache.
+ *
+ * A cache created with this very table stores each value inside its
+ * entry, without calling the table: dp_lru_get() then hands out a pointer
+ * into the entry, which a later put on the same key overwrites in place,
+ * and which is invalidated when the entry is evicted or removed.
+ */
 extern const struct dp_lru_value_ops dp_lru_int64_value;
 
 /** @brief Values point to a struct dp_lru_bytes; the bytes are copied,

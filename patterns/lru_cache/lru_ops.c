@@ -6,17 +6,9 @@
  * allocator sees every byte.
  */
 #include "lru_cache/lru_cache.h"
+#include "lru_cache/lru_private.h"
 
 #include <string.h>
-
-/* The finaliser of splitmix64: consecutive integers, the usual memoized
- * arguments, land in unrelated buckets although the table masks low bits. */
-static uint64_t mix64(uint64_t x)
-{
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
-}
 
 /* FNV-1a: short, byte at a time, good enough for keys of a few words. */
 static uint64_t fnv1a(uint64_t hash, const unsigned char *bytes, size_t size)
@@ -32,10 +24,15 @@ static const uint64_t fnv_offset_basis = 0xcbf29ce484222325u;
 
 /* ---- int64_t ------------------------------------------------------------ */
 
+/* A cache given these two tables does not call them: it keeps the integers
+ * inside its entries (see lru_cache.c). They still work as any table does,
+ * for a caller who copies them to change a slot, and they define what the
+ * inline path must do. */
+
 static uint64_t int64_hash(void *ctx, const void *key)
 {
 	(void)ctx;
-	return mix64((uint64_t) * (const int64_t *)key);
+	return dp__lru_mix64((uint64_t) * (const int64_t *)key);
 }
 
 static bool int64_equal(void *ctx, const void *a, const void *b)

@@ -106,6 +106,15 @@ static int get_int(dp_lru *lru, int64_t key, int64_t *value)
 	return rc;
 }
 
+/* The pointer a hit hands out, asserted to be there. */
+static const void *stored_value(dp_lru *lru, const void *key)
+{
+	void *stored = NULL;
+	ck_assert_int_eq(dp_lru_get(lru, key, &stored), DP_OK);
+	ck_assert_ptr_nonnull(stored);
+	return stored;
+}
+
 enum { MAX_KEYS = 64 };
 
 struct key_list {
@@ -520,12 +529,16 @@ START_TEST(test_random_operations_match_a_reference_model)
 {
 	/* The model is an array ordered from most to least recently used,
 	 * the obvious O(n) LRU; the cache must agree with it at every step,
-	 * including which key each eviction picks. */
+	 * including which key each eviction picks. Iteration 0 runs the
+	 * inline integer path, iteration 1 the general one (copies of the
+	 * tables, which the cache does not recognise). */
 	enum { MAXSIZE = 8, RANGE = 24, OPS = 20000 };
 	struct key_list evicted = {.count = 0};
+	const struct dp_lru_key_ops copied_keys = dp_lru_int64_key;
+	const struct dp_lru_value_ops copied_values = dp_lru_int64_value;
 	dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
-		.keys = &dp_lru_int64_key,
-		.values = &dp_lru_int64_value,
+		.keys = _i == 0 ? &dp_lru_int64_key : &copied_keys,
+		.values = _i == 0 ? &dp_lru_int64_value : &copied_values,
 		.maxsize = MAXSIZE,
 		.on_evict = record_eviction,
 		.evict_ctx = &evicted,
@@ -564,6 +577,136 @@ START_TEST(test_random_operations_match_a_reference_model)
 }
 END_TEST
 
+/* ---- the inline integer path ---------------------------------------------- */
+
+START_TEST(test_integer_tables_keep_keys_and_values_in_the_entry)
+{
+	/* The same ten puts through the library's tables (recognised: the
+	 * integers live in the entries) and through copies of them (the
+	 * general path: a key copy and a value copy per entry). */
+	const struct dp_lru_key_ops copied_keys = dp_lru_int64_key;
+	const struct dp_lru_value_ops copied_values = dp_lru_int64_value;
+	size_t blocks[2];
+
+	for (int copied = 0; copied < 2; copied++) {
+		struct dp_counting_allocator counter;
+		dp_counting_allocator_init(&counter, NULL);
+		dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
+			.keys = copied ? &copied_keys : &dp_lru_int64_key,
+			.values = copied ? &copied_values : &dp_lru_int64_value,
+			.maxsize = 16,
+			.alloc = &counter.base,
+		});
+		for (int64_t key = 0; key < 10; key++)
+			ck_assert_int_eq(put_int(lru, key, key * 10), DP_OK);
+		int64_t value = 0;
+		ck_assert_int_eq(get_int(lru, 7, &value), DP_OK);
+		ck_assert_int_eq(value, 70);
+		blocks[copied] = counter.live_blocks;
+		dp_lru_destroy(lru);
+		ck_assert_uint_eq(counter.live_blocks, 0);
+	}
+	/* The cache and its table, then one or three blocks per entry. */
+	ck_assert_uint_eq(blocks[0], 2 + 10);
+	ck_assert_uint_eq(blocks[1], 2 + 3 * 10);
+}
+END_TEST
+
+START_TEST(test_inline_integers_reach_callbacks_as_pointers)
+{
+	struct key_list evicted = {.count = 0};
+	dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
+		.keys = &dp_lru_int64_key,
+		.values = &dp_lru_int64_value,
+		.maxsize = 2,
+		.on_evict = record_eviction,
+		.evict_ctx = &evicted,
+	});
+
+	ck_assert_int_eq(put_int(lru, -5, 50), DP_OK);
+	ck_assert_int_eq(put_int(lru, INT64_MAX, INT64_MIN), DP_OK);
+	ck_assert_int_eq(put_int(lru, 3, 30), DP_OK);
+	ck_assert_uint_eq(evicted.count, 1);
+	ck_assert_int_eq(evicted.keys[0], -5);
+	ck_assert_int_eq(evicted.values[0], 50);
+	struct key_list list = order_of(lru);
+	ck_assert_uint_eq(list.count, 2);
+	ck_assert_int_eq(list.keys[0], 3);
+	ck_assert_int_eq(list.values[0], 30);
+	ck_assert_int_eq(list.keys[1], INT64_MAX);
+	ck_assert_int_eq(list.values[1], INT64_MIN);
+	/* The value pointer leads into the entry, and a put on the same key
+	 * writes the new value there. */
+	const int64_t *stored = stored_value(lru, &(int64_t){3});
+	ck_assert_int_eq(put_int(lru, 3, 31), DP_OK);
+	ck_assert_int_eq(*stored, 31);
+	dp_lru_destroy(lru);
+}
+END_TEST
+
+START_TEST(test_inline_integer_values_may_be_null)
+{
+	dp_lru *lru = int64_cache(4, NULL);
+	void *stored = &stored;
+
+	ck_assert_int_eq(dp_lru_put(lru, &(int64_t){1}, NULL), DP_OK);
+	ck_assert_int_eq(dp_lru_get(lru, &(int64_t){1}, &stored), DP_OK);
+	ck_assert_ptr_null(stored);
+	struct key_list list = order_of(lru);
+	ck_assert_uint_eq(list.count, 1);
+	ck_assert_int_eq(list.values[0], -1);
+	/* A value replaces the NULL, and NULL replaces it again. */
+	int64_t value = 0;
+	ck_assert_int_eq(put_int(lru, 1, 9), DP_OK);
+	ck_assert_int_eq(get_int(lru, 1, &value), DP_OK);
+	ck_assert_int_eq(value, 9);
+	ck_assert_int_eq(dp_lru_put(lru, &(int64_t){1}, NULL), DP_OK);
+	ck_assert_int_eq(dp_lru_get(lru, &(int64_t){1}, &stored), DP_OK);
+	ck_assert_ptr_null(stored);
+	dp_lru_destroy(lru);
+}
+END_TEST
+
+START_TEST(test_inline_keys_with_copied_values_and_the_reverse)
+{
+	/* Each half of the inline path works alone: integer keys with byte
+	 * values, and string keys with integer values. */
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+	dp_lru *by_number = dp_lru_create(&(struct dp_lru_config){
+		.keys = &dp_lru_int64_key,
+		.values = &dp_lru_bytes_value,
+		.maxsize = 1,
+		.alloc = &counter.base,
+	});
+	dp_lru *by_name = dp_lru_create(&(struct dp_lru_config){
+		.keys = &dp_lru_string_key,
+		.values = &dp_lru_int64_value,
+		.maxsize = 1,
+		.alloc = &counter.base,
+	});
+	const struct dp_lru_bytes hello = {"hello", 5};
+
+	ck_assert_int_eq(dp_lru_put(by_number, &(int64_t){42}, &hello), DP_OK);
+	const struct dp_lru_bytes *bytes =
+		stored_value(by_number, &(int64_t){42});
+	ck_assert_uint_eq(bytes->size, 5);
+	ck_assert_mem_eq(bytes->data, "hello", 5);
+	ck_assert_int_eq(dp_lru_put(by_name, "answer", &(int64_t){42}), DP_OK);
+	ck_assert_int_eq(*(const int64_t *)stored_value(by_name, "answer"), 42);
+	/* Two caches and tables; an entry and a value copy; an entry and a
+	 * key copy. */
+	ck_assert_uint_eq(counter.live_blocks, 4 + 2 + 2);
+	/* Eviction frees the copies the cache made, and only those. */
+	ck_assert_int_eq(dp_lru_put(by_number, &(int64_t){7}, &hello), DP_OK);
+	ck_assert_int_eq(dp_lru_put(by_name, "other", &(int64_t){7}), DP_OK);
+	ck_assert_uint_eq(counter.live_blocks, 4 + 2 + 2);
+	dp_lru_destroy(by_number);
+	dp_lru_destroy(by_name);
+	ck_assert_uint_eq(counter.live_blocks, 0);
+}
+END_TEST
+
 START_TEST(test_destroy_frees_everything_without_calling_on_evict)
 {
 	struct dp_counting_allocator counter;
@@ -583,8 +726,9 @@ START_TEST(test_destroy_frees_everything_without_calling_on_evict)
 		snprintf(key, sizeof(key), "key-%d", i);
 		ck_assert_int_eq(dp_lru_put(lru, key, &(int64_t){i}), DP_OK);
 	}
-	/* Entry, key copy, value copy per entry; the table and the cache. */
-	ck_assert_uint_eq(counter.live_blocks, 3 * 100 + 2);
+	/* Entry and key copy per entry (the integer value lives inside the
+	 * entry); the table and the cache. */
+	ck_assert_uint_eq(counter.live_blocks, 2 * 100 + 2);
 	dp_lru_destroy(lru);
 	ck_assert_uint_eq(counter.live_blocks, 0);
 	ck_assert_uint_eq(evicted.count, 0);
@@ -847,6 +991,7 @@ enum put_case {
 	PUT_EVICTING,
 	PUT_REPLACING,
 	PUT_STRING_KEY,
+	PUT_GENERAL_PATH, /* growing, through copies of the int64 tables */
 };
 
 static void sweep_put(enum put_case put_case)
@@ -858,12 +1003,23 @@ static void sweep_put(enum put_case put_case)
 		dp_failing_allocator_init(&failing, 0, &counter.base);
 		struct key_list evicted = {.count = 0};
 		bool strings = put_case == PUT_STRING_KEY;
+		/* Copies are not recognised: the key and the value are then
+		 * copied into blocks of their own, two more allocations. */
+		const struct dp_lru_key_ops copied_keys = dp_lru_int64_key;
+		const struct dp_lru_value_ops copied_values =
+			dp_lru_int64_value;
+		bool general = put_case == PUT_GENERAL_PATH;
+		const struct dp_lru_key_ops *keys = &dp_lru_int64_key;
+		if (strings)
+			keys = &dp_lru_string_key;
+		else if (general)
+			keys = &copied_keys;
 		/* 16 entries fill the first 16 buckets: the 17th grows the
 		 * table, unless maxsize 16 makes it evict instead. */
 		dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
-			.keys = strings ? &dp_lru_string_key
-		                        : &dp_lru_int64_key,
-			.values = &dp_lru_int64_value,
+			.keys = keys,
+			.values =
+				general ? &copied_values : &dp_lru_int64_value,
 			.maxsize = put_case == PUT_EVICTING ? 16
 		                                            : DP_LRU_UNBOUNDED,
 			.on_evict = record_eviction,
@@ -892,6 +1048,7 @@ static void sweep_put(enum put_case put_case)
 		switch (put_case) {
 		case PUT_GROWING_THE_TABLE:
 		case PUT_EVICTING:
+		case PUT_GENERAL_PATH:
 			rc = put_int(lru, 100, 100);
 			break;
 		case PUT_REPLACING:
@@ -998,10 +1155,10 @@ START_TEST(test_a_failed_put_never_frees_a_key_it_did_not_copy)
 	});
 	static int keys[2] = {1, 2};
 
-	/* The put allocates the value's copy, then the entry: fail the
-	 * entry, after the key was accepted. Setting the allocator up again
-	 * counts requests from zero, from the put's first. */
-	dp_failing_allocator_init(&failing, 2, NULL);
+	/* The put allocates only the entry (the integer value lives inside
+	 * it): fail it, after the key was accepted. Setting the allocator up
+	 * again counts requests from zero, from the put's first. */
+	dp_failing_allocator_init(&failing, 1, NULL);
 	ck_assert_int_eq(dp_lru_put(lru, &keys[0], &(int64_t){10}), DP_ENOMEM);
 	ck_assert(failing.failed);
 	ck_assert_uint_eq(frees, 0);
@@ -1040,7 +1197,13 @@ static Suite *lru_cache_suite(void)
 	               test_string_keys_are_copied_so_the_buffer_may_change);
 	tcase_add_test(tc, test_bytes_keys_and_values_are_copied);
 	tcase_add_test(tc, test_null_dup_and_free_store_the_callers_pointers);
-	tcase_add_test(tc, test_random_operations_match_a_reference_model);
+	tcase_add_loop_test(tc, test_random_operations_match_a_reference_model,
+	                    0, 2);
+	tcase_add_test(tc,
+	               test_integer_tables_keep_keys_and_values_in_the_entry);
+	tcase_add_test(tc, test_inline_integers_reach_callbacks_as_pointers);
+	tcase_add_test(tc, test_inline_integer_values_may_be_null);
+	tcase_add_test(tc, test_inline_keys_with_copied_values_and_the_reverse);
 	tcase_add_test(tc,
 	               test_destroy_frees_everything_without_calling_on_evict);
 	tcase_add_test(tc, test_for_each_stops_when_the_visitor_says_so);
@@ -1066,7 +1229,7 @@ static Suite *lru_cache_suite(void)
 	tcase_add_loop_test(tc, test_create_fails_cleanly_at_every_allocation,
 	                    0, 3);
 	tcase_add_loop_test(tc, test_put_fails_cleanly_at_every_allocation, 0,
-	                    4);
+	                    5);
 	tcase_add_test(tc,
 	               test_memo_returns_the_right_result_when_caching_fails);
 	tcase_add_test(tc, test_a_failed_put_never_frees_a_key_it_did_not_copy);

@@ -12,6 +12,17 @@
  * link sits after the object, so that poisoning and checking the object's
  * bytes never touches the link, and a stray write into a free object
  * cannot send the free list into arbitrary memory.
+ *
+ * The free list holds released objects only. A new chunk's slots are
+ * handed out in address order from a bump pointer (fresh .. fresh_end)
+ * when the free list is empty, so adding a chunk writes no links, and the
+ * fast path in the header never has to know about chunks.
+ *
+ * The statistics cost the fast path two increments. The rest is derived:
+ * live is acquires - releases, and the peak is updated on the slow path
+ * only. That is exact: live can rise above every earlier value only when
+ * every slot handed out so far is lent, that is when the free list is
+ * empty and the acquire is a slow one.
  */
 #include "object_pool/object_pool.h"
 
@@ -36,15 +47,21 @@ struct layout {
 };
 
 struct dp_pool {
+	/* Base. Must be first: the inline fast paths cast to it. */
+	struct dp_pool_head head;
 	struct dp_allocator
 		as_allocator; /* Handed out by dp_pool_allocator(). */
 	const struct dp_allocator *alloc;
-	void *free_list;
+	/* Debug mode's free list; the head's stays empty, so that the
+	 * inline paths always fall through to the checked ones. */
+	void *checked_free_list;
+	char *fresh;     /* The newest chunk's first never-used slot. */
+	char *fresh_end; /* Where that chunk's slots end. */
 	struct chunk *chunks;
 	struct layout layout;
 	size_t chunk_objects;
 	bool fixed;
-	bool debug;
+	/* Only the counters not kept in the head or derived. */
 	struct dp_pool_stats stats;
 };
 
@@ -112,14 +129,12 @@ static void *next_free(const dp_pool *pool, const char *slot)
 
 static void push_free(dp_pool *pool, char *slot)
 {
-	memcpy(slot + pool->layout.link_offset, &pool->free_list,
-	       sizeof(pool->free_list));
-	pool->free_list = slot;
+	memcpy(slot + pool->layout.link_offset, &pool->checked_free_list,
+	       sizeof(pool->checked_free_list));
+	pool->checked_free_list = slot;
 }
 
-/* noinline, like acquire_checked(): it is rare, and must not weigh on the
- * fast path it is called from. */
-__attribute__((noinline)) static int add_chunk(dp_pool *pool)
+static int add_chunk(dp_pool *pool)
 {
 	struct chunk *chunk = dp_alloc(pool->alloc, pool->layout.chunk_bytes);
 	if (chunk == NULL)
@@ -131,15 +146,13 @@ __attribute__((noinline)) static int add_chunk(dp_pool *pool)
 	chunk->next = pool->chunks;
 	chunk->objects = first;
 	chunk->count = pool->chunk_objects;
-	if (pool->debug) {
+	if (pool->head.debug) {
 		memset(chunk->live, 0, chunk->count / 8 + 1);
 		memset(first, DP_POOL_POISON,
 		       chunk->count * pool->layout.slot_size);
 	}
-	/* Pushed from the last slot down, so slot 0 is handed out first and
-	 * a fresh chunk is used in address order. */
-	for (size_t i = chunk->count; i-- > 0;)
-		push_free(pool, first + i * pool->layout.slot_size);
+	pool->fresh = first;
+	pool->fresh_end = first + chunk->count * pool->layout.slot_size;
 	pool->chunks = chunk;
 	pool->stats.chunks++;
 	pool->stats.capacity += chunk->count;
@@ -190,11 +203,11 @@ int dp_pool_create(dp_pool **pool, const struct dp_pool_config *config,
 	if (created == NULL)
 		return DP_ENOMEM;
 	*created = (struct dp_pool){
+		.head = {.debug = config->debug},
 		.alloc = alloc,
 		.layout = layout,
 		.chunk_objects = config->chunk_objects,
 		.fixed = config->fixed,
-		.debug = config->debug,
 		.stats = {.object_size = layout.object_size,
 	                  .slot_size = layout.slot_size},
 	};
@@ -276,45 +289,53 @@ static bool poison_intact(const dp_pool *pool, const unsigned char *object)
 
 /* ---- acquire and release ------------------------------------------------ */
 
-/* An empty free list: a fixed pool is exhausted, a growing one grows. */
-static int refill(dp_pool *pool)
+/* The free list is empty: a fresh slot, from a new chunk if need be. */
+static int take_fresh(dp_pool *pool, char **slot)
 {
-	return pool->fixed ? DP_EBUSY : add_chunk(pool);
+	if (pool->fresh == pool->fresh_end) {
+		if (pool->fixed)
+			return DP_EBUSY;
+		int rc = add_chunk(pool);
+		if (rc != DP_OK)
+			return rc;
+	}
+	*slot = pool->fresh;
+	pool->fresh += pool->layout.slot_size;
+	return DP_OK;
 }
 
-static void count_acquire(dp_pool *pool)
+/* Called on every slow acquire, which is enough: see the file comment. */
+static void record_peak(dp_pool *pool)
 {
-	pool->stats.live++;
-	if (pool->stats.live > pool->stats.peak)
-		pool->stats.peak = pool->stats.live;
-	pool->stats.acquires++;
+	size_t live = (size_t)(pool->head.acquires - pool->head.releases);
+
+	if (live > pool->stats.peak)
+		pool->stats.peak = live;
 }
 
 /*
- * Debug mode's acquire, kept out of the fast path so that the common case
- * stays a few instructions with no registers to save. A free slot is
- * always inside a chunk, so the lookup cannot fail; its poison tells
- * whether someone wrote to it while it was free. A damaged slot stays out
- * of the free list and out of the live bitmap, so releasing it again is
- * still reported as a double release. noinline (gcc and clang): inlined,
- * its loop makes the compiler save six registers on every acquire.
+ * Debug mode's acquire. A free slot is always inside a chunk, so the
+ * lookup cannot fail; its poison tells whether someone wrote to it while
+ * it was free. A damaged slot stays out of the free list and out of the
+ * live bitmap, so releasing it again is still reported as a double release.
  */
-__attribute__((noinline)) static int acquire_checked(dp_pool *pool,
-                                                     void **object)
+static int acquire_checked(dp_pool *pool, void **object)
 {
 	for (;;) {
-		if (pool->free_list == NULL) {
-			int rc = refill(pool);
+		char *slot = pool->checked_free_list;
+		if (slot != NULL) {
+			pool->checked_free_list = next_free(pool, slot);
+		} else {
+			int rc = take_fresh(pool, &slot);
 			if (rc != DP_OK)
 				return rc;
 		}
-		char *slot = pool->free_list;
-		pool->free_list = next_free(pool, slot);
 		size_t index = 0;
 		struct chunk *chunk = chunk_of(pool, slot, &index);
 		if (poison_intact(pool, (const unsigned char *)slot)) {
 			set_live(chunk, index, true);
-			count_acquire(pool);
+			pool->head.acquires++;
+			record_peak(pool);
 			*object = slot;
 			return DP_OK;
 		}
@@ -322,20 +343,21 @@ __attribute__((noinline)) static int acquire_checked(dp_pool *pool,
 	}
 }
 
-int dp_pool_acquire(dp_pool *pool, void **object)
+int dp__pool_acquire_slow(dp_pool *pool, void **object)
 {
 	if (pool == NULL || object == NULL)
 		return DP_EINVAL;
-	if (pool->debug)
+	if (pool->head.debug)
 		return acquire_checked(pool, object);
-	if (pool->free_list == NULL) {
-		int rc = refill(pool);
-		if (rc != DP_OK)
-			return rc;
-	}
-	char *slot = pool->free_list;
-	pool->free_list = next_free(pool, slot);
-	count_acquire(pool);
+	/* The inline path serves whatever is on the free list. */
+	if (pool->head.free_list != NULL)
+		return dp_pool_acquire(pool, object);
+	char *slot;
+	int rc = take_fresh(pool, &slot);
+	if (rc != DP_OK)
+		return rc;
+	pool->head.acquires++;
+	record_peak(pool);
 	*object = slot;
 	return DP_OK;
 }
@@ -355,20 +377,19 @@ static int check_release(dp_pool *pool, void *object)
 	return DP_OK;
 }
 
-int dp_pool_release(dp_pool *pool, void *object)
+int dp__pool_release_slow(dp_pool *pool, void *object)
 {
 	if (pool == NULL || object == NULL)
 		return DP_EINVAL;
-	if (pool->debug) {
-		int rc = check_release(pool, object);
-		if (rc != DP_OK) {
-			pool->stats.rejected_releases++;
-			return rc;
-		}
+	if (!pool->head.debug)
+		return dp_pool_release(pool, object);
+	int rc = check_release(pool, object);
+	if (rc != DP_OK) {
+		pool->stats.rejected_releases++;
+		return rc;
 	}
 	push_free(pool, object);
-	pool->stats.live--;
-	pool->stats.releases++;
+	pool->head.releases++;
 	return DP_OK;
 }
 
@@ -377,12 +398,15 @@ int dp_pool_get_stats(const dp_pool *pool, struct dp_pool_stats *stats)
 	if (pool == NULL || stats == NULL)
 		return DP_EINVAL;
 	*stats = pool->stats;
+	stats->acquires = pool->head.acquires;
+	stats->releases = pool->head.releases;
+	stats->live = (size_t)(pool->head.acquires - pool->head.releases);
 	return DP_OK;
 }
 
 bool dp_pool_is_debug(const dp_pool *pool)
 {
-	return pool != NULL && pool->debug;
+	return pool != NULL && pool->head.debug;
 }
 
 const struct dp_allocator *dp_pool_allocator(dp_pool *pool)

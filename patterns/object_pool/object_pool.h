@@ -5,8 +5,10 @@
  *
  * Ownership: the pool owns every object it hands out. An acquired object is
  * lent to the caller until dp_pool_release(); dp_pool_destroy() frees every
- * chunk, so objects still lent out become dangling pointers. Thread-safety:
- * none; one pool per thread, or the caller's own lock around every call.
+ * chunk, so objects still lent out become dangling pointers. Acquire and
+ * release are inline: their fast path is compiled into the caller, and only
+ * the rare cases (an empty free list, debug mode) call into the library.
+ * Thread-safety: none; one pool per thread, or the caller's own lock.
  */
 #ifndef DP_OBJECT_POOL_H
 #define DP_OBJECT_POOL_H
@@ -16,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /**
  * @brief How a pool is built: the caller fills one on the stack, the pool
@@ -70,8 +73,30 @@ struct dp_pool_stats {
 	uint64_t damaged;
 };
 
-/** @brief A pool of fixed-size objects (opaque); see the file comment. */
+/** @brief A pool of fixed-size objects (opaque but for its head, struct
+ *         dp_pool_head); see the file comment. */
 typedef struct dp_pool dp_pool;
+
+/**
+ * @brief The part of a pool that the inline fast paths read and write.
+ *
+ * Public only so that dp_pool_acquire() and dp_pool_release() can be
+ * compiled into the caller; every pool begins with one, so a `dp_pool *`
+ * converts to a `struct dp_pool_head *`. Callers must not touch it: its
+ * layout may change with any release of the library, which then needs
+ * every caller recompiled, the price of an inline fast path.
+ */
+struct dp_pool_head {
+	/** Released objects, most recent first, each holding the next one's
+	 * address in its first bytes. Empty in debug mode. */
+	void *free_list;
+	/** Debug mode: every call takes the checked, out-of-line path. */
+	bool debug;
+	/** Successful acquires. */
+	uint64_t acquires;
+	/** Successful releases; live objects are acquires - releases. */
+	uint64_t releases;
+};
 
 /**
  * @brief Create a pool.
@@ -103,10 +128,32 @@ int dp_pool_create(dp_pool **pool, const struct dp_pool_config *config,
 void dp_pool_destroy(dp_pool *pool);
 
 /**
+ * @brief Internal: dp_pool_acquire() when its inline fast path cannot
+ *        serve, because the free list is empty, the pool is in debug mode
+ *        or an argument is NULL. Call dp_pool_acquire() instead.
+ * @param[in,out] pool   The pool.
+ * @param[out]    object Receives the object; untouched on error.
+ * @return As dp_pool_acquire().
+ */
+int dp__pool_acquire_slow(dp_pool *pool, void **object);
+
+/**
+ * @brief Internal: dp_pool_release() in debug mode or with a NULL
+ *        argument. Call dp_pool_release() instead.
+ * @param[in,out] pool   The pool.
+ * @param[in]     object The object.
+ * @return As dp_pool_release().
+ */
+int dp__pool_release_slow(dp_pool *pool, void *object);
+
+/**
  * @brief Take an object from the pool: O(1), the head of the free list.
  *
- * The most recently released object comes back first (LIFO), still warm
- * in the cache. Its contents are unspecified: the previous user's bytes,
+ * Inline: popping a released object costs no call. When none is left, a
+ * call into the library hands out the next never-used object (in address
+ * order), adding a chunk first if need be; debug mode always calls. The
+ * most recently released object comes back first (LIFO), still warm in
+ * the cache. Its contents are unspecified: the previous user's bytes,
  * or #DP_POOL_POISON bytes in debug mode. In debug mode, a free object
  * whose poison is overwritten is set aside and counted in
  * dp_pool_stats::damaged, and the next free object is handed out instead.
@@ -116,12 +163,28 @@ void dp_pool_destroy(dp_pool *pool);
  *         when a fixed pool has every object lent; #DP_ENOMEM when a
  *         growing pool needed a chunk and the allocator refused.
  */
-int dp_pool_acquire(dp_pool *pool, void **object);
+static inline int dp_pool_acquire(dp_pool *pool, void **object)
+{
+	/* Valid because every pool begins with its head. */
+	struct dp_pool_head *head = (struct dp_pool_head *)pool;
+
+	/* In debug mode the free list here stays empty: one test sends
+	 * both rare cases out of line. */
+	if (pool == NULL || object == NULL || head->free_list == NULL)
+		return dp__pool_acquire_slow(pool, object);
+	void *slot = head->free_list;
+	/* memcpy: the slot's bytes had another type while it was lent. */
+	memcpy(&head->free_list, slot, sizeof(head->free_list));
+	head->acquires++;
+	*object = slot;
+	return DP_OK;
+}
 
 /**
  * @brief Give an object back: O(1), it becomes the head of the free list.
  *
- * Without debug mode nothing is checked beyond NULL: releasing a pointer
+ * Inline, with no call, except in debug mode. Without debug mode nothing
+ * is checked beyond NULL: releasing a pointer
  * that is not lent out by this pool corrupts it, as free() of a bad
  * pointer does. In debug mode the object is found in its chunk (a walk
  * over the chunks), checked against the live bitmap and filled with
@@ -133,7 +196,17 @@ int dp_pool_acquire(dp_pool *pool, void **object);
  *         #DP_EEXIST in debug mode when the object is already free (a
  *         double release). On error the pool is unchanged.
  */
-int dp_pool_release(dp_pool *pool, void *object);
+static inline int dp_pool_release(dp_pool *pool, void *object)
+{
+	struct dp_pool_head *head = (struct dp_pool_head *)pool;
+
+	if (pool == NULL || object == NULL || head->debug)
+		return dp__pool_release_slow(pool, object);
+	memcpy(object, &head->free_list, sizeof(head->free_list));
+	head->free_list = object;
+	head->releases++;
+	return DP_OK;
+}
 
 /**
  * @brief Copy the pool's counters.

@@ -443,6 +443,104 @@ START_TEST(test_debug_mode_keeps_the_usable_size_and_adds_room_for_the_link)
 }
 END_TEST
 
+/* ---- the inline fast path and the out-of-line slow path ------------------- */
+
+START_TEST(test_the_head_free_list_holds_released_objects_only)
+{
+	/* A new chunk is not threaded onto the free list: it is handed out
+	 * through the slow path, and only released objects feed the inline
+	 * path. */
+	dp_pool *pool = make_pool(32, 8, _i == 1, false, NULL);
+	const struct dp_pool_head *head = (const struct dp_pool_head *)pool;
+
+	ck_assert_ptr_null(head->free_list);
+	void *a = acquire(pool);
+	void *b = acquire(pool);
+	ck_assert_ptr_null(head->free_list);
+	ck_assert_int_eq(dp_pool_release(pool, a), DP_OK);
+	ck_assert_ptr_eq(head->free_list, a);
+	ck_assert_int_eq(dp_pool_release(pool, b), DP_OK);
+	ck_assert_ptr_eq(head->free_list, b);
+	ck_assert_uint_eq(head->acquires, 2);
+	ck_assert_uint_eq(head->releases, 2);
+	dp_pool_destroy(pool);
+}
+END_TEST
+
+START_TEST(test_debug_mode_keeps_the_head_free_list_empty)
+{
+	/* Every call of a debug pool must reach the checks: with the head's
+	 * list empty and the flag set, neither inline path can serve one. */
+	dp_pool *pool = make_pool(32, 4, false, true, NULL);
+	const struct dp_pool_head *head = (const struct dp_pool_head *)pool;
+
+	ck_assert(head->debug);
+	void *a = acquire(pool);
+	ck_assert_int_eq(dp_pool_release(pool, a), DP_OK);
+	ck_assert_ptr_null(head->free_list);
+	ck_assert_int_eq(dp_pool_release(pool, a), DP_EEXIST);
+	ck_assert_ptr_eq(acquire(pool), a);
+	ck_assert_ptr_null(head->free_list);
+	dp_pool_destroy(pool);
+}
+END_TEST
+
+START_TEST(test_the_slow_paths_serve_every_call_they_are_given)
+{
+	/* Called directly, the out-of-line functions behave as the inline
+	 * ones do, whatever the state: they are complete, not fragments. */
+	dp_pool *pool = make_pool(32, 4, false, false, NULL);
+	void *object = NULL;
+
+	ck_assert_int_eq(dp__pool_acquire_slow(NULL, &object), DP_EINVAL);
+	ck_assert_int_eq(dp__pool_acquire_slow(pool, NULL), DP_EINVAL);
+	ck_assert_int_eq(dp__pool_release_slow(NULL, &object), DP_EINVAL);
+	ck_assert_int_eq(dp__pool_release_slow(pool, NULL), DP_EINVAL);
+	void *a = acquire(pool);
+	ck_assert_int_eq(dp__pool_acquire_slow(pool, &object), DP_OK);
+	ck_assert_ptr_eq(object, (char *)a + stats_of(pool).slot_size);
+	ck_assert_int_eq(dp__pool_release_slow(pool, a), DP_OK);
+	ck_assert_int_eq(dp__pool_acquire_slow(pool, &object), DP_OK);
+	ck_assert_ptr_eq(object, a);
+	struct dp_pool_stats stats = stats_of(pool);
+	ck_assert_uint_eq(stats.acquires, 3);
+	ck_assert_uint_eq(stats.releases, 1);
+	ck_assert_uint_eq(stats.live, 2);
+	ck_assert_uint_eq(stats.peak, 2);
+	dp_pool_destroy(pool);
+}
+END_TEST
+
+START_TEST(test_peak_is_exact_although_only_the_slow_path_records_it)
+{
+	/* The peak is written on slow acquires only; rises and falls that
+	 * reuse released objects must not hide a new high. */
+	dp_pool *pool = make_pool(16, 4, false, _i == 1, NULL);
+	void *objects[6];
+
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 3; i++)
+			objects[i] = acquire(pool);
+		for (int i = 0; i < 3; i++)
+			ck_assert_int_eq(dp_pool_release(pool, objects[i]),
+			                 DP_OK);
+	}
+	ck_assert_uint_eq(stats_of(pool).peak, 3);
+	for (int i = 0; i < 6; i++)
+		objects[i] = acquire(pool);
+	ck_assert_uint_eq(stats_of(pool).peak, 6);
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(dp_pool_release(pool, objects[i]), DP_OK);
+	for (int i = 0; i < 5; i++)
+		objects[i] = acquire(pool);
+	struct dp_pool_stats stats = stats_of(pool);
+	ck_assert_uint_eq(stats.peak, 6);
+	ck_assert_uint_eq(stats.live, 5);
+	ck_assert_uint_eq(stats.capacity, 8);
+	dp_pool_destroy(pool);
+}
+END_TEST
+
 /* ---- the pool as an allocator ------------------------------------------------- */
 
 START_TEST(test_the_pool_allocator_serves_small_blocks_and_refuses_large_ones)
@@ -713,6 +811,13 @@ static Suite *object_pool_suite(void)
 		tc,
 		test_the_pool_allocator_serves_small_blocks_and_refuses_large_ones);
 	tcase_add_test(tc, test_the_pool_allocator_backs_another_module);
+	tcase_add_loop_test(
+		tc, test_the_head_free_list_holds_released_objects_only, 0, 2);
+	tcase_add_test(tc, test_debug_mode_keeps_the_head_free_list_empty);
+	tcase_add_test(tc, test_the_slow_paths_serve_every_call_they_are_given);
+	tcase_add_loop_test(
+		tc, test_peak_is_exact_although_only_the_slow_path_records_it,
+		0, 2);
 	tcase_add_test(
 		tc,
 		test_a_bad_free_through_the_allocator_is_counted_in_debug_mode);
