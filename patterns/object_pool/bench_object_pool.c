@@ -40,15 +40,6 @@ struct bench {
 	size_t live;         /* Objects live at once in a round. */
 };
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = (*state += 0x9e3779b97f4a7c15u);
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
-}
-
 /* A bench program may stop at the first failure: nothing to recover. */
 static void *checked(void *object)
 {
@@ -279,7 +270,7 @@ int main(void)
 		for (size_t i = 0; i < live; i++)
 			order[i] = i;
 		for (size_t i = live; i > 1; i--) {
-			size_t j = (size_t)(next_random(&seed) % i);
+			size_t j = (size_t)(dp_random_next(&seed) % i);
 			size_t swap = order[i - 1];
 			order[i - 1] = order[j];
 			order[j] = swap;

@@ -44,15 +44,6 @@ static struct dp_pool_stats stats_of(const dp_pool *pool)
 	return stats;
 }
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = (*state += 0x9e3779b97f4a7c15u);
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
-}
-
 /* ---- reuse and layout ----------------------------------------------------- */
 
 START_TEST(test_released_objects_come_back_last_in_first_out)
@@ -274,7 +265,7 @@ START_TEST(test_random_acquires_and_releases_match_a_model)
 	dp_pool *pool = make_pool(20, 16, false, _i == 1, NULL);
 
 	for (int op = 0; op < OPS; op++) {
-		uint64_t r = next_random(&seed);
+		uint64_t r = dp_random_next(&seed);
 		if (count < MAX_LIVE && (count == 0 || r % 2 == 0)) {
 			live[count] = acquire(pool);
 			for (size_t i = 0; i < count; i++)
