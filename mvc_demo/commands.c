@@ -300,14 +300,20 @@ int todo_command_clear_completed(todo_model *model,
 	return DP_OK;
 }
 
+/* With `renumber`, the items take ids 1, 2, 3... in file order, which a
+ * replace can do because its deletes have freed every id by then. */
 static int append_adds(struct dp_command *macro, todo_model *model,
-                       const struct todo_list *records,
+                       const struct todo_list *records, bool renumber,
                        const struct dp_allocator *alloc)
 {
 	for (size_t i = 0; i < records->count; i++) {
 		struct dp_command *step = NULL;
 		int rc = todo_command_add(model, records->items[i].title,
 		                          records->items[i].done, alloc, &step);
+		if (rc == DP_OK && renumber) {
+			cast(step)->id = (unsigned)(i + 1);
+			cast(step)->index = i;
+		}
 		rc = append(macro, rc, step);
 		if (rc != DP_OK)
 			return rc;
@@ -324,7 +330,7 @@ int todo_command_import(todo_model *model, const struct todo_list *records,
 	struct dp_command *macro = dp_command_macro_create(alloc);
 	if (macro == NULL)
 		return DP_ENOMEM;
-	int rc = append_adds(macro, model, records, alloc);
+	int rc = append_adds(macro, model, records, false, alloc);
 	if (rc != DP_OK) {
 		dp_command_destroy(macro);
 		return rc;
@@ -350,7 +356,7 @@ int todo_command_replace(todo_model *model, const struct todo_list *records,
 		rc = append(macro, rc, step);
 	}
 	if (rc == DP_OK)
-		rc = append_adds(macro, model, records, alloc);
+		rc = append_adds(macro, model, records, true, alloc);
 	if (rc != DP_OK) {
 		dp_command_destroy(macro);
 		return rc;

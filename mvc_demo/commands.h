@@ -108,7 +108,8 @@ int todo_command_import(todo_model *model, const struct todo_list *records,
                         struct dp_command **out);
 
 /**
- * @brief Make a macro that replaces the whole list by the records (load).
+ * @brief Make a macro that replaces the whole list by the records (load);
+ *        the new items are numbered 1, 2, 3... in the records' order.
  * @param[in]  model   The receiver.
  * @param[in]  records The records, copied.
  * @param[in]  alloc   The allocator, or NULL.

@@ -102,7 +102,8 @@ int todo_parse(char *line, struct todo_request *request, char *error,
 	trim_right(line);
 	char *rest = line;
 	const char *name = next_word(&rest);
-	if (*name == '\0')
+	/* Nothing, or a comment: scripts explain themselves with those. */
+	if (*name == '\0' || *name == '#')
 		return 0;
 	const struct verb_entry *entry = NULL;
 	for (size_t i = 0; i < DP_ARRAY_SIZE(VERBS); i++)

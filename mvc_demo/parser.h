@@ -18,7 +18,7 @@
 
 /** @brief What a line asks for. */
 enum todo_verb {
-	TODO_NOTHING,         /**< An empty line. */
+	TODO_NOTHING,         /**< An empty line, or a "#" comment. */
 	TODO_ADD,             /**< add TITLE */
 	TODO_TOGGLE,          /**< toggle ID */
 	TODO_TOGGLE_ALL,      /**< toggle-all */

@@ -125,10 +125,39 @@ static char *temporary_name(const char *path, const struct dp_allocator *alloc)
 	return name;
 }
 
+/* The phrase for a failed system call, read before anything else can
+ * change errno. */
+static const char *system_reason(int error)
+{
+	switch (error) {
+	case ENOENT:
+		return "no such directory";
+	case ENOTDIR:
+		return "a part of the path is not a directory";
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return "permission denied";
+	case ENOSPC:
+	case EDQUOT:
+		return "the disk is full";
+	case EISDIR:
+		return "it is a directory";
+	default:
+		return "cannot write it";
+	}
+}
+
 int todo_atomic_save(const char *path,
                      int (*write)(void *ctx, struct dp_stream *out),
-                     void *ctx, const struct dp_allocator *alloc)
+                     void *ctx, const struct dp_allocator *alloc,
+                     struct todo_status *status)
 {
+	struct todo_status ignored;
+
+	if (status == NULL)
+		status = &ignored;
+	set_status(status, "cannot write it", 0);
 	if (path == NULL || write == NULL)
 		return DP_EINVAL;
 	char *temp = temporary_name(path, alloc);
@@ -136,8 +165,10 @@ int todo_atomic_save(const char *path,
 		return DP_ENOMEM;
 	int rc = DP_EIO;
 	int fd = mkstemp(temp);
-	if (fd < 0)
+	if (fd < 0) {
+		set_status(status, system_reason(errno), 0);
 		goto fail_free_temp;
+	}
 	rc = DP_ENOMEM;
 	struct dp_stream *file = dp_fd_stream_create(fd, false, NULL, alloc);
 	if (file == NULL)
@@ -158,12 +189,14 @@ int todo_atomic_save(const char *path,
 	/* The bytes must be on disk before the name points at them, or a
 	 * crash could leave a complete name over an empty file. */
 	if (fsync(fd) != 0 || close(fd) != 0) {
+		set_status(status, system_reason(errno), 0);
 		fd = -1;
 		rc = DP_EIO;
 		goto fail_remove_temp;
 	}
 	fd = -1;
 	if (rename(temp, path) != 0) {
+		set_status(status, system_reason(errno), 0);
 		rc = DP_EIO;
 		goto fail_remove_temp;
 	}
@@ -201,7 +234,7 @@ static int file_load(struct todo_store *store, const char *path,
 		           rc == DP_ENOENT    ? "no such file"
 		           : rc == DP_ERANGE  ? "file too large"
 		           : rc == DP_ENOMEM  ? "out of memory"
-		                              : "cannot read it",
+		                              : "not a readable file",
 		           0);
 		return rc;
 	}
@@ -228,12 +261,10 @@ static int file_save(struct todo_store *store, const char *path,
 	struct file_store *self = dp_container_of(store, struct file_store,
 	                                          base);
 	struct write_job job = {self->format, list};
-	int rc = todo_atomic_save(path, write_job, &job, self->alloc);
+	int rc = todo_atomic_save(path, write_job, &job, self->alloc, status);
 
-	if (rc != DP_OK)
-		set_status(status,
-		           rc == DP_ENOMEM ? "out of memory" : "cannot write it",
-		           0);
+	if (rc == DP_ENOMEM)
+		set_status(status, "out of memory", 0);
 	return rc;
 }
 

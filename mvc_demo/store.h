@@ -182,16 +182,20 @@ int todo_file_read(const char *path, const struct dp_allocator *alloc,
  * `path`; only if it and the flush, sync and close all succeed is the
  * temporary renamed over `path`. Otherwise it is removed and `path` is as
  * it was.
- * @param[in] path  The file.
- * @param[in] write The writer; `ctx` is handed to it unchanged.
- * @param[in] ctx   Its context.
- * @param[in] alloc The allocator for the streams, or NULL.
- * @return #DP_OK; #DP_EIO when the file cannot be created, written or
- *         renamed; #DP_ENOMEM; or the writer's error.
+ * @param[in]  path   The file.
+ * @param[in]  write  The writer; `ctx` is handed to it unchanged.
+ * @param[in]  ctx    Its context.
+ * @param[in]  alloc  The allocator for the streams, or NULL.
+ * @param[out] status Receives why it failed ("no such directory",
+ *                    "permission denied", "the disk is full"); may be NULL.
+ * @return #DP_OK; #DP_EINVAL when `path` or `write` is NULL; #DP_EIO when
+ *         the file cannot be created, written or renamed; #DP_ENOMEM; or
+ *         the writer's error.
  */
 int todo_atomic_save(const char *path,
                      int (*write)(void *ctx, struct dp_stream *out),
-                     void *ctx, const struct dp_allocator *alloc);
+                     void *ctx, const struct dp_allocator *alloc,
+                     struct todo_status *status);
 
 /** @brief What a timing decorator measured. Owned by the caller. */
 struct todo_store_timing {
