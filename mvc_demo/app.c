@@ -60,6 +60,7 @@ int todo_app_init(struct todo_app *app, const struct todo_app_options *options,
 	if (rc != DP_OK)
 		goto fail;
 	app->store = product;
+	rc = DP_ENOMEM;
 	/* The decorators, innermost first: each wraps what is built so far,
 	 * and on failure the caller keeps what it passed. */
 	struct todo_store *layer = todo_caching_store_create(
