@@ -268,7 +268,7 @@ $(RESULTS)/$(DEMO_DIR)/spec/%.spec: $(DEMO_BIN) FORCE
 # The spec scripts and store fixtures seed the corpora.
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
-FUZZ_FLAGS   := -std=c11 -g -O1 -pthread -Ipatterns \
+FUZZ_FLAGS   := -std=c11 $(WARNINGS) -g -O1 -pthread -Ipatterns \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZERS      := $(DEMO_FUZZ_SRCS:$(DEMO_DIR)/%.c=build/fuzz/%)
 
