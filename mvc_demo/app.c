@@ -63,8 +63,8 @@ int todo_app_init(struct todo_app *app, const struct todo_app_options *options,
 	rc = DP_ENOMEM;
 	/* The decorators, innermost first: each wraps what is built so far,
 	 * and on failure the caller keeps what it passed. */
-	struct todo_store *layer = todo_caching_store_create(
-	        app->store, &app->cache, app->alloc);
+	struct todo_store *layer =
+		todo_caching_store_create(app->store, &app->cache, app->alloc);
 	if (layer == NULL)
 		goto fail;
 	app->store = layer;
@@ -238,8 +238,9 @@ int todo_app_change(struct todo_app *app, const struct todo_request *request,
 	case TODO_TOGGLE_ALL:
 		rc = todo_command_toggle_all(app->model, app->alloc, &command);
 		if (rc == DP_ENOENT) {
-			snprintf(message, size, "nothing to toggle: the list "
-			                        "is empty");
+			snprintf(message, size,
+			         "nothing to toggle: the list "
+			         "is empty");
 			return rc;
 		}
 		break;

@@ -41,16 +41,16 @@ struct todo_app_options {
 
 /** @brief The shared core. Public so it can live on the stack. */
 struct todo_app {
-	todo_model *model;                 /**< The list. */
-	dp_command_history *history;       /**< Undo and redo. */
-	dp_factory *stores;                /**< Stores by name. */
-	dp_factory *renderers;             /**< Renderers by name. */
-	struct todo_store *store;          /**< The store of save and load. */
-	const char *file;                  /**< Their default file. */
-	const struct dp_config *config;    /**< Settings and clock. */
-	struct todo_store_timing timing;   /**< What the timing layer saw. */
+	todo_model *model;                   /**< The list. */
+	dp_command_history *history;         /**< Undo and redo. */
+	dp_factory *stores;                  /**< Stores by name. */
+	dp_factory *renderers;               /**< Renderers by name. */
+	struct todo_store *store;            /**< The store of save and load. */
+	const char *file;                    /**< Their default file. */
+	const struct dp_config *config;      /**< Settings and clock. */
+	struct todo_store_timing timing;     /**< What the timing layer saw. */
 	struct todo_store_cache_stats cache; /**< What the cache saw. */
-	const struct dp_allocator *alloc;  /**< The allocator. */
+	const struct dp_allocator *alloc;    /**< The allocator. */
 };
 
 /**

@@ -12,11 +12,11 @@ struct item_command {
 	struct dp_command base; /* Base. Must be first. */
 	todo_model *model;
 	const struct dp_allocator *alloc;
-	unsigned id;      /* 0 for an add that has not run yet */
-	size_t index;     /* where the item was, for undo and redo */
-	bool done;        /* add: initial state; delete: saved state */
-	char *title;      /* add, edit: the new title; delete: the saved one */
-	char *old_title;  /* edit: the title to restore */
+	unsigned id;     /* 0 for an add that has not run yet */
+	size_t index;    /* where the item was, for undo and redo */
+	bool done;       /* add: initial state; delete: saved state */
+	char *title;     /* add, edit: the new title; delete: the saved one */
+	char *old_title; /* edit: the title to restore */
 };
 
 static struct item_command *cast(struct dp_command *command)
@@ -121,32 +121,32 @@ static int delete_undo(struct dp_command *command)
 }
 
 static const struct dp_command_ops add_ops = {
-        .name = "add",
-        .execute = add_execute,
-        .undo = add_undo,
-        .destroy = item_destroy,
+	.name = "add",
+	.execute = add_execute,
+	.undo = add_undo,
+	.destroy = item_destroy,
 };
 
 /* Toggling is its own inverse. */
 static const struct dp_command_ops toggle_ops = {
-        .name = "toggle",
-        .execute = toggle_execute,
-        .undo = toggle_execute,
-        .destroy = item_destroy,
+	.name = "toggle",
+	.execute = toggle_execute,
+	.undo = toggle_execute,
+	.destroy = item_destroy,
 };
 
 static const struct dp_command_ops edit_ops = {
-        .name = "edit",
-        .execute = edit_swap,
-        .undo = edit_swap,
-        .destroy = item_destroy,
+	.name = "edit",
+	.execute = edit_swap,
+	.undo = edit_swap,
+	.destroy = item_destroy,
 };
 
 static const struct dp_command_ops delete_ops = {
-        .name = "delete",
-        .execute = delete_execute,
-        .undo = delete_undo,
-        .destroy = item_destroy,
+	.name = "delete",
+	.execute = delete_execute,
+	.undo = delete_undo,
+	.destroy = item_destroy,
 };
 
 static int make(const struct dp_command_ops *ops, todo_model *model,
@@ -158,7 +158,7 @@ static int make(const struct dp_command_ops *ops, todo_model *model,
 	if (self == NULL)
 		return DP_ENOMEM;
 	*self = (struct item_command){
-	        .base.ops = ops, .model = model, .alloc = alloc, .id = id};
+		.base.ops = ops, .model = model, .alloc = alloc, .id = id};
 	if (title != NULL) {
 		self->title = copy_string(alloc, title);
 		if (self->title == NULL) {
@@ -178,8 +178,7 @@ static int check_id(const todo_model *model, unsigned id)
 }
 
 int todo_command_add(todo_model *model, const char *title, bool done,
-                     const struct dp_allocator *alloc,
-                     struct dp_command **out)
+                     const struct dp_allocator *alloc, struct dp_command **out)
 {
 	int rc = todo_title_check(title);
 
@@ -197,12 +196,12 @@ int todo_command_toggle(todo_model *model, unsigned id,
 {
 	int rc = check_id(model, id);
 
-	return rc != DP_OK ? rc : make(&toggle_ops, model, id, NULL, alloc, out);
+	return rc != DP_OK ? rc
+	                   : make(&toggle_ops, model, id, NULL, alloc, out);
 }
 
 int todo_command_edit(todo_model *model, unsigned id, const char *title,
-                      const struct dp_allocator *alloc,
-                      struct dp_command **out)
+                      const struct dp_allocator *alloc, struct dp_command **out)
 {
 	int rc = check_id(model, id);
 
@@ -216,7 +215,7 @@ int todo_command_edit(todo_model *model, unsigned id, const char *title,
 	todo_model_find(model, id, &index);
 	struct item_command *self = cast(*out);
 	self->old_title =
-	        copy_string(alloc, todo_model_at(model, index)->title);
+		copy_string(alloc, todo_model_at(model, index)->title);
 	if (self->old_title == NULL) {
 		item_destroy(*out);
 		return DP_ENOMEM;
@@ -230,7 +229,8 @@ int todo_command_delete(todo_model *model, unsigned id,
 {
 	int rc = check_id(model, id);
 
-	return rc != DP_OK ? rc : make(&delete_ops, model, id, NULL, alloc, out);
+	return rc != DP_OK ? rc
+	                   : make(&delete_ops, model, id, NULL, alloc, out);
 }
 
 /* Append a step to a macro; on failure the step is destroyed here, so
@@ -245,8 +245,7 @@ static int append(struct dp_command *macro, int rc, struct dp_command *step)
 	return rc;
 }
 
-int todo_command_toggle_all(todo_model *model,
-                            const struct dp_allocator *alloc,
+int todo_command_toggle_all(todo_model *model, const struct dp_allocator *alloc,
                             struct dp_command **out)
 {
 	size_t count = todo_model_count(model);

@@ -30,8 +30,7 @@
  *         todo_title_check()); #DP_ENOMEM.
  */
 int todo_command_add(todo_model *model, const char *title, bool done,
-                     const struct dp_allocator *alloc,
-                     struct dp_command **out);
+                     const struct dp_allocator *alloc, struct dp_command **out);
 
 /**
  * @brief Make a command that flips one item between active and completed.
@@ -80,8 +79,7 @@ int todo_command_delete(todo_model *model, unsigned id,
  * @param[out] out   Receives the macro.
  * @return #DP_OK; #DP_ENOENT when the list is empty; #DP_ENOMEM.
  */
-int todo_command_toggle_all(todo_model *model,
-                            const struct dp_allocator *alloc,
+int todo_command_toggle_all(todo_model *model, const struct dp_allocator *alloc,
                             struct dp_command **out);
 
 /**

@@ -79,9 +79,10 @@ void todo_controller_run(struct todo_controller *controller, FILE *in,
 			echo(view->out, line, got < 0);
 		if (got < 0) {
 			controller->failures++;
-			todo_mvc_view_message(view, true,
-			                      "line too long or holds a NUL byte "
-			                      "(the limit is 1024 bytes)");
+			todo_mvc_view_message(
+				view, true,
+				"line too long or holds a NUL byte "
+				"(the limit is 1024 bytes)");
 			continue;
 		}
 		if (!todo_controller_handle(controller, line))

@@ -24,9 +24,9 @@ static bool keep_completed(const struct todo_item *item)
 }
 
 static const struct todo_filter FILTERS[] = {
-        {.name = "all", .keep = keep_all},
-        {.name = "active", .keep = keep_active},
-        {.name = "completed", .keep = keep_completed},
+	{.name = "all", .keep = keep_all},
+	{.name = "active", .keep = keep_active},
+	{.name = "completed", .keep = keep_completed},
 };
 
 static int by_id(const struct todo_item *a, const struct todo_item *b)
@@ -45,9 +45,9 @@ static int by_status(const struct todo_item *a, const struct todo_item *b)
 }
 
 static const struct todo_order ORDERS[] = {
-        {.name = "id", .compare = by_id},
-        {.name = "title", .compare = by_title},
-        {.name = "status", .compare = by_status},
+	{.name = "id", .compare = by_id},
+	{.name = "title", .compare = by_title},
+	{.name = "status", .compare = by_status},
 };
 
 const struct todo_filter *todo_filter_find(const char *name)
@@ -67,8 +67,8 @@ const struct todo_order *todo_order_find(const char *name)
 }
 
 size_t todo_select(const todo_model *model, const struct todo_filter *filter,
-                   const struct todo_order *order,
-                   const struct todo_item **out, size_t capacity)
+                   const struct todo_order *order, const struct todo_item **out,
+                   size_t capacity)
 {
 	size_t count = todo_model_count(model);
 

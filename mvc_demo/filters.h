@@ -59,7 +59,7 @@ const struct todo_order *todo_order_find(const char *name);
  *         `capacity` is too small.
  */
 size_t todo_select(const todo_model *model, const struct todo_filter *filter,
-                   const struct todo_order *order,
-                   const struct todo_item **out, size_t capacity);
+                   const struct todo_order *order, const struct todo_item **out,
+                   size_t capacity);
 
 #endif /* TODO_FILTERS_H */

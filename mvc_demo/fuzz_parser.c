@@ -54,8 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (pos < size) {
 		const uint8_t *end = memchr(data + pos, '\n', size - pos);
 		size_t len = end ? (size_t)(end - (data + pos)) : size - pos;
-		char line[TODO_LINE_MAX + 1];
 		if (len <= TODO_LINE_MAX && !memchr(data + pos, '\0', len)) {
+			char line[TODO_LINE_MAX + 1];
 			memcpy(line, data + pos, len);
 			line[len] = '\0';
 			if (!touches_files(line) &&

@@ -43,7 +43,7 @@ int todo_list_append(struct todo_list *list, bool done, const char *title,
 	if (list->count == list->capacity) {
 		size_t capacity = list->capacity ? list->capacity * 2 : 8;
 		struct todo_record *items = dp_realloc_array(
-		        list->alloc, list->items, capacity, sizeof(*items));
+			list->alloc, list->items, capacity, sizeof(*items));
 		if (items == NULL) {
 			rc = DP_ENOMEM;
 			goto fail_free_copy;

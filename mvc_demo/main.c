@@ -15,12 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#define USAGE                                                                \
-	"usage: todo [--arch mvc|mvp] [--view plain|table|json]\n"           \
-	"            [--store native|csv|todotxt] [--file FILE]\n"           \
-	"            [--script FILE]\n"                                      \
-	"Reads commands from the terminal, from --script FILE, or from\n"    \
-	"standard input; 'help' lists them. Exit status: 0 success, 1 a\n"   \
+#define USAGE                                                              \
+	"usage: todo [--arch mvc|mvp] [--view plain|table|json]\n"         \
+	"            [--store native|csv|todotxt] [--file FILE]\n"         \
+	"            [--script FILE]\n"                                    \
+	"Reads commands from the terminal, from --script FILE, or from\n"  \
+	"standard input; 'help' lists them. Exit status: 0 success, 1 a\n" \
 	"command of a script failed, 2 a usage or start-up error.\n"
 
 struct options {
@@ -48,12 +48,13 @@ static int parse_options(int argc, char **argv, struct options *options)
 		} else if (strcmp(argv[i], "--script") == 0) {
 			slot = &options->script;
 		} else {
-			fprintf(stderr, "todo: unknown option '%s'\n%s", argv[i],
-			        USAGE);
+			fprintf(stderr, "todo: unknown option '%s'\n%s",
+			        argv[i], USAGE);
 			return -1;
 		}
 		if (++i == argc) {
-			fprintf(stderr, "todo: %s needs a value\n", argv[i - 1]);
+			fprintf(stderr, "todo: %s needs a value\n",
+			        argv[i - 1]);
 			return -1;
 		}
 		*slot = argv[i];
@@ -111,9 +112,9 @@ static unsigned run_mvp(struct todo_app *app, const char *view_name,
 int main(int argc, char **argv)
 {
 	struct options options = {
-	        .arch = "mvc",
-	        .view = "plain",
-	        .app = {.store = "native"},
+		.arch = "mvc",
+		.view = "plain",
+		.app = {.store = "native"},
 	};
 	int parsed = parse_options(argc, argv, &options);
 	if (parsed != 0)
@@ -147,12 +148,11 @@ int main(int argc, char **argv)
 		       "commands\n",
 		       options.arch, options.view);
 	status = 0;
-	unsigned failures =
-	        strcmp(options.arch, "mvc") == 0
-	                ? run_mvc(&app, options.view, out, in, interactive,
-	                          colour, &status)
-	                : run_mvp(&app, options.view, out, in, interactive,
-	                          colour, &status);
+	unsigned failures = strcmp(options.arch, "mvc") == 0
+	                            ? run_mvc(&app, options.view, out, in,
+	                                      interactive, colour, &status)
+	                            : run_mvp(&app, options.view, out, in,
+	                                      interactive, colour, &status);
 	if (status == 0 && failures > 0 && !interactive)
 		status = 1;
 	if (app.config->log_level >= DP_LOG_DEBUG)

@@ -93,7 +93,7 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
 	if (model->count == model->capacity) {
 		size_t capacity = model->capacity ? model->capacity * 2 : 8;
 		struct todo_item *items = dp_realloc_array(
-		        model->alloc, model->items, capacity, sizeof(*items));
+			model->alloc, model->items, capacity, sizeof(*items));
 		if (items == NULL)
 			return DP_ENOMEM;
 		model->items = items;

@@ -21,15 +21,15 @@
 
 /** @brief A view of the list: an observer of the model. */
 struct todo_mvc_view {
-	struct dp_observer observer;          /**< Its subscription. */
-	todo_model *model;                    /**< What it shows. */
-	struct todo_renderer *renderer;       /**< How; owned by the view. */
-	const struct todo_filter *filter;     /**< Which items. */
-	const struct todo_order *order;       /**< In what order. */
-	struct dp_stream *out;                /**< Where it draws. */
-	bool colour;                          /**< Whether errors are red. */
-	unsigned long draws;                  /**< How often it drew. */
-	const struct dp_allocator *alloc;     /**< For its scratch array. */
+	struct dp_observer observer;      /**< Its subscription. */
+	todo_model *model;                /**< What it shows. */
+	struct todo_renderer *renderer;   /**< How; owned by the view. */
+	const struct todo_filter *filter; /**< Which items. */
+	const struct todo_order *order;   /**< In what order. */
+	struct dp_stream *out;            /**< Where it draws. */
+	bool colour;                      /**< Whether errors are red. */
+	unsigned long draws;              /**< How often it drew. */
+	const struct dp_allocator *alloc; /**< For its scratch array. */
 };
 
 /**

@@ -20,23 +20,23 @@ struct verb_entry {
 };
 
 static const struct verb_entry VERBS[] = {
-        {"add", TODO_ADD, "add TITLE"},
-        {"toggle", TODO_TOGGLE, "toggle ID"},
-        {"toggle-all", TODO_TOGGLE_ALL, "toggle-all"},
-        {"edit", TODO_EDIT, "edit ID TITLE"},
-        {"delete", TODO_DELETE, "delete ID"},
-        {"clear-completed", TODO_CLEAR_COMPLETED, "clear-completed"},
-        {"filter", TODO_FILTER, "filter all|active|completed"},
-        {"sort", TODO_SORT, "sort id|title|status"},
-        {"list", TODO_LIST, "list"},
-        {"undo", TODO_UNDO, "undo"},
-        {"redo", TODO_REDO, "redo"},
-        {"save", TODO_SAVE, "save [FILE]"},
-        {"load", TODO_LOAD, "load [FILE]"},
-        {"import", TODO_IMPORT, "import native|csv|todotxt FILE"},
-        {"export", TODO_EXPORT, "export native|csv|todotxt FILE"},
-        {"help", TODO_HELP, "help"},
-        {"quit", TODO_QUIT, "quit"},
+	{"add", TODO_ADD, "add TITLE"},
+	{"toggle", TODO_TOGGLE, "toggle ID"},
+	{"toggle-all", TODO_TOGGLE_ALL, "toggle-all"},
+	{"edit", TODO_EDIT, "edit ID TITLE"},
+	{"delete", TODO_DELETE, "delete ID"},
+	{"clear-completed", TODO_CLEAR_COMPLETED, "clear-completed"},
+	{"filter", TODO_FILTER, "filter all|active|completed"},
+	{"sort", TODO_SORT, "sort id|title|status"},
+	{"list", TODO_LIST, "list"},
+	{"undo", TODO_UNDO, "undo"},
+	{"redo", TODO_REDO, "redo"},
+	{"save", TODO_SAVE, "save [FILE]"},
+	{"load", TODO_LOAD, "load [FILE]"},
+	{"import", TODO_IMPORT, "import native|csv|todotxt FILE"},
+	{"export", TODO_EXPORT, "export native|csv|todotxt FILE"},
+	{"help", TODO_HELP, "help"},
+	{"quit", TODO_QUIT, "quit"},
 };
 
 static char *skip_spaces(char *text)
@@ -142,10 +142,12 @@ int todo_parse(char *line, struct todo_request *request, char *error,
 		word = next_word(&rest);
 		if (*word == '\0' || *rest != '\0')
 			return usage(entry, error, size);
-		if (entry->verb == TODO_FILTER ? todo_filter_find(word) == NULL
-		                               : todo_order_find(word) == NULL) {
+		if (entry->verb == TODO_FILTER
+		            ? todo_filter_find(word) == NULL
+		            : todo_order_find(word) == NULL) {
 			snprintf(error, size, "unknown %s '%.40s' (%s)",
-			         entry->verb == TODO_FILTER ? "filter" : "order",
+			         entry->verb == TODO_FILTER ? "filter"
+			                                    : "order",
 			         word, strchr(entry->usage, ' ') + 1);
 			return -1;
 		}
@@ -161,9 +163,10 @@ int todo_parse(char *line, struct todo_request *request, char *error,
 		if (*parsed.format == '\0' || *rest == '\0')
 			return usage(entry, error, size);
 		if (todo_format_find(parsed.format) == NULL) {
-			snprintf(error, size,
-			         "unknown format '%.40s' (native, csv, todotxt)",
-			         parsed.format);
+			snprintf(
+				error, size,
+				"unknown format '%.40s' (native, csv, todotxt)",
+				parsed.format);
 			return -1;
 		}
 		parsed.text = rest;

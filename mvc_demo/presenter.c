@@ -31,17 +31,17 @@ static void present_list(struct todo_presenter *presenter)
 	todo_model *model = presenter->app->model;
 	size_t count = todo_model_count(model);
 	const struct todo_item **items = dp_alloc_array(
-	        presenter->app->alloc, count ? count : 1, sizeof(*items));
+		presenter->app->alloc, count ? count : 1, sizeof(*items));
 
 	if (items == NULL)
 		return;
 	struct todo_screen screen = {
-	        .items = items,
-	        .shown = todo_select(model, presenter->filter, presenter->order,
+		.items = items,
+		.shown = todo_select(model, presenter->filter, presenter->order,
 	                             items, count),
-	        .left = todo_model_active_count(model),
-	        .total = count,
-	        .filter = presenter->filter->name,
+		.left = todo_model_active_count(model),
+		.total = count,
+		.filter = presenter->filter->name,
 	};
 	dp_memory_stream_clear(presenter->text);
 	/* The view takes a C string: draw, then end it with a NUL. */
@@ -50,7 +50,8 @@ static void present_list(struct todo_presenter *presenter)
 	if (rc == DP_OK)
 		rc = dp_stream_write(presenter->text, "", 1);
 	size_t len = 0;
-	const unsigned char *text = dp_memory_stream_data(presenter->text, &len);
+	const unsigned char *text =
+		dp_memory_stream_data(presenter->text, &len);
 	if (rc == DP_OK && text != NULL)
 		show(presenter, TODO_TEXT_LIST, (const char *)text);
 	dp_free(presenter->app->alloc, items);
@@ -60,7 +61,7 @@ static void present_list(struct todo_presenter *presenter)
 static int on_change(struct dp_observer *self, int event, void *data)
 {
 	struct todo_presenter *presenter =
-	        dp_container_of(self, struct todo_presenter, observer);
+		dp_container_of(self, struct todo_presenter, observer);
 
 	(void)event;
 	(void)data;
@@ -80,12 +81,12 @@ int todo_presenter_init(struct todo_presenter *presenter, struct todo_app *app,
 	if (rc != DP_OK)
 		return rc;
 	*presenter = (struct todo_presenter){
-	        .app = app,
-	        .renderer = product,
-	        .filter = todo_filter_find("all"),
-	        .order = todo_order_find("id"),
-	        .view = view,
-	        .view_ctx = view_ctx,
+		.app = app,
+		.renderer = product,
+		.filter = todo_filter_find("all"),
+		.order = todo_order_find("id"),
+		.view = view,
+		.view_ctx = view_ctx,
 	};
 	rc = DP_ENOMEM;
 	presenter->text = dp_memory_stream_create(app->alloc);

@@ -26,8 +26,7 @@ int todo_stream_printf(struct dp_stream *out, const char *format, ...)
 static int footer(const struct todo_screen *screen, struct dp_stream *out)
 {
 	return todo_stream_printf(out, "%zu item%s left (%s)\n", screen->left,
-	                          screen->left == 1 ? "" : "s",
-	                          screen->filter);
+	                          screen->left == 1 ? "" : "s", screen->filter);
 }
 
 static int draw_plain(const struct todo_renderer *renderer,
@@ -41,8 +40,8 @@ static int draw_plain(const struct todo_renderer *renderer,
 		const struct todo_item *item = screen->items[i];
 		const char *mark = item->done ? "[x]" : "[ ]";
 		if (renderer->colour && item->done)
-			rc = todo_stream_printf(out, "%3u " GREEN "%s" RESET
-			                             " %s\n",
+			rc = todo_stream_printf(out,
+			                        "%3u " GREEN "%s" RESET " %s\n",
 			                        item->id, mark, item->title);
 		else
 			rc = todo_stream_printf(out, "%3u %s %s\n", item->id,
@@ -61,10 +60,10 @@ static int draw_table(const struct todo_renderer *renderer,
 		const struct todo_item *item = screen->items[i];
 		const char *mark = item->done ? "yes " : "no  ";
 		rc = todo_stream_printf(
-		        out, "%3u | %s%s%s | %s\n", item->id,
-		        renderer->colour && item->done ? GREEN : "", mark,
-		        renderer->colour && item->done ? RESET : "",
-		        item->title);
+			out, "%3u | %s%s%s | %s\n", item->id,
+			renderer->colour && item->done ? GREEN : "", mark,
+			renderer->colour && item->done ? RESET : "",
+			item->title);
 	}
 	return rc == DP_OK ? footer(screen, out) : rc;
 }
@@ -90,15 +89,17 @@ static int draw_json(const struct todo_renderer *renderer,
                      const struct todo_screen *screen, struct dp_stream *out)
 {
 	(void)renderer;
-	int rc = todo_stream_printf(out,
-	                            "{\"filter\":\"%s\",\"left\":%zu,"
-	                            "\"total\":%zu,\"items\":[",
-	                            screen->filter, screen->left, screen->total);
+	int rc =
+		todo_stream_printf(out,
+	                           "{\"filter\":\"%s\",\"left\":%zu,"
+	                           "\"total\":%zu,\"items\":[",
+	                           screen->filter, screen->left, screen->total);
 
 	for (size_t i = 0; rc == DP_OK && i < screen->shown; i++) {
 		const struct todo_item *item = screen->items[i];
-		rc = todo_stream_printf(out, "%s{\"id\":%u,\"done\":%s,"
-		                             "\"title\":",
+		rc = todo_stream_printf(out,
+		                        "%s{\"id\":%u,\"done\":%s,"
+		                        "\"title\":",
 		                        i ? "," : "", item->id,
 		                        item->done ? "true" : "false");
 		if (rc == DP_OK)
@@ -125,9 +126,9 @@ static int make(const struct todo_renderer_ops *ops, void **product,
 	if (renderer == NULL)
 		return DP_ENOMEM;
 	*renderer = (struct todo_renderer){
-	        .ops = ops,
-	        .colour = settings != NULL && settings->colour,
-	        .alloc = alloc,
+		.ops = ops,
+		.colour = settings != NULL && settings->colour,
+		.alloc = alloc,
 	};
 	*product = renderer;
 	return DP_OK;
@@ -152,10 +153,10 @@ static int make_json(void **product, const void *config,
 }
 
 static const struct dp_factory_entry RENDERERS[] = {
-        {"plain", make_plain, "one line per item"},
-        {"table", make_table, "columns: id, done, title"},
-        {"json", make_json, "one JSON object per change"},
-        {NULL, NULL, NULL},
+	{"plain", make_plain, "one line per item"},
+	{"table", make_table, "columns: id, done, title"},
+	{"json", make_json, "one JSON object per change"},
+	{NULL, NULL, NULL},
 };
 
 const struct dp_factory_entry *todo_renderer_entries(void)

@@ -48,7 +48,7 @@ struct todo_renderer_ops {
 /** @brief A renderer: its kind and its settings. */
 struct todo_renderer {
 	const struct todo_renderer_ops *ops; /**< The kind. */
-	bool colour; /**< Whether to use ANSI colours. */
+	bool colour;                      /**< Whether to use ANSI colours. */
 	const struct dp_allocator *alloc; /**< What it was allocated from. */
 };
 
@@ -77,8 +77,7 @@ void todo_renderer_destroy(struct todo_renderer *renderer);
  * @return #DP_OK; #DP_EINVAL when an argument is NULL; the stream's error.
  */
 int todo_renderer_draw(const struct todo_renderer *renderer,
-                       const struct todo_screen *screen,
-                       struct dp_stream *out);
+                       const struct todo_screen *screen, struct dp_stream *out);
 
 /**
  * @brief printf onto a stream (at most 1023 bytes per call).
@@ -88,6 +87,6 @@ int todo_renderer_draw(const struct todo_renderer *renderer,
  *         error.
  */
 int todo_stream_printf(struct dp_stream *out, const char *format, ...)
-        __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
 #endif /* TODO_RENDER_H */

@@ -149,8 +149,8 @@ static const char *system_reason(int error)
 }
 
 int todo_atomic_save(const char *path,
-                     int (*write)(void *ctx, struct dp_stream *out),
-                     void *ctx, const struct dp_allocator *alloc,
+                     int (*write)(void *ctx, struct dp_stream *out), void *ctx,
+                     const struct dp_allocator *alloc,
                      struct todo_status *status)
 {
 	struct todo_status ignored;
@@ -223,18 +223,18 @@ struct file_store {
 static int file_load(struct todo_store *store, const char *path,
                      struct todo_list *out, struct todo_status *status)
 {
-	struct file_store *self = dp_container_of(store, struct file_store,
-	                                          base);
+	struct file_store *self =
+		dp_container_of(store, struct file_store, base);
 	char *data = NULL;
 	size_t len = 0;
 	int rc = todo_file_read(path, self->alloc, &data, &len);
 
 	if (rc != DP_OK) {
 		set_status(status,
-		           rc == DP_ENOENT    ? "no such file"
-		           : rc == DP_ERANGE  ? "file too large"
-		           : rc == DP_ENOMEM  ? "out of memory"
-		                              : "not a readable file",
+		           rc == DP_ENOENT   ? "no such file"
+		           : rc == DP_ERANGE ? "file too large"
+		           : rc == DP_ENOMEM ? "out of memory"
+		                             : "not a readable file",
 		           0);
 		return rc;
 	}
@@ -258,8 +258,8 @@ static int write_job(void *ctx, struct dp_stream *out)
 static int file_save(struct todo_store *store, const char *path,
                      const struct todo_list *list, struct todo_status *status)
 {
-	struct file_store *self = dp_container_of(store, struct file_store,
-	                                          base);
+	struct file_store *self =
+		dp_container_of(store, struct file_store, base);
 	struct write_job job = {self->format, list};
 	int rc = todo_atomic_save(path, write_job, &job, self->alloc, status);
 
@@ -270,17 +270,17 @@ static int file_save(struct todo_store *store, const char *path,
 
 static void file_destroy(struct todo_store *store)
 {
-	struct file_store *self = dp_container_of(store, struct file_store,
-	                                          base);
+	struct file_store *self =
+		dp_container_of(store, struct file_store, base);
 
 	dp_free(self->alloc, self);
 }
 
 static const struct todo_store_ops file_store_ops = {
-        .name = "file",
-        .load = file_load,
-        .save = file_save,
-        .destroy = file_destroy,
+	.name = "file",
+	.load = file_load,
+	.save = file_save,
+	.destroy = file_destroy,
 };
 
 struct todo_store *todo_file_store_create(const struct todo_format *format,
@@ -296,9 +296,9 @@ struct todo_store *todo_file_store_create(const struct todo_format *format,
 }
 
 static const struct todo_format *const FORMATS[] = {
-        &todo_format_native,
-        &todo_format_csv,
-        &todo_format_todotxt,
+	&todo_format_native,
+	&todo_format_csv,
+	&todo_format_todotxt,
 };
 
 const struct todo_format *todo_format_find(const char *name)
@@ -342,10 +342,10 @@ static int make_todotxt(void **product, const void *config,
 }
 
 static const struct dp_factory_entry STORES[] = {
-        {"native", make_native, "this program's own format"},
-        {"csv", make_csv, "comma-separated values, RFC 4180"},
-        {"todotxt", make_todotxt, "the todo.txt format"},
-        {NULL, NULL, NULL},
+	{"native", make_native, "this program's own format"},
+	{"csv", make_csv, "comma-separated values, RFC 4180"},
+	{"todotxt", make_todotxt, "the todo.txt format"},
+	{NULL, NULL, NULL},
 };
 
 const struct dp_factory_entry *todo_store_entries(void)

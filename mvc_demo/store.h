@@ -193,8 +193,8 @@ int todo_file_read(const char *path, const struct dp_allocator *alloc,
  *         the writer's error.
  */
 int todo_atomic_save(const char *path,
-                     int (*write)(void *ctx, struct dp_stream *out),
-                     void *ctx, const struct dp_allocator *alloc,
+                     int (*write)(void *ctx, struct dp_stream *out), void *ctx,
+                     const struct dp_allocator *alloc,
                      struct todo_status *status);
 
 /** @brief What a timing decorator measured. Owned by the caller. */

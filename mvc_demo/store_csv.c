@@ -33,7 +33,8 @@ static const char *read_title(const char *data, size_t len, size_t *pos,
 	for (;;) {
 		if (i >= len) {
 			if (quoted)
-				return "truncated: a quoted title is not closed";
+				return "truncated: a quoted title is not "
+				       "closed";
 			break;
 		}
 		char c = data[i];
@@ -43,8 +44,10 @@ static const char *read_title(const char *data, size_t len, size_t *pos,
 			} else {
 				quoted = false;
 				i++;
-				if (i < len && data[i] != '\n' && data[i] != '\r')
-					return "corrupt: text after a quoted title";
+				if (i < len && data[i] != '\n' &&
+				    data[i] != '\r')
+					return "corrupt: text after a quoted "
+					       "title";
 				continue;
 			}
 		} else if (!quoted && (c == '\n' || c == '\r')) {
@@ -86,21 +89,24 @@ static int csv_parse(const char *data, size_t len, struct todo_list *out,
 		line++;
 		if (len - pos < 2 || (data[pos] != '0' && data[pos] != '1') ||
 		    data[pos + 1] != ',')
-			return fail(status, "corrupt: a row must start 0, or 1,",
-			            line, DP_EINVAL, out);
+			return fail(status,
+			            "corrupt: a row must start 0, or 1,", line,
+			            DP_EINVAL, out);
 		bool done = data[pos] == '1';
 		pos += 2;
 		char title[TODO_TITLE_MAX + 1];
 		size_t title_len = 0;
-		const char *why = read_title(data, len, &pos, title, &title_len);
+		const char *why =
+			read_title(data, len, &pos, title, &title_len);
 		if (why != NULL)
 			return fail(status, why, line, DP_EINVAL, out);
 		int rc = todo_list_append(out, done, title, title_len);
 		if (rc != DP_OK)
 			return fail(status,
-			            rc == DP_ERANGE   ? "title too long"
-			            : rc == DP_ENOMEM ? "out of memory"
-			                              : "corrupt: invalid title",
+			            rc == DP_ERANGE ? "title too long"
+			            : rc == DP_ENOMEM
+			                    ? "out of memory"
+			                    : "corrupt: invalid title",
 			            line, rc, out);
 	}
 	return DP_OK;
@@ -133,8 +139,8 @@ static int csv_write(const struct todo_list *list, struct dp_stream *out)
 }
 
 const struct todo_format todo_format_csv = {
-        .name = "csv",
-        .default_file = "todo.csv",
-        .parse = csv_parse,
-        .write = csv_write,
+	.name = "csv",
+	.default_file = "todo.csv",
+	.parse = csv_parse,
+	.write = csv_write,
 };

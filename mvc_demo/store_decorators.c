@@ -32,8 +32,9 @@ static void log_call(struct logging_store *self, const char *verb,
 {
 	/* A log that cannot be written must not turn a good save bad. */
 	if (rc == DP_OK)
-		(void)todo_stream_printf(self->log, "store: %s '%s': %zu items\n",
-		                         verb, path, items);
+		(void)todo_stream_printf(self->log,
+		                         "store: %s '%s': %zu items\n", verb,
+		                         path, items);
 	else
 		(void)todo_stream_printf(self->log, "store: %s '%s': %s (%s)\n",
 		                         verb, path, dp_error_name(rc),
@@ -71,10 +72,10 @@ static void logging_destroy(struct todo_store *store)
 }
 
 static const struct todo_store_ops logging_ops = {
-        .name = "logging",
-        .load = logging_load,
-        .save = logging_save,
-        .destroy = logging_destroy,
+	.name = "logging",
+	.load = logging_load,
+	.save = logging_save,
+	.destroy = logging_destroy,
 };
 
 struct todo_store *todo_logging_store_create(struct todo_store *inner,
@@ -126,8 +127,7 @@ static int timing_load(struct todo_store *store, const char *path,
 }
 
 static int timing_save(struct todo_store *store, const char *path,
-                       const struct todo_list *list,
-                       struct todo_status *status)
+                       const struct todo_list *list, struct todo_status *status)
 {
 	struct timing_store *self = as_timing(store);
 	uint64_t start = dp_clock_now_ns(self->clock);
@@ -147,10 +147,10 @@ static void timing_destroy(struct todo_store *store)
 }
 
 static const struct todo_store_ops timing_ops = {
-        .name = "timing",
-        .load = timing_load,
-        .save = timing_save,
-        .destroy = timing_destroy,
+	.name = "timing",
+	.load = timing_load,
+	.save = timing_save,
+	.destroy = timing_destroy,
 };
 
 struct todo_store *todo_timing_store_create(struct todo_store *inner,
@@ -163,8 +163,8 @@ struct todo_store *todo_timing_store_create(struct todo_store *inner,
 	struct timing_store *self = dp_alloc(alloc, sizeof(*self));
 	if (self == NULL)
 		return NULL;
-	*self = (struct timing_store){{&timing_ops}, inner, clock, stats,
-	                              alloc};
+	*self = (struct timing_store){
+		{&timing_ops}, inner, clock, stats, alloc};
 	return &self->base;
 }
 
@@ -276,10 +276,10 @@ static void caching_destroy(struct todo_store *store)
 }
 
 static const struct todo_store_ops caching_ops = {
-        .name = "caching",
-        .load = caching_load,
-        .save = caching_save,
-        .destroy = caching_destroy,
+	.name = "caching",
+	.load = caching_load,
+	.save = caching_save,
+	.destroy = caching_destroy,
 };
 
 struct todo_store *
@@ -293,10 +293,10 @@ todo_caching_store_create(struct todo_store *inner,
 	if (self == NULL)
 		return NULL;
 	*self = (struct caching_store){
-	        .base = {&caching_ops},
-	        .inner = inner,
-	        .stats = stats,
-	        .alloc = alloc,
+		.base = {&caching_ops},
+		.inner = inner,
+		.stats = stats,
+		.alloc = alloc,
 	};
 	todo_list_init(&self->records, alloc);
 	return &self->base;

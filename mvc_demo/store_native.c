@@ -8,8 +8,8 @@
  *     [x] Walk the dog
  *     end 2
  */
-#include "store.h"
 #include "render.h"
+#include "store.h"
 
 #include <string.h>
 
@@ -59,7 +59,8 @@ static int native_parse(const char *data, size_t len, struct todo_list *out,
 			return fail(status, "corrupt: data after the end line",
 			            line, DP_EINVAL, out);
 		if (line == 1) {
-			if (n != strlen(HEADER) || memcmp(start, HEADER, n) != 0)
+			if (n != strlen(HEADER) ||
+			    memcmp(start, HEADER, n) != 0)
 				return fail(status,
 				            "wrong format: not a native list",
 				            line, DP_EINVAL, out);
@@ -83,9 +84,10 @@ static int native_parse(const char *data, size_t len, struct todo_list *out,
 		                          n - 4);
 		if (rc != DP_OK)
 			return fail(status,
-			            rc == DP_ERANGE   ? "title too long"
-			            : rc == DP_ENOMEM ? "out of memory"
-			                              : "corrupt: invalid title",
+			            rc == DP_ERANGE ? "title too long"
+			            : rc == DP_ENOMEM
+			                    ? "out of memory"
+			                    : "corrupt: invalid title",
 			            line, rc, out);
 	}
 	if (line == 0)
@@ -111,8 +113,8 @@ static int native_write(const struct todo_list *list, struct dp_stream *out)
 }
 
 const struct todo_format todo_format_native = {
-        .name = "native",
-        .default_file = "todo.list",
-        .parse = native_parse,
-        .write = native_write,
+	.name = "native",
+	.default_file = "todo.list",
+	.parse = native_parse,
+	.write = native_write,
 };

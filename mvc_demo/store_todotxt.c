@@ -26,13 +26,14 @@ static int todotxt_parse(const char *data, size_t len, struct todo_list *out,
 	while (pos < len) {
 		const char *start = data + pos;
 		const char *newline = memchr(start, '\n', len - pos);
-		size_t n = newline ? (size_t)(newline - start) : len - pos;
-		pos += n + (newline != NULL);
+		const char *end = newline ? newline : data + len;
+		pos = (size_t)(end - data) + (newline != NULL);
 		line++;
-		if (n > 0 && start[n - 1] == '\r')
-			n--;
-		if (n == 0)
+		if (end > start && end[-1] == '\r')
+			end--;
+		if (end == start)
 			continue;
+		size_t n = (size_t)(end - start);
 		bool done = n >= 2 && start[0] == 'x' && start[1] == ' ';
 		if (done) {
 			start += 2;
@@ -43,7 +44,7 @@ static int todotxt_parse(const char *data, size_t len, struct todo_list *out,
 			return fail(status,
 			            rc == DP_ERANGE   ? "title too long"
 			            : rc == DP_ENOMEM ? "out of memory"
-			            : n == 0          ? "corrupt: a task with no text"
+			            : n == 0 ? "corrupt: a task with no text"
 			                     : "wrong format: not a text file",
 			            line, rc, out);
 	}
@@ -66,8 +67,8 @@ static int todotxt_write(const struct todo_list *list, struct dp_stream *out)
 }
 
 const struct todo_format todo_format_todotxt = {
-        .name = "todotxt",
-        .default_file = "todo.txt",
-        .parse = todotxt_parse,
-        .write = todotxt_write,
+	.name = "todotxt",
+	.default_file = "todo.txt",
+	.parse = todotxt_parse,
+	.write = todotxt_write,
 };

@@ -63,20 +63,20 @@ START_TEST(test_parser_names_each_mistake)
 		const char *line;
 		const char *error;
 	} cases[] = {
-	        {"frob", "unknown command 'frob' (try 'help')"},
-	        {"add", "usage: add TITLE"},
-	        {"toggle", "usage: toggle ID"},
-	        {"toggle x1", "'x1' is not an item id"},
-	        {"delete 0", "'0' is not an item id"},
-	        {"delete 4294967296", "'4294967296' is not an item id"},
-	        {"toggle 1 2", "usage: toggle ID"},
-	        {"edit 3", "usage: edit ID TITLE"},
-	        {"filter", "usage: filter all|active|completed"},
-	        {"filter done", "unknown filter 'done' (all|active|completed)"},
-	        {"sort size", "unknown order 'size' (id|title|status)"},
-	        {"export csv", "usage: export native|csv|todotxt FILE"},
-	        {"import xml a", "unknown format 'xml' (native, csv, todotxt)"},
-	        {"quit now", "'quit' takes no arguments"},
+		{"frob", "unknown command 'frob' (try 'help')"},
+		{"add", "usage: add TITLE"},
+		{"toggle", "usage: toggle ID"},
+		{"toggle x1", "'x1' is not an item id"},
+		{"delete 0", "'0' is not an item id"},
+		{"delete 4294967296", "'4294967296' is not an item id"},
+		{"toggle 1 2", "usage: toggle ID"},
+		{"edit 3", "usage: edit ID TITLE"},
+		{"filter", "usage: filter all|active|completed"},
+		{"filter done", "unknown filter 'done' (all|active|completed)"},
+		{"sort size", "unknown order 'size' (id|title|status)"},
+		{"export csv", "usage: export native|csv|todotxt FILE"},
+		{"import xml a", "unknown format 'xml' (native, csv, todotxt)"},
+		{"quit now", "'quit' takes no arguments"},
 	};
 	struct todo_request r;
 	char error[TODO_MESSAGE_MAX];
@@ -145,20 +145,19 @@ START_TEST(test_app_takes_the_default_configuration_and_its_clock)
 	struct todo_app_options options = {.store = "csv", .log = log};
 	struct todo_app app;
 	char message[TODO_MESSAGE_MAX];
-	ck_assert_int_eq(todo_app_init(&app, &options, message,
-	                               sizeof(message)),
-	                 DP_OK);
+	ck_assert_int_eq(
+		todo_app_init(&app, &options, message, sizeof(message)), DP_OK);
 	ck_assert_ptr_eq(app.config, &config);
 	ck_assert_str_eq(app.file, "todo.csv");
 	struct todo_request request = {.verb = TODO_ADD, .text = "Buy milk"};
-	ck_assert_int_eq(todo_app_change(&app, &request, message,
-	                                 sizeof(message)),
-	                 DP_OK);
+	ck_assert_int_eq(
+		todo_app_change(&app, &request, message, sizeof(message)),
+		DP_OK);
 	ck_assert_str_eq(message, "");
 	request = (struct todo_request){.verb = TODO_SAVE};
-	ck_assert_int_eq(todo_app_change(&app, &request, message,
-	                                 sizeof(message)),
-	                 DP_OK);
+	ck_assert_int_eq(
+		todo_app_change(&app, &request, message, sizeof(message)),
+		DP_OK);
 	ck_assert_str_eq(message, "saved 1 item to 'todo.csv'");
 	/* The relative name went to the configured data directory. */
 	char path[128];
@@ -209,9 +208,9 @@ START_TEST(test_app_init_fails_cleanly_at_every_allocation)
 		dp_counting_allocator_init(&counter, NULL);
 		dp_failing_allocator_init(&failing, n, &counter.base);
 		struct todo_app_options options = {
-		        .store = "native",
-		        .config = &config,
-		        .alloc = &failing.base,
+			.store = "native",
+			.config = &config,
+			.alloc = &failing.base,
 		};
 		struct todo_app app;
 		char error[TODO_MESSAGE_MAX];
@@ -240,26 +239,28 @@ static void app_for_test(struct todo_app *app, struct dp_config *config)
 }
 
 static const char *const SESSION[] = {
-        "add Buy milk", "add Walk the dog", "add Call Mom", "toggle-all",
-        "frob",         "filter active",    "undo",         "clear-completed",
-        "delete 9",     "list",
+	"add Buy milk", "add Walk the dog",
+	"add Call Mom", "toggle-all",
+	"frob",         "filter active",
+	"undo",         "clear-completed",
+	"delete 9",     "list",
 };
 
 static const char EXPECTED[] =
-        "  1 [ ] Buy milk\n1 item left (all)\n"
-        "  1 [ ] Buy milk\n  2 [ ] Walk the dog\n2 items left (all)\n"
-        "  1 [ ] Buy milk\n  2 [ ] Walk the dog\n  3 [ ] Call Mom\n"
-        "3 items left (all)\n"
-        "  1 [x] Buy milk\n  2 [x] Walk the dog\n  3 [x] Call Mom\n"
-        "0 items left (all)\n"
-        "error: unknown command 'frob' (try 'help')\n"
-        "  (no items)\n0 items left (active)\n"
-        "  1 [ ] Buy milk\n  2 [ ] Walk the dog\n  3 [ ] Call Mom\n"
-        "3 items left (active)\n"
-        "error: no completed items to clear\n"
-        "error: no item 9\n"
-        "  1 [ ] Buy milk\n  2 [ ] Walk the dog\n  3 [ ] Call Mom\n"
-        "3 items left (active)\n";
+	"  1 [ ] Buy milk\n1 item left (all)\n"
+	"  1 [ ] Buy milk\n  2 [ ] Walk the dog\n2 items left (all)\n"
+	"  1 [ ] Buy milk\n  2 [ ] Walk the dog\n  3 [ ] Call Mom\n"
+	"3 items left (all)\n"
+	"  1 [x] Buy milk\n  2 [x] Walk the dog\n  3 [x] Call Mom\n"
+	"0 items left (all)\n"
+	"error: unknown command 'frob' (try 'help')\n"
+	"  (no items)\n0 items left (active)\n"
+	"  1 [ ] Buy milk\n  2 [ ] Walk the dog\n  3 [ ] Call Mom\n"
+	"3 items left (active)\n"
+	"error: no completed items to clear\n"
+	"error: no item 9\n"
+	"  1 [ ] Buy milk\n  2 [ ] Walk the dog\n  3 [ ] Call Mom\n"
+	"3 items left (active)\n";
 
 static void assert_text(struct dp_stream *memory, const char *expected)
 {
@@ -408,14 +409,16 @@ int main(void)
 	tcase_add_test(tc, test_parser_names_each_mistake);
 	tcase_add_test(tc, test_read_line_refuses_long_lines_and_nul_bytes);
 	tc = dp_test_case(suite, "core");
-	tcase_add_test(tc, test_app_takes_the_default_configuration_and_its_clock);
+	tcase_add_test(tc,
+	               test_app_takes_the_default_configuration_and_its_clock);
 	tcase_add_test(tc, test_app_refuses_an_unknown_store);
 	tcase_add_test(tc, test_app_init_fails_cleanly_at_every_allocation);
 	tc = dp_test_case(suite, "mvc and mvp");
-	tcase_add_test(tc,
-	               test_mvc_view_draws_once_per_change_and_controller_steers_it);
-	tcase_add_test(tc,
-	               test_presenter_drives_a_fake_view_to_the_same_transcript);
+	tcase_add_test(
+		tc,
+		test_mvc_view_draws_once_per_change_and_controller_steers_it);
+	tcase_add_test(
+		tc, test_presenter_drives_a_fake_view_to_the_same_transcript);
 	tcase_add_test(tc, test_renderers_draw_table_and_json);
 	tcase_add_test(tc, test_colour_only_without_no_color);
 	return dp_test_run(suite);

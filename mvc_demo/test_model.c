@@ -18,8 +18,8 @@ struct counter {
 
 static int count_call(struct dp_observer *self, int event, void *data)
 {
-	struct counter *counter = dp_container_of(self, struct counter,
-	                                          observer);
+	struct counter *counter =
+		dp_container_of(self, struct counter, observer);
 
 	ck_assert_int_eq(event, TODO_EVENT_CHANGED);
 	ck_assert_ptr_nonnull(data);
@@ -33,9 +33,9 @@ static todo_model *model_with(const char *const *titles, size_t count)
 
 	ck_assert_ptr_nonnull(model);
 	for (size_t i = 0; i < count; i++)
-		ck_assert_int_eq(todo_model_insert(model, i, 0, titles[i],
-		                                   false, NULL),
-		                 DP_OK);
+		ck_assert_int_eq(
+			todo_model_insert(model, i, 0, titles[i], false, NULL),
+			DP_OK);
 	return model;
 }
 
@@ -209,9 +209,9 @@ START_TEST(test_item_commands_undo_and_redo_exactly)
 	ck_assert_int_eq(todo_command_run(history, model, command), DP_OK);
 	ck_assert_int_eq(todo_command_toggle(model, 2, NULL, &command), DP_OK);
 	ck_assert_int_eq(todo_command_run(history, model, command), DP_OK);
-	ck_assert_int_eq(todo_command_edit(model, 1, "Buy oat milk", NULL,
-	                                   &command),
-	                 DP_OK);
+	ck_assert_int_eq(
+		todo_command_edit(model, 1, "Buy oat milk", NULL, &command),
+		DP_OK);
 	ck_assert_int_eq(todo_command_run(history, model, command), DP_OK);
 	ck_assert_int_eq(todo_command_delete(model, 2, NULL, &command), DP_OK);
 	ck_assert_int_eq(todo_command_run(history, model, command), DP_OK);
@@ -378,8 +378,8 @@ START_TEST(test_a_failed_command_changes_nothing_and_is_freed)
 	struct dp_counting_allocator counter;
 	dp_counting_allocator_init(&counter, NULL);
 	todo_model *model = todo_model_create(&counter.base);
-	dp_command_history *history = dp_command_history_create(4,
-	                                                        &counter.base);
+	dp_command_history *history =
+		dp_command_history_create(4, &counter.base);
 	struct dp_command *command = NULL;
 
 	todo_model_insert(model, 0, 0, "Buy milk", false, NULL);
@@ -406,9 +406,9 @@ START_TEST(test_filters_and_orders_select_the_right_items)
 	todo_model_set_done(model, 1, true);
 	todo_model_set_done(model, 3, true);
 	const struct todo_order *by_id = todo_order_find("id");
-	ck_assert_uint_eq(todo_select(model, todo_filter_find("active"), by_id,
-	                              items, 4),
-	                  2);
+	ck_assert_uint_eq(
+		todo_select(model, todo_filter_find("active"), by_id, items, 4),
+		2);
 	ck_assert_str_eq(items[0]->title, "Walk");
 	ck_assert_str_eq(items[1]->title, "Call");
 	ck_assert_uint_eq(todo_select(model, todo_filter_find("completed"),
@@ -428,9 +428,9 @@ START_TEST(test_filters_and_orders_select_the_right_items)
 	ck_assert_ptr_null(todo_filter_find(NULL));
 	ck_assert_ptr_null(todo_order_find("size"));
 	ck_assert_uint_eq(todo_select(model, NULL, by_id, items, 4), 0);
-	ck_assert_uint_eq(todo_select(model, todo_filter_find("all"), by_id,
-	                              items, 3),
-	                  0);
+	ck_assert_uint_eq(
+		todo_select(model, todo_filter_find("all"), by_id, items, 3),
+		0);
 	todo_model_destroy(model);
 }
 END_TEST
@@ -446,8 +446,8 @@ static bool bulk_fails_cleanly(size_t n, int which)
 	dp_counting_allocator_init(&counter, NULL);
 	dp_failing_allocator_init(&failing, 0, &counter.base);
 	todo_model *model = todo_model_create(&failing.base);
-	dp_command_history *history = dp_command_history_create(4,
-	                                                        &failing.base);
+	dp_command_history *history =
+		dp_command_history_create(4, &failing.base);
 	struct todo_list list;
 	todo_list_init(&list, NULL);
 	todo_list_append(&list, true, "Pay rent", 8);
@@ -460,13 +460,13 @@ static bool bulk_fails_cleanly(size_t n, int which)
 	int rc = which == 0   ? todo_command_toggle_all(model, &failing.base,
 	                                                &command)
 	         : which == 1 ? todo_command_clear_completed(
-	                                model, &failing.base, &command)
+					model, &failing.base, &command)
 	         : which == 2 ? todo_command_import(model, &list, &failing.base,
 	                                            &command)
 	         : which == 3 ? todo_command_replace(model, &list,
 	                                             &failing.base, &command)
-	                      : todo_command_edit(model, 2, "New", &failing.base,
-	                                          &command);
+	                      : todo_command_edit(model, 2, "New",
+	                                          &failing.base, &command);
 	if (rc == DP_OK)
 		rc = todo_command_run(history, model, command);
 	if (failing.failed) {
@@ -502,7 +502,8 @@ START_TEST(test_model_and_list_fail_cleanly_at_every_allocation)
 		todo_list_init(&list, &failing.base);
 		int rc = model ? DP_OK : DP_ENOMEM;
 		for (size_t i = 0; rc == DP_OK && i < 10; i++)
-			rc = todo_model_insert(model, i, 0, "Item", false, NULL);
+			rc = todo_model_insert(model, i, 0, "Item", false,
+			                       NULL);
 		if (rc == DP_OK)
 			rc = todo_model_set_title(model, 0, "Renamed");
 		if (rc == DP_OK)
@@ -526,7 +527,8 @@ int main(void)
 
 	tcase_add_test(tc, test_titles_are_checked);
 	tcase_add_test(tc, test_items_get_increasing_ids_never_reused);
-	tcase_add_test(tc, test_insert_refuses_bad_arguments_and_changes_nothing);
+	tcase_add_test(tc,
+	               test_insert_refuses_bad_arguments_and_changes_nothing);
 	tcase_add_test(tc, test_find_active_count_and_null_model);
 	tcase_add_test(tc, test_every_change_notifies_once_and_no_change_never);
 	tcase_add_test(tc, test_nested_batches_notify_once_at_the_outer_end);
@@ -542,8 +544,9 @@ int main(void)
 	tc = dp_test_case(suite, "filters");
 	tcase_add_test(tc, test_filters_and_orders_select_the_right_items);
 	tc = dp_test_case(suite, "out of memory");
-	tcase_add_loop_test(tc, test_bulk_commands_fail_cleanly_at_every_allocation,
-	                    0, 5);
-	tcase_add_test(tc, test_model_and_list_fail_cleanly_at_every_allocation);
+	tcase_add_loop_test(
+		tc, test_bulk_commands_fail_cleanly_at_every_allocation, 0, 5);
+	tcase_add_test(tc,
+	               test_model_and_list_fail_cleanly_at_every_allocation);
 	return dp_test_run(suite);
 }

@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 static const struct todo_format *const FORMATS[] = {
-        &todo_format_native,
-        &todo_format_csv,
-        &todo_format_todotxt,
+	&todo_format_native,
+	&todo_format_csv,
+	&todo_format_todotxt,
 };
 
 /* A fresh directory per test; Check forks, so each test has its own. */
@@ -77,9 +77,9 @@ static void fill(struct todo_list *list)
 	                 DP_OK);
 	ck_assert_int_eq(todo_list_append(list, true, "Read \"Dune\"", 11),
 	                 DP_OK);
-	ck_assert_int_eq(todo_list_append(list, false, "(A) Call Mom @phone",
-	                                  19),
-	                 DP_OK);
+	ck_assert_int_eq(
+		todo_list_append(list, false, "(A) Call Mom @phone", 19),
+		DP_OK);
 	ck_assert_int_eq(todo_list_append(list, true, "x marks the spot", 16),
 	                 DP_OK);
 }
@@ -221,15 +221,15 @@ END_TEST
 START_TEST(test_todotxt_reads_the_real_format)
 {
 	const char *text = "(A) Call Mom @phone +family\n"
-	                   "x 2026-11-20 Pay the rent\n\n"
-	                   "xylophone lessons\r\n";
+			   "x 2026-11-20 Pay the rent\n\n"
+			   "xylophone lessons\r\n";
 	struct todo_list list;
 	struct todo_status status;
 
 	todo_list_init(&list, NULL);
-	ck_assert_int_eq(todo_format_todotxt.parse(text, strlen(text), &list,
-	                                           &status),
-	                 DP_OK);
+	ck_assert_int_eq(
+		todo_format_todotxt.parse(text, strlen(text), &list, &status),
+		DP_OK);
 	ck_assert_uint_eq(list.count, 3);
 	ck_assert(!list.items[0].done);
 	ck_assert_str_eq(list.items[0].title, "(A) Call Mom @phone +family");
@@ -250,8 +250,8 @@ END_TEST
 
 START_TEST(test_a_title_too_long_is_refused_by_every_format)
 {
-	static const char *const prefix[] = {"todo-list 1\n[ ] ", "done,title\n0,",
-	                                     ""};
+	static const char *const prefix[] = {"todo-list 1\n[ ] ",
+	                                     "done,title\n0,", ""};
 	char text[400];
 	struct todo_status status;
 
@@ -334,9 +334,9 @@ START_TEST(test_a_failed_save_leaves_the_old_file_intact)
 	make_dir();
 	snprintf(path, sizeof(path), "%s/todo.list", dir);
 	write_file(path, "todo-list 1\n[ ] Old\nend 1\n");
-	ck_assert_int_eq(todo_atomic_save(path, write_half_then_fail, NULL,
-	                                  NULL, NULL),
-	                 DP_EIO);
+	ck_assert_int_eq(
+		todo_atomic_save(path, write_half_then_fail, NULL, NULL, NULL),
+		DP_EIO);
 	ck_assert_int_eq(todo_file_read(path, NULL, &data, &len), DP_OK);
 	ck_assert_uint_eq(len, strlen("todo-list 1\n[ ] Old\nend 1\n"));
 	ck_assert_int_eq(memcmp(data, "todo-list 1\n[ ] Old\nend 1\n", len), 0);
@@ -348,8 +348,8 @@ END_TEST
 
 START_TEST(test_save_into_a_missing_or_bad_directory_says_why)
 {
-	struct todo_store *store = todo_file_store_create(&todo_format_csv,
-	                                                  NULL);
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_csv, NULL);
 	struct todo_list list;
 	struct todo_status status;
 	char path[128];
@@ -365,9 +365,9 @@ START_TEST(test_save_into_a_missing_or_bad_directory_says_why)
 	ck_assert_int_eq(todo_store_save(store, path, &list, &status), DP_EIO);
 	ck_assert_str_eq(status.reason,
 	                 "a part of the path is not a directory");
-	ck_assert_int_eq(todo_atomic_save(NULL, write_half_then_fail, NULL,
-	                                  NULL, NULL),
-	                 DP_EINVAL);
+	ck_assert_int_eq(
+		todo_atomic_save(NULL, write_half_then_fail, NULL, NULL, NULL),
+		DP_EINVAL);
 	ck_assert_int_eq(todo_store_save(NULL, path, &list, NULL), DP_EINVAL);
 	ck_assert_int_eq(todo_store_load(store, NULL, &list, NULL), DP_EINVAL);
 	todo_list_deinit(&list);
@@ -380,8 +380,8 @@ END_TEST
 
 START_TEST(test_a_bad_file_leaves_the_list_empty_and_says_where)
 {
-	struct todo_store *store = todo_file_store_create(&todo_format_native,
-	                                                  NULL);
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_native, NULL);
 	struct todo_list list;
 	struct todo_status status;
 	char path[128];
@@ -423,8 +423,8 @@ START_TEST(test_decorators_log_time_and_cache)
 	uint64_t now = 0;
 	struct dp_clock clock = {&ticking_ops, &now};
 	struct dp_stream *log = dp_memory_stream_create(NULL);
-	struct todo_store *store = todo_file_store_create(&todo_format_native,
-	                                                  NULL);
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_native, NULL);
 	store = todo_caching_store_create(store, &cache, NULL);
 	store = todo_timing_store_create(store, &clock, &timing, NULL);
 	store = todo_logging_store_create(store, log, NULL);
@@ -475,8 +475,8 @@ END_TEST
 
 START_TEST(test_decorators_refuse_null_and_leave_the_store_to_the_caller)
 {
-	struct todo_store *store = todo_file_store_create(&todo_format_csv,
-	                                                  NULL);
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_csv, NULL);
 	struct todo_store_timing timing;
 	struct todo_store_cache_stats cache;
 
@@ -506,12 +506,12 @@ START_TEST(test_loading_and_saving_fail_cleanly_at_every_allocation)
 		struct todo_store_cache_stats cache = {0};
 		dp_counting_allocator_init(&counter, NULL);
 		dp_failing_allocator_init(&failing, n, &counter.base);
-		struct todo_store *file = todo_file_store_create(FORMATS[_i],
-		                                                 &failing.base);
+		struct todo_store *file =
+			todo_file_store_create(FORMATS[_i], &failing.base);
 		struct todo_store *store =
-		        file ? todo_caching_store_create(file, &cache,
+			file ? todo_caching_store_create(file, &cache,
 		                                         &failing.base)
-		             : NULL;
+			     : NULL;
 		if (store == NULL)
 			todo_store_destroy(file);
 		struct todo_list back;
@@ -553,21 +553,25 @@ int main(void)
 	tcase_add_test(tc, test_native_names_each_bad_file);
 	tcase_add_test(tc, test_csv_names_each_bad_file);
 	tcase_add_test(tc, test_todotxt_reads_the_real_format);
-	tcase_add_loop_test(tc, test_a_title_too_long_is_refused_by_every_format,
-	                    0, 3);
+	tcase_add_loop_test(
+		tc, test_a_title_too_long_is_refused_by_every_format, 0, 3);
 	tc = dp_test_case(suite, "files");
-	tcase_add_test(tc, test_file_read_reports_missing_directory_and_too_large);
-	tcase_add_loop_test(tc, test_each_store_round_trips_through_a_file, 0, 3);
+	tcase_add_test(tc,
+	               test_file_read_reports_missing_directory_and_too_large);
+	tcase_add_loop_test(tc, test_each_store_round_trips_through_a_file, 0,
+	                    3);
 	tcase_add_test(tc, test_a_failed_save_leaves_the_old_file_intact);
 	tcase_add_test(tc, test_save_into_a_missing_or_bad_directory_says_why);
-	tcase_add_test(tc, test_a_bad_file_leaves_the_list_empty_and_says_where);
+	tcase_add_test(tc,
+	               test_a_bad_file_leaves_the_list_empty_and_says_where);
 	tc = dp_test_case(suite, "decorators");
 	tcase_add_test(tc, test_decorators_log_time_and_cache);
-	tcase_add_test(tc,
-	               test_decorators_refuse_null_and_leave_the_store_to_the_caller);
+	tcase_add_test(
+		tc,
+		test_decorators_refuse_null_and_leave_the_store_to_the_caller);
 	tc = dp_test_case(suite, "out of memory");
 	tcase_add_loop_test(
-	        tc, test_loading_and_saving_fail_cleanly_at_every_allocation, 0,
-	        3);
+		tc, test_loading_and_saving_fail_cleanly_at_every_allocation, 0,
+		3);
 	return dp_test_run(suite);
 }

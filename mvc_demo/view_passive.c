@@ -14,7 +14,8 @@ static void passive_show(void *ctx, enum todo_text_kind kind, const char *text)
 
 	if (kind == TODO_TEXT_ERROR && view->colour &&
 	    strncmp(text, "error:", skip) == 0) {
-		(void)dp_stream_write_string(view->out, "\033[31merror:\033[0m");
+		(void)dp_stream_write_string(view->out,
+		                             "\033[31merror:\033[0m");
 		text += skip;
 	}
 	(void)dp_stream_write_string(view->out, text);

@@ -8,7 +8,7 @@
 static int on_change(struct dp_observer *self, int event, void *data)
 {
 	struct todo_mvc_view *view =
-	        dp_container_of(self, struct todo_mvc_view, observer);
+		dp_container_of(self, struct todo_mvc_view, observer);
 
 	(void)event;
 	(void)data;
@@ -27,13 +27,13 @@ int todo_mvc_view_init(struct todo_mvc_view *view, struct todo_app *app,
 	if (rc != DP_OK)
 		return rc;
 	*view = (struct todo_mvc_view){
-	        .model = app->model,
-	        .renderer = product,
-	        .filter = todo_filter_find("all"),
-	        .order = todo_order_find("id"),
-	        .out = out,
-	        .colour = colour,
-	        .alloc = app->alloc,
+		.model = app->model,
+		.renderer = product,
+		.filter = todo_filter_find("all"),
+		.order = todo_order_find("id"),
+		.out = out,
+		.colour = colour,
+		.alloc = app->alloc,
 	};
 	dp_observer_init(&view->observer, on_change, 0);
 	rc = todo_model_subscribe(view->model, &view->observer);
@@ -52,17 +52,17 @@ int todo_mvc_view_draw(struct todo_mvc_view *view)
 {
 	size_t count = todo_model_count(view->model);
 	const struct todo_item **items =
-	        dp_alloc_array(view->alloc, count ? count : 1, sizeof(*items));
+		dp_alloc_array(view->alloc, count ? count : 1, sizeof(*items));
 
 	if (items == NULL)
 		return DP_ENOMEM;
 	struct todo_screen screen = {
-	        .items = items,
-	        .shown = todo_select(view->model, view->filter, view->order,
+		.items = items,
+		.shown = todo_select(view->model, view->filter, view->order,
 	                             items, count),
-	        .left = todo_model_active_count(view->model),
-	        .total = count,
-	        .filter = view->filter->name,
+		.left = todo_model_active_count(view->model),
+		.total = count,
+		.filter = view->filter->name,
 	};
 	int rc = todo_renderer_draw(view->renderer, &screen, view->out);
 	if (rc == DP_OK)
@@ -76,8 +76,8 @@ void todo_mvc_view_message(struct todo_mvc_view *view, bool error,
                            const char *text)
 {
 	if (error && view->colour)
-		(void)todo_stream_printf(view->out, "\033[31merror:\033[0m %s\n",
-		                         text);
+		(void)todo_stream_printf(view->out,
+		                         "\033[31merror:\033[0m %s\n", text);
 	else
 		(void)todo_stream_printf(view->out, "%s%s\n",
 		                         error ? "error: " : "", text);
