@@ -30,7 +30,9 @@ int todo_app_init(struct todo_app *app, const struct todo_app_options *options,
 	if (app->config == NULL)
 		app->config = dp_config_default(&rc);
 	if (app->config == NULL) {
-		snprintf(error, size, "invalid environment setting: %s",
+		snprintf(error, size,
+		         "DP_LOG_LEVEL, DP_CACHE_CAPACITY or DP_DATA_DIR is "
+		         "invalid: %s",
 		         dp_strerror(rc));
 		return rc;
 	}
