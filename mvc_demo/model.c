@@ -85,6 +85,9 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
 		return rc;
 	if (index > model->count)
 		return DP_ERANGE;
+	/* next_id is 0 only after UINT_MAX was given out: ids ran out. */
+	if (id == 0 && model->next_id == 0)
+		return DP_ERANGE;
 	if (id == 0)
 		id = model->next_id;
 	size_t existing;
@@ -107,7 +110,7 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
 	model->items[index] = (struct todo_item){id, done, copy};
 	model->count++;
 	/* Undo re-inserts old ids; a later add must still get a new one. */
-	if (id >= model->next_id)
+	if (model->next_id != 0 && id >= model->next_id)
 		model->next_id = id + 1;
 	if (new_id != NULL)
 		*new_id = id;

@@ -70,7 +70,8 @@ void todo_model_destroy(todo_model *model);
  * @param[out]    new_id Receives the id given; may be NULL.
  * @return #DP_OK and one notification (or none inside a batch);
  *         #DP_EINVAL when `model` is NULL or the title is invalid;
- *         #DP_ERANGE when `index` is past the end or the title too long;
+ *         #DP_ERANGE when `index` is past the end, the title too long,
+ *         or `id` is 0 and every id up to UINT_MAX has been given out;
  *         #DP_EEXIST when `id` is in use; #DP_ENOMEM when memory runs
  *         out. On error nothing changes and nobody is notified.
  */

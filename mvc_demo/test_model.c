@@ -7,6 +7,7 @@
 #include "filters.h"
 #include "model.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -110,6 +111,15 @@ START_TEST(test_insert_refuses_bad_arguments_and_changes_nothing)
 	                 DP_EEXIST);
 	ck_assert_int_eq(todo_model_insert(model, 0, 0, "a\nb", false, NULL),
 	                 DP_EINVAL);
+	ck_assert_int_eq(counter.calls, 0);
+	/* The last id there is: after it, new ids have run out. */
+	ck_assert_int_eq(
+		todo_model_insert(model, 2, UINT_MAX, "Last", false, NULL),
+		DP_OK);
+	ck_assert_int_eq(todo_model_insert(model, 0, 0, "x", false, NULL),
+	                 DP_ERANGE);
+	ck_assert_int_eq(todo_model_remove_at(model, 2), DP_OK);
+	counter.calls = 0;
 	ck_assert_int_eq(todo_model_remove_at(model, 2), DP_ERANGE);
 	ck_assert_int_eq(todo_model_set_done(model, 2, true), DP_ERANGE);
 	ck_assert_int_eq(todo_model_set_title(model, 2, "x"), DP_ERANGE);
