@@ -48,19 +48,19 @@ int todo_app_init(struct todo_app *app, const struct todo_app_options *options,
 	snprintf(error, size, "out of memory");
 	app->model = todo_model_create(app->alloc);
 	if (app->model == NULL)
-		goto fail;
+		goto fail_deinit_app;
 	app->history = dp_command_history_create(TODO_HISTORY_MAX, app->alloc);
 	if (app->history == NULL)
-		goto fail;
+		goto fail_deinit_app;
 	app->stores = dp_factory_create(todo_store_entries(), app->alloc);
 	app->renderers = dp_factory_create(todo_renderer_entries(), app->alloc);
 	if (app->stores == NULL || app->renderers == NULL)
-		goto fail;
+		goto fail_deinit_app;
 	void *product = NULL;
 	rc = dp_factory_make(app->stores, options->store, NULL, app->alloc,
 	                     &product);
 	if (rc != DP_OK)
-		goto fail;
+		goto fail_deinit_app;
 	app->store = product;
 	rc = DP_ENOMEM;
 	/* The decorators, innermost first: each wraps what is built so far,
@@ -68,24 +68,24 @@ int todo_app_init(struct todo_app *app, const struct todo_app_options *options,
 	struct todo_store *layer =
 		todo_caching_store_create(app->store, &app->cache, app->alloc);
 	if (layer == NULL)
-		goto fail;
+		goto fail_deinit_app;
 	app->store = layer;
 	layer = todo_timing_store_create(app->store, app->config->clock,
 	                                 &app->timing, app->alloc);
 	if (layer == NULL)
-		goto fail;
+		goto fail_deinit_app;
 	app->store = layer;
 	if (options->log != NULL && app->config->log_level >= DP_LOG_DEBUG) {
 		layer = todo_logging_store_create(app->store, options->log,
 		                                  app->alloc);
 		if (layer == NULL)
-			goto fail;
+			goto fail_deinit_app;
 		app->store = layer;
 	}
 	error[0] = '\0';
 	return DP_OK;
 
-fail:
+fail_deinit_app:
 	todo_app_deinit(app);
 	return rc;
 }
