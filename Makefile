@@ -240,3 +240,88 @@ $(EXAMPLES) $(BENCHES): $(O)/%: $(O)/%.o $(LIB)
 FORCE:
 
 -include $(ALL_C:%.c=$(O)/%.d)
+
+# ---- the to-do demo (mvc_demo/) -------------------------------------------
+# One application over one model, built as MVC and as MVP. Its sources are
+# not part of libdp.a (the wildcards above see only patterns/): they link
+# against it. Its Check suites, and every spec script run through both
+# architectures, add their verdicts to the result files of `make test`,
+# `memcheck`, `valgrind` and `tsan`; `P=demo` runs only them.
+
+DEMO_DIR        := mvc_demo
+DEMO_ALL        := $(wildcard $(DEMO_DIR)/*.c)
+DEMO_HEADERS    := $(wildcard $(DEMO_DIR)/*.h)
+DEMO_TEST_SRCS  := $(wildcard $(DEMO_DIR)/test_*.c)
+DEMO_FUZZ_SRCS  := $(wildcard $(DEMO_DIR)/fuzz_*.c)
+DEMO_SRCS       := $(filter-out $(DEMO_TEST_SRCS) $(DEMO_FUZZ_SRCS) \
+                   $(DEMO_DIR)/main.c,$(DEMO_ALL))
+DEMO_OBJS       := $(DEMO_SRCS:%.c=$(O)/%.o)
+DEMO_BIN        := $(O)/$(DEMO_DIR)/todo
+DEMO_TESTS      := $(DEMO_TEST_SRCS:%.c=$(O)/%)
+DEMO_SPECS      := $(wildcard $(DEMO_DIR)/spec/*.txt)
+DEMO_ARCHS      := mvc mvp
+ARCH ?= mvc
+
+ifneq ($(if $(P),$(filter demo $(DEMO_DIR),$(P)),all),)
+DEMO_RESULTS := $(DEMO_TESTS:$(O)/%=$(RESULTS)/%.check) \
+                $(foreach a,$(DEMO_ARCHS),$(DEMO_SPECS:%.txt=$(RESULTS)/%.$(a).spec))
+endif
+RESULT_FILES += $(DEMO_RESULTS)
+
+# lint and format cover the demo too (their recipes read these lists).
+SOURCES += $(DEMO_HEADERS) $(DEMO_ALL)
+ALL_C   += $(DEMO_ALL)
+
+.PHONY: demo fuzz
+
+demo: ## Build and run the to-do app (ARCH=mvp for MVP; DEMO_ARGS=...).
+	@scripts/deps.sh test $(CC_DEPS)
+	@$(MAKE) --no-print-directory MODE=debug $(DEMO_BIN)
+	@$(DEMO_BIN) --arch $(ARCH) $(DEMO_ARGS)
+
+build-tests: $(DEMO_TESTS) $(DEMO_BIN)
+run-tests: $(DEMO_RESULTS)
+
+$(DEMO_BIN): $(O)/$(DEMO_DIR)/main.o $(DEMO_OBJS) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(DEMO_TESTS): $(O)/%: $(O)/%.o $(DEMO_OBJS) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(DEMO_OBJS) $(LIB) $(CHECK_LIBS) $(LIBS)
+
+# build/.../spec/<name>.<arch>.spec: one script through one architecture.
+$(RESULTS)/$(DEMO_DIR)/spec/%.spec: $(DEMO_BIN) FORCE
+	@$(DEMO_DIR)/run_spec.sh $(DEMO_BIN) $(DEMO_DIR)/spec/$(basename $*).txt \
+	    $(patsubst .%,%,$(suffix $*)) $@
+
+# make fuzz: clang's libFuzzer on the command language and on each store's
+# parser, FUZZ_SECONDS each; any crash, leak or sanitizer report fails.
+# The spec scripts and store fixtures seed the corpora.
+FUZZ_SECONDS ?= 30
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -std=c11 $(WARNINGS) -g -O1 -pthread -Ipatterns \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZERS      := $(DEMO_FUZZ_SRCS:$(DEMO_DIR)/%.c=build/fuzz/%)
+
+fuzz: ## Fuzz the demo's parser and store loaders (FUZZ_SECONDS each).
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZERS)
+	@for f in $(FUZZERS); do \
+	    corpus=build/fuzz/corpus/$${f##*/}; mkdir -p $$corpus; \
+	    cp $(DEMO_SPECS) $(DEMO_DIR)/spec/files/* $$corpus/ 2>/dev/null; \
+	    echo "==> $$f ($(FUZZ_SECONDS) s)"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	        -artifact_prefix=build/fuzz/ $$corpus >build/fuzz/$${f##*/}.log 2>&1 \
+	        || { tail -n 40 build/fuzz/$${f##*/}.log; exit 1; }; \
+	    tail -n 1 build/fuzz/$${f##*/}.log; \
+	done
+	@echo "fuzz: no crash"
+
+build/fuzz/%: $(DEMO_DIR)/%.c $(DEMO_SRCS) $(LIB_SRCS) $(DEMO_HEADERS) $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(DEMO_SRCS) $(LIB_SRCS) $(LIBS)
+
+-include $(DEMO_ALL:%.c=$(O)/%.d)
+# ---- end of the to-do demo -------------------------------------------------

@@ -26,11 +26,12 @@ packages_for() {
 	profile)  echo "binutils valgrind" ;;
 	docs)     echo "doxygen graphviz" ;;
 	lint)     echo "clang-format cppcheck" ;;
+	fuzz)     echo "clang libclang-rt-dev" ;;
 	*)        echo "deps.sh: unknown group '$1'" >&2; exit 2 ;;
 	esac
 }
 
-all_groups="test clang valgrind profile docs lint"
+all_groups="test clang valgrind profile docs lint fuzz"
 [ "$#" -gt 0 ] || set -- $all_groups
 
 wanted=""

@@ -1,0 +1,231 @@
+/*
+ * The model: an array of items in display order, ids that never repeat,
+ * and an embedded subject. Every change goes through changed(), which
+ * either notifies at once or, inside a batch, only remembers that the
+ * batch must notify when it ends.
+ */
+#include "model.h"
+
+#include <string.h>
+
+struct todo_model {
+	struct todo_item *items;
+	size_t count;
+	size_t capacity;
+	unsigned next_id;
+	unsigned batch_depth;
+	bool batch_changed;
+	unsigned long notifications;
+	struct dp_subject subject;
+	const struct dp_allocator *alloc;
+};
+
+int todo_title_check(const char *title)
+{
+	if (title == NULL || title[0] == '\0')
+		return DP_EINVAL;
+	size_t len = 0;
+	for (const unsigned char *p = (const unsigned char *)title; *p; p++) {
+		if (*p < 32 || *p == 127)
+			return DP_EINVAL;
+		len++;
+	}
+	return len > TODO_TITLE_MAX ? DP_ERANGE : DP_OK;
+}
+
+static void changed(todo_model *model)
+{
+	if (model->batch_depth > 0) {
+		model->batch_changed = true;
+		return;
+	}
+	model->notifications++;
+	dp_subject_notify(&model->subject, TODO_EVENT_CHANGED, model);
+}
+
+todo_model *todo_model_create(const struct dp_allocator *alloc)
+{
+	todo_model *model = dp_alloc(alloc, sizeof(*model));
+
+	if (model == NULL)
+		return NULL;
+	*model = (struct todo_model){.next_id = 1, .alloc = alloc};
+	dp_subject_init(&model->subject);
+	return model;
+}
+
+void todo_model_destroy(todo_model *model)
+{
+	if (model == NULL)
+		return;
+	dp_subject_deinit(&model->subject);
+	for (size_t i = 0; i < model->count; i++)
+		dp_free(model->alloc, model->items[i].title);
+	dp_free(model->alloc, model->items);
+	dp_free(model->alloc, model);
+}
+
+static char *copy_title(const struct dp_allocator *alloc, const char *title)
+{
+	size_t len = strlen(title);
+	char *copy = dp_alloc(alloc, len + 1);
+
+	if (copy != NULL)
+		memcpy(copy, title, len + 1);
+	return copy;
+}
+
+int todo_model_insert(todo_model *model, size_t index, unsigned id,
+                      const char *title, bool done, unsigned *new_id)
+{
+	if (model == NULL)
+		return DP_EINVAL;
+	int rc = todo_title_check(title);
+	if (rc != DP_OK)
+		return rc;
+	if (index > model->count)
+		return DP_ERANGE;
+	/* next_id is 0 only after UINT_MAX was given out: ids ran out. */
+	if (id == 0 && model->next_id == 0)
+		return DP_ERANGE;
+	if (id == 0)
+		id = model->next_id;
+	size_t existing;
+	if (todo_model_find(model, id, &existing) == DP_OK)
+		return DP_EEXIST;
+	if (model->count == model->capacity) {
+		size_t capacity = model->capacity ? model->capacity * 2 : 8;
+		struct todo_item *items = dp_realloc_array(
+			model->alloc, model->items, capacity, sizeof(*items));
+		if (items == NULL)
+			return DP_ENOMEM;
+		model->items = items;
+		model->capacity = capacity;
+	}
+	char *copy = copy_title(model->alloc, title);
+	if (copy == NULL)
+		return DP_ENOMEM;
+	memmove(&model->items[index + 1], &model->items[index],
+	        (model->count - index) * sizeof(model->items[0]));
+	model->items[index] = (struct todo_item){id, done, copy};
+	model->count++;
+	/* Undo re-inserts old ids; a later add must still get a new one. */
+	if (model->next_id != 0 && id >= model->next_id)
+		model->next_id = id + 1;
+	if (new_id != NULL)
+		*new_id = id;
+	changed(model);
+	return DP_OK;
+}
+
+int todo_model_remove_at(todo_model *model, size_t index)
+{
+	if (model == NULL)
+		return DP_EINVAL;
+	if (index >= model->count)
+		return DP_ERANGE;
+	dp_free(model->alloc, model->items[index].title);
+	memmove(&model->items[index], &model->items[index + 1],
+	        (model->count - index - 1) * sizeof(model->items[0]));
+	model->count--;
+	changed(model);
+	return DP_OK;
+}
+
+int todo_model_set_done(todo_model *model, size_t index, bool done)
+{
+	if (model == NULL)
+		return DP_EINVAL;
+	if (index >= model->count)
+		return DP_ERANGE;
+	if (model->items[index].done == done)
+		return DP_OK;
+	model->items[index].done = done;
+	changed(model);
+	return DP_OK;
+}
+
+int todo_model_set_title(todo_model *model, size_t index, const char *title)
+{
+	if (model == NULL)
+		return DP_EINVAL;
+	int rc = todo_title_check(title);
+	if (rc != DP_OK)
+		return rc;
+	if (index >= model->count)
+		return DP_ERANGE;
+	char *copy = copy_title(model->alloc, title);
+	if (copy == NULL)
+		return DP_ENOMEM;
+	dp_free(model->alloc, model->items[index].title);
+	model->items[index].title = copy;
+	changed(model);
+	return DP_OK;
+}
+
+size_t todo_model_count(const todo_model *model)
+{
+	return model ? model->count : 0;
+}
+
+size_t todo_model_active_count(const todo_model *model)
+{
+	size_t active = 0;
+
+	for (size_t i = 0; model != NULL && i < model->count; i++)
+		active += !model->items[i].done;
+	return active;
+}
+
+const struct todo_item *todo_model_at(const todo_model *model, size_t index)
+{
+	if (model == NULL || index >= model->count)
+		return NULL;
+	return &model->items[index];
+}
+
+int todo_model_find(const todo_model *model, unsigned id, size_t *index)
+{
+	if (model == NULL || index == NULL)
+		return DP_EINVAL;
+	for (size_t i = 0; i < model->count; i++) {
+		if (model->items[i].id == id) {
+			*index = i;
+			return DP_OK;
+		}
+	}
+	return DP_ENOENT;
+}
+
+int todo_model_subscribe(todo_model *model, struct dp_observer *observer)
+{
+	return model ? dp_subject_subscribe(&model->subject, observer)
+	             : DP_EINVAL;
+}
+
+int todo_model_unsubscribe(todo_model *model, struct dp_observer *observer)
+{
+	return model ? dp_subject_unsubscribe(&model->subject, observer)
+	             : DP_EINVAL;
+}
+
+void todo_model_begin_batch(todo_model *model)
+{
+	if (model != NULL)
+		model->batch_depth++;
+}
+
+void todo_model_end_batch(todo_model *model)
+{
+	if (model == NULL || model->batch_depth == 0)
+		return;
+	if (--model->batch_depth > 0 || !model->batch_changed)
+		return;
+	model->batch_changed = false;
+	changed(model);
+}
+
+unsigned long todo_model_notifications(const todo_model *model)
+{
+	return model ? model->notifications : 0;
+}

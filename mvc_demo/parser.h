@@ -1,0 +1,68 @@
+/**
+ * @file parser.h
+ * @brief The command language: one input line into a request, or a
+ *        one-line error naming what is wrong.
+ *
+ * Shared by the MVC controller and the MVP presenter, which is what makes
+ * their behaviour identical. Ownership: a request points into the line it
+ * was parsed from, which the parser modifies (it cuts words with NULs).
+ * Thread-safety: a pure function.
+ */
+#ifndef TODO_PARSER_H
+#define TODO_PARSER_H
+
+#include <stddef.h>
+
+/** @brief The longest input line accepted, newline excluded. */
+#define TODO_LINE_MAX 1024
+
+/** @brief What a line asks for. */
+enum todo_verb {
+	TODO_NOTHING,         /**< An empty line, or a "#" comment. */
+	TODO_ADD,             /**< add TITLE */
+	TODO_TOGGLE,          /**< toggle ID */
+	TODO_TOGGLE_ALL,      /**< toggle-all */
+	TODO_EDIT,            /**< edit ID TITLE */
+	TODO_DELETE,          /**< delete ID */
+	TODO_CLEAR_COMPLETED, /**< clear-completed */
+	TODO_FILTER,          /**< filter all|active|completed */
+	TODO_SORT,            /**< sort id|title|status */
+	TODO_LIST,            /**< list */
+	TODO_UNDO,            /**< undo */
+	TODO_REDO,            /**< redo */
+	TODO_SAVE,            /**< save [FILE] */
+	TODO_LOAD,            /**< load [FILE] */
+	TODO_IMPORT,          /**< import FORMAT FILE */
+	TODO_EXPORT,          /**< export FORMAT FILE */
+	TODO_HELP,            /**< help */
+	TODO_QUIT             /**< quit */
+};
+
+/** @brief A parsed line. Strings point into the parsed line. */
+struct todo_request {
+	enum todo_verb verb; /**< What to do. */
+	unsigned id;         /**< The item, for toggle, edit and delete. */
+	const char *text;    /**< The title, file, filter or order; or NULL. */
+	const char *format;  /**< The format of import and export; or NULL. */
+};
+
+/**
+ * @brief Parse one line (without its newline).
+ * @param[in,out] line    The line; modified, and pointed into by the
+ *                        request.
+ * @param[out]    request Receives the request.
+ * @param[out]    error   Receives a one-line message on failure.
+ * @param[in]     size    The size of `error`.
+ * @return 0 on success; -1 with the message in `error` (the request is
+ *         then #TODO_NOTHING).
+ */
+int todo_parse(char *line, struct todo_request *request, char *error,
+               size_t size);
+
+/**
+ * @brief The help text, one command per line.
+ * @return A static string.
+ */
+const char *todo_help_text(void);
+
+#endif /* TODO_PARSER_H */

@@ -1,0 +1,256 @@
+/**
+ * @file store.h
+ * @brief Where lists are kept: a store interface (load, save), file
+ *        stores that adapt three formats to the library's stream
+ *        interface (Adapter), stores made by name (Factory), and stores
+ *        wrapped in logging, timing and caching (Decorator).
+ *
+ * A format turns records into bytes written to a dp_stream, and bytes
+ * back into records. A file store reads a whole file (at most
+ * #TODO_FILE_MAX bytes) and saves atomically: a temporary file in the same
+ * directory, written through a buffered stream over a file descriptor,
+ * flushed, synced and renamed over the old one, so a failure at any point
+ * leaves the old file as it was. Ownership: stores are created by their
+ * `create` functions and freed with todo_store_destroy(), which also frees
+ * the store a decorator wraps. Thread-safety: none.
+ */
+#ifndef TODO_STORE_H
+#define TODO_STORE_H
+
+#include "common/dp_stream.h"
+#include "factory/factory.h"
+#include "list.h"
+#include "singleton/singleton.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** @brief The largest file a store reads, in bytes. */
+#define TODO_FILE_MAX (1024 * 1024)
+
+/** @brief Why a load or save failed, in words, for a one-line message. */
+struct todo_status {
+	/** A static phrase ("truncated: no end line"), or NULL. */
+	const char *reason;
+	/** The line of the file it concerns, from 1; 0 for none. */
+	size_t line;
+};
+
+/** @brief A file format: bytes to records and back. */
+struct todo_format {
+	/** Required. "native", "csv" or "todotxt". */
+	const char *name;
+	/** Required. The usual file name, for a default path. */
+	const char *default_file;
+	/**
+	 * Required. Parse a whole file.
+	 * @param[in]  data   The bytes (not NUL-terminated).
+	 * @param[in]  len    How many.
+	 * @param[out] out    An empty list to fill; left empty on error.
+	 * @param[out] status Receives the reason of a failure.
+	 * @return #DP_OK; #DP_EINVAL for a file that is corrupt, truncated
+	 *         or in another format; #DP_ERANGE for a title that is too
+	 *         long; #DP_ENOMEM.
+	 */
+	int (*parse)(const char *data, size_t len, struct todo_list *out,
+	             struct todo_status *status);
+	/**
+	 * Required. Write every record.
+	 * @param[in]  list The records.
+	 * @param[out] out  The stream.
+	 * @return #DP_OK or the stream's error.
+	 */
+	int (*write)(const struct todo_list *list, struct dp_stream *out);
+};
+
+/** @brief The application's own format: a header, "[x] title" lines and
+ *         an end line with the count, so truncation is detected. */
+extern const struct todo_format todo_format_native;
+/** @brief CSV (RFC 4180): a "done,title" header, quoted fields. */
+extern const struct todo_format todo_format_csv;
+/** @brief todo.txt: one task per line, "x " before a completed one. */
+extern const struct todo_format todo_format_todotxt;
+
+struct todo_store;
+
+/** @brief What a store does. */
+struct todo_store_ops {
+	/** Required. A name for messages and logs. */
+	const char *name;
+	/**
+	 * Required. Read the list kept at `path`.
+	 * @param[in,out] store  The store.
+	 * @param[in]     path   The file.
+	 * @param[out]    out    An empty list to fill; left empty on error.
+	 * @param[out]    status Receives the reason of a failure.
+	 * @return #DP_OK; #DP_ENOENT for a missing file; #DP_EIO when it
+	 *         cannot be read; #DP_ERANGE when it is too large; the
+	 *         format's parse errors.
+	 */
+	int (*load)(struct todo_store *store, const char *path,
+	            struct todo_list *out, struct todo_status *status);
+	/**
+	 * Required. Replace the list kept at `path`, atomically.
+	 * @param[in,out] store  The store.
+	 * @param[in]     path   The file.
+	 * @param[in]     list   The records.
+	 * @param[out]    status Receives the reason of a failure.
+	 * @return #DP_OK; #DP_EIO when it cannot be written (the old file
+	 *         is intact); #DP_ENOMEM.
+	 */
+	int (*save)(struct todo_store *store, const char *path,
+	            const struct todo_list *list, struct todo_status *status);
+	/** Required. Free the store (and any store it wraps). */
+	void (*destroy)(struct todo_store *store);
+};
+
+/** @brief The base of every store; embed it first. */
+struct todo_store {
+	const struct todo_store_ops *ops; /**< The store's kind. */
+};
+
+/**
+ * @brief Load through a store.
+ * @param[in,out] store  The store.
+ * @param[in]     path   The file.
+ * @param[out]    out    An empty list.
+ * @param[out]    status The reason of a failure; may be NULL.
+ * @return #DP_EINVAL when an argument is NULL; otherwise as the store's
+ *         load.
+ */
+int todo_store_load(struct todo_store *store, const char *path,
+                    struct todo_list *out, struct todo_status *status);
+
+/**
+ * @brief Save through a store.
+ * @param[in,out] store  The store.
+ * @param[in]     path   The file.
+ * @param[in]     list   The records.
+ * @param[out]    status The reason of a failure; may be NULL.
+ * @return #DP_EINVAL when an argument is NULL; otherwise as the store's
+ *         save.
+ */
+int todo_store_save(struct todo_store *store, const char *path,
+                    const struct todo_list *list, struct todo_status *status);
+
+/**
+ * @brief Free a store.
+ * @param[in] store The store; NULL is a no-op.
+ */
+void todo_store_destroy(struct todo_store *store);
+
+/**
+ * @brief A store that keeps lists in files of one format.
+ * @param[in] format The format; static.
+ * @param[in] alloc  The allocator, or NULL.
+ * @return The store; NULL when `format` is NULL or memory runs out.
+ */
+struct todo_store *todo_file_store_create(const struct todo_format *format,
+                                          const struct dp_allocator *alloc);
+
+/**
+ * @brief Find a format by name.
+ * @param[in] name "native", "csv" or "todotxt"; NULL is never found.
+ * @return The format, static; NULL for an unknown name.
+ */
+const struct todo_format *todo_format_find(const char *name);
+
+/**
+ * @brief The stores' built-in factory table: "native", "csv", "todotxt",
+ *        each a file store (the constructor's config is unused).
+ * @return The table, ending in a NULL-named sentinel.
+ */
+const struct dp_factory_entry *todo_store_entries(void);
+
+/**
+ * @brief Read a whole file into memory.
+ * @param[in]  path  The file.
+ * @param[in]  alloc The allocator for the bytes, or NULL.
+ * @param[out] data  Receives the bytes, freed with dp_free().
+ * @param[out] len   Receives how many.
+ * @return #DP_OK; #DP_ENOENT when it does not exist; #DP_EIO when it
+ *         cannot be read (a directory, no permission); #DP_ERANGE when it
+ *         is larger than #TODO_FILE_MAX; #DP_ENOMEM.
+ */
+int todo_file_read(const char *path, const struct dp_allocator *alloc,
+                   char **data, size_t *len);
+
+/**
+ * @brief Replace a file atomically with what a writer writes.
+ *
+ * The writer writes to a stream over a temporary file created next to
+ * `path`; only if it and the flush, sync and close all succeed is the
+ * temporary renamed over `path`. Otherwise it is removed and `path` is as
+ * it was.
+ * @param[in]  path   The file.
+ * @param[in]  write  The writer; `ctx` is handed to it unchanged.
+ * @param[in]  ctx    Its context.
+ * @param[in]  alloc  The allocator for the streams, or NULL.
+ * @param[out] status Receives why it failed ("no such directory",
+ *                    "permission denied", "the disk is full"); may be NULL.
+ * @return #DP_OK; #DP_EINVAL when `path` or `write` is NULL; #DP_EIO when
+ *         the file cannot be created, written or renamed; #DP_ENOMEM; or
+ *         the writer's error.
+ */
+int todo_atomic_save(const char *path,
+                     int (*write)(void *ctx, struct dp_stream *out), void *ctx,
+                     const struct dp_allocator *alloc,
+                     struct todo_status *status);
+
+/** @brief What a timing decorator measured. Owned by the caller. */
+struct todo_store_timing {
+	uint64_t loads;    /**< Loads made. */
+	uint64_t saves;    /**< Saves made. */
+	uint64_t total_ns; /**< Time spent in both, on the config's clock. */
+	uint64_t last_ns;  /**< The time of the last call. */
+};
+
+/**
+ * @brief Decorate a store with logging: one line per call on `log`.
+ * @param[in] inner The store; owned by the decorator on success.
+ * @param[in] log   Where to write; must outlive the decorator.
+ * @param[in] alloc The allocator, or NULL.
+ * @return The decorated store; NULL when an argument is NULL or memory
+ *         runs out (then the caller still owns `inner`).
+ */
+struct todo_store *todo_logging_store_create(struct todo_store *inner,
+                                             struct dp_stream *log,
+                                             const struct dp_allocator *alloc);
+
+/**
+ * @brief Decorate a store with timing on a clock.
+ * @param[in]  inner The store; owned by the decorator on success.
+ * @param[in]  clock The clock (the configuration's); NULL for the
+ *                   monotonic one.
+ * @param[out] stats Where to add the figures; must outlive the decorator.
+ * @param[in]  alloc The allocator, or NULL.
+ * @return The decorated store; NULL when `inner` or `stats` is NULL or
+ *         memory runs out (then the caller still owns `inner`).
+ */
+struct todo_store *todo_timing_store_create(struct todo_store *inner,
+                                            const struct dp_clock *clock,
+                                            struct todo_store_timing *stats,
+                                            const struct dp_allocator *alloc);
+
+/** @brief What a caching decorator counted. Owned by the caller. */
+struct todo_store_cache_stats {
+	uint64_t hits;   /**< Loads answered from the cache. */
+	uint64_t misses; /**< Loads passed to the store below. */
+};
+
+/**
+ * @brief Decorate a store with a one-entry cache: a load of the path last
+ *        loaded or saved, whose file has not changed since (same size and
+ *        modification time), is answered from memory.
+ * @param[in]  inner The store; owned by the decorator on success.
+ * @param[out] stats Where to count; must outlive the decorator.
+ * @param[in]  alloc The allocator, or NULL.
+ * @return The decorated store; NULL when `inner` or `stats` is NULL or
+ *         memory runs out (then the caller still owns `inner`).
+ */
+struct todo_store *
+todo_caching_store_create(struct todo_store *inner,
+                          struct todo_store_cache_stats *stats,
+                          const struct dp_allocator *alloc);
+
+#endif /* TODO_STORE_H */

@@ -1,0 +1,425 @@
+/*
+ * Tests of what sits on the model: the command language, the shared core,
+ * the MVC view and controller, the MVP presenter with a fake view, and the
+ * application's configuration taken from the Singleton's default.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "adapter/adapter.h"
+#include "app.h"
+#include "common/dp_test.h"
+#include "mvc.h"
+#include "mvp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- the parser ---------------------------------------------------------- */
+
+static int parse_line(const char *text, struct todo_request *request,
+                      char *error)
+{
+	static char line[TODO_LINE_MAX + 1];
+
+	snprintf(line, sizeof(line), "%s", text);
+	return todo_parse(line, request, error, TODO_MESSAGE_MAX);
+}
+
+START_TEST(test_parser_reads_every_verb_and_its_arguments)
+{
+	struct todo_request r;
+	char error[TODO_MESSAGE_MAX];
+
+	ck_assert_int_eq(parse_line("add   Buy  milk  ", &r, error), 0);
+	ck_assert_int_eq(r.verb, TODO_ADD);
+	ck_assert_str_eq(r.text, "Buy  milk");
+	ck_assert_int_eq(parse_line("edit 12 Walk the cat", &r, error), 0);
+	ck_assert_int_eq(r.verb, TODO_EDIT);
+	ck_assert_uint_eq(r.id, 12);
+	ck_assert_str_eq(r.text, "Walk the cat");
+	ck_assert_int_eq(parse_line("import csv my list.csv", &r, error), 0);
+	ck_assert_int_eq(r.verb, TODO_IMPORT);
+	ck_assert_str_eq(r.format, "csv");
+	ck_assert_str_eq(r.text, "my list.csv");
+	ck_assert_int_eq(parse_line("save", &r, error), 0);
+	ck_assert_int_eq(r.verb, TODO_SAVE);
+	ck_assert_ptr_null(r.text);
+	ck_assert_int_eq(parse_line("filter completed", &r, error), 0);
+	ck_assert_int_eq(r.verb, TODO_FILTER);
+	ck_assert_int_eq(parse_line("toggle-all", &r, error), 0);
+	ck_assert_int_eq(r.verb, TODO_TOGGLE_ALL);
+	ck_assert_int_eq(parse_line("   ", &r, error), 0);
+	ck_assert_int_eq(r.verb, TODO_NOTHING);
+	ck_assert_int_eq(parse_line("# a comment", &r, error), 0);
+	ck_assert_int_eq(r.verb, TODO_NOTHING);
+}
+END_TEST
+
+START_TEST(test_parser_names_each_mistake)
+{
+	static const struct {
+		const char *line;
+		const char *error;
+	} cases[] = {
+		{"frob", "unknown command 'frob' (try 'help')"},
+		{"add", "usage: add TITLE"},
+		{"toggle", "usage: toggle ID"},
+		{"toggle x1", "'x1' is not an item id"},
+		{"delete 0", "'0' is not an item id"},
+		{"delete 4294967296", "'4294967296' is not an item id"},
+		{"toggle 1 2", "usage: toggle ID"},
+		{"edit 3", "usage: edit ID TITLE"},
+		{"filter", "usage: filter all|active|completed"},
+		{"filter done", "unknown filter 'done' (all|active|completed)"},
+		{"sort size", "unknown order 'size' (id|title|status)"},
+		{"export csv", "usage: export native|csv|todotxt FILE"},
+		{"import xml a", "unknown format 'xml' (native, csv, todotxt)"},
+		{"quit now", "'quit' takes no arguments"},
+	};
+	struct todo_request r;
+	char error[TODO_MESSAGE_MAX];
+
+	for (size_t i = 0; i < DP_ARRAY_SIZE(cases); i++) {
+		ck_assert_int_eq(parse_line(cases[i].line, &r, error), -1);
+		ck_assert_str_eq(error, cases[i].error);
+		ck_assert_int_eq(r.verb, TODO_NOTHING);
+	}
+	ck_assert_int_eq(parse_line("delete 4294967295", &r, error), 0);
+	ck_assert_uint_eq(r.id, 4294967295u);
+}
+END_TEST
+
+START_TEST(test_read_line_refuses_long_lines_and_nul_bytes)
+{
+	char input[3000];
+	char line[TODO_LINE_MAX + 1];
+
+	memset(input, 'a', 2000);
+	memcpy(input + 2000, "\nok\r\nnul\0x\nlast", 15);
+	FILE *in = fmemopen(input, 2015, "r");
+	ck_assert_int_eq(todo_read_line(in, line), -1);
+	ck_assert_int_eq(todo_read_line(in, line), 1);
+	ck_assert_str_eq(line, "ok");
+	ck_assert_int_eq(todo_read_line(in, line), -1);
+	ck_assert_int_eq(todo_read_line(in, line), 1);
+	ck_assert_str_eq(line, "last");
+	ck_assert_int_eq(todo_read_line(in, line), 0);
+	fclose(in);
+}
+END_TEST
+
+/* ---- the core, configured through the Singleton ------------------------- */
+
+struct settings {
+	const char *log_level;
+	const char *data_dir;
+};
+
+static const char *lookup(void *ctx, const char *name)
+{
+	const struct settings *settings = ctx;
+
+	if (strcmp(name, "DP_LOG_LEVEL") == 0)
+		return settings->log_level;
+	if (strcmp(name, "DP_DATA_DIR") == 0)
+		return settings->data_dir;
+	return NULL;
+}
+
+START_TEST(test_app_takes_the_default_configuration_and_its_clock)
+{
+	char dir[] = "/tmp/todo-app-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	struct settings settings = {"debug", dir};
+	struct dp_config_source source = {lookup, &settings};
+	struct dp_manual_clock clock;
+	dp_manual_clock_init(&clock, 5000);
+	struct dp_config config;
+	ck_assert_int_eq(dp_config_init(&config, &source, &clock.base, NULL),
+	                 DP_OK);
+	const struct dp_config *before = dp_config_set_default(&config);
+
+	struct dp_stream *log = dp_memory_stream_create(NULL);
+	struct todo_app_options options = {.store = "csv", .log = log};
+	struct todo_app app;
+	char message[TODO_MESSAGE_MAX];
+	ck_assert_int_eq(
+		todo_app_init(&app, &options, message, sizeof(message)), DP_OK);
+	ck_assert_ptr_eq(app.config, &config);
+	ck_assert_str_eq(app.file, "todo.csv");
+	struct todo_request request = {.verb = TODO_ADD, .text = "Buy milk"};
+	ck_assert_int_eq(
+		todo_app_change(&app, &request, message, sizeof(message)),
+		DP_OK);
+	ck_assert_str_eq(message, "");
+	request = (struct todo_request){.verb = TODO_SAVE};
+	ck_assert_int_eq(
+		todo_app_change(&app, &request, message, sizeof(message)),
+		DP_OK);
+	ck_assert_str_eq(message, "saved 1 item to 'todo.csv'");
+	/* The relative name went to the configured data directory. */
+	char path[128];
+	snprintf(path, sizeof(path), "%s/todo.csv", dir);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	/* The manual clock did not move: the timing layer saw 0 ns. */
+	ck_assert_uint_eq(app.timing.saves, 1);
+	ck_assert_uint_eq(app.timing.total_ns, 0);
+	size_t len = 0;
+	const unsigned char *text = dp_memory_stream_data(log, &len);
+	char expected[256];
+	snprintf(expected, sizeof(expected), "store: save '%s': 1 items\n",
+	         path);
+	ck_assert_uint_eq(len, strlen(expected));
+	ck_assert_int_eq(memcmp(text, expected, len), 0);
+
+	todo_app_deinit(&app);
+	dp_stream_close(log);
+	unlink(path);
+	rmdir(dir);
+	dp_config_set_default(before);
+	dp_config_deinit(&config);
+}
+END_TEST
+
+START_TEST(test_app_refuses_an_unknown_store)
+{
+	struct dp_config config;
+	ck_assert_int_eq(dp_config_init(&config, NULL, NULL, NULL), DP_OK);
+	struct todo_app_options options = {.store = "yaml", .config = &config};
+	struct todo_app app;
+	char error[TODO_MESSAGE_MAX];
+
+	ck_assert_int_eq(todo_app_init(&app, &options, error, sizeof(error)),
+	                 DP_ENOENT);
+	ck_assert_str_eq(error, "unknown store 'yaml' (native, csv, todotxt)");
+	dp_config_deinit(&config);
+}
+END_TEST
+
+START_TEST(test_app_init_fails_cleanly_at_every_allocation)
+{
+	struct dp_config config;
+	ck_assert_int_eq(dp_config_init(&config, NULL, NULL, NULL), DP_OK);
+	for (size_t n = 1;; n++) {
+		struct dp_counting_allocator counter;
+		struct dp_failing_allocator failing;
+		dp_counting_allocator_init(&counter, NULL);
+		dp_failing_allocator_init(&failing, n, &counter.base);
+		struct todo_app_options options = {
+			.store = "native",
+			.config = &config,
+			.alloc = &failing.base,
+		};
+		struct todo_app app;
+		char error[TODO_MESSAGE_MAX];
+		int rc = todo_app_init(&app, &options, error, sizeof(error));
+		ck_assert_int_eq(rc, failing.failed ? DP_ENOMEM : DP_OK);
+		if (rc == DP_OK)
+			todo_app_deinit(&app);
+		ck_assert_uint_eq(counter.live_blocks, 0);
+		if (!failing.failed)
+			break;
+	}
+	dp_config_deinit(&config);
+}
+END_TEST
+
+/* ---- MVC and MVP, side by side ------------------------------------------ */
+
+static void app_for_test(struct todo_app *app, struct dp_config *config)
+{
+	struct todo_app_options options = {.store = "native", .config = config};
+	char error[TODO_MESSAGE_MAX];
+
+	ck_assert_int_eq(dp_config_init(config, NULL, NULL, NULL), DP_OK);
+	ck_assert_int_eq(todo_app_init(app, &options, error, sizeof(error)),
+	                 DP_OK);
+}
+
+static const char *const SESSION[] = {
+	"add Buy milk", "add Walk the dog",
+	"add Call Mom", "toggle-all",
+	"frob",         "filter active",
+	"undo",         "clear-completed",
+	"delete 9",     "list",
+};
+
+static const char EXPECTED[] =
+	"  1 [ ] Buy milk\n1 item left (all)\n"
+	"  1 [ ] Buy milk\n  2 [ ] Walk the dog\n2 items left (all)\n"
+	"  1 [ ] Buy milk\n  2 [ ] Walk the dog\n  3 [ ] Call Mom\n"
+	"3 items left (all)\n"
+	"  1 [x] Buy milk\n  2 [x] Walk the dog\n  3 [x] Call Mom\n"
+	"0 items left (all)\n"
+	"error: unknown command 'frob' (try 'help')\n"
+	"  (no items)\n0 items left (active)\n"
+	"  1 [ ] Buy milk\n  2 [ ] Walk the dog\n  3 [ ] Call Mom\n"
+	"3 items left (active)\n"
+	"error: no completed items to clear\n"
+	"error: no item 9\n"
+	"  1 [ ] Buy milk\n  2 [ ] Walk the dog\n  3 [ ] Call Mom\n"
+	"3 items left (active)\n";
+
+static void assert_text(struct dp_stream *memory, const char *expected)
+{
+	size_t len = 0;
+	const unsigned char *text = dp_memory_stream_data(memory, &len);
+
+	ck_assert_uint_eq(len, strlen(expected));
+	ck_assert_int_eq(memcmp(text, expected, len), 0);
+}
+
+START_TEST(test_mvc_view_draws_once_per_change_and_controller_steers_it)
+{
+	struct dp_config config;
+	struct todo_app app;
+	struct todo_mvc_view view;
+	struct dp_stream *out = dp_memory_stream_create(NULL);
+	char line[TODO_LINE_MAX + 1];
+
+	app_for_test(&app, &config);
+	ck_assert_int_eq(todo_mvc_view_init(&view, &app, "plain", out, false),
+	                 DP_OK);
+	struct todo_controller controller = {.app = &app, .view = &view};
+	for (size_t i = 0; i < DP_ARRAY_SIZE(SESSION); i++) {
+		snprintf(line, sizeof(line), "%s", SESSION[i]);
+		ck_assert(todo_controller_handle(&controller, line));
+	}
+	assert_text(out, EXPECTED);
+	/* Four changes (three adds, toggle-all) and an undo: five draws
+	 * for the model, two for filter and list. */
+	ck_assert_uint_eq(view.draws, 7);
+	ck_assert_uint_eq(controller.failures, 3);
+	snprintf(line, sizeof(line), "quit");
+	ck_assert(!todo_controller_handle(&controller, line));
+	todo_mvc_view_deinit(&view);
+	ck_assert_int_eq(todo_mvc_view_init(&view, &app, "pie", out, false),
+	                 DP_ENOENT);
+	dp_stream_close(out);
+	todo_app_deinit(&app);
+	dp_config_deinit(&config);
+}
+END_TEST
+
+/* A fake passive view: it records what the presenter shows. */
+struct fake_view {
+	struct dp_stream *text;
+	int lists, messages, errors;
+};
+
+static void fake_show(void *ctx, enum todo_text_kind kind, const char *text)
+{
+	struct fake_view *view = ctx;
+
+	view->lists += kind == TODO_TEXT_LIST;
+	view->messages += kind == TODO_TEXT_MESSAGE;
+	view->errors += kind == TODO_TEXT_ERROR;
+	dp_stream_write_string(view->text, text);
+}
+
+static const struct todo_view_ops fake_ops = {.show = fake_show};
+
+START_TEST(test_presenter_drives_a_fake_view_to_the_same_transcript)
+{
+	struct dp_config config;
+	struct todo_app app;
+	struct todo_presenter presenter;
+	struct fake_view view = {.text = dp_memory_stream_create(NULL)};
+	char line[TODO_LINE_MAX + 1];
+
+	app_for_test(&app, &config);
+	ck_assert_int_eq(todo_presenter_init(&presenter, &app, "plain", false,
+	                                     &fake_ops, &view),
+	                 DP_OK);
+	for (size_t i = 0; i < DP_ARRAY_SIZE(SESSION); i++) {
+		snprintf(line, sizeof(line), "%s", SESSION[i]);
+		ck_assert(todo_presenter_on_line(&presenter, line));
+	}
+	assert_text(view.text, EXPECTED);
+	ck_assert_int_eq(view.lists, 7);
+	ck_assert_int_eq(view.errors, 3);
+	ck_assert_int_eq(view.messages, 0);
+	snprintf(line, sizeof(line), "help");
+	ck_assert(todo_presenter_on_line(&presenter, line));
+	ck_assert_int_eq(view.messages, 1);
+	todo_presenter_on_bad_line(&presenter);
+	ck_assert_int_eq(view.errors, 4);
+	todo_presenter_deinit(&presenter);
+	ck_assert_int_eq(todo_presenter_init(&presenter, &app, "pie", false,
+	                                     &fake_ops, &view),
+	                 DP_ENOENT);
+	dp_stream_close(view.text);
+	todo_app_deinit(&app);
+	dp_config_deinit(&config);
+}
+END_TEST
+
+START_TEST(test_renderers_draw_table_and_json)
+{
+	struct dp_config config;
+	struct todo_app app;
+	struct todo_mvc_view view;
+	struct dp_stream *out = dp_memory_stream_create(NULL);
+	char line[64];
+
+	app_for_test(&app, &config);
+	ck_assert_int_eq(todo_mvc_view_init(&view, &app, "json", out, false),
+	                 DP_OK);
+	struct todo_controller controller = {.app = &app, .view = &view};
+	snprintf(line, sizeof(line), "add Say \"hi\" \\o/");
+	todo_controller_handle(&controller, line);
+	assert_text(out, "{\"filter\":\"all\",\"left\":1,\"total\":1,\"items\":"
+	                 "[{\"id\":1,\"done\":false,\"title\":"
+	                 "\"Say \\\"hi\\\" \\\\o/\"}]}\n");
+	todo_mvc_view_deinit(&view);
+	dp_memory_stream_clear(out);
+	ck_assert_int_eq(todo_mvc_view_init(&view, &app, "table", out, true),
+	                 DP_OK);
+	snprintf(line, sizeof(line), "toggle 1");
+	todo_controller_handle(&controller, line);
+	assert_text(out, " id | done | title\n----+------+------\n"
+	                 "  1 | \033[32myes \033[0m | Say \"hi\" \\o/\n"
+	                 "0 items left (all)\n");
+	todo_mvc_view_deinit(&view);
+	dp_stream_close(out);
+	todo_app_deinit(&app);
+	dp_config_deinit(&config);
+}
+END_TEST
+
+START_TEST(test_colour_only_without_no_color)
+{
+	FILE *file = tmpfile();
+
+	ck_assert(!todo_use_colour(file)); /* not a terminal */
+	setenv("NO_COLOR", "1", 1);
+	ck_assert(!todo_use_colour(file));
+	fclose(file);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *suite = suite_create("mvc_demo app");
+	TCase *tc = dp_test_case(suite, "parser");
+
+	tcase_add_test(tc, test_parser_reads_every_verb_and_its_arguments);
+	tcase_add_test(tc, test_parser_names_each_mistake);
+	tcase_add_test(tc, test_read_line_refuses_long_lines_and_nul_bytes);
+	tc = dp_test_case(suite, "core");
+	tcase_add_test(tc,
+	               test_app_takes_the_default_configuration_and_its_clock);
+	tcase_add_test(tc, test_app_refuses_an_unknown_store);
+	tcase_add_test(tc, test_app_init_fails_cleanly_at_every_allocation);
+	tc = dp_test_case(suite, "mvc and mvp");
+	tcase_add_test(
+		tc,
+		test_mvc_view_draws_once_per_change_and_controller_steers_it);
+	tcase_add_test(
+		tc, test_presenter_drives_a_fake_view_to_the_same_transcript);
+	tcase_add_test(tc, test_renderers_draw_table_and_json);
+	tcase_add_test(tc, test_colour_only_without_no_color);
+	return dp_test_run(suite);
+}

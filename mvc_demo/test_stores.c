@@ -1,0 +1,577 @@
+/*
+ * Tests of the stores: each format's round trip and each kind of bad
+ * file, reading files, atomic saving (a failed save leaves the old file
+ * intact), the factory, and the logging, timing and caching decorators.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "adapter/adapter.h"
+#include "common/dp_test.h"
+#include "store.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct todo_format *const FORMATS[] = {
+	&todo_format_native,
+	&todo_format_csv,
+	&todo_format_todotxt,
+};
+
+/* A fresh directory per test; Check forks, so each test has its own. */
+static char dir[64];
+
+static void make_dir(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/todo-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *entry;
+	char path[512];
+
+	while (d != NULL && (entry = readdir(d)) != NULL) {
+		if (entry->d_name[0] == '.' &&
+		    (entry->d_name[1] == '\0' || entry->d_name[1] == '.'))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
+		unlink(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(dir);
+}
+
+static int count_entries(void)
+{
+	DIR *d = opendir(dir);
+	int count = 0;
+	struct dirent *entry;
+
+	while ((entry = readdir(d)) != NULL)
+		count += entry->d_name[0] != '.' || entry->d_name[1] != '\0';
+	closedir(d);
+	return count - 1; /* ".." */
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *file = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(file);
+	fputs(text, file);
+	fclose(file);
+}
+
+static void fill(struct todo_list *list)
+{
+	todo_list_init(list, NULL);
+	ck_assert_int_eq(todo_list_append(list, false, "Buy milk, eggs", 14),
+	                 DP_OK);
+	ck_assert_int_eq(todo_list_append(list, true, "Read \"Dune\"", 11),
+	                 DP_OK);
+	ck_assert_int_eq(
+		todo_list_append(list, false, "(A) Call Mom @phone", 19),
+		DP_OK);
+	ck_assert_int_eq(todo_list_append(list, true, "x marks the spot", 16),
+	                 DP_OK);
+}
+
+static void assert_same(const struct todo_list *a, const struct todo_list *b)
+{
+	ck_assert_uint_eq(a->count, b->count);
+	for (size_t i = 0; i < a->count; i++) {
+		ck_assert_int_eq(a->items[i].done, b->items[i].done);
+		ck_assert_str_eq(a->items[i].title, b->items[i].title);
+	}
+}
+
+/* Write a list with a format into memory, as bytes. */
+static char *to_bytes(const struct todo_format *format,
+                      const struct todo_list *list, size_t *len)
+{
+	struct dp_stream *memory = dp_memory_stream_create(NULL);
+
+	ck_assert_int_eq(format->write(list, memory), DP_OK);
+	const unsigned char *data = dp_memory_stream_data(memory, len);
+	char *copy = malloc(*len + 1);
+	memcpy(copy, data, *len);
+	copy[*len] = '\0';
+	dp_stream_close(memory);
+	return copy;
+}
+
+static int parse(const struct todo_format *format, const char *text,
+                 struct todo_status *status)
+{
+	struct todo_list list;
+
+	todo_list_init(&list, NULL);
+	int rc = format->parse(text, strlen(text), &list, status);
+	if (rc != DP_OK)
+		ck_assert_uint_eq(list.count, 0);
+	todo_list_deinit(&list);
+	return rc;
+}
+
+/* ---- formats ------------------------------------------------------------ */
+
+START_TEST(test_each_format_round_trips_in_memory)
+{
+	struct todo_list list, back;
+	struct todo_status status = {NULL, 0};
+	size_t len;
+
+	fill(&list);
+	char *bytes = to_bytes(FORMATS[_i], &list, &len);
+	todo_list_init(&back, NULL);
+	ck_assert_int_eq(FORMATS[_i]->parse(bytes, len, &back, &status), DP_OK);
+	assert_same(&list, &back);
+	free(bytes);
+	todo_list_deinit(&back);
+	todo_list_deinit(&list);
+}
+END_TEST
+
+START_TEST(test_formats_write_what_their_readers_expect)
+{
+	struct todo_list list;
+	size_t len;
+
+	fill(&list);
+	char *native = to_bytes(&todo_format_native, &list, &len);
+	ck_assert_str_eq(native, "todo-list 1\n[ ] Buy milk, eggs\n"
+	                         "[x] Read \"Dune\"\n[ ] (A) Call Mom @phone\n"
+	                         "[x] x marks the spot\nend 4\n");
+	char *csv = to_bytes(&todo_format_csv, &list, &len);
+	ck_assert_str_eq(csv, "done,title\n0,\"Buy milk, eggs\"\n"
+	                      "1,\"Read \"\"Dune\"\"\"\n0,(A) Call Mom @phone\n"
+	                      "1,x marks the spot\n");
+	char *txt = to_bytes(&todo_format_todotxt, &list, &len);
+	ck_assert_str_eq(txt, "Buy milk, eggs\nx Read \"Dune\"\n"
+	                      "(A) Call Mom @phone\nx x marks the spot\n");
+	free(native);
+	free(csv);
+	free(txt);
+	todo_list_deinit(&list);
+}
+END_TEST
+
+START_TEST(test_native_names_each_bad_file)
+{
+	const struct todo_format *f = &todo_format_native;
+	struct todo_status status;
+
+	ck_assert_int_eq(parse(f, "", &status), DP_EINVAL);
+	ck_assert_str_eq(status.reason, "wrong format: the file is empty");
+	ck_assert_int_eq(parse(f, "done,title\n", &status), DP_EINVAL);
+	ck_assert_str_eq(status.reason, "wrong format: not a native list");
+	ck_assert_int_eq(parse(f, "todo-list 1\n[ ] a\n", &status), DP_EINVAL);
+	ck_assert_str_eq(status.reason, "truncated: no end line");
+	ck_assert_int_eq(parse(f, "todo-list 1\n[ ] a", &status), DP_EINVAL);
+	ck_assert_str_eq(status.reason, "truncated: the last line is cut");
+	ck_assert_uint_eq(status.line, 2);
+	ck_assert_int_eq(parse(f, "todo-list 1\n[?] a\nend 1\n", &status),
+	                 DP_EINVAL);
+	ck_assert_str_eq(status.reason, "corrupt: not an item line");
+	ck_assert_int_eq(parse(f, "todo-list 1\n[ ] a\nend 2\n", &status),
+	                 DP_EINVAL);
+	ck_assert_str_eq(status.reason, "corrupt: the count does not match");
+	ck_assert_int_eq(parse(f, "todo-list 1\nend 0\nx\n", &status),
+	                 DP_EINVAL);
+	ck_assert_str_eq(status.reason, "corrupt: data after the end line");
+	ck_assert_int_eq(parse(f, "todo-list 1\n[ ] a\tb\nend 1\n", &status),
+	                 DP_EINVAL);
+	ck_assert_str_eq(status.reason, "corrupt: invalid title");
+	ck_assert_int_eq(parse(f, "todo-list 1\nend 0\n", &status), DP_OK);
+}
+END_TEST
+
+START_TEST(test_csv_names_each_bad_file)
+{
+	const struct todo_format *f = &todo_format_csv;
+	struct todo_status status;
+
+	ck_assert_int_eq(parse(f, "Buy milk\n", &status), DP_EINVAL);
+	ck_assert_str_eq(status.reason, "wrong format: no done,title header");
+	ck_assert_int_eq(parse(f, "done,title\n2,a\n", &status), DP_EINVAL);
+	ck_assert_str_eq(status.reason, "corrupt: a row must start 0, or 1,");
+	ck_assert_uint_eq(status.line, 2);
+	ck_assert_int_eq(parse(f, "done,title\n0,\"a\n", &status), DP_EINVAL);
+	ck_assert_str_eq(status.reason,
+	                 "truncated: a quoted title is not closed");
+	ck_assert_int_eq(parse(f, "done,title\n0,\"a\"b\n", &status),
+	                 DP_EINVAL);
+	ck_assert_str_eq(status.reason, "corrupt: text after a quoted title");
+	ck_assert_int_eq(parse(f, "done,title\n0,a\"b\n", &status), DP_EINVAL);
+	ck_assert_int_eq(parse(f, "done,title\n0,\n", &status), DP_EINVAL);
+	ck_assert_str_eq(status.reason, "corrupt: invalid title");
+	/* CRLF line ends and a missing last line end are fine. */
+	ck_assert_int_eq(parse(f, "done,title\r\n1,a\r\n0,b", &status), DP_OK);
+}
+END_TEST
+
+START_TEST(test_todotxt_reads_the_real_format)
+{
+	const char *text = "(A) Call Mom @phone +family\n"
+			   "x 2026-11-20 Pay the rent\n\n"
+			   "xylophone lessons\r\n";
+	struct todo_list list;
+	struct todo_status status;
+
+	todo_list_init(&list, NULL);
+	ck_assert_int_eq(
+		todo_format_todotxt.parse(text, strlen(text), &list, &status),
+		DP_OK);
+	ck_assert_uint_eq(list.count, 3);
+	ck_assert(!list.items[0].done);
+	ck_assert_str_eq(list.items[0].title, "(A) Call Mom @phone +family");
+	ck_assert(list.items[1].done);
+	ck_assert_str_eq(list.items[1].title, "2026-11-20 Pay the rent");
+	ck_assert(!list.items[2].done);
+	ck_assert_str_eq(list.items[2].title, "xylophone lessons");
+	todo_list_deinit(&list);
+	ck_assert_int_eq(parse(&todo_format_todotxt, "ok\n\x01\x02\n", &status),
+	                 DP_EINVAL);
+	ck_assert_str_eq(status.reason, "wrong format: not a text file");
+	ck_assert_uint_eq(status.line, 2);
+	ck_assert_int_eq(parse(&todo_format_todotxt, "x \n", &status),
+	                 DP_EINVAL);
+	ck_assert_str_eq(status.reason, "corrupt: a task with no text");
+}
+END_TEST
+
+START_TEST(test_a_title_too_long_is_refused_by_every_format)
+{
+	static const char *const prefix[] = {"todo-list 1\n[ ] ",
+	                                     "done,title\n0,", ""};
+	char text[400];
+	struct todo_status status;
+
+	snprintf(text, sizeof(text), "%s", prefix[_i]);
+	size_t len = strlen(text);
+	memset(text + len, 'a', TODO_TITLE_MAX + 1);
+	snprintf(text + len + TODO_TITLE_MAX + 1, 20, "\nend 1\n");
+	if (_i != 0)
+		text[len + TODO_TITLE_MAX + 2] = '\0';
+	ck_assert_int_eq(parse(FORMATS[_i], text, &status), DP_ERANGE);
+	ck_assert_str_eq(status.reason, "title too long");
+}
+END_TEST
+
+/* ---- files -------------------------------------------------------------- */
+
+START_TEST(test_file_read_reports_missing_directory_and_too_large)
+{
+	char path[128];
+	char *data = NULL;
+	size_t len = 0;
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	ck_assert_int_eq(todo_file_read(path, NULL, &data, &len), DP_ENOENT);
+	ck_assert_int_eq(todo_file_read(dir, NULL, &data, &len), DP_EIO);
+	snprintf(path, sizeof(path), "%s/big", dir);
+	FILE *file = fopen(path, "w");
+	ck_assert_int_eq(fseek(file, TODO_FILE_MAX + 1, SEEK_SET), 0);
+	fputc('x', file);
+	fclose(file);
+	ck_assert_int_eq(todo_file_read(path, NULL, &data, &len), DP_ERANGE);
+	ck_assert_ptr_null(data);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(test_each_store_round_trips_through_a_file)
+{
+	void *product = NULL;
+	dp_factory *stores = dp_factory_create(todo_store_entries(), NULL);
+	struct todo_list list, back;
+	char path[128];
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/%s", dir, FORMATS[_i]->default_file);
+	ck_assert_int_eq(dp_factory_make(stores, FORMATS[_i]->name, NULL, NULL,
+	                                 &product),
+	                 DP_OK);
+	ck_assert_ptr_eq(todo_format_find(FORMATS[_i]->name), FORMATS[_i]);
+	fill(&list);
+	ck_assert_int_eq(todo_store_save(product, path, &list, NULL), DP_OK);
+	todo_list_init(&back, NULL);
+	ck_assert_int_eq(todo_store_load(product, path, &back, NULL), DP_OK);
+	assert_same(&list, &back);
+	ck_assert_int_eq(count_entries(), 1); /* no temporary left */
+	todo_list_deinit(&back);
+	todo_list_deinit(&list);
+	todo_store_destroy(product);
+	dp_factory_destroy(stores);
+	remove_dir();
+}
+END_TEST
+
+static int write_half_then_fail(void *ctx, struct dp_stream *out)
+{
+	(void)ctx;
+	ck_assert_int_eq(dp_stream_write_string(out, "todo-list 1\n[ ] Hal"),
+	                 DP_OK);
+	ck_assert_int_eq(dp_stream_flush(out), DP_OK);
+	return DP_EIO;
+}
+
+START_TEST(test_a_failed_save_leaves_the_old_file_intact)
+{
+	char path[128];
+	char *data = NULL;
+	size_t len = 0;
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	write_file(path, "todo-list 1\n[ ] Old\nend 1\n");
+	ck_assert_int_eq(
+		todo_atomic_save(path, write_half_then_fail, NULL, NULL, NULL),
+		DP_EIO);
+	ck_assert_int_eq(todo_file_read(path, NULL, &data, &len), DP_OK);
+	ck_assert_uint_eq(len, strlen("todo-list 1\n[ ] Old\nend 1\n"));
+	ck_assert_int_eq(memcmp(data, "todo-list 1\n[ ] Old\nend 1\n", len), 0);
+	ck_assert_int_eq(count_entries(), 1); /* the temporary is gone */
+	free(data);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(test_save_into_a_missing_or_bad_directory_says_why)
+{
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_csv, NULL);
+	struct todo_list list;
+	struct todo_status status;
+	char path[128];
+
+	make_dir();
+	fill(&list);
+	snprintf(path, sizeof(path), "%s/nowhere/todo.csv", dir);
+	ck_assert_int_eq(todo_store_save(store, path, &list, &status), DP_EIO);
+	ck_assert_str_eq(status.reason, "no such directory");
+	snprintf(path, sizeof(path), "%s/file", dir);
+	write_file(path, "x");
+	snprintf(path, sizeof(path), "%s/file/todo.csv", dir);
+	ck_assert_int_eq(todo_store_save(store, path, &list, &status), DP_EIO);
+	ck_assert_str_eq(status.reason,
+	                 "a part of the path is not a directory");
+	ck_assert_int_eq(
+		todo_atomic_save(NULL, write_half_then_fail, NULL, NULL, NULL),
+		DP_EINVAL);
+	ck_assert_int_eq(todo_store_save(NULL, path, &list, NULL), DP_EINVAL);
+	ck_assert_int_eq(todo_store_load(store, NULL, &list, NULL), DP_EINVAL);
+	todo_list_deinit(&list);
+	todo_store_destroy(store);
+	todo_store_destroy(NULL);
+	ck_assert_ptr_null(todo_file_store_create(NULL, NULL));
+	remove_dir();
+}
+END_TEST
+
+START_TEST(test_a_bad_file_leaves_the_list_empty_and_says_where)
+{
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_native, NULL);
+	struct todo_list list;
+	struct todo_status status;
+	char path[128];
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/bad.list", dir);
+	write_file(path, "todo-list 1\n[ ] Fine\n[?] Not fine\nend 2\n");
+	todo_list_init(&list, NULL);
+	ck_assert_int_eq(todo_store_load(store, path, &list, &status),
+	                 DP_EINVAL);
+	ck_assert_uint_eq(list.count, 0);
+	ck_assert_uint_eq(status.line, 3);
+	snprintf(path, sizeof(path), "%s/missing.list", dir);
+	ck_assert_int_eq(todo_store_load(store, path, &list, &status),
+	                 DP_ENOENT);
+	ck_assert_str_eq(status.reason, "no such file");
+	todo_store_destroy(store);
+	remove_dir();
+}
+END_TEST
+
+/* ---- decorators --------------------------------------------------------- */
+
+/* A clock that moves 1000 ns each time it is read. */
+static uint64_t ticking_now(void *ctx)
+{
+	uint64_t *now = ctx;
+
+	return *now += 1000;
+}
+
+static const struct dp_clock_ops ticking_ops = {.name = "ticking",
+                                                .now_ns = ticking_now};
+
+START_TEST(test_decorators_log_time_and_cache)
+{
+	struct todo_store_timing timing = {0};
+	struct todo_store_cache_stats cache = {0};
+	uint64_t now = 0;
+	struct dp_clock clock = {&ticking_ops, &now};
+	struct dp_stream *log = dp_memory_stream_create(NULL);
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_native, NULL);
+	store = todo_caching_store_create(store, &cache, NULL);
+	store = todo_timing_store_create(store, &clock, &timing, NULL);
+	store = todo_logging_store_create(store, log, NULL);
+	ck_assert_ptr_nonnull(store);
+	struct todo_list list, back;
+	char path[128];
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	fill(&list);
+	ck_assert_int_eq(todo_store_save(store, path, &list, NULL), DP_OK);
+	todo_list_init(&back, NULL);
+	ck_assert_int_eq(todo_store_load(store, path, &back, NULL), DP_OK);
+	assert_same(&list, &back);
+	ck_assert_uint_eq(cache.hits, 1); /* saved, so known */
+	ck_assert_uint_eq(cache.misses, 0);
+	/* Another writer changes the file: the cache must not answer. */
+	write_file(path, "todo-list 1\n[ ] Changed behind our back\nend 1\n");
+	todo_list_deinit(&back);
+	ck_assert_int_eq(todo_store_load(store, path, &back, NULL), DP_OK);
+	ck_assert_uint_eq(back.count, 1);
+	ck_assert_uint_eq(cache.misses, 1);
+	ck_assert_uint_eq(timing.saves, 1);
+	ck_assert_uint_eq(timing.loads, 2);
+	ck_assert_uint_eq(timing.total_ns, 3000);
+	ck_assert_uint_eq(timing.last_ns, 1000);
+	todo_list_deinit(&back);
+	snprintf(path, sizeof(path), "%s/missing.list", dir);
+	ck_assert_int_eq(todo_store_load(store, path, &back, NULL), DP_ENOENT);
+
+	size_t len = 0;
+	const unsigned char *text = dp_memory_stream_data(log, &len);
+	char expected[1024];
+	snprintf(expected, sizeof(expected),
+	         "store: save '%s/todo.list': 4 items\n"
+	         "store: load '%s/todo.list': 4 items\n"
+	         "store: load '%s/todo.list': 1 items\n"
+	         "store: load '%s/missing.list': DP_ENOENT (no such file)\n",
+	         dir, dir, dir, dir);
+	ck_assert_uint_eq(len, strlen(expected));
+	ck_assert_int_eq(memcmp(text, expected, len), 0);
+	todo_list_deinit(&list);
+	todo_store_destroy(store);
+	dp_stream_close(log);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(test_decorators_refuse_null_and_leave_the_store_to_the_caller)
+{
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_csv, NULL);
+	struct todo_store_timing timing;
+	struct todo_store_cache_stats cache;
+
+	ck_assert_ptr_null(todo_logging_store_create(store, NULL, NULL));
+	ck_assert_ptr_null(todo_logging_store_create(NULL, NULL, NULL));
+	ck_assert_ptr_null(todo_timing_store_create(store, NULL, NULL, NULL));
+	ck_assert_ptr_null(todo_timing_store_create(NULL, NULL, &timing, NULL));
+	ck_assert_ptr_null(todo_caching_store_create(store, NULL, NULL));
+	ck_assert_ptr_null(todo_caching_store_create(NULL, &cache, NULL));
+	todo_store_destroy(store);
+}
+END_TEST
+
+/* ---- out of memory ------------------------------------------------------ */
+
+START_TEST(test_loading_and_saving_fail_cleanly_at_every_allocation)
+{
+	struct todo_list list;
+	char path[128];
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/%s", dir, FORMATS[_i]->default_file);
+	fill(&list);
+	for (size_t n = 1;; n++) {
+		struct dp_counting_allocator counter;
+		struct dp_failing_allocator failing;
+		struct todo_store_cache_stats cache = {0};
+		dp_counting_allocator_init(&counter, NULL);
+		dp_failing_allocator_init(&failing, n, &counter.base);
+		struct todo_store *file =
+			todo_file_store_create(FORMATS[_i], &failing.base);
+		struct todo_store *store =
+			file ? todo_caching_store_create(file, &cache,
+		                                         &failing.base)
+			     : NULL;
+		if (store == NULL)
+			todo_store_destroy(file);
+		struct todo_list back;
+		todo_list_init(&back, &failing.base);
+		int rc = store ? todo_store_save(store, path, &list, NULL)
+		               : DP_ENOMEM;
+		if (rc == DP_OK)
+			rc = todo_store_load(store, path, &back, NULL);
+		if (rc == DP_OK) {
+			todo_list_deinit(&back);
+			/* A second load may come from the cache. */
+			rc = todo_store_load(store, path, &back, NULL);
+		}
+		/* The cache gives up quietly when it cannot copy a list (a
+		 * cache that fails is only a slower store), so a failure
+		 * there still answers DP_OK, with the right records. */
+		if (rc != DP_OK)
+			ck_assert(failing.failed && rc == DP_ENOMEM);
+		else
+			assert_same(&list, &back);
+		todo_list_deinit(&back);
+		todo_store_destroy(store);
+		ck_assert_uint_eq(counter.live_blocks, 0);
+		if (!failing.failed)
+			break;
+	}
+	todo_list_deinit(&list);
+	remove_dir();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *suite = suite_create("mvc_demo stores");
+	TCase *tc = dp_test_case(suite, "formats");
+
+	tcase_add_loop_test(tc, test_each_format_round_trips_in_memory, 0, 3);
+	tcase_add_test(tc, test_formats_write_what_their_readers_expect);
+	tcase_add_test(tc, test_native_names_each_bad_file);
+	tcase_add_test(tc, test_csv_names_each_bad_file);
+	tcase_add_test(tc, test_todotxt_reads_the_real_format);
+	tcase_add_loop_test(
+		tc, test_a_title_too_long_is_refused_by_every_format, 0, 3);
+	tc = dp_test_case(suite, "files");
+	tcase_add_test(tc,
+	               test_file_read_reports_missing_directory_and_too_large);
+	tcase_add_loop_test(tc, test_each_store_round_trips_through_a_file, 0,
+	                    3);
+	tcase_add_test(tc, test_a_failed_save_leaves_the_old_file_intact);
+	tcase_add_test(tc, test_save_into_a_missing_or_bad_directory_says_why);
+	tcase_add_test(tc,
+	               test_a_bad_file_leaves_the_list_empty_and_says_where);
+	tc = dp_test_case(suite, "decorators");
+	tcase_add_test(tc, test_decorators_log_time_and_cache);
+	tcase_add_test(
+		tc,
+		test_decorators_refuse_null_and_leave_the_store_to_the_caller);
+	tc = dp_test_case(suite, "out of memory");
+	tcase_add_loop_test(
+		tc, test_loading_and_saving_fail_cleanly_at_every_allocation, 0,
+		3);
+	return dp_test_run(suite);
+}
