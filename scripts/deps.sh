@@ -17,11 +17,12 @@ packages_for() {
 	valgrind) echo "valgrind" ;;
 	docs)     echo "doxygen graphviz" ;;
 	lint)     echo "clang-format cppcheck" ;;
+	debug)    echo "gdb" ;;
 	*)        echo "deps.sh: unknown group '$1'" >&2; exit 2 ;;
 	esac
 }
 
-all_groups="test clang valgrind docs lint"
+all_groups="test clang valgrind docs lint debug"
 [ "$#" -gt 0 ] || set -- $all_groups
 
 wanted=""

@@ -24,7 +24,7 @@ cd "$root" || exit 2
 report_args=""
 while [ $# -gt 0 ]; do
 	case $1 in
-	-v | --next | --hints) report_args="$report_args $1" ;;
+	-v | --next | --hints | --brief) report_args="$report_args $1" ;;
 	-t) report_args="$report_args -t $2"; export CK_RUN_CASE="$2"; shift ;;
 	--) shift; break ;;
 	-*) echo "grade.sh: unknown option $1" >&2; exit 2 ;;
@@ -64,8 +64,8 @@ mkdir -p "$build/common" "$reports" || exit 2
 
 # The report tool and the shared objects, built once per build folder.
 # shellcheck disable=SC2086
-if [ ! -x "$build/report" ] || [ "$here/report.c" -nt "$build/report" ]; then
-	$cc -std=c11 -O1 -Wall -Wextra -Werror -o "$build/report" \
+if [ ! -x "$build/grade-report" ] || [ "$here/report.c" -nt "$build/grade-report" ]; then
+	$cc -std=c11 -O1 -Wall -Wextra -Werror -o "$build/grade-report" \
 		"$here/report.c" || exit 2
 fi
 # shellcheck disable=SC2086
@@ -110,7 +110,7 @@ for ex in "$@"; do
 			compile "$out/test.o" "$root/solutions/$ex" "$test_c" \
 				>/dev/null 2>&1; then
 			# shellcheck disable=SC2086
-			$cc -pthread -o "$out/lister" "$out/test.o" \
+			$cc -pthread -no-pie -o "$out/lister" "$out/test.o" \
 				"$build/common/grade.o" "$build/common/dp_common.o" \
 				-Wl,--unresolved-symbols=ignore-all $cflags \
 				$check_flags -lm >/dev/null 2>&1 &&
@@ -136,4 +136,4 @@ for ex in "$@"; do
 done
 
 # shellcheck disable=SC2086
-"$build/report" $report_args -o "$reports" $dirs
+"$build/grade-report" $report_args -o "$reports" $dirs
