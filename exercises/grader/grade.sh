@@ -62,18 +62,23 @@ check_flags=$(pkg-config --cflags --libs check) || exit 2
 
 mkdir -p "$build/common" "$reports" || exit 2
 
-# The report tool and the shared objects, built once per build folder.
-# shellcheck disable=SC2086
-if [ ! -x "$build/grade-report" ] || [ "$here/report.c" -nt "$build/grade-report" ]; then
+# The report tool and the shared objects, built once per build folder and
+# again only when their source, the compiler or the flags change.
+stamp="$cc $cflags"
+if [ "$(cat "$build/common/flags" 2>/dev/null)" != "$stamp" ] ||
+	[ "$here/grade.c" -nt "$build/common/grade.o" ] ||
+	[ "$here/report.c" -nt "$build/grade-report" ]; then
+	rm -f "$build/common/flags"
 	$cc -std=c11 -O1 -Wall -Wextra -Werror -o "$build/grade-report" \
 		"$here/report.c" || exit 2
+	# shellcheck disable=SC2086
+	$cc $cflags -I"$here" -I"$root/patterns" -c "$here/grade.c" \
+		-o "$build/common/grade.o" || exit 2
+	# shellcheck disable=SC2086
+	$cc $cflags -I"$root/patterns" -c "$root/patterns/common/dp_common.c" \
+		-o "$build/common/dp_common.o" || exit 2
+	echo "$stamp" >"$build/common/flags"
 fi
-# shellcheck disable=SC2086
-$cc $cflags -I"$here" -I"$root/patterns" -c "$here/grade.c" \
-	-o "$build/common/grade.o" || exit 2
-# shellcheck disable=SC2086
-$cc $cflags -I"$root/patterns" -c "$root/patterns/common/dp_common.c" \
-	-o "$build/common/dp_common.o" || exit 2
 
 compile() { # compile OUT INCLUDE SOURCE
 	# shellcheck disable=SC2086

@@ -238,9 +238,11 @@ static bool read_results(const char *dir, const char *file,
 /* The compiler's first error, for the one-line summary. */
 static char *first_error(const char *log)
 {
-	const char *at = strstr(log, "error");
+	const char *at = strstr(log, ": error");
 	const char *start = log;
 
+	if (at == NULL)
+		at = strstr(log, "error:");
 	if (at != NULL) {
 		start = at;
 		while (start > log && start[-1] != '\n')
@@ -351,8 +353,8 @@ static const char *status_text(const char *status, int code, char *buf,
 static const char *explain(const char *status)
 {
 	if (strcmp(status, "CRASH") == 0)
-		return "the test crashed: run make debug EX=<exercise> "
-		       "TEST=<test> to see where";
+		return "the test crashed: make debug EX=... TEST=... runs it "
+		       "under gdb, which stops where it happens";
 	if (strcmp(status, "TIMEOUT") == 0)
 		return "the test did not finish in time: look for a loop that "
 		       "never ends";

@@ -31,7 +31,7 @@ check() { # check WHAT EXPECTED ACTUAL
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
-		echo "FAIL  grader $kind ($mode): $1: expected '$2', got '$3'"
+		echo "      grader $kind ($mode): $1: expected '$2', got '$3'"
 	fi
 }
 
@@ -41,7 +41,8 @@ exercises=$(cd "$root/exercises" && ls -d [0-9][0-9]_*/ 2>/dev/null | tr -d /)
 grade() {
 	name=$1 src=$2
 	shift 2
-	GRADE_SRC=$src GRADE_BUILD=$work/$name GRADE_REPORT=$work/$name/report \
+	mkdir -p "$work/$name/report"
+	GRADE_SRC=$src GRADE_BUILD=$work/build GRADE_REPORT=$work/$name/report \
 		"$here/grade.sh" --brief "$@" >"$work/$name.brief" \
 		2>"$work/$name.err"
 	echo $? >"$work/$name.rc"
@@ -139,7 +140,7 @@ stubs)
 	validate all
 	# The empty-selection pitfall: Check passes a run that selects no
 	# test; the grader must not.
-	GRADE_SRC=solutions GRADE_BUILD=$work/none GRADE_REPORT=$work/none \
+	GRADE_SRC=solutions GRADE_BUILD=$work/build GRADE_REPORT=$work/none \
 		"$here/grade.sh" --brief -t no_such_test 01_strategy \
 		>"$work/none.brief" 2>&1
 	check "a selection of no test fails" "1 0" \
@@ -158,7 +159,7 @@ fixtures)
 		check "compile_error: max points still known" 17 \
 			"$(field compile_error 01_strategy 5)"
 		check "compile_error: the first error is shown" yes \
-			"$(grep -q 'error' "$work/compile_error/report/results.json" && echo yes)"
+			"$(grep -q "error: expected" "$work/compile_error/report/results.json" && echo yes)"
 		# Plain mode cannot see a leak that bypasses the allocator.
 		grade leak "$(tree leak 02_factory leak)" 02_factory 01_strategy
 		check "leak (plain mode): graded PASS" "PASS 18" \
@@ -171,9 +172,18 @@ fixtures)
 	;;
 esac
 
-echo "$passed passed, $failed failed"
 if [ -n "$result" ]; then
+	# As scripts/run_suite.sh reports a suite, for the top-level summary.
 	mkdir -p "$(dirname "$result")"
 	echo "$passed $failed" >"$result"
+	if [ "$failed" -eq 0 ]; then
+		printf 'PASS  %-44s %d checks\n' "grader: $kind ($mode)" "$passed"
+	else
+		printf 'FAIL  %-44s %d passed, %d failed\n' \
+			"grader: $kind ($mode)" "$passed" "$failed"
+		echo "      build and reports: $work"
+	fi
+else
+	echo "$passed passed, $failed failed"
 fi
 [ "$failed" -eq 0 ]
