@@ -100,6 +100,14 @@ endif
 endif
 RESULT_FILES += $(GRADER_GROUPS:%=$(RESULTS)/exercises/%.grade)
 
+# `make lint` formats every grader, exercise and solution source, and runs
+# cppcheck over all but the stubs, which are incomplete by design.
+GRADER_C := $(wildcard exercises/grader/*.c exercises/[0-9][0-9]_*/test_*.c \
+                       solutions/[0-9][0-9]_*/*.c)
+GRADER_SOURCES := $(GRADER_C) $(wildcard exercises/grader/*.h \
+                  exercises/grader/fixtures/*.c exercises/[0-9][0-9]_*/*.[ch] \
+                  solutions/[0-9][0-9]_*/*.h)
+
 $(RESULTS)/exercises/%.grade: FORCE
 	@GRADE_MODE=$(GRADER_MODE) CC="$(CC)" exercises/grader/selftest.sh $* $@ \
 	    || true
@@ -175,6 +183,10 @@ lint: ## clang-format check and cppcheck over every source.
 	@cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
 	    --enable=warning,style,performance,portability \
 	    -Ipatterns -D__GNUC__ $(ALL_C)
+	@clang-format --dry-run --Werror $(GRADER_SOURCES)
+	@cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
+	    --enable=warning,style,performance,portability \
+	    -Ipatterns -Iexercises/grader -D__GNUC__ $(GRADER_C)
 	@echo "lint: clean"
 
 format: ## Rewrite every source with clang-format.

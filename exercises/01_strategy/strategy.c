@@ -5,8 +5,7 @@
  */
 #include "strategy.h"
 
-static int64_t regular_price(void *ctx, int64_t unit_cents,
-                             unsigned quantity)
+static int64_t regular_price(void *ctx, int64_t unit_cents, unsigned quantity)
 {
 	/* TODO: the unit price times the quantity; the context is unused. */
 	(void)ctx;
@@ -15,8 +14,7 @@ static int64_t regular_price(void *ctx, int64_t unit_cents,
 	return 0;
 }
 
-static int64_t bulk_price(void *ctx, int64_t unit_cents,
-                          unsigned quantity)
+static int64_t bulk_price(void *ctx, int64_t unit_cents, unsigned quantity)
 {
 	/* TODO: ctx is a struct ex_bulk_rule *. From the threshold on,
 	 * take percent_off percent off the regular price, rounding down. */
@@ -49,8 +47,7 @@ int ex_checkout_init(struct ex_checkout *checkout,
 }
 
 int ex_checkout_set_strategy(struct ex_checkout *checkout,
-                             const struct ex_pricing_ops *ops,
-                             void *ctx)
+                             const struct ex_pricing_ops *ops, void *ctx)
 {
 	/* TODO: the same checks as init; a refused table changes nothing. */
 	(void)checkout;
@@ -67,8 +64,7 @@ const char *ex_checkout_strategy_name(const struct ex_checkout *checkout)
 }
 
 int ex_checkout_total(const struct ex_checkout *checkout,
-                      const struct ex_item *items, size_t count,
-                      int64_t *total)
+                      const struct ex_item *items, size_t count, int64_t *total)
 {
 	/* TODO: check the arguments, then add up the strategy's price of
 	 * every line, calling it through the table with the context. */

@@ -132,11 +132,12 @@ START_TEST(test_strategy_changes_at_run_time)
 	ck_assert_int_eq(ex_checkout_init(&checkout, &ex_pricing_regular, NULL),
 	                 DP_OK);
 	ck_assert_int_eq(
-		ex_checkout_total(&checkout, CART, CART_LINES, &regular), DP_OK);
+		ex_checkout_total(&checkout, CART, CART_LINES, &regular),
+		DP_OK);
 	ck_assert_int_eq(regular, 1000 + 1000 + 999);
-	ck_assert_int_eq(ex_checkout_set_strategy(&checkout, &ex_pricing_bulk,
-	                                          &rule),
-	                 DP_OK);
+	ck_assert_int_eq(
+		ex_checkout_set_strategy(&checkout, &ex_pricing_bulk, &rule),
+		DP_OK);
 	ck_assert_pstr_eq(ex_checkout_strategy_name(&checkout), "bulk");
 	ck_assert_int_eq(ex_checkout_total(&checkout, CART, CART_LINES, &bulk),
 	                 DP_OK);
@@ -187,45 +188,45 @@ END_TEST
 /* The graded tests, in the order students should tackle them. */
 static const struct grade_test TESTS[] = {
 	{"test_regular_price_is_unit_times_quantity",
-	 test_regular_price_is_unit_times_quantity, 1,
-	 "Start with regular_price() in strategy.c: multiply, and mind the "
-	 "types (int64_t times unsigned)."},
+         test_regular_price_is_unit_times_quantity, 1,
+         "Start with regular_price() in strategy.c: multiply, and mind the "
+         "types (int64_t times unsigned)."},
 	{"test_bulk_price_takes_the_discount_from_the_threshold",
-	 test_bulk_price_takes_the_discount_from_the_threshold, 2,
-	 "bulk_price() gets its rule through ctx: convert the pointer, compare "
-	 "the quantity with the threshold, and do the percentage in integers "
-	 "so that it rounds down."},
+         test_bulk_price_takes_the_discount_from_the_threshold, 2,
+         "bulk_price() gets its rule through ctx: convert the pointer, compare "
+         "the quantity with the threshold, and do the percentage in integers "
+         "so that it rounds down."},
 	{"test_tables_are_named", test_tables_are_named, 1,
-	 "Each ops table needs its .name; see the comments on "
-	 "ex_pricing_regular and ex_pricing_bulk in strategy.h."},
+         "Each ops table needs its .name; see the comments on "
+         "ex_pricing_regular and ex_pricing_bulk in strategy.h."},
 	{"test_init_refuses_an_incomplete_table",
-	 test_init_refuses_an_incomplete_table, 2,
-	 "Check the table once, in ex_checkout_init(): NULL table or any NULL "
-	 "slot is DP_EINVAL, and check everything before you write anything."},
+         test_init_refuses_an_incomplete_table, 2,
+         "Check the table once, in ex_checkout_init(): NULL table or any NULL "
+         "slot is DP_EINVAL, and check everything before you write anything."},
 	{"test_total_prices_every_line_through_the_strategy",
-	 test_total_prices_every_line_through_the_strategy, 3,
-	 "ex_checkout_total() must call checkout->ops->price once per line "
-	 "with checkout->ctx, never a strategy by name: that is the pattern."},
+         test_total_prices_every_line_through_the_strategy, 3,
+         "ex_checkout_total() must call checkout->ops->price once per line "
+         "with checkout->ctx, never a strategy by name: that is the pattern."},
 	{"test_total_of_an_empty_cart_is_zero",
-	 test_total_of_an_empty_cart_is_zero, 1,
-	 "An empty cart (NULL, 0) is valid: the sum of nothing is 0."},
+         test_total_of_an_empty_cart_is_zero, 1,
+         "An empty cart (NULL, 0) is valid: the sum of nothing is 0."},
 	{"test_strategy_changes_at_run_time", test_strategy_changes_at_run_time,
-	 3,
-	 "ex_checkout_set_strategy() swaps the table and its context; the "
-	 "next total must use the new ones."},
+         3,
+         "ex_checkout_set_strategy() swaps the table and its context; the "
+         "next total must use the new ones."},
 	{"test_a_refused_change_keeps_the_old_strategy",
-	 test_a_refused_change_keeps_the_old_strategy, 2,
-	 "Validate the new table before touching the checkout; reuse the "
-	 "checks of ex_checkout_init()."},
+         test_a_refused_change_keeps_the_old_strategy, 2,
+         "Validate the new table before touching the checkout; reuse the "
+         "checks of ex_checkout_init()."},
 	{"test_total_rejects_invalid_arguments",
-	 test_total_rejects_invalid_arguments, 2,
-	 "Return DP_EINVAL for a NULL checkout, a NULL total, or NULL items "
-	 "with a non-zero count, before writing anything. "
-	 "ex_checkout_strategy_name(NULL) is NULL."},
+         test_total_rejects_invalid_arguments, 2,
+         "Return DP_EINVAL for a NULL checkout, a NULL total, or NULL items "
+         "with a non-zero count, before writing anything. "
+         "ex_checkout_strategy_name(NULL) is NULL."},
 };
 
 int main(int argc, char **argv)
 {
-	return grade_main("01_strategy", TESTS, sizeof(TESTS) / sizeof(TESTS[0]),
-	                  argc, argv);
+	return grade_main("01_strategy", TESTS,
+	                  sizeof(TESTS) / sizeof(TESTS[0]), argc, argv);
 }

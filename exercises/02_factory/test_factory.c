@@ -246,36 +246,36 @@ END_TEST
 /* The graded tests, in the order students should tackle them. */
 static const struct grade_test TESTS[] = {
 	{"test_new_registry_is_empty", test_new_registry_is_empty, 1,
-	 "Start with ex_registry_create(), ex_registry_count() and "
-	 "ex_registry_destroy(): fill in struct ex_registry first."},
+         "Start with ex_registry_create(), ex_registry_count() and "
+         "ex_registry_destroy(): fill in struct ex_registry first."},
 	{"test_make_calls_the_named_constructor",
-	 test_make_calls_the_named_constructor, 3,
-	 "ex_registry_add() appends a pointer to the entry; "
-	 "ex_registry_make() finds it with strcmp() and calls its create "
-	 "with the config, unchanged."},
+         test_make_calls_the_named_constructor, 3,
+         "ex_registry_add() appends a pointer to the entry; "
+         "ex_registry_make() finds it with strcmp() and calls its create "
+         "with the config, unchanged."},
 	{"test_unknown_name_returns_enoent_and_calls_nothing",
-	 test_unknown_name_returns_enoent_and_calls_nothing, 2,
-	 "Names match byte for byte, so case matters. Return DP_ENOENT "
-	 "before calling anything, and DP_EINVAL for NULL arguments."},
+         test_unknown_name_returns_enoent_and_calls_nothing, 2,
+         "Names match byte for byte, so case matters. Return DP_ENOENT "
+         "before calling anything, and DP_EINVAL for NULL arguments."},
 	{"test_a_taken_name_is_refused", test_a_taken_name_is_refused, 2,
-	 "Look the name up before you add: a taken name is DP_EEXIST, even "
-	 "with a different constructor."},
+         "Look the name up before you add: a taken name is DP_EEXIST, even "
+         "with a different constructor."},
 	{"test_invalid_entries_are_refused", test_invalid_entries_are_refused,
-	 2,
-	 "An entry needs a non-empty name and a constructor; see "
-	 "ex_registry_add() in factory.h for every DP_EINVAL case."},
+         2,
+         "An entry needs a non-empty name and a constructor; see "
+         "ex_registry_add() in factory.h for every DP_EINVAL case."},
 	{"test_constructor_errors_pass_through",
-	 test_constructor_errors_pass_through, 2,
-	 "Call the constructor with a local out-parameter and copy it to "
-	 "*product only when the call returns DP_OK."},
+         test_constructor_errors_pass_through, 2,
+         "Call the constructor with a local out-parameter and copy it to "
+         "*product only when the call returns DP_OK."},
 	{"test_registry_grows_and_frees_everything",
-	 test_registry_grows_and_frees_everything, 3,
-	 "Grow the array with dp_realloc_array() (double it) through the "
-	 "registry's allocator, and free both blocks in destroy."},
+         test_registry_grows_and_frees_everything, 3,
+         "Grow the array with dp_realloc_array() (double it) through the "
+         "registry's allocator, and free both blocks in destroy."},
 	{"test_out_of_memory_changes_nothing",
-	 test_out_of_memory_changes_nothing, 3,
-	 "When dp_realloc_array() returns NULL the old array is still yours: "
-	 "return DP_ENOMEM without changing the registry."},
+         test_out_of_memory_changes_nothing, 3,
+         "When dp_realloc_array() returns NULL the old array is still yours: "
+         "return DP_ENOMEM without changing the registry."},
 };
 
 int main(int argc, char **argv)

@@ -118,8 +118,9 @@ static void put_field(FILE *out, const char *text, size_t cap)
 
 /* What happened to one test, from Check's result. */
 struct outcome {
-	const char *status; /* PASS FAIL CRASH TIMEOUT EXIT MEMORY ERROR NOTRUN */
-	int code;           /* the signal or exit status; 0 otherwise */
+	const char
+		*status; /* PASS FAIL CRASH TIMEOUT EXIT MEMORY ERROR NOTRUN */
+	int code;        /* the signal or exit status; 0 otherwise */
 	const char *message;
 	const char *file;
 	int line;
@@ -149,10 +150,13 @@ static struct outcome classify(TestResult *result)
 			o.code = atoi(at + strlen("Received signal "));
 		} else if (strstr(msg, "Test timeout expired") != NULL) {
 			o.status = "TIMEOUT";
-		} else if ((at = strstr(msg, "Early exit with return value ")) !=
+		} else if ((at = strstr(msg,
+		                        "Early exit with return value ")) !=
 		           NULL) {
-			o.code = atoi(at + strlen("Early exit with return value "));
-			o.status = o.code == GRADE_MEMORY_ERROR ? "MEMORY" : "EXIT";
+			o.code = atoi(at +
+			              strlen("Early exit with return value "));
+			o.status = o.code == GRADE_MEMORY_ERROR ? "MEMORY"
+			                                        : "EXIT";
 		}
 		break;
 	}
@@ -187,8 +191,10 @@ static bool table_valid(const struct grade_test *tests, size_t count)
 		const struct grade_test *t = &tests[i];
 		if (t->name == NULL || t->test == NULL ||
 		    strcmp(t->name, t->test->name) != 0) {
-			fprintf(stderr, "grade: row %zu: the name must be the "
-			                "test function's name\n", i + 1);
+			fprintf(stderr,
+			        "grade: row %zu: the name must be the "
+			        "test function's name\n",
+			        i + 1);
 			valid = false;
 		} else if (t->points < 1 || t->points > 5) {
 			fprintf(stderr, "grade: %s: points must be 1 to 5\n",

@@ -24,8 +24,8 @@
  */
 #undef START_TEST
 /** @brief Begin a test; `name` becomes a `const TTest[1]`. */
-#define START_TEST(name)                                                  \
-	static void name##_fn(int _i CK_ATTRIBUTE_UNUSED);                 \
+#define START_TEST(name)                                                       \
+	static void name##_fn(int _i CK_ATTRIBUTE_UNUSED);                     \
 	static const TTest name[1] = {{#name, name##_fn, __FILE__, __LINE__}}; \
 	static void name##_fn(int _i CK_ATTRIBUTE_UNUSED)
 

@@ -196,8 +196,7 @@ static int split(char *line, char **fields, int max)
  * was complete, ending in "end": a run that died while writing it must
  * not count as a result.
  */
-static bool read_results(const char *dir, const char *file,
-                         struct exercise *ex)
+static bool read_results(const char *dir, const char *file, struct exercise *ex)
 {
 	char *path = path_in(dir, file);
 	FILE *f = fopen(path, "r");
@@ -571,8 +570,9 @@ static void write_json(FILE *f, struct exercise *exs, int n)
 			sprintf(name, "%s/%s", exs[e].name, t->name);
 			fprintf(f, "%s    {\"name\": ", sep);
 			json_string(f, name);
-			fprintf(f, ", \"status\": \"%s\", \"score\": %d, "
-			           "\"max_score\": %d, \"message\": ",
+			fprintf(f,
+			        ", \"status\": \"%s\", \"score\": %d, "
+			        "\"max_score\": %d, \"message\": ",
 			        test_json_status(t->status), t->score,
 			        t->max_score);
 			json_string(f, t->message);
@@ -591,8 +591,8 @@ static void write_json(FILE *f, struct exercise *exs, int n)
 		fprintf(f, "%s    {\"name\": ", sep);
 		json_string(f, ex->name);
 		fputs(", \"status\": ", f);
-		json_string(f, status_text(ex->status, ex->code, buf,
-		                           sizeof(buf)));
+		json_string(
+			f, status_text(ex->status, ex->code, buf, sizeof(buf)));
 		fprintf(f, ", \"score\": %d, \"max_score\": %d, \"message\": ",
 		        ex->score, ex->max_score);
 		json_string(f, ex->message);
@@ -603,14 +603,16 @@ static void write_json(FILE *f, struct exercise *exs, int n)
 		fputs(", \"tests\": [", f);
 		for (int i = 0; i < ex->ntests; i++) {
 			struct test *t = &ex->tests[i];
-			fputs(i ? ",\n      {\"name\": " : "\n      {\"name\": ",
+			fputs(i ? ",\n      {\"name\": "
+			        : "\n      {\"name\": ",
 			      f);
 			json_string(f, t->name);
 			fputs(", \"status\": ", f);
 			json_string(f, status_text(t->status, t->code, buf,
 			                           sizeof(buf)));
-			fprintf(f, ", \"score\": %d, \"max_score\": %d, "
-			           "\"message\": ",
+			fprintf(f,
+			        ", \"score\": %d, \"max_score\": %d, "
+			        "\"message\": ",
 			        t->score, t->max_score);
 			json_string(f, t->message);
 			fputs(", \"hint\": ", f);
@@ -663,9 +665,10 @@ static void write_junit(FILE *f, struct exercise *exs, int n)
 			errors += !is_pass(s) && strcmp(s, "FAIL") != 0;
 		}
 	}
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	           "<testsuites name=\"exercises\" tests=\"%d\" "
-	           "failures=\"%d\" errors=\"%d\">\n",
+	fprintf(f,
+	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	        "<testsuites name=\"exercises\" tests=\"%d\" "
+	        "failures=\"%d\" errors=\"%d\">\n",
 	        tests, failures, errors);
 	for (int e = 0; e < n; e++) {
 		struct exercise *ex = &exs[e];
@@ -742,11 +745,11 @@ static void write_tap(FILE *f, struct exercise *exs, int n)
 			if (is_pass(t->status))
 				continue;
 			fputs("  ---\n  status: '", f);
-			fputs(status_text(t->status, t->code, buf,
-			                  sizeof(buf)),
+			fputs(status_text(t->status, t->code, buf, sizeof(buf)),
 			      f);
-			fprintf(f, "'\n  score: %d\n  max_score: %d\n"
-			           "  message: '",
+			fprintf(f,
+			        "'\n  score: %d\n  max_score: %d\n"
+			        "  message: '",
 			        t->score, t->max_score);
 			for (const char *s = t->message; *s; s++) {
 				if (*s == '\'')

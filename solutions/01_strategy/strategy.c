@@ -5,15 +5,13 @@
  */
 #include "strategy.h"
 
-static int64_t regular_price(void *ctx, int64_t unit_cents,
-                             unsigned quantity)
+static int64_t regular_price(void *ctx, int64_t unit_cents, unsigned quantity)
 {
 	(void)ctx;
 	return unit_cents * (int64_t)quantity;
 }
 
-static int64_t bulk_price(void *ctx, int64_t unit_cents,
-                          unsigned quantity)
+static int64_t bulk_price(void *ctx, int64_t unit_cents, unsigned quantity)
 {
 	const struct ex_bulk_rule *rule = ctx;
 	int64_t full = unit_cents * (int64_t)quantity;
@@ -50,8 +48,7 @@ int ex_checkout_init(struct ex_checkout *checkout,
 }
 
 int ex_checkout_set_strategy(struct ex_checkout *checkout,
-                             const struct ex_pricing_ops *ops,
-                             void *ctx)
+                             const struct ex_pricing_ops *ops, void *ctx)
 {
 	/* The same checks as init, before anything is written: a refused
 	 * table leaves the old strategy in place. */
@@ -64,8 +61,7 @@ const char *ex_checkout_strategy_name(const struct ex_checkout *checkout)
 }
 
 int ex_checkout_total(const struct ex_checkout *checkout,
-                      const struct ex_item *items, size_t count,
-                      int64_t *total)
+                      const struct ex_item *items, size_t count, int64_t *total)
 {
 	if (checkout == NULL || total == NULL || (items == NULL && count > 0))
 		return DP_EINVAL;

@@ -32,8 +32,7 @@ struct ex_pricing_ops {
 	 * @param[in] quantity   How many units.
 	 * @return The price of the line, in cents.
 	 */
-	int64_t (*price)(void *ctx, int64_t unit_cents,
-	                 unsigned quantity);
+	int64_t (*price)(void *ctx, int64_t unit_cents, unsigned quantity);
 };
 
 /** @brief The context of #ex_pricing_bulk: a discount from a quantity on. */
@@ -69,7 +68,7 @@ struct ex_item {
  */
 struct ex_checkout {
 	const struct ex_pricing_ops *ops; /**< The strategy in use. */
-	void *ctx;                  /**< Handed to every call of `ops`. */
+	void *ctx;                        /**< Handed to every call of `ops`. */
 };
 
 /**
@@ -92,8 +91,7 @@ int ex_checkout_init(struct ex_checkout *checkout,
  *         ex_checkout_init(), and then the old strategy stays.
  */
 int ex_checkout_set_strategy(struct ex_checkout *checkout,
-                             const struct ex_pricing_ops *ops,
-                             void *ctx);
+                             const struct ex_pricing_ops *ops, void *ctx);
 
 /**
  * @brief The name of the strategy in use.
