@@ -118,6 +118,15 @@ solutions)
 	done
 	check "exit status" 0 "$(cat "$work/all.rc")"
 	validate all
+	# The students' entry point, as they run it.
+	if [ "$mode" = plain ]; then
+		GRADE_BUILD=$work/make GRADE_REPORT=$work/make-report \
+			make -s -C "$root/exercises" test SRC=solutions \
+			>"$work/make.out" 2>&1
+		check "make test SRC=solutions exits 0" 0 $?
+		check "make test SRC=solutions: nothing fails" 0 \
+			"$(tail -n 1 "$work/make.out" | sed -n 's/.*passed, \([0-9]*\) failed$/\1/p')"
+	fi
 	;;
 stubs)
 	grade all exercises $exercises
@@ -138,6 +147,19 @@ stubs)
 	done
 	check "exit status" 1 "$(cat "$work/all.rc")"
 	validate all
+	# The students' entry point, as they run it on a fresh clone.
+	if [ "$mode" = plain ]; then
+		GRADE_BUILD=$work/make GRADE_REPORT=$work/make-report \
+			make -s -C "$root/exercises" test >"$work/make.out" 2>&1
+		check "make test on the stubs exits non-zero" yes \
+			"$([ $? -ne 0 ] && echo yes)"
+		check "make test on the stubs names the next step" yes \
+			"$(grep -q '^Progress: 0/.*Next: make test EX=' \
+				"$work/make.out" && echo yes)"
+		check "make test on the stubs: nothing passes" 0 \
+			"$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/make.out" |
+				cut -d' ' -f1)"
+	fi
 	# The empty-selection pitfall: Check passes a run that selects no
 	# test; the grader must not.
 	GRADE_SRC=solutions GRADE_BUILD=$work/build GRADE_REPORT=$work/none \
