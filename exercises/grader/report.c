@@ -458,8 +458,8 @@ static void print_summary(struct exercise *exs, int n, bool verbose,
 		score += ex->score;
 		max += ex->max_score;
 	}
-	printf("Progress: %d/%d exercises complete, %d/%d points (%d%%)",
-	       done, n, score, max, max ? score * 100 / max : 0);
+	printf("Progress: %d/%d exercises complete, %d/%d points (%d%%)", done,
+	       n, score, max, max ? score * 100 / max : 0);
 	for (int e = 0; e < n && !verbose; e++) {
 		if (!is_pass(exs[e].status)) {
 			printf(". Next: make test EX=%s", exs[e].name);
