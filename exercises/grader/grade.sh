@@ -91,6 +91,10 @@ for ex in "$@"; do
 	ex=${ex%/}
 	ex=${ex##*/}
 	name=${ex#[0-9][0-9]_}
+	if [ ! -f "exercises/$ex/test_$name.c" ]; then
+		echo "grade.sh: no exercise $ex (exercises/$ex/test_$name.c)" >&2
+		exit 2
+	fi
 	out=$build/$ex
 	rm -rf "$out"
 	mkdir -p "$out"
