@@ -348,22 +348,32 @@ static const char *status_text(const char *status, int code, char *buf,
 	return buf;
 }
 
-/* What a student should read after the message, by status. */
-static const char *explain(const char *status)
+/* What a student should read after the message, by status; NULL when
+ * the message says it all. */
+static const char *explain(const char *exercise, const struct test *t,
+                           char *buf, size_t size)
 {
-	if (strcmp(status, "CRASH") == 0)
-		return "the test crashed: make debug EX=... TEST=... runs it "
-		       "under gdb, which stops where it happens";
-	if (strcmp(status, "TIMEOUT") == 0)
-		return "the test did not finish in time: look for a loop that "
-		       "never ends";
-	if (strcmp(status, "EXIT") == 0)
-		return "the test process exited before the test finished: "
-		       "does your code call exit()?";
-	if (strcmp(status, "MEMORY") == 0)
-		return "a memory error or leak: the sanitizer's or valgrind's "
-		       "report is in the output shown by make test EX=...";
-	return NULL;
+	if (strcmp(t->status, "CRASH") == 0)
+		snprintf(buf, size,
+		         "the test crashed: make debug EX=%s TEST=%s runs it "
+		         "under gdb, which stops where it happens",
+		         exercise, t->name);
+	else if (strcmp(t->status, "TIMEOUT") == 0)
+		snprintf(buf, size,
+		         "the test did not finish in time: look "
+		         "for a loop that never ends");
+	else if (strcmp(t->status, "EXIT") == 0)
+		snprintf(buf, size,
+		         "the test process exited before the test "
+		         "finished: does your code call exit()?");
+	else if (strcmp(t->status, "MEMORY") == 0)
+		snprintf(buf, size,
+		         "a memory error or leak: make memcheck EX=%s "
+		         "TEST=%s shows the sanitizer's report",
+		         exercise, t->name);
+	else
+		return NULL;
+	return buf;
 }
 
 static const char *test_json_status(const char *status)
@@ -389,11 +399,33 @@ static void print_test(const struct exercise *ex, const struct test *t,
 		return;
 	if (t->message[0] != '\0')
 		printf("      %s:%d: %s\n", t->file, t->line, t->message);
-	const char *why = explain(t->status);
-	if (why != NULL)
+	char why[512];
+	if (explain(ex->name, t, why, sizeof(why)) != NULL)
 		printf("      (%s)\n", why);
 	printf("      hint: %s\n", t->hint);
-	(void)ex;
+}
+
+/* The one-line summary's tail: the first failing test, with why and a
+ * hint; or, when no test ran, what went wrong. */
+static void print_first_failure(const struct exercise *ex)
+{
+	if (ex->message[0] != '\0' &&
+	    (ex->ntests == 0 || strcmp(ex->tests[0].status, "NOTRUN") == 0)) {
+		printf(" %s\n", ex->message);
+		return;
+	}
+	for (int i = 0; i < ex->ntests; i++) {
+		const struct test *t = &ex->tests[i];
+		if (is_pass(t->status))
+			continue;
+		printf(" %s: %s\n", t->name, t->message);
+		char why[512];
+		if (explain(ex->name, t, why, sizeof(why)) != NULL)
+			printf("%36s(%s)\n", "", why);
+		printf("%36shint: %s\n", "", t->hint);
+		return;
+	}
+	printf("\n");
 }
 
 static void print_summary(struct exercise *exs, int n, bool verbose,
@@ -412,23 +444,7 @@ static void print_summary(struct exercise *exs, int n, bool verbose,
 		if (strcmp(ex->status, "COMPILE ERROR") == 0) {
 			printf(" %s\n", ex->message);
 		} else if (!is_pass(ex->status) && !verbose) {
-			if (ex->message[0] != '\0' &&
-			    (ex->ntests == 0 ||
-			     strcmp(ex->tests[0].status, "NOTRUN") == 0)) {
-				printf(" %s\n", ex->message);
-				goto next_exercise;
-			}
-			for (int i = 0; i < ex->ntests; i++) {
-				struct test *t = &ex->tests[i];
-				if (is_pass(t->status))
-					continue;
-				printf(" %s: %s\n", t->name, t->message);
-				const char *why = explain(t->status);
-				if (why != NULL)
-					printf("%36s(%s)\n", "", why);
-				printf("%36shint: %s\n", "", t->hint);
-				break;
-			}
+			print_first_failure(ex);
 		} else {
 			printf("\n");
 		}
@@ -445,7 +461,6 @@ static void print_summary(struct exercise *exs, int n, bool verbose,
 				       "%s\n",
 				       MAX_OUTPUT, ex->output);
 		}
-	next_exercise:
 		for (int i = 0; i < ex->ntests; i++) {
 			if (only != NULL && strcmp(only, ex->tests[i].name))
 				continue;
