@@ -93,6 +93,41 @@ RESULTS := $(O)/results-$(RUN)
 RESULT_FILES := $(TESTS:$(O)/%=$(RESULTS)/%.check) \
                 $(EXAMPLES:$(O)/%=$(RESULTS)/%.example)
 
+# ---- the graded exercises: exercises/ and solutions/ ---------------------
+# The grader's own checks are suites of the summary, run by
+# exercises/grader/selftest.sh: the solutions score 100%, the untouched
+# stubs score 0 with every test failing by assertion, and deliberately
+# broken answers (exercises/grader/fixtures/) get the expected status and
+# points. memcheck grades the solutions (and the leak fixture) under ASan +
+# UBSan, valgrind the solutions under valgrind. `P=...` leaves them out.
+GRADER_GROUPS :=
+ifeq ($(P),)
+ifeq ($(MODE)-$(RUN),debug-plain)
+GRADER_GROUPS := solutions stubs fixtures
+GRADER_MODE := plain
+else ifeq ($(MODE),asan)
+GRADER_GROUPS := solutions fixtures
+GRADER_MODE := memcheck
+else ifeq ($(RUN),valgrind)
+GRADER_GROUPS := solutions
+GRADER_MODE := valgrind
+endif
+endif
+RESULT_FILES += $(GRADER_GROUPS:%=$(RESULTS)/exercises/%.grade)
+
+# `make lint` formats every grader, exercise and solution source, and runs
+# cppcheck over all but the stubs, which are incomplete by design.
+GRADER_C := $(wildcard exercises/grader/*.c exercises/[0-9][0-9]_*/test_*.c \
+                       solutions/[0-9][0-9]_*/*.c)
+GRADER_SOURCES := $(GRADER_C) $(wildcard exercises/grader/*.h \
+                  exercises/grader/fixtures/*.c exercises/[0-9][0-9]_*/*.[ch] \
+                  solutions/[0-9][0-9]_*/*.h)
+
+$(RESULTS)/exercises/%.grade: FORCE
+	@GRADE_MODE=$(GRADER_MODE) CC="$(CC)" exercises/grader/selftest.sh $* $@ \
+	    || true
+# ---- end of the graded exercises -------------------------------------------
+
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
             --error-exitcode=86
 
@@ -180,6 +215,10 @@ lint: ## clang-format check and cppcheck over every source.
 	@cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
 	    --enable=warning,style,performance,portability \
 	    -Ipatterns -D__GNUC__ $(ALL_C)
+	@clang-format --dry-run --Werror $(GRADER_SOURCES)
+	@cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
+	    --enable=warning,style,performance,portability \
+	    -Ipatterns -Iexercises/grader -D__GNUC__ $(GRADER_C)
 	@echo "lint: clean"
 
 format: ## Rewrite every source with clang-format.

@@ -27,11 +27,12 @@ packages_for() {
 	docs)     echo "doxygen graphviz" ;;
 	lint)     echo "clang-format cppcheck" ;;
 	fuzz)     echo "clang libclang-rt-dev" ;;
+	debug)    echo "gdb" ;;
 	*)        echo "deps.sh: unknown group '$1'" >&2; exit 2 ;;
 	esac
 }
 
-all_groups="test clang valgrind profile docs lint fuzz"
+all_groups="test clang valgrind profile docs lint fuzz debug"
 [ "$#" -gt 0 ] || set -- $all_groups
 
 wanted=""
