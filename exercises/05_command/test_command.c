@@ -106,6 +106,13 @@ static void execute_probe_or_fail(dp_history *history, int id,
 	              id, dp_error_name(rc));
 }
 
+/* Fail with a message that names the call when it did not return DP_OK. */
+static void expect_ok(int rc, const char *call)
+{
+	ck_assert_msg(rc == DP_OK, "%s should return DP_OK, it returned %s",
+	              call, dp_error_name(rc));
+}
+
 START_TEST(test_add_action_executes_and_undoes)
 {
 	int value = 10;
@@ -167,8 +174,10 @@ START_TEST(test_history_undoes_and_redoes_in_order)
 
 	ck_assert_msg(add5 != NULL && add7 != NULL,
 	              "dp_add_action_create returned NULL");
-	ck_assert_int_eq(dp_history_execute(history, add5), DP_OK);
-	ck_assert_int_eq(dp_history_execute(history, add7), DP_OK);
+	expect_ok(dp_history_execute(history, add5),
+	          "dp_history_execute(history, add5)");
+	expect_ok(dp_history_execute(history, add7),
+	          "dp_history_execute(history, add7)");
 	ck_assert_msg(value == 12, "0 + 5 + 7 should be 12, got %d", value);
 
 	static const int expected_after_undo[] = {5, 0};
@@ -218,8 +227,8 @@ START_TEST(test_new_command_clears_the_redo_side)
 	execute_probe_or_fail(history, 1, &trace);
 	execute_probe_or_fail(history, 2, &trace);
 	execute_probe_or_fail(history, 3, &trace);
-	ck_assert_int_eq(dp_history_undo(history), DP_OK);
-	ck_assert_int_eq(dp_history_undo(history), DP_OK);
+	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
+	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
 	execute_probe_or_fail(history, 4, &trace);
 
 	ck_assert_msg(strstr(trace.text, "d2") != NULL &&
@@ -261,7 +270,7 @@ START_TEST(test_full_history_drops_the_oldest)
 	              dp_history_undo_count(history));
 
 	for (int i = 0; i < 3; i++)
-		ck_assert_int_eq(dp_history_undo(history), DP_OK);
+		expect_ok(dp_history_undo(history), "dp_history_undo(history)");
 	int rc = dp_history_undo(history);
 	ck_assert_msg(rc == DP_ENOENT,
 	              "dropped actions cannot be undone: the 4th undo should "
@@ -282,7 +291,7 @@ START_TEST(test_failed_execute_is_not_recorded)
 
 	execute_probe_or_fail(history, 1, &trace);
 	execute_probe_or_fail(history, 2, &trace);
-	ck_assert_int_eq(dp_history_undo(history), DP_OK);
+	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
 
 	struct dp_action *failing = probe_create(3, &trace);
 	dp_container_of(failing, struct probe_action, base)->fail_with = DP_EIO;
@@ -322,9 +331,10 @@ START_TEST(test_destroy_frees_every_command)
 			dp_add_action_create(&value, amount, &counter.base);
 		ck_assert_msg(add != NULL,
 		              "dp_add_action_create returned NULL");
-		ck_assert_int_eq(dp_history_execute(history, add), DP_OK);
+		expect_ok(dp_history_execute(history, add),
+		          "dp_history_execute(history, add)");
 	}
-	ck_assert_int_eq(dp_history_undo(history), DP_OK);
+	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
 	dp_history_destroy(history);
 
 	ck_assert_msg(value == 3,

@@ -113,6 +113,13 @@ static struct dp_sink *create_or_fail(struct fake *fake)
 	return sink;
 }
 
+/* Fail with a message that names the call when it did not return DP_OK. */
+static void expect_ok(int rc, const char *call)
+{
+	ck_assert_msg(rc == DP_OK, "%s should return DP_OK, it returned %s",
+	              call, dp_error_name(rc));
+}
+
 START_TEST(test_create_wraps_a_complete_output)
 {
 	struct fake fake = {0};
@@ -234,7 +241,6 @@ START_TEST(test_flush_maps_to_sync)
 	              "sync returning -1 with errno EIO should make flush "
 	              "return DP_EIO, got %s",
 	              dp_error_name(rc));
-	fake.sync_errno = 0;
 	dp_sink_close(sink);
 
 	struct fake bare = {0};
@@ -269,7 +275,7 @@ START_TEST(test_close_syncs_finishes_and_frees)
 	              "the adapter should be allocated through the allocator "
 	              "given: expected 1 allocation, saw %zu",
 	              counter.allocations);
-	ck_assert_int_eq(dp_sink_write(sink, "x", 1), DP_OK);
+	expect_ok(dp_sink_write(sink, "x", 1), "dp_sink_write(sink, \"x\", 1)");
 	int rc = dp_sink_close(sink);
 	ck_assert_msg(rc == DP_OK, "close should return DP_OK, got %s",
 	              dp_error_name(rc));
@@ -333,7 +339,8 @@ START_TEST(test_adapter_copies_the_output_struct)
 	ck_assert_msg(sink != NULL, "dp_acme_sink_create returned NULL");
 	/* The caller reuses its struct for something else. */
 	output = fake_output(&wrong);
-	ck_assert_int_eq(dp_sink_write(sink, "ok", 2), DP_OK);
+	expect_ok(dp_sink_write(sink, "ok", 2),
+	          "dp_sink_write(sink, \"ok\", 2)");
 	ck_assert_msg(fake.length == 2 && wrong.put_calls == 0,
 	              "the adapter should keep its own copy of the acme "
 	              "output: the bytes went to the caller's changed struct "

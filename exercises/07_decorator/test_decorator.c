@@ -112,10 +112,9 @@ static struct dp_channel *counting_or_fail(struct dp_channel *inner,
 		dp_counting_channel_create(inner, counts, NULL);
 	if (counting == NULL)
 		dp_channel_close(inner);
-	ck_assert_msg(counting != NULL,
-	              "dp_counting_channel_create returned NULL");
-	ck_assert_msg(counting->ops != NULL,
-	              "the counting channel has no ops table");
+	ck_assert_msg(counting != NULL && counting->ops != NULL,
+	              "dp_counting_channel_create returned NULL, or a channel "
+	              "without an ops table");
 	return counting;
 }
 
@@ -126,13 +125,18 @@ static struct dp_channel *buffered_or_fail(struct dp_channel *inner,
 		dp_buffered_channel_create(inner, capacity, NULL);
 	if (buffered == NULL)
 		dp_channel_close(inner);
-	ck_assert_msg(buffered != NULL,
+	ck_assert_msg(buffered != NULL && buffered->ops != NULL,
 	              "dp_buffered_channel_create(inner, %zu, NULL) returned "
-	              "NULL",
+	              "NULL, or a channel without an ops table",
 	              capacity);
-	ck_assert_msg(buffered->ops != NULL,
-	              "the buffered channel has no ops table");
 	return buffered;
+}
+
+/* Fail with a message that names the call when it did not return DP_OK. */
+static void expect_ok(int rc, const char *call)
+{
+	ck_assert_msg(rc == DP_OK, "%s should return DP_OK, it returned %s",
+	              call, dp_error_name(rc));
 }
 
 START_TEST(test_counting_forwards_every_operation)
@@ -246,13 +250,14 @@ START_TEST(test_buffering_gathers_small_writes)
 	struct dp_channel *top = buffered_or_fail(record_create(&record), 16);
 
 	for (int i = 0; i < 100; i++)
-		ck_assert_int_eq(dp_channel_write(top, "abcd", 4), DP_OK);
+		expect_ok(dp_channel_write(top, "abcd", 4),
+		          "dp_channel_write(top, \"abcd\", 4)");
 	ck_assert_msg(record.writes == 24,
 	              "100 writes of 4 bytes through a 16-byte buffer: the "
 	              "buffer should have gone down 24 times before the flush, "
 	              "it went %d times",
 	              record.writes);
-	ck_assert_int_eq(dp_channel_flush(top), DP_OK);
+	expect_ok(dp_channel_flush(top), "dp_channel_flush(top)");
 	ck_assert_msg(record.writes == 25,
 	              "with the flush that makes ceil(400 / 16) = 25 writes "
 	              "below instead of 100, got %d",
@@ -272,17 +277,19 @@ START_TEST(test_buffering_flushes_on_flush_and_close)
 	struct record record = {0};
 	struct dp_channel *top = buffered_or_fail(record_create(&record), 64);
 
-	ck_assert_int_eq(dp_channel_write(top, "hello", 5), DP_OK);
+	expect_ok(dp_channel_write(top, "hello", 5),
+	          "dp_channel_write(top, \"hello\", 5)");
 	ck_assert_msg(record.writes == 0,
 	              "a small write should stay in the buffer: %d writes "
 	              "reached the channel below",
 	              record.writes);
-	ck_assert_int_eq(dp_channel_flush(top), DP_OK);
+	expect_ok(dp_channel_flush(top), "dp_channel_flush(top)");
 	ck_assert_msg(record.writes == 1 && record.flushes == 1,
 	              "flush should write the buffer below once and then flush "
 	              "the channel below: got %d writes and %d flushes",
 	              record.writes, record.flushes);
-	ck_assert_int_eq(dp_channel_write(top, "abc", 3), DP_OK);
+	expect_ok(dp_channel_write(top, "abc", 3),
+	          "dp_channel_write(top, \"abc\", 3)");
 	int rc = dp_channel_close(top);
 	ck_assert_msg(rc == DP_OK && record.closes == 1,
 	              "close should return DP_OK and close the channel below, "
@@ -302,8 +309,10 @@ START_TEST(test_buffering_sends_large_writes_straight_down)
 	struct dp_channel *top = buffered_or_fail(record_create(&record), 8);
 	const char *big = "0123456789ABCDEFGHIJ";
 
-	ck_assert_int_eq(dp_channel_write(top, "abc", 3), DP_OK);
-	ck_assert_int_eq(dp_channel_write(top, big, 20), DP_OK);
+	expect_ok(dp_channel_write(top, "abc", 3),
+	          "dp_channel_write(top, \"abc\", 3)");
+	expect_ok(dp_channel_write(top, big, 20),
+	          "dp_channel_write(top, big, 20)");
 	ck_assert_msg(record.writes == 2 && record.sizes[0] == 3 &&
 	                      record.sizes[1] == 20,
 	              "a 20-byte write through an 8-byte buffer holding 3 "
@@ -326,7 +335,8 @@ START_TEST(test_buffering_read_sees_buffered_bytes)
 	char buf[16] = {0};
 	size_t got = 0;
 
-	ck_assert_int_eq(dp_channel_write(top, "hello", 5), DP_OK);
+	expect_ok(dp_channel_write(top, "hello", 5),
+	          "dp_channel_write(top, \"hello\", 5)");
 	int rc = dp_channel_read(top, buf, sizeof(buf), &got);
 	ck_assert_msg(rc == DP_OK && got == 5 && memcmp(buf, "hello", 5) == 0,
 	              "reading back should see the buffered \"hello\": got %s "
@@ -353,11 +363,13 @@ START_TEST(test_stacking_order_changes_what_is_counted)
 		counting_or_fail(record_create(&below_record), &below), 16);
 
 	for (int i = 0; i < 100; i++) {
-		ck_assert_int_eq(dp_channel_write(first, "abcd", 4), DP_OK);
-		ck_assert_int_eq(dp_channel_write(second, "abcd", 4), DP_OK);
+		expect_ok(dp_channel_write(first, "abcd", 4),
+		          "dp_channel_write(first, \"abcd\", 4)");
+		expect_ok(dp_channel_write(second, "abcd", 4),
+		          "dp_channel_write(second, \"abcd\", 4)");
 	}
-	ck_assert_int_eq(dp_channel_flush(first), DP_OK);
-	ck_assert_int_eq(dp_channel_flush(second), DP_OK);
+	expect_ok(dp_channel_flush(first), "dp_channel_flush(first)");
+	expect_ok(dp_channel_flush(second), "dp_channel_flush(second)");
 	ck_assert_msg(above.writes == 100,
 	              "counting ABOVE the buffer sees every write the program "
 	              "makes: expected 100, counted %llu",
@@ -405,7 +417,8 @@ START_TEST(test_closing_the_top_frees_the_whole_stack)
 	              "both decorators should allocate through the allocator "
 	              "given: expected at least 2 allocations, saw %zu",
 	              counter.allocations);
-	ck_assert_int_eq(dp_channel_write(top, "xyz", 3), DP_OK);
+	expect_ok(dp_channel_write(top, "xyz", 3),
+	          "dp_channel_write(top, \"xyz\", 3)");
 	int rc = dp_channel_close(top);
 	ck_assert_msg(rc == DP_OK,
 	              "closing the stack should return DP_OK, got %s",
@@ -458,7 +471,8 @@ START_TEST(test_failed_create_leaves_inner_with_caller)
 	              "given: the caller still owns it (closes: %d, expected "
 	              "the 1 from earlier)",
 	              record.closes);
-	ck_assert_int_eq(dp_channel_write(inner, "still mine", 10), DP_OK);
+	expect_ok(dp_channel_write(inner, "still mine", 10),
+	          "dp_channel_write(inner, \"still mine\", 10)");
 	dp_channel_close(inner);
 }
 END_TEST
