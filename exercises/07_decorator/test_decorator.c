@@ -150,8 +150,10 @@ START_TEST(test_counting_forwards_every_operation)
 
 	ck_assert_msg(top->ops->read != NULL && top->ops->flush != NULL,
 	              "a decorator must fill every slot of its ops table: "
-	              "read and flush are empty, so they cannot reach the "
-	              "channel below");
+	              "read %s and flush %s, and an empty slot cannot reach "
+	              "the channel below",
+	              top->ops->read ? "is set" : "is EMPTY",
+	              top->ops->flush ? "is set" : "is EMPTY");
 	int rc = dp_channel_write(top, "abc", 3);
 	ck_assert_msg(rc == DP_OK && record.writes == 1 && record.length == 3,
 	              "write should reach the channel below once with 3 bytes: "
