@@ -1,0 +1,447 @@
+/*
+ * The graded tests of exercise 05. Besides the "add" action they use a
+ * probe action that writes every execute, undo and destroy into a trace, so
+ * a test can check what the history did and in which order. Run them with
+ * `make test EX=05_command`.
+ */
+#include "command.h"
+#include "grade.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { TRACE_MAX = 64 };
+
+/* What happened, in order: "x3" executed probe 3, "u3" undid it, "d3"
+ * destroyed it. */
+struct trace {
+	char text[TRACE_MAX * 5];
+	int count;
+};
+
+static void trace_add(struct trace *trace, char what, int id)
+{
+	if (trace->count >= TRACE_MAX)
+		return;
+	size_t used = strlen(trace->text);
+	snprintf(trace->text + used, sizeof(trace->text) - used, "%s%c%d",
+	         trace->count > 0 ? " " : "", what, id);
+	trace->count++;
+}
+
+struct probe_action {
+	struct dp_action base; /* Base. Must be first. */
+	int id;
+	struct trace *trace;
+	int fail_with; /* What execute returns; DP_OK to succeed. */
+};
+
+static int probe_execute(struct dp_action *action)
+{
+	struct probe_action *probe =
+		dp_container_of(action, struct probe_action, base);
+
+	if (probe->fail_with != DP_OK)
+		return probe->fail_with;
+	trace_add(probe->trace, 'x', probe->id);
+	return DP_OK;
+}
+
+static int probe_undo(struct dp_action *action)
+{
+	struct probe_action *probe =
+		dp_container_of(action, struct probe_action, base);
+
+	trace_add(probe->trace, 'u', probe->id);
+	return DP_OK;
+}
+
+static void probe_destroy(struct dp_action *action)
+{
+	struct probe_action *probe =
+		dp_container_of(action, struct probe_action, base);
+
+	trace_add(probe->trace, 'd', probe->id);
+	free(probe);
+}
+
+static const struct dp_action_ops probe_ops = {
+	.name = "probe",
+	.execute = probe_execute,
+	.undo = probe_undo,
+	.destroy = probe_destroy,
+};
+
+static struct dp_action *probe_create(int id, struct trace *trace)
+{
+	struct probe_action *probe = calloc(1, sizeof(*probe));
+
+	ck_assert_msg(probe != NULL, "out of memory in the test itself");
+	*probe = (struct probe_action){
+		.base = {.ops = &probe_ops}, .id = id, .trace = trace};
+	return &probe->base;
+}
+
+static dp_history *history_create_or_fail(size_t capacity)
+{
+	dp_history *history = dp_history_create(capacity, NULL);
+
+	ck_assert_msg(history != NULL,
+	              "dp_history_create(%zu, NULL) returned NULL", capacity);
+	return history;
+}
+
+static void execute_probe_or_fail(dp_history *history, int id,
+                                  struct trace *trace)
+{
+	struct dp_action *probe = probe_create(id, trace);
+	int rc = dp_history_execute(history, probe);
+	if (rc != DP_OK)
+		free(probe); /* Still ours: the history refused it. */
+	ck_assert_msg(rc == DP_OK,
+	              "dp_history_execute of probe %d should return DP_OK, "
+	              "got %s",
+	              id, dp_error_name(rc));
+}
+
+/* Fail with a message that names the call when it did not return DP_OK. */
+static void expect_ok(int rc, const char *call)
+{
+	ck_assert_msg(rc == DP_OK, "%s should return DP_OK, it returned %s",
+	              call, dp_error_name(rc));
+}
+
+START_TEST(test_add_action_executes_and_undoes)
+{
+	int value = 10;
+	struct dp_action *add = dp_add_action_create(&value, 5, NULL);
+
+	ck_assert_msg(add != NULL, "dp_add_action_create returned NULL");
+	int rc = dp_action_execute(add);
+	ck_assert_msg(rc == DP_OK && value == 15,
+	              "executing \"add 5\" on 10 should give DP_OK and 15, got "
+	              "%s and %d",
+	              dp_error_name(rc), value);
+	rc = dp_action_undo(add);
+	ck_assert_msg(rc == DP_OK && value == 10,
+	              "undoing \"add 5\" should give DP_OK and restore 10, got "
+	              "%s and %d",
+	              dp_error_name(rc), value);
+	ck_assert_msg(add->ops != NULL && add->ops->name != NULL &&
+	                      strcmp(add->ops->name, "add") == 0,
+	              "the add action's ops table should be named \"add\"");
+	dp_action_destroy(add);
+}
+END_TEST
+
+START_TEST(test_add_action_refuses_overflow)
+{
+	int value = INT_MAX - 1;
+	struct dp_action *add = dp_add_action_create(&value, 5, NULL);
+
+	ck_assert_msg(add != NULL, "dp_add_action_create returned NULL");
+	int rc = dp_action_execute(add);
+	dp_action_destroy(add);
+	ck_assert_msg(rc == DP_ERANGE,
+	              "adding 5 to INT_MAX - 1 overflows: expected DP_ERANGE, "
+	              "got %s",
+	              dp_error_name(rc));
+	ck_assert_msg(value == INT_MAX - 1,
+	              "a failed execute must leave the receiver unchanged, it "
+	              "became %d",
+	              value);
+
+	value = INT_MIN + 1;
+	add = dp_add_action_create(&value, -5, NULL);
+	ck_assert_msg(add != NULL, "dp_add_action_create returned NULL");
+	rc = dp_action_execute(add);
+	dp_action_destroy(add);
+	ck_assert_msg(rc == DP_ERANGE && value == INT_MIN + 1,
+	              "adding -5 to INT_MIN + 1 overflows: expected DP_ERANGE "
+	              "and no change, got %s and a change of %d",
+	              dp_error_name(rc), value - (INT_MIN + 1));
+}
+END_TEST
+
+START_TEST(test_history_undoes_and_redoes_in_order)
+{
+	int value = 0;
+	dp_history *history = history_create_or_fail(10);
+	struct dp_action *add5 = dp_add_action_create(&value, 5, NULL);
+	struct dp_action *add7 = dp_add_action_create(&value, 7, NULL);
+
+	ck_assert_msg(add5 != NULL && add7 != NULL,
+	              "dp_add_action_create returned NULL");
+	expect_ok(dp_history_execute(history, add5),
+	          "dp_history_execute(history, add5)");
+	expect_ok(dp_history_execute(history, add7),
+	          "dp_history_execute(history, add7)");
+	ck_assert_msg(value == 12, "0 + 5 + 7 should be 12, got %d", value);
+
+	static const int expected_after_undo[] = {5, 0};
+	for (int i = 0; i < 2; i++) {
+		int rc = dp_history_undo(history);
+		ck_assert_msg(rc == DP_OK && value == expected_after_undo[i],
+		              "undo %d should return DP_OK and leave %d, got "
+		              "%s and %d",
+		              i + 1, expected_after_undo[i], dp_error_name(rc),
+		              value);
+	}
+	int rc = dp_history_undo(history);
+	ck_assert_msg(rc == DP_ENOENT,
+	              "with everything undone, undo should return DP_ENOENT, "
+	              "got %s",
+	              dp_error_name(rc));
+	ck_assert_msg(dp_history_redo_count(history) == 2,
+	              "after 2 undos redo_count should be 2, got %zu",
+	              dp_history_redo_count(history));
+
+	static const int expected_after_redo[] = {5, 12};
+	for (int i = 0; i < 2; i++) {
+		rc = dp_history_redo(history);
+		ck_assert_msg(rc == DP_OK && value == expected_after_redo[i],
+		              "redo %d should return DP_OK and give %d, got %s "
+		              "and %d",
+		              i + 1, expected_after_redo[i], dp_error_name(rc),
+		              value);
+	}
+	rc = dp_history_redo(history);
+	ck_assert_msg(rc == DP_ENOENT,
+	              "with nothing undone, redo should return DP_ENOENT, got "
+	              "%s",
+	              dp_error_name(rc));
+	ck_assert_msg(dp_history_undo_count(history) == 2,
+	              "after redoing both, undo_count should be 2, got %zu",
+	              dp_history_undo_count(history));
+	dp_history_destroy(history);
+}
+END_TEST
+
+START_TEST(test_new_command_clears_the_redo_side)
+{
+	struct trace trace = {0};
+	dp_history *history = history_create_or_fail(5);
+
+	execute_probe_or_fail(history, 1, &trace);
+	execute_probe_or_fail(history, 2, &trace);
+	execute_probe_or_fail(history, 3, &trace);
+	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
+	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
+	execute_probe_or_fail(history, 4, &trace);
+
+	ck_assert_msg(strstr(trace.text, "d2") != NULL &&
+	                      strstr(trace.text, "d3") != NULL,
+	              "executing a new action must destroy the undone actions "
+	              "2 and 3; trace: \"%s\"",
+	              trace.text);
+	ck_assert_msg(dp_history_redo_count(history) == 0,
+	              "a new action clears the redo side: redo_count should be "
+	              "0, got %zu",
+	              dp_history_redo_count(history));
+	int rc = dp_history_redo(history);
+	ck_assert_msg(rc == DP_ENOENT,
+	              "redo after a new action should return DP_ENOENT, got %s",
+	              dp_error_name(rc));
+	ck_assert_msg(dp_history_undo_count(history) == 2,
+	              "actions 1 and 4 are left to undo: undo_count should be "
+	              "2, got %zu",
+	              dp_history_undo_count(history));
+	dp_history_destroy(history);
+}
+END_TEST
+
+START_TEST(test_full_history_drops_the_oldest)
+{
+	struct trace trace = {0};
+	dp_history *history = history_create_or_fail(3);
+
+	for (int id = 1; id <= 5; id++)
+		execute_probe_or_fail(history, id, &trace);
+	ck_assert_msg(strcmp(trace.text, "x1 x2 x3 x4 d1 x5 d2") == 0,
+	              "with capacity 3, action 4 should drop action 1 and "
+	              "action 5 drop action 2: expected trace \"x1 x2 x3 x4 "
+	              "d1 x5 d2\", got \"%s\"",
+	              trace.text);
+	ck_assert_msg(dp_history_undo_count(history) == 3,
+	              "a full history keeps capacity (3) actions, undo_count "
+	              "is %zu",
+	              dp_history_undo_count(history));
+
+	for (int i = 0; i < 3; i++)
+		expect_ok(dp_history_undo(history), "dp_history_undo(history)");
+	int rc = dp_history_undo(history);
+	ck_assert_msg(rc == DP_ENOENT,
+	              "dropped actions cannot be undone: the 4th undo should "
+	              "return DP_ENOENT, got %s",
+	              dp_error_name(rc));
+	ck_assert_msg(strcmp(trace.text, "x1 x2 x3 x4 d1 x5 d2 u5 u4 u3") == 0,
+	              "the undos should undo 5, 4, 3, newest first: expected "
+	              "\"... u5 u4 u3\", got \"%s\"",
+	              trace.text);
+	dp_history_destroy(history);
+}
+END_TEST
+
+START_TEST(test_failed_execute_is_not_recorded)
+{
+	struct trace trace = {0};
+	dp_history *history = history_create_or_fail(5);
+
+	execute_probe_or_fail(history, 1, &trace);
+	execute_probe_or_fail(history, 2, &trace);
+	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
+
+	struct dp_action *failing = probe_create(3, &trace);
+	dp_container_of(failing, struct probe_action, base)->fail_with = DP_EIO;
+	int rc = dp_history_execute(history, failing);
+	ck_assert_msg(rc == DP_EIO,
+	              "dp_history_execute should return the code the action's "
+	              "execute returned (DP_EIO), got %s",
+	              dp_error_name(rc));
+	ck_assert_msg(strstr(trace.text, "d3") == NULL,
+	              "the history must not destroy an action it refused: the "
+	              "caller still owns it; trace: \"%s\"",
+	              trace.text);
+	free(failing);
+	ck_assert_msg(dp_history_undo_count(history) == 1 &&
+	                      dp_history_redo_count(history) == 1,
+	              "a failed execute changes nothing: expected undo_count 1 "
+	              "and redo_count 1, got %zu and %zu",
+	              dp_history_undo_count(history),
+	              dp_history_redo_count(history));
+	ck_assert_msg(strstr(trace.text, "d2") == NULL,
+	              "a failed execute must keep the redo side; trace: \"%s\"",
+	              trace.text);
+	dp_history_destroy(history);
+}
+END_TEST
+
+START_TEST(test_destroy_frees_every_command)
+{
+	struct dp_counting_allocator counter;
+	int value = 0;
+
+	dp_counting_allocator_init(&counter, NULL);
+	dp_history *history = dp_history_create(4, &counter.base);
+	ck_assert_msg(history != NULL, "dp_history_create returned NULL");
+	for (int amount = 1; amount <= 3; amount++) {
+		struct dp_action *add =
+			dp_add_action_create(&value, amount, &counter.base);
+		ck_assert_msg(add != NULL,
+		              "dp_add_action_create returned NULL");
+		expect_ok(dp_history_execute(history, add),
+		          "dp_history_execute(history, add)");
+	}
+	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
+	dp_history_destroy(history);
+
+	ck_assert_msg(value == 3,
+	              "destroying the history must not undo anything: value "
+	              "should stay 3, got %d",
+	              value);
+	ck_assert_msg(counter.allocations >= 4,
+	              "the history and each action should allocate through the "
+	              "allocator given: expected at least 4 allocations, saw "
+	              "%zu",
+	              counter.allocations);
+	ck_assert_msg(counter.live_blocks == 0,
+	              "dp_history_destroy should free every action (done and "
+	              "undone) and itself: %zu blocks still allocated",
+	              counter.live_blocks);
+}
+END_TEST
+
+START_TEST(test_history_rejects_invalid_arguments)
+{
+	int value = 0;
+	dp_history *history = history_create_or_fail(2);
+	dp_history *zero = dp_history_create(0, NULL);
+
+	ck_assert_msg(zero == NULL, "dp_history_create(0, NULL) should return "
+	                            "NULL");
+	int rc = dp_history_execute(history, NULL);
+	ck_assert_msg(rc == DP_EINVAL,
+	              "executing a NULL action should return DP_EINVAL, got %s",
+	              dp_error_name(rc));
+	struct dp_action *add = dp_add_action_create(&value, 1, NULL);
+	ck_assert_msg(add != NULL, "dp_add_action_create returned NULL");
+	rc = dp_history_execute(NULL, add);
+	ck_assert_msg(rc == DP_EINVAL && value == 0,
+	              "dp_history_execute(NULL, action) should return "
+	              "DP_EINVAL and execute nothing, got %s and value %d",
+	              dp_error_name(rc), value);
+	dp_action_destroy(add);
+
+	static const struct dp_action_ops no_undo = {
+		.name = "no undo",
+		.execute = probe_execute,
+	};
+	struct trace trace = {0};
+	struct probe_action incomplete = {
+		.base = {.ops = &no_undo}, .id = 9, .trace = &trace};
+	rc = dp_history_execute(history, &incomplete.base);
+	ck_assert_msg(rc == DP_EINVAL && trace.count == 0,
+	              "an action whose ops lack undo should be refused with "
+	              "DP_EINVAL before anything runs; got %s, trace \"%s\"",
+	              dp_error_name(rc), trace.text);
+	ck_assert_msg(dp_history_undo(NULL) == DP_EINVAL &&
+	                      dp_history_redo(NULL) == DP_EINVAL,
+	              "undo and redo of a NULL history should return "
+	              "DP_EINVAL");
+	dp_history_destroy(history);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+	/* The graded tests, in the order students should tackle them. The
+	 * table lives in main() because START_TEST(x) makes `x` a variable,
+	 * which C does not accept in a static initialiser. */
+	const struct grade_test TESTS[] = {
+		{"test_add_action_executes_and_undoes",
+	         test_add_action_executes_and_undoes, 2,
+	         "Write the three dispatchers, then the add action: a struct "
+	         "with the base first, a static const ops table, and "
+	         "dp_container_of in each operation. README step 1."},
+		{"test_add_action_refuses_overflow",
+	         test_add_action_refuses_overflow, 1,
+	         "Test whether the sum fits BEFORE adding (an int overflow is "
+	         "undefined behaviour): compare with INT_MAX - amount, or add "
+	         "in a wider type."},
+		{"test_history_undoes_and_redoes_in_order",
+	         test_history_undoes_and_redoes_in_order, 3,
+	         "Keep the actions in one array: the first `done` are done, "
+	         "the "
+	         "rest up to `total` are undone. Undo moves the boundary down, "
+	         "redo moves it up. README step 2."},
+		{"test_new_command_clears_the_redo_side",
+	         test_new_command_clears_the_redo_side, 3,
+	         "After a successful execute, destroy every action between "
+	         "`done` and `total` before recording the new one."},
+		{"test_full_history_drops_the_oldest",
+	         test_full_history_drops_the_oldest, 4,
+	         "When the history is full, destroy the oldest action and "
+	         "shift "
+	         "(or advance the start of a ring) before recording. README "
+	         "step 3."},
+		{"test_failed_execute_is_not_recorded",
+	         test_failed_execute_is_not_recorded, 2,
+	         "Execute first and return its error before touching the "
+	         "history; only a successful action changes ownership."},
+		{"test_destroy_frees_every_command",
+	         test_destroy_frees_every_command, 2,
+	         "Allocate with dp_alloc(alloc, ...), free with dp_free on the "
+	         "same allocator, and destroy both sides of the history in "
+	         "dp_history_destroy without undoing."},
+		{"test_history_rejects_invalid_arguments",
+	         test_history_rejects_invalid_arguments, 1,
+	         "Check NULL arguments and incomplete ops tables before "
+	         "calling "
+	         "anything; capacity 0 makes no history."},
+	};
+
+	return grade_main("05_command", TESTS, DP_ARRAY_SIZE(TESTS), argc,
+	                  argv);
+}
