@@ -416,52 +416,44 @@ START_TEST(test_wrap_refuses_bad_arguments)
 }
 END_TEST
 
+/* The graded tests, in the order students should tackle them. */
+static const struct grade_test TESTS[] = {
+	{"test_profiled_call_forwards_argument_and_result",
+         test_profiled_call_forwards_argument_and_result, 2,
+         "Start with dp_profiler_init, dp_profiler_wrap and dp_profiled_call: "
+         "the wrapper calls fn(ctx, arg) and returns its result. README step "
+         "1."},
+	{"test_profiled_call_counts_calls", test_profiled_call_counts_calls, 2,
+         "Count each completed call in the wrapper's statistics."},
+	{"test_profiled_call_times_with_the_injected_clock",
+         test_profiled_call_times_with_the_injected_clock, 3,
+         "Read the clock given to dp_profiler_init (with its clock_ctx) just "
+         "before and just after the call; the difference is the call's time."},
+	{"test_self_time_excludes_profiled_callees",
+         test_self_time_excludes_profiled_callees, 4,
+         "Self time needs to know how long the callees took: see children_ns "
+         "in profiler.h and README step 2."},
+	{"test_program_call_counts", test_program_call_counts, 3,
+         "Implement dp_profiler_find; then check that every wrapped call is "
+         "counted, however deep it is."},
+	{"test_program_times_are_exact", test_program_times_are_exact, 3,
+         "Work the figures out by hand from the program in README.md and "
+         "compare with yours, function by function."},
+	{"test_hottest_is_the_function_with_most_self_time",
+         test_hottest_is_the_function_with_most_self_time, 4,
+         "Which figure says where the time goes: calls, cumulative time, time "
+         "per call or self time? README step 3."},
+	{"test_recursive_cumulative_time_is_counted_once",
+         test_recursive_cumulative_time_is_counted_once, 2,
+         "A recursive call runs inside an outer call of the same function; use "
+         "the `active` field. README step 4."},
+	{"test_wrap_refuses_bad_arguments", test_wrap_refuses_bad_arguments, 1,
+         "Check arguments before changing anything: NULL pointers, a duplicate "
+         "name, a full table, in that order."},
+};
+
 int main(int argc, char **argv)
 {
-	/* The graded tests, in the order students should tackle them. The
-	 * table lives in main() because START_TEST makes each test a
-	 * `static const TTest *` variable, which is not a constant
-	 * expression: a static table could not be initialised with it. */
-	const struct grade_test TESTS[] = {
-		{"test_profiled_call_forwards_argument_and_result",
-	         test_profiled_call_forwards_argument_and_result, 2,
-	         "Start with dp_profiler_init, dp_profiler_wrap and "
-	         "dp_profiled_call: the wrapper calls fn(ctx, arg) and returns "
-	         "its result. README step 1."},
-		{"test_profiled_call_counts_calls",
-	         test_profiled_call_counts_calls, 2,
-	         "Count each completed call in the wrapper's statistics."},
-		{"test_profiled_call_times_with_the_injected_clock",
-	         test_profiled_call_times_with_the_injected_clock, 3,
-	         "Read the clock given to dp_profiler_init (with its "
-	         "clock_ctx) "
-	         "just before and just after the call; the difference is the "
-	         "call's time."},
-		{"test_self_time_excludes_profiled_callees",
-	         test_self_time_excludes_profiled_callees, 4,
-	         "Self time needs to know how long the callees took: see "
-	         "children_ns in profiler.h and README step 2."},
-		{"test_program_call_counts", test_program_call_counts, 3,
-	         "Implement dp_profiler_find; then check that every wrapped "
-	         "call is counted, however deep it is."},
-		{"test_program_times_are_exact", test_program_times_are_exact,
-	         3,
-	         "Work the figures out by hand from the program in README.md "
-	         "and compare with yours, function by function."},
-		{"test_hottest_is_the_function_with_most_self_time",
-	         test_hottest_is_the_function_with_most_self_time, 4,
-	         "Which figure says where the time goes: calls, cumulative "
-	         "time, time per call or self time? README step 3."},
-		{"test_recursive_cumulative_time_is_counted_once",
-	         test_recursive_cumulative_time_is_counted_once, 2,
-	         "A recursive call runs inside an outer call of the same "
-	         "function; use the `active` field. README step 4."},
-		{"test_wrap_refuses_bad_arguments",
-	         test_wrap_refuses_bad_arguments, 1,
-	         "Check arguments before changing anything: NULL pointers, a "
-	         "duplicate name, a full table, in that order."},
-	};
-
 	return grade_main("08_profiler", TESTS, DP_ARRAY_SIZE(TESTS), argc,
 	                  argv);
 }

@@ -269,50 +269,41 @@ START_TEST(test_axpy_updates_every_element)
 }
 END_TEST
 
+/* The graded tests, in the order students should tackle them. */
+static const struct grade_test TESTS[] = {
+	{"test_sum_i32_is_exact", test_sum_i32_is_exact, 2,
+         "Start with dp_vec_sum_i32: one plain loop over a typed array. README "
+         "step 1."},
+	{"test_sum_i32_does_not_overflow", test_sum_i32_does_not_overflow, 3,
+         "What type holds the running sum? Its range must cover n times "
+         "INT32_MAX."},
+	{"test_dot_i32_is_exact_beyond_int32",
+         test_dot_i32_is_exact_beyond_int32, 3,
+         "The product of two int32_t is computed as int unless one side is "
+         "converted first. README step 2."},
+	{"test_axpy_updates_every_element", test_axpy_updates_every_element, 3,
+         "y[i] += a * x[i]; note what `restrict` in the prototype lets the "
+         "compiler assume. README step 3."},
+	{"test_sum_f64_is_within_the_stated_tolerance",
+         test_sum_f64_is_within_the_stated_tolerance, 3,
+         "Any correct order of summation passes this one; read the tolerance "
+         "in vectorize.h. README step 4."},
+	{"test_sum_f64_adds_in_eight_lanes_in_the_stated_order",
+         test_sum_f64_adds_in_eight_lanes_in_the_stated_order, 2,
+         "Eight accumulators, element i going to lane i % 8, combined pairwise "
+         "as the header says, then the tail in order."},
+	{"test_every_length_of_tail_is_summed",
+         test_every_length_of_tail_is_summed, 3,
+         "Try n = 0, 1, 7, 8, 9 by hand: the loop over groups of 8 must stop "
+         "before the tail, and the tail loop must finish it."},
+	{"test_kernels_touch_nothing_past_n", test_kernels_touch_nothing_past_n,
+         2,
+         "An unrolled loop that runs one group too far reads (or writes) past "
+         "the end: check its bound."},
+};
+
 int main(int argc, char **argv)
 {
-	/* The graded tests, in the order students should tackle them. The
-	 * table lives in main() because START_TEST makes each test a
-	 * `static const TTest *` variable, which is not a constant
-	 * expression: a static table could not be initialised with it. */
-	const struct grade_test TESTS[] = {
-		{"test_sum_i32_is_exact", test_sum_i32_is_exact, 2,
-	         "Start with dp_vec_sum_i32: one plain loop over a typed "
-	         "array. "
-	         "README step 1."},
-		{"test_sum_i32_does_not_overflow",
-	         test_sum_i32_does_not_overflow, 3,
-	         "What type holds the running sum? Its range must cover n "
-	         "times INT32_MAX."},
-		{"test_dot_i32_is_exact_beyond_int32",
-	         test_dot_i32_is_exact_beyond_int32, 3,
-	         "The product of two int32_t is computed as int unless one "
-	         "side "
-	         "is converted first. README step 2."},
-		{"test_axpy_updates_every_element",
-	         test_axpy_updates_every_element, 3,
-	         "y[i] += a * x[i]; note what `restrict` in the prototype lets "
-	         "the compiler assume. README step 3."},
-		{"test_sum_f64_is_within_the_stated_tolerance",
-	         test_sum_f64_is_within_the_stated_tolerance, 3,
-	         "Any correct order of summation passes this one; read the "
-	         "tolerance in vectorize.h. README step 4."},
-		{"test_sum_f64_adds_in_eight_lanes_in_the_stated_order",
-	         test_sum_f64_adds_in_eight_lanes_in_the_stated_order, 2,
-	         "Eight accumulators, element i going to lane i % 8, combined "
-	         "pairwise as the header says, then the tail in order."},
-		{"test_every_length_of_tail_is_summed",
-	         test_every_length_of_tail_is_summed, 3,
-	         "Try n = 0, 1, 7, 8, 9 by hand: the loop over groups of 8 "
-	         "must "
-	         "stop before the tail, and the tail loop must finish it."},
-		{"test_kernels_touch_nothing_past_n",
-	         test_kernels_touch_nothing_past_n, 2,
-	         "An unrolled loop that runs one group too far reads (or "
-	         "writes) "
-	         "past the end: check its bound."},
-	};
-
 	return grade_main("09_vectorize", TESTS, DP_ARRAY_SIZE(TESTS), argc,
 	                  argv);
 }

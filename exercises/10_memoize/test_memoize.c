@@ -316,59 +316,52 @@ START_TEST(test_memory_is_freed_and_out_of_memory_is_survived)
 }
 END_TEST
 
+/* The graded tests, in the order students should tackle them. */
+static const struct grade_test TESTS[] = {
+	{"test_cache_get_returns_what_put_stored",
+         test_cache_get_returns_what_put_stored, 2,
+         "Start with dp_cache_create, dp_cache_put and dp_cache_get: a hash "
+         "table from key to entry. README step 1."},
+	{"test_cache_info_counts_hits_and_misses",
+         test_cache_info_counts_hits_and_misses, 2,
+         "dp_cache_get counts every lookup as a hit or a miss; dp_cache_put "
+         "counts nothing."},
+	{"test_cache_get_makes_an_entry_most_recent",
+         test_cache_get_makes_an_entry_most_recent, 3,
+         "Keep the entries in a doubly linked list in recency order: a hit "
+         "moves its entry to the front. README step 2."},
+	{"test_cache_evicts_the_least_recently_used",
+         test_cache_evicts_the_least_recently_used, 4,
+         "When a new key arrives in a full cache, remove the entry at the back "
+         "of the list (from the hash table too) first."},
+	{"test_cache_maxsize_zero_and_unbounded",
+         test_cache_maxsize_zero_and_unbounded, 2,
+         "maxsize 0 stores nothing; DP_CACHE_UNBOUNDED never evicts, so the "
+         "table must grow or chain without limit."},
+	{"test_memo_calls_the_function_once_per_argument",
+         test_memo_calls_the_function_once_per_argument, 3,
+         "dp_memo_call: look the argument up; only on a miss call the "
+         "function, then put its result. README step 3."},
+	{"test_memo_fib_30_matches_python", test_memo_fib_30_matches_python, 4,
+         "Store a result after the call returns, as Python does; the recursion "
+         "goes through dp_memo_call, so every level is looked up."},
+	{"test_memo_fib_20_with_maxsize_2_matches_python",
+         test_memo_fib_20_with_maxsize_2_matches_python, 4,
+         "A tiny cache shows every detail of eviction: check that a hit "
+         "refreshes recency and that a put evicts exactly one entry."},
+	{"test_memo_maxsize_zero_saves_nothing",
+         test_memo_maxsize_zero_saves_nothing, 2,
+         "With maxsize 0 every call is a miss and the function always runs; "
+         "the misses are still counted."},
+	{"test_memory_is_freed_and_out_of_memory_is_survived",
+         test_memory_is_freed_and_out_of_memory_is_survived, 2,
+         "Allocate only through dp_alloc(alloc, ...), free everything in "
+         "destroy, and when a put cannot allocate, return the result "
+         "uncached."},
+};
+
 int main(int argc, char **argv)
 {
-	/* The graded tests, in the order students should tackle them. The
-	 * table lives in main() because START_TEST makes each test a
-	 * `static const TTest *` variable, which is not a constant
-	 * expression: a static table could not be initialised with it. */
-	const struct grade_test TESTS[] = {
-		{"test_cache_get_returns_what_put_stored",
-	         test_cache_get_returns_what_put_stored, 2,
-	         "Start with dp_cache_create, dp_cache_put and dp_cache_get: "
-	         "a hash table from key to entry. README step 1."},
-		{"test_cache_info_counts_hits_and_misses",
-	         test_cache_info_counts_hits_and_misses, 2,
-	         "dp_cache_get counts every lookup as a hit or a miss; "
-	         "dp_cache_put counts nothing."},
-		{"test_cache_get_makes_an_entry_most_recent",
-	         test_cache_get_makes_an_entry_most_recent, 3,
-	         "Keep the entries in a doubly linked list in recency order: a "
-	         "hit moves its entry to the front. README step 2."},
-		{"test_cache_evicts_the_least_recently_used",
-	         test_cache_evicts_the_least_recently_used, 4,
-	         "When a new key arrives in a full cache, remove the entry at "
-	         "the back of the list (from the hash table too) first."},
-		{"test_cache_maxsize_zero_and_unbounded",
-	         test_cache_maxsize_zero_and_unbounded, 2,
-	         "maxsize 0 stores nothing; DP_CACHE_UNBOUNDED never evicts, "
-	         "so the table must grow or chain without limit."},
-		{"test_memo_calls_the_function_once_per_argument",
-	         test_memo_calls_the_function_once_per_argument, 3,
-	         "dp_memo_call: look the argument up; only on a miss call the "
-	         "function, then put its result. README step 3."},
-		{"test_memo_fib_30_matches_python",
-	         test_memo_fib_30_matches_python, 4,
-	         "Store a result after the call returns, as Python does; the "
-	         "recursion goes through dp_memo_call, so every level is "
-	         "looked up."},
-		{"test_memo_fib_20_with_maxsize_2_matches_python",
-	         test_memo_fib_20_with_maxsize_2_matches_python, 4,
-	         "A tiny cache shows every detail of eviction: check that a "
-	         "hit "
-	         "refreshes recency and that a put evicts exactly one entry."},
-		{"test_memo_maxsize_zero_saves_nothing",
-	         test_memo_maxsize_zero_saves_nothing, 2,
-	         "With maxsize 0 every call is a miss and the function always "
-	         "runs; the misses are still counted."},
-		{"test_memory_is_freed_and_out_of_memory_is_survived",
-	         test_memory_is_freed_and_out_of_memory_is_survived, 2,
-	         "Allocate only through dp_alloc(alloc, ...), free everything "
-	         "in "
-	         "destroy, and when a put cannot allocate, return the result "
-	         "uncached."},
-	};
-
 	return grade_main("10_memoize", TESTS, DP_ARRAY_SIZE(TESTS), argc,
 	                  argv);
 }

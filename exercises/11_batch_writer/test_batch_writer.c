@@ -427,56 +427,48 @@ START_TEST(test_out_of_memory_keeps_the_record_with_the_caller)
 }
 END_TEST
 
+/* The graded tests, in the order students should tackle them. */
+static const struct grade_test TESTS[] = {
+	{"test_records_below_a_batch_make_no_write_call",
+         test_records_below_a_batch_make_no_write_call, 2,
+         "Start with dp_batch_create and dp_batch_write: copy each record into "
+         "a buffer and count it; do not call the sink yet. README steps 1-2."},
+	{"test_a_full_batch_is_one_write_call",
+         test_a_full_batch_is_one_write_call, 3,
+         "When batch_records records are pending, hand the whole buffer to the "
+         "sink in a single write. README step 3."},
+	{"test_n_records_make_ceil_n_over_batch_write_calls",
+         test_n_records_make_ceil_n_over_batch_write_calls, 5,
+         "Count the sink calls for n records: one per full batch plus one for "
+         "the rest at the flush. Empty the buffer after each successful "
+         "write."},
+	{"test_flush_writes_a_partial_batch_and_nothing_when_empty",
+         test_flush_writes_a_partial_batch_and_nothing_when_empty, 2,
+         "dp_batch_flush writes what is pending, whatever its size, and skips "
+         "the sink when there is nothing to send."},
+	{"test_records_of_any_length_arrive_intact",
+         test_records_of_any_length_arrive_intact, 3,
+         "Grow the buffer (dp_realloc_array) before copying a record that does "
+         "not fit; records of length 0 are valid."},
+	{"test_a_failed_write_keeps_every_record",
+         test_a_failed_write_keeps_every_record, 4,
+         "Empty the buffer only after the sink returned DP_OK; on an error, "
+         "return the code and keep everything. README step 4."},
+	{"test_records_are_retried_once_the_sink_recovers",
+         test_records_are_retried_once_the_sink_recovers, 4,
+         "After a failure more than batch_records records are pending: the "
+         "next write must try again, sending all of them at once."},
+	{"test_create_checks_its_config", test_create_checks_its_config, 1,
+         "Check every required field of the config before allocating; NULL "
+         "writers get DP_EINVAL."},
+	{"test_out_of_memory_keeps_the_record_with_the_caller",
+         test_out_of_memory_keeps_the_record_with_the_caller, 2,
+         "If the buffer cannot grow, return DP_ENOMEM before counting the "
+         "record; allocate and free only through the config's allocator."},
+};
+
 int main(int argc, char **argv)
 {
-	/* The graded tests, in the order students should tackle them. The
-	 * table lives in main() because START_TEST makes each test a
-	 * `static const TTest *` variable, which is not a constant
-	 * expression: a static table could not be initialised with it. */
-	const struct grade_test TESTS[] = {
-		{"test_records_below_a_batch_make_no_write_call",
-	         test_records_below_a_batch_make_no_write_call, 2,
-	         "Start with dp_batch_create and dp_batch_write: copy each "
-	         "record into a buffer and count it; do not call the sink yet. "
-	         "README steps 1-2."},
-		{"test_a_full_batch_is_one_write_call",
-	         test_a_full_batch_is_one_write_call, 3,
-	         "When batch_records records are pending, hand the whole "
-	         "buffer "
-	         "to the sink in a single write. README step 3."},
-		{"test_n_records_make_ceil_n_over_batch_write_calls",
-	         test_n_records_make_ceil_n_over_batch_write_calls, 5,
-	         "Count the sink calls for n records: one per full batch plus "
-	         "one for the rest at the flush. Empty the buffer after each "
-	         "successful write."},
-		{"test_flush_writes_a_partial_batch_and_nothing_when_empty",
-	         test_flush_writes_a_partial_batch_and_nothing_when_empty, 2,
-	         "dp_batch_flush writes what is pending, whatever its size, "
-	         "and "
-	         "skips the sink when there is nothing to send."},
-		{"test_records_of_any_length_arrive_intact",
-	         test_records_of_any_length_arrive_intact, 3,
-	         "Grow the buffer (dp_realloc_array) before copying a record "
-	         "that does not fit; records of length 0 are valid."},
-		{"test_a_failed_write_keeps_every_record",
-	         test_a_failed_write_keeps_every_record, 4,
-	         "Empty the buffer only after the sink returned DP_OK; on an "
-	         "error, return the code and keep everything. README step 4."},
-		{"test_records_are_retried_once_the_sink_recovers",
-	         test_records_are_retried_once_the_sink_recovers, 4,
-	         "After a failure more than batch_records records are pending: "
-	         "the next write must try again, sending all of them at once."},
-		{"test_create_checks_its_config", test_create_checks_its_config,
-	         1,
-	         "Check every required field of the config before allocating; "
-	         "NULL writers get DP_EINVAL."},
-		{"test_out_of_memory_keeps_the_record_with_the_caller",
-	         test_out_of_memory_keeps_the_record_with_the_caller, 2,
-	         "If the buffer cannot grow, return DP_ENOMEM before counting "
-	         "the record; allocate and free only through the config's "
-	         "allocator."},
-	};
-
 	return grade_main("11_batch_writer", TESTS, DP_ARRAY_SIZE(TESTS), argc,
 	                  argv);
 }

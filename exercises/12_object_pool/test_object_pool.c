@@ -329,72 +329,55 @@ START_TEST(test_create_refuses_bad_arguments_and_leaks_nothing)
 }
 END_TEST
 
+/* The graded tests, in the order students should tackle them. */
+static const struct grade_test TESTS[] = {
+	{"test_acquire_hands_out_capacity_distinct_objects",
+         test_acquire_hands_out_capacity_distinct_objects, 3,
+         "Start with dp_pool_create and dp_pool_acquire: build the free list "
+         "over every slot, pop its head, and return DP_EBUSY when it is empty. "
+         "README step 1-2."},
+	{"test_objects_do_not_overlap", test_objects_do_not_overlap, 2,
+         "Each slot must hold object_size bytes: check how you compute the "
+         "slot size and each slot's address."},
+	{"test_objects_are_aligned", test_objects_are_aligned, 3,
+         "Two things must be aligned: the first slot (round the block's "
+         "address up) and the slot size (round it up to the alignment). 0 "
+         "means alignof(max_align_t)."},
+	{"test_first_acquires_come_in_address_order",
+         test_first_acquires_come_in_address_order, 1,
+         "Push the slots onto the initial free list in the order that makes "
+         "the lowest address the head."},
+	{"test_release_then_acquire_reuses_the_last_released",
+         test_release_then_acquire_reuses_the_last_released, 3,
+         "dp_pool_release pushes onto the head of the same list acquire pops "
+         "from: a stack. README step 3."},
+	{"test_double_release_returns_eexist",
+         test_double_release_returns_eexist, 4,
+         "Keep a per-slot flag set by acquire and cleared by release; turn the "
+         "slot's address into its index to find the flag in O(1)."},
+	{"test_foreign_pointer_release_returns_einval",
+         test_foreign_pointer_release_returns_einval, 3,
+         "Before trusting a pointer, check it lies inside the block and on a "
+         "slot boundary (compare as uintptr_t). README step 4."},
+	{"test_tiny_objects_hold_the_free_list",
+         test_tiny_objects_hold_the_free_list, 2,
+         "A free slot stores the free list's link: it must be at least a "
+         "pointer wide, and the link must be read and written with memcpy when "
+         "the alignment is 1."},
+	{"test_acquire_and_release_never_allocate",
+         test_acquire_and_release_never_allocate, 2,
+         "Allocate everything in dp_pool_create through dp_alloc(alloc, ...) "
+         "and free it all in dp_pool_destroy; acquire and release only move "
+         "pointers."},
+	{"test_create_refuses_bad_arguments_and_leaks_nothing",
+         test_create_refuses_bad_arguments_and_leaks_nothing, 2,
+         "Validate every argument before allocating, guard the size arithmetic "
+         "against overflow, and free what you have when a later allocation "
+         "fails (a goto ladder)."},
+};
+
 int main(int argc, char **argv)
 {
-	/* The graded tests, in the order students should tackle them. The table
-	 * lives in main() because START_TEST makes each test a `static const TTest
-	 * *` variable, which is not a constant expression: a static table could not
-	 * be initialised with it. */
-	const struct grade_test TESTS[] = {
-		{"test_acquire_hands_out_capacity_distinct_objects",
-	         test_acquire_hands_out_capacity_distinct_objects, 3,
-	         "Start with dp_pool_create and dp_pool_acquire: build the "
-	         "free list "
-	         "over every slot, pop its head, and return DP_EBUSY when it "
-	         "is "
-	         "empty. README step 1-2."},
-		{"test_objects_do_not_overlap", test_objects_do_not_overlap, 2,
-	         "Each slot must hold object_size bytes: check how you compute "
-	         "the "
-	         "slot size and each slot's address."},
-		{"test_objects_are_aligned", test_objects_are_aligned, 3,
-	         "Two things must be aligned: the first slot (round the "
-	         "block's "
-	         "address up) and the slot size (round it up to the "
-	         "alignment). "
-	         "0 means alignof(max_align_t)."},
-		{"test_first_acquires_come_in_address_order",
-	         test_first_acquires_come_in_address_order, 1,
-	         "Push the slots onto the initial free list in the order that "
-	         "makes "
-	         "the lowest address the head."},
-		{"test_release_then_acquire_reuses_the_last_released",
-	         test_release_then_acquire_reuses_the_last_released, 3,
-	         "dp_pool_release pushes onto the head of the same list "
-	         "acquire "
-	         "pops from: a stack. README step 3."},
-		{"test_double_release_returns_eexist",
-	         test_double_release_returns_eexist, 4,
-	         "Keep a per-slot flag set by acquire and cleared by release; "
-	         "turn "
-	         "the slot's address into its index to find the flag in O(1)."},
-		{"test_foreign_pointer_release_returns_einval",
-	         test_foreign_pointer_release_returns_einval, 3,
-	         "Before trusting a pointer, check it lies inside the block "
-	         "and "
-	         "on a slot boundary (compare as uintptr_t). README step 4."},
-		{"test_tiny_objects_hold_the_free_list",
-	         test_tiny_objects_hold_the_free_list, 2,
-	         "A free slot stores the free list's link: it must be at least "
-	         "a "
-	         "pointer wide, and the link must be read and written with "
-	         "memcpy "
-	         "when the alignment is 1."},
-		{"test_acquire_and_release_never_allocate",
-	         test_acquire_and_release_never_allocate, 2,
-	         "Allocate everything in dp_pool_create through "
-	         "dp_alloc(alloc, ...) "
-	         "and free it all in dp_pool_destroy; acquire and release only "
-	         "move "
-	         "pointers."},
-		{"test_create_refuses_bad_arguments_and_leaks_nothing",
-	         test_create_refuses_bad_arguments_and_leaks_nothing, 2,
-	         "Validate every argument before allocating, guard the size "
-	         "arithmetic against overflow, and free what you have when a "
-	         "later "
-	         "allocation fails (a goto ladder)."},
-	};
-
 	return grade_main("12_object_pool", TESTS, DP_ARRAY_SIZE(TESTS), argc,
 	                  argv);
 }
