@@ -211,6 +211,21 @@ START_TEST(test_sum_f64_adds_in_eight_lanes_in_the_stated_order)
 	enum { N = 1003 }; /* 125 groups of 8 and a tail of 3. */
 	static double x[N];
 
+	/* One group of 8 chosen by hand. 1e16 + 1 rounds back to 1e16 (the
+	 * doubles near 1e16 are 2 apart), so which 1s are lost depends on
+	 * the order: exactly 12.75; the plain loop gives 11.75; the stated
+	 * order ((1e16 + 1) + (-1e16 + 1)) + ((0.5 + 0.25) + (3 + 7)) gives
+	 * 10.75. Both are within the tolerance (about 35 here): reordering
+	 * changes the result, not always for the better. */
+	static const double group[8] = {1e16, 1, -1e16, 1, 0.5, 0.25, 3, 7};
+	double by_hand = dp_vec_sum_f64(group, 8);
+	ck_assert_msg(by_hand == 10.75,
+	              "dp_vec_sum_f64 of {1e16, 1, -1e16, 1, 0.5, 0.25, 3, 7} "
+	              "in the stated order is 10.75 (the plain loop gives "
+	              "11.75); yours gives %.17g: combine the lanes exactly as "
+	              "vectorize.h says",
+	              by_hand);
+
 	fill_mixed(x, N, 7);
 	double expected = lane_order_sum(x, N);
 	double got = dp_vec_sum_f64(x, N);
