@@ -101,8 +101,8 @@ int dp_profiler_init(struct dp_profiler *profiler, dp_prof_clock_fn *now,
  * @param[in]     ctx      Its context.
  * @return #DP_OK; #DP_EINVAL when any pointer but `ctx` is NULL;
  *         #DP_EEXIST when a function of that name is already wrapped;
- *         #DP_ERANGE when #DP_PROFILER_MAX functions are. On error
- *         nothing changes.
+ *         #DP_ERANGE when #DP_PROFILER_MAX functions are. The checks are
+ *         made in that order; on error nothing changes.
  */
 int dp_profiler_wrap(struct dp_profiler *profiler, struct dp_profiled *profiled,
                      const char *name, dp_prof_fn *fn, void *ctx);
