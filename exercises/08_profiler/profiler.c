@@ -1,0 +1,66 @@
+/*
+ * Exercise 08: a call-counting, timing profiler. Read README.md first,
+ * then fill in each TODO. Every function below compiles and returns a
+ * value that makes the tests fail; replace the bodies one by one.
+ */
+#include "profiler.h"
+
+#include <string.h>
+
+int dp_profiler_init(struct dp_profiler *profiler, dp_prof_clock_fn *now,
+                     void *clock_ctx)
+{
+	/* TODO: zero the profiler and keep the clock; a NULL clock means
+	 * the real one (write a small function that returns dp_now_ns()). */
+	(void)profiler;
+	(void)now;
+	(void)clock_ctx;
+	return DP_ENOTSUP;
+}
+
+int dp_profiler_wrap(struct dp_profiler *profiler, struct dp_profiled *profiled,
+                     const char *name, dp_prof_fn *fn, void *ctx)
+{
+	/* TODO: check the arguments, refuse a name already wrapped and a
+	 * full table, then set up `profiled` with zero statistics and add
+	 * it to profiler->functions. */
+	(void)profiler;
+	(void)profiled;
+	(void)name;
+	(void)fn;
+	(void)ctx;
+	return DP_ENOTSUP;
+}
+
+int64_t dp_profiled_call(void *profiled, int64_t arg)
+{
+	/* TODO: step 1, read the clock, call the function, read the clock,
+	 * count the call and add the elapsed time.
+	 * TODO: step 2, self time: before the call, point
+	 * profiler->children_ns at a local counter (saving the old value);
+	 * after it, restore the old value and add your elapsed time to it.
+	 * self time = elapsed - what your callees added to your counter.
+	 * TODO: step 3, recursion: add to cumulative_ns only when no other
+	 * call of this same function is still running (use `active`). */
+	(void)profiled;
+	(void)arg;
+	return 0;
+}
+
+const struct dp_profiled *dp_profiler_find(const struct dp_profiler *profiler,
+                                           const char *name)
+{
+	/* TODO: the wrapped function whose name is `name` (strcmp). */
+	(void)profiler;
+	(void)name;
+	return NULL;
+}
+
+const struct dp_profiled *
+dp_profiler_hottest(const struct dp_profiler *profiler)
+{
+	/* TODO: among the functions called at least once, the one with the
+	 * most self time; the first wrapped wins a tie. */
+	(void)profiler;
+	return NULL;
+}

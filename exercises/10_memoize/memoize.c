@@ -1,0 +1,114 @@
+/*
+ * Exercise 10: an LRU cache and a memoizer. Read README.md first, then
+ * fill in each TODO. Every function below compiles and returns a value
+ * that makes the tests fail; replace the bodies one by one.
+ */
+#include "memoize.h"
+
+#include <stdbool.h>
+
+/* TODO: an entry holds a key, a value, a link to the next entry of its
+ * hash bucket, and prev/next links of the recency list. */
+struct entry {
+	int64_t key;
+	int64_t value;
+};
+
+/* TODO: the cache holds its allocator, the bucket array, the recency list
+ * (a sentinel node makes it simplest), maxsize, currsize, hits, misses. */
+struct dp_cache {
+	const struct dp_allocator *alloc;
+};
+
+/* TODO: the memo holds its allocator, the function, its ctx, its cache. */
+struct dp_memo {
+	const struct dp_allocator *alloc;
+};
+
+dp_cache *dp_cache_create(size_t maxsize, const struct dp_allocator *alloc)
+{
+	/* TODO: allocate the cache and its buckets with dp_alloc(),
+	 * freeing what you have if a later allocation fails. */
+	(void)maxsize;
+	(void)alloc;
+	return NULL;
+}
+
+void dp_cache_destroy(dp_cache *cache)
+{
+	/* TODO: free every entry, the buckets and the cache. */
+	(void)cache;
+}
+
+int dp_cache_get(dp_cache *cache, int64_t key, int64_t *value)
+{
+	/* TODO: find the key; count a miss, or count a hit, move the entry
+	 * to the front of the recency list and copy its value out. */
+	(void)cache;
+	(void)key;
+	(void)value;
+	return DP_ENOTSUP;
+}
+
+int dp_cache_put(dp_cache *cache, int64_t key, int64_t value)
+{
+	/* TODO: update an existing key and move it to the front; else, when
+	 * the cache is full, evict the entry at the back of the list; then
+	 * insert the new entry at the front. maxsize 0 stores nothing. */
+	(void)cache;
+	(void)key;
+	(void)value;
+	return DP_ENOTSUP;
+}
+
+int dp_cache_info(const dp_cache *cache, struct dp_cache_info *info)
+{
+	/* TODO: copy hits, misses, maxsize and currsize into *info. */
+	(void)cache;
+	(void)info;
+	return DP_ENOTSUP;
+}
+
+size_t dp_cache_keys(const dp_cache *cache, int64_t *keys, size_t capacity)
+{
+	/* TODO: walk the recency list from the front, writing at most
+	 * `capacity` keys. */
+	(void)cache;
+	(void)keys;
+	(void)capacity;
+	return 0;
+}
+
+dp_memo *dp_memo_create(dp_memo_fn *fn, void *ctx, size_t maxsize,
+                        const struct dp_allocator *alloc)
+{
+	/* TODO: allocate the memo and create its cache. */
+	(void)fn;
+	(void)ctx;
+	(void)maxsize;
+	(void)alloc;
+	return NULL;
+}
+
+void dp_memo_destroy(dp_memo *memo)
+{
+	/* TODO: destroy the cache, free the memo. */
+	(void)memo;
+}
+
+int64_t dp_memo_call(void *memo, int64_t arg)
+{
+	/* TODO: on a cache hit return the cached result; on a miss call
+	 * the function, store its result, return it. */
+	(void)memo;
+	(void)arg;
+	return 0;
+}
+
+int dp_memo_info(const dp_memo *memo, struct dp_cache_info *info)
+{
+	/* TODO: the figures of the memo's cache. */
+	(void)memo;
+	(void)info;
+	return DP_ENOTSUP;
+}

@@ -1,0 +1,144 @@
+/**
+ * @file profiler.h
+ * @brief Exercise 08: a call-counting, timing profiler, C's cProfile. Each
+ *        profiled function is wrapped by a decorator with its own shape,
+ *        which counts calls and measures self and cumulative time on a
+ *        clock that tests can replace by a fake one.
+ *
+ * Ownership: the caller allocates the profiler and every wrapper (on the
+ * stack or statically) and keeps them alive while they are used; nothing
+ * here allocates. Thread-safety: none; one profiler per thread.
+ */
+#ifndef EX_PROFILER_H
+#define EX_PROFILER_H
+
+#include "common/dp_common.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** @brief How many functions one profiler can follow. */
+#define DP_PROFILER_MAX 16
+
+/**
+ * @brief The shape of function the profiler wraps: an integer in, an
+ *        integer out, and a context for everything else.
+ */
+typedef int64_t dp_prof_fn(void *ctx, int64_t arg);
+
+/**
+ * @brief A clock: the time now, in nanoseconds. Only differences matter.
+ * @param[in] clock_ctx The clock's context, unchanged.
+ */
+typedef uint64_t dp_prof_clock_fn(void *clock_ctx);
+
+struct dp_profiled;
+
+/**
+ * @brief A profiler: the clock and the functions it follows.
+ *
+ * Public so that the caller can allocate it; set it up with
+ * dp_profiler_init() and read it only through the functions below.
+ */
+struct dp_profiler {
+	dp_prof_clock_fn *now; /**< The clock; never NULL after init. */
+	void *clock_ctx;       /**< Handed to #now unchanged. */
+	/** The wrapped functions, in the order they were wrapped. */
+	struct dp_profiled *functions[DP_PROFILER_MAX];
+	size_t count; /**< How many of #functions are in use. */
+	/** While a profiled call runs: where it adds the time of the
+	 * profiled calls it makes (its children). NULL outside any call. */
+	uint64_t *children_ns;
+};
+
+/**
+ * @brief One profiled function: the decorator and its statistics, the
+ *        figures of one line of cProfile's report.
+ *
+ * Public so that the caller can allocate it and read its figures. Set up
+ * by dp_profiler_wrap(); only dp_profiled_call() changes it afterwards.
+ */
+struct dp_profiled {
+	struct dp_profiler *profiler; /**< The profiler it reports to. */
+	dp_prof_fn *fn;               /**< The wrapped function. */
+	void *ctx;                    /**< Its context, handed on unchanged. */
+	const char *name;             /**< Its name in reports (not copied). */
+	uint64_t calls; /**< Completed calls: cProfile's ncalls. */
+	/** Time inside the function itself, without the time of the
+	 * profiled functions it called: cProfile's tottime. */
+	uint64_t self_ns;
+	/** Time from entry to return, callees included: cProfile's cumtime.
+	 * A recursive function counts only its outermost calls here, so its
+	 * time is not counted once per level. */
+	uint64_t cumulative_ns;
+	/** Calls of this function now running (above 1 in recursion). */
+	uint64_t active;
+};
+
+/**
+ * @brief Set up a profiler that follows no function yet.
+ * @param[out] profiler  The profiler.
+ * @param[in]  now       The clock, or NULL for dp_now_ns(). Tests pass a
+ *                       fake clock to get exact, repeatable times.
+ * @param[in]  clock_ctx Handed to `now` unchanged.
+ * @return #DP_OK; #DP_EINVAL when `profiler` is NULL.
+ */
+int dp_profiler_init(struct dp_profiler *profiler, dp_prof_clock_fn *now,
+                     void *clock_ctx);
+
+/**
+ * @brief Wrap a function: set up `profiled` with zero statistics and add
+ *        it to the profiler.
+ *
+ * Afterwards, call `dp_profiled_call` with `profiled` as its context
+ * wherever the program called `fn` with `ctx`: like a Python decorator,
+ * the wrapper has the function's shape and takes its place.
+ * @param[in,out] profiler The profiler, set up with dp_profiler_init().
+ * @param[out]    profiled The wrapper to set up; must stay alive and in
+ *                         place while the profiler is used.
+ * @param[in]     name     The function's name; not copied.
+ * @param[in]     fn       The function.
+ * @param[in]     ctx      Its context.
+ * @return #DP_OK; #DP_EINVAL when any pointer but `ctx` is NULL;
+ *         #DP_EEXIST when a function of that name is already wrapped;
+ *         #DP_ERANGE when #DP_PROFILER_MAX functions are. The checks are
+ *         made in that order; on error nothing changes.
+ */
+int dp_profiler_wrap(struct dp_profiler *profiler, struct dp_profiled *profiled,
+                     const char *name, dp_prof_fn *fn, void *ctx);
+
+/**
+ * @brief Call the wrapped function, counting the call and timing it.
+ *
+ * Its type is #dp_prof_fn: pass it, with the `struct dp_profiled *` as
+ * context, wherever the wrapped function went. The clock is read before
+ * and after the call; the elapsed time goes to #dp_profiled.cumulative_ns
+ * (outermost calls only), and, minus the time of profiled calls made
+ * meanwhile, to #dp_profiled.self_ns.
+ * @param[in,out] profiled The `struct dp_profiled *`.
+ * @param[in]     arg      Passed to the wrapped function.
+ * @return What the wrapped function returns; 0, calling nothing, when
+ *         `profiled` is NULL.
+ */
+int64_t dp_profiled_call(void *profiled, int64_t arg);
+
+/**
+ * @brief Find a wrapped function by name.
+ * @param[in] profiler The profiler; NULL follows nothing.
+ * @param[in] name     The name; NULL finds nothing.
+ * @return Its wrapper, or NULL when no function of that name is wrapped.
+ */
+const struct dp_profiled *dp_profiler_find(const struct dp_profiler *profiler,
+                                           const char *name);
+
+/**
+ * @brief Name the hot spot: the function with the most self time, where
+ *        making the code faster pays most.
+ * @param[in] profiler The profiler; NULL follows nothing.
+ * @return The wrapper with the largest #dp_profiled.self_ns, the first
+ *         wrapped on a tie; NULL when no function has been called.
+ */
+const struct dp_profiled *
+dp_profiler_hottest(const struct dp_profiler *profiler);
+
+#endif /* EX_PROFILER_H */

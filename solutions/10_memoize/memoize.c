@@ -1,0 +1,294 @@
+/*
+ * Exercise 10, the answer: a hash table finds an entry in O(1) and an
+ * intrusive doubly linked list keeps the entries in recency order, so a
+ * hit moves its entry to the front and an eviction takes the back, both
+ * in O(1). The memo is a Decorator over a function pointer that consults
+ * the cache before calling.
+ */
+#include "memoize.h"
+
+#include <stdbool.h>
+
+struct entry {
+	int64_t key;
+	int64_t value;
+	struct entry *chain; /* The next entry in the same bucket. */
+	struct entry *prev;  /* Towards the most recently used. */
+	struct entry *next;  /* Towards the least recently used. */
+};
+
+struct dp_cache {
+	const struct dp_allocator *alloc;
+	struct entry **buckets;
+	size_t bucket_count; /* A power of two. */
+	/* A circular list through a sentinel: head.next is the most
+	 * recently used entry, head.prev the least. No NULL checks. */
+	struct entry head;
+	size_t maxsize;
+	size_t currsize;
+	uint64_t hits;
+	uint64_t misses;
+};
+
+struct dp_memo {
+	const struct dp_allocator *alloc;
+	dp_memo_fn *fn;
+	void *ctx;
+	dp_cache *cache;
+};
+
+enum { INITIAL_BUCKETS = 16 };
+
+static size_t bucket_of(size_t bucket_count, int64_t key)
+{
+	/* Fibonacci hashing: consecutive keys (fib's arguments) spread
+	 * over the whole table instead of filling neighbouring buckets. */
+	uint64_t hash = (uint64_t)key * UINT64_C(0x9E3779B97F4A7C15);
+
+	return (size_t)(hash ^ (hash >> 32)) & (bucket_count - 1);
+}
+
+static struct entry *find(const dp_cache *cache, int64_t key)
+{
+	struct entry *entry =
+		cache->buckets[bucket_of(cache->bucket_count, key)];
+
+	while (entry != NULL && entry->key != key)
+		entry = entry->chain;
+	return entry;
+}
+
+static void list_unlink(struct entry *entry)
+{
+	entry->prev->next = entry->next;
+	entry->next->prev = entry->prev;
+}
+
+static void list_push_front(dp_cache *cache, struct entry *entry)
+{
+	entry->prev = &cache->head;
+	entry->next = cache->head.next;
+	cache->head.next->prev = entry;
+	cache->head.next = entry;
+}
+
+static void chain_insert(dp_cache *cache, struct entry *entry)
+{
+	struct entry **bucket =
+		&cache->buckets[bucket_of(cache->bucket_count, entry->key)];
+
+	entry->chain = *bucket;
+	*bucket = entry;
+}
+
+static void chain_remove(dp_cache *cache, struct entry *entry)
+{
+	struct entry **link =
+		&cache->buckets[bucket_of(cache->bucket_count, entry->key)];
+
+	while (*link != entry)
+		link = &(*link)->chain;
+	*link = entry->chain;
+}
+
+/* Doubling keeps chains short on average. A failed doubling is not an
+ * error: the table still works, with longer chains, so a put never fails
+ * because of it. */
+static void maybe_grow(dp_cache *cache)
+{
+	if (cache->currsize < cache->bucket_count ||
+	    cache->bucket_count > SIZE_MAX / 2)
+		return;
+
+	size_t count = cache->bucket_count * 2;
+	struct entry **buckets =
+		dp_alloc_array(cache->alloc, count, sizeof(*buckets));
+
+	if (buckets == NULL)
+		return;
+	for (size_t i = 0; i < count; i++)
+		buckets[i] = NULL;
+	dp_free(cache->alloc, cache->buckets);
+	cache->buckets = buckets;
+	cache->bucket_count = count;
+	for (struct entry *e = cache->head.next; e != &cache->head; e = e->next)
+		chain_insert(cache, e);
+}
+
+dp_cache *dp_cache_create(size_t maxsize, const struct dp_allocator *alloc)
+{
+	dp_cache *cache = dp_alloc(alloc, sizeof(*cache));
+
+	if (cache == NULL)
+		return NULL;
+	cache->buckets =
+		dp_alloc_array(alloc, INITIAL_BUCKETS, sizeof(*cache->buckets));
+	if (cache->buckets == NULL)
+		goto fail_free_cache;
+	for (size_t i = 0; i < INITIAL_BUCKETS; i++)
+		cache->buckets[i] = NULL;
+	cache->alloc = alloc;
+	cache->bucket_count = INITIAL_BUCKETS;
+	cache->head.prev = &cache->head;
+	cache->head.next = &cache->head;
+	cache->maxsize = maxsize;
+	cache->currsize = 0;
+	cache->hits = 0;
+	cache->misses = 0;
+	return cache;
+
+fail_free_cache:
+	dp_free(alloc, cache);
+	return NULL;
+}
+
+void dp_cache_destroy(dp_cache *cache)
+{
+	if (cache == NULL)
+		return;
+
+	struct entry *entry = cache->head.next;
+
+	while (entry != &cache->head) {
+		struct entry *next = entry->next;
+		dp_free(cache->alloc, entry);
+		entry = next;
+	}
+	dp_free(cache->alloc, cache->buckets);
+	dp_free(cache->alloc, cache);
+}
+
+int dp_cache_get(dp_cache *cache, int64_t key, int64_t *value)
+{
+	if (cache == NULL)
+		return DP_EINVAL;
+
+	struct entry *entry = find(cache, key);
+
+	if (entry == NULL) {
+		cache->misses++;
+		return DP_ENOENT;
+	}
+	cache->hits++;
+	list_unlink(entry);
+	list_push_front(cache, entry);
+	if (value != NULL)
+		*value = entry->value;
+	return DP_OK;
+}
+
+int dp_cache_put(dp_cache *cache, int64_t key, int64_t value)
+{
+	if (cache == NULL)
+		return DP_EINVAL;
+	if (cache->maxsize == 0)
+		return DP_OK;
+
+	struct entry *entry = find(cache, key);
+
+	if (entry != NULL) {
+		entry->value = value;
+		list_unlink(entry);
+		list_push_front(cache, entry);
+		return DP_OK;
+	}
+	if (cache->currsize >= cache->maxsize) {
+		/* Full: recycle the least recently used entry in place, so
+		 * a put into a full cache never allocates and never fails. */
+		entry = cache->head.prev;
+		list_unlink(entry);
+		chain_remove(cache, entry);
+	} else {
+		entry = dp_alloc(cache->alloc, sizeof(*entry));
+		if (entry == NULL)
+			return DP_ENOMEM;
+		cache->currsize++;
+	}
+	entry->key = key;
+	entry->value = value;
+	chain_insert(cache, entry);
+	list_push_front(cache, entry);
+	maybe_grow(cache);
+	return DP_OK;
+}
+
+int dp_cache_info(const dp_cache *cache, struct dp_cache_info *info)
+{
+	if (cache == NULL || info == NULL)
+		return DP_EINVAL;
+	*info = (struct dp_cache_info){
+		.hits = cache->hits,
+		.misses = cache->misses,
+		.maxsize = cache->maxsize,
+		.currsize = cache->currsize,
+	};
+	return DP_OK;
+}
+
+size_t dp_cache_keys(const dp_cache *cache, int64_t *keys, size_t capacity)
+{
+	if (cache == NULL || keys == NULL)
+		return 0;
+
+	size_t count = 0;
+
+	for (const struct entry *e = cache->head.next;
+	     e != &cache->head && count < capacity; e = e->next)
+		keys[count++] = e->key;
+	return count;
+}
+
+dp_memo *dp_memo_create(dp_memo_fn *fn, void *ctx, size_t maxsize,
+                        const struct dp_allocator *alloc)
+{
+	if (fn == NULL)
+		return NULL;
+
+	dp_memo *memo = dp_alloc(alloc, sizeof(*memo));
+
+	if (memo == NULL)
+		return NULL;
+	memo->cache = dp_cache_create(maxsize, alloc);
+	if (memo->cache == NULL)
+		goto fail_free_memo;
+	memo->alloc = alloc;
+	memo->fn = fn;
+	memo->ctx = ctx;
+	return memo;
+
+fail_free_memo:
+	dp_free(alloc, memo);
+	return NULL;
+}
+
+void dp_memo_destroy(dp_memo *memo)
+{
+	if (memo == NULL)
+		return;
+	dp_cache_destroy(memo->cache);
+	dp_free(memo->alloc, memo);
+}
+
+int64_t dp_memo_call(void *memo, int64_t arg)
+{
+	dp_memo *self = memo;
+	int64_t result;
+
+	if (self == NULL)
+		return 0;
+	if (dp_cache_get(self->cache, arg, &result) == DP_OK)
+		return result;
+	/* Stored after the call, as Python's lru_cache does: a recursive
+	 * function fills the cache from the bottom up while it unwinds. A
+	 * put that runs out of memory only costs a future recomputation. */
+	result = self->fn(self->ctx, arg);
+	(void)dp_cache_put(self->cache, arg, result);
+	return result;
+}
+
+int dp_memo_info(const dp_memo *memo, struct dp_cache_info *info)
+{
+	if (memo == NULL)
+		return DP_EINVAL;
+	return dp_cache_info(memo->cache, info);
+}
