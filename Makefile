@@ -98,15 +98,16 @@ RESULT_FILES := $(TESTS:$(O)/%=$(RESULTS)/%.check) \
 # exercises/grader/selftest.sh: the solutions score 100%, the untouched
 # stubs score 0 with every test failing by assertion, and deliberately
 # broken answers (exercises/grader/fixtures/) get the expected status and
-# points. memcheck grades the solutions (and the leak fixture) under ASan +
-# UBSan, valgrind the solutions under valgrind. `P=...` leaves them out.
+# points. memcheck grades the solutions, the stubs (the grader must not
+# leak when tests fail) and the leak fixture under ASan + UBSan, valgrind
+# the solutions under valgrind. `P=...` leaves them out.
 GRADER_GROUPS :=
 ifeq ($(P),)
 ifeq ($(MODE)-$(RUN),debug-plain)
 GRADER_GROUPS := solutions stubs fixtures
 GRADER_MODE := plain
 else ifeq ($(MODE),asan)
-GRADER_GROUPS := solutions fixtures
+GRADER_GROUPS := solutions stubs fixtures
 GRADER_MODE := memcheck
 else ifeq ($(RUN),valgrind)
 GRADER_GROUPS := solutions

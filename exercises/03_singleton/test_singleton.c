@@ -326,62 +326,60 @@ START_TEST(test_removing_substitute_restores_the_default)
 }
 END_TEST
 
+/* The graded tests, in the order students should tackle them. */
+static const struct grade_test TESTS[] = {
+	{"test_init_reads_level_and_capacity",
+         test_init_reads_level_and_capacity, 2,
+         "Start with dp_settings_init: call lookup(ctx, \"DP_LEVEL\") "
+         "and "
+         "lookup(ctx, \"DP_CAPACITY\") and turn each string into its "
+         "field. "
+         "README step 1."},
+	{"test_init_uses_defaults_for_unset_variables",
+         test_init_uses_defaults_for_unset_variables, 1,
+         "lookup returns NULL for a variable that is not set: start "
+         "from the "
+         "defaults named in singleton.h and only overwrite what is "
+         "set."},
+	{"test_init_rejects_invalid_values", test_init_rejects_invalid_values,
+         2,
+         "Check every character of DP_CAPACITY is a digit (strtoul "
+         "accepts "
+         "signs and spaces), tell DP_EINVAL from DP_ERANGE as "
+         "singleton.h "
+         "says, and parse into a local struct so a failure changes "
+         "nothing."},
+	{"test_default_is_built_lazily_on_first_use",
+         test_default_is_built_lazily_on_first_use, 2,
+         "Nothing may run before the first dp_settings_default(); the "
+         "build "
+         "function reads the environment with dp_settings_init(..., "
+         "NULL, "
+         "NULL) and counts itself. README step 2."},
+	{"test_default_is_built_once_under_a_thread_race",
+         test_default_is_built_once_under_a_thread_race, 5,
+         "An 'if (!built)' check is a race: two threads can both see "
+         "false. "
+         "Let pthread_once (or C11 call_once) run the build function, "
+         "and "
+         "keep the counter atomic. README step 2."},
+	{"test_substitute_replaces_default_without_building",
+         test_substitute_replaces_default_without_building, 3,
+         "dp_settings_default must look at the substitute before it "
+         "touches "
+         "pthread_once; dp_settings_set_default swaps an atomic "
+         "pointer. "
+         "README step 3."},
+	{"test_removing_substitute_restores_the_default",
+         test_removing_substitute_restores_the_default, 2,
+         "set_default returns what it replaced (use atomic_exchange), "
+         "and with "
+         "no substitute the default is the one environment instance "
+         "again."},
+};
+
 int main(int argc, char **argv)
 {
-	/* The graded tests, in the order students should tackle them. The
-	 * table lives in main() because START_TEST(x) makes `x` a variable,
-	 * which C does not accept in a static initialiser. */
-	const struct grade_test TESTS[] = {
-		{"test_init_reads_level_and_capacity",
-	         test_init_reads_level_and_capacity, 2,
-	         "Start with dp_settings_init: call lookup(ctx, \"DP_LEVEL\") "
-	         "and "
-	         "lookup(ctx, \"DP_CAPACITY\") and turn each string into its "
-	         "field. "
-	         "README step 1."},
-		{"test_init_uses_defaults_for_unset_variables",
-	         test_init_uses_defaults_for_unset_variables, 1,
-	         "lookup returns NULL for a variable that is not set: start "
-	         "from the "
-	         "defaults named in singleton.h and only overwrite what is "
-	         "set."},
-		{"test_init_rejects_invalid_values",
-	         test_init_rejects_invalid_values, 2,
-	         "Check every character of DP_CAPACITY is a digit (strtoul "
-	         "accepts "
-	         "signs and spaces), tell DP_EINVAL from DP_ERANGE as "
-	         "singleton.h "
-	         "says, and parse into a local struct so a failure changes "
-	         "nothing."},
-		{"test_default_is_built_lazily_on_first_use",
-	         test_default_is_built_lazily_on_first_use, 2,
-	         "Nothing may run before the first dp_settings_default(); the "
-	         "build "
-	         "function reads the environment with dp_settings_init(..., "
-	         "NULL, "
-	         "NULL) and counts itself. README step 2."},
-		{"test_default_is_built_once_under_a_thread_race",
-	         test_default_is_built_once_under_a_thread_race, 5,
-	         "An 'if (!built)' check is a race: two threads can both see "
-	         "false. "
-	         "Let pthread_once (or C11 call_once) run the build function, "
-	         "and "
-	         "keep the counter atomic. README step 2."},
-		{"test_substitute_replaces_default_without_building",
-	         test_substitute_replaces_default_without_building, 3,
-	         "dp_settings_default must look at the substitute before it "
-	         "touches "
-	         "pthread_once; dp_settings_set_default swaps an atomic "
-	         "pointer. "
-	         "README step 3."},
-		{"test_removing_substitute_restores_the_default",
-	         test_removing_substitute_restores_the_default, 2,
-	         "set_default returns what it replaced (use atomic_exchange), "
-	         "and with "
-	         "no substitute the default is the one environment instance "
-	         "again."},
-	};
-
 	return grade_main("03_singleton", TESTS, DP_ARRAY_SIZE(TESTS), argc,
 	                  argv);
 }

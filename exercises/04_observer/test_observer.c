@@ -434,54 +434,52 @@ START_TEST(test_publish_from_a_callback_is_ebusy)
 }
 END_TEST
 
+/* The graded tests, in the order students should tackle them. */
+static const struct grade_test TESTS[] = {
+	{"test_publish_calls_every_subscriber",
+         test_publish_calls_every_subscriber, 2,
+         "Write dp_watcher_init, dp_topic_init, a dp_topic_subscribe "
+         "that links the node in, and a publish that walks the chain. "
+         "README step 1."},
+	{"test_higher_priority_is_called_first",
+         test_higher_priority_is_called_first, 3,
+         "In dp_topic_subscribe, walk past every node whose priority "
+         "is "
+         "greater than OR EQUAL to the new one before linking it in."},
+	{"test_stop_ends_the_delivery", test_stop_ends_the_delivery, 2,
+         "Compare each callback's return with DP_WATCH_STOP, and count "
+         "the watcher that stopped among those called."},
+	{"test_subscribing_twice_is_refused", test_subscribing_twice_is_refused,
+         1,
+         "The node's private `topic` field says where it is "
+         "subscribed: "
+         "check it before linking anything. README step 2."},
+	{"test_unsubscribing_a_stranger_is_enoent",
+         test_unsubscribing_a_stranger_is_enoent, 1,
+         "Compare the node's `topic` field with the topic given, and "
+         "clear it when the node leaves."},
+	{"test_unsubscribed_watcher_is_not_called",
+         test_unsubscribed_watcher_is_not_called, 2,
+         "Unlinking a node of a doubly linked list touches its "
+         "neighbours' pointers, or the topic's `first` for the head."},
+	{"test_watcher_can_unsubscribe_itself_during_publish",
+         test_watcher_can_unsubscribe_itself_during_publish, 4,
+         "After a callback returns, its node may be gone: read the "
+         "successor into topic->cursor BEFORE the call and continue "
+         "from topic->cursor. README step 3."},
+	{"test_unsubscribing_a_later_watcher_during_publish_skips_it",
+         test_unsubscribing_a_later_watcher_during_publish_skips_it, 4,
+         "A saved successor can be the very node being removed: "
+         "dp_topic_unsubscribe must move topic->cursor past it. README "
+         "step 3."},
+	{"test_publish_from_a_callback_is_ebusy",
+         test_publish_from_a_callback_is_ebusy, 1,
+         "Mark the topic as publishing for the whole walk and refuse a "
+         "second publish while the mark is set. README step 4."},
+};
+
 int main(int argc, char **argv)
 {
-	/* The graded tests, in the order students should tackle them. The
-	 * table lives in main() because START_TEST(x) makes `x` a variable,
-	 * which C does not accept in a static initialiser. */
-	const struct grade_test TESTS[] = {
-		{"test_publish_calls_every_subscriber",
-	         test_publish_calls_every_subscriber, 2,
-	         "Write dp_watcher_init, dp_topic_init, a dp_topic_subscribe "
-	         "that links the node in, and a publish that walks the chain. "
-	         "README step 1."},
-		{"test_higher_priority_is_called_first",
-	         test_higher_priority_is_called_first, 3,
-	         "In dp_topic_subscribe, walk past every node whose priority "
-	         "is "
-	         "greater than OR EQUAL to the new one before linking it in."},
-		{"test_stop_ends_the_delivery", test_stop_ends_the_delivery, 2,
-	         "Compare each callback's return with DP_WATCH_STOP, and count "
-	         "the watcher that stopped among those called."},
-		{"test_subscribing_twice_is_refused",
-	         test_subscribing_twice_is_refused, 1,
-	         "The node's private `topic` field says where it is "
-	         "subscribed: "
-	         "check it before linking anything. README step 2."},
-		{"test_unsubscribing_a_stranger_is_enoent",
-	         test_unsubscribing_a_stranger_is_enoent, 1,
-	         "Compare the node's `topic` field with the topic given, and "
-	         "clear it when the node leaves."},
-		{"test_unsubscribed_watcher_is_not_called",
-	         test_unsubscribed_watcher_is_not_called, 2,
-	         "Unlinking a node of a doubly linked list touches its "
-	         "neighbours' pointers, or the topic's `first` for the head."},
-		{"test_watcher_can_unsubscribe_itself_during_publish",
-	         test_watcher_can_unsubscribe_itself_during_publish, 4,
-	         "After a callback returns, its node may be gone: read the "
-	         "successor into topic->cursor BEFORE the call and continue "
-	         "from topic->cursor. README step 3."},
-		{"test_unsubscribing_a_later_watcher_during_publish_skips_it",
-	         test_unsubscribing_a_later_watcher_during_publish_skips_it, 4,
-	         "A saved successor can be the very node being removed: "
-	         "dp_topic_unsubscribe must move topic->cursor past it. README "
-	         "step 3."},
-		{"test_publish_from_a_callback_is_ebusy",
-	         test_publish_from_a_callback_is_ebusy, 1,
-	         "Mark the topic as publishing for the whole walk and refuse a "
-	         "second publish while the mark is set. README step 4."},
-	};
-
 	return grade_main("04_observer", TESTS, DP_ARRAY_SIZE(TESTS), argc,
 	                  argv);
 }

@@ -394,54 +394,52 @@ START_TEST(test_history_rejects_invalid_arguments)
 }
 END_TEST
 
+/* The graded tests, in the order students should tackle them. */
+static const struct grade_test TESTS[] = {
+	{"test_add_action_executes_and_undoes",
+         test_add_action_executes_and_undoes, 2,
+         "Write the three dispatchers, then the add action: a struct "
+         "with the base first, a static const ops table, and "
+         "dp_container_of in each operation. README step 1."},
+	{"test_add_action_refuses_overflow", test_add_action_refuses_overflow,
+         1,
+         "Test whether the sum fits BEFORE adding (an int overflow is "
+         "undefined behaviour): compare with INT_MAX - amount, or add "
+         "in a wider type."},
+	{"test_history_undoes_and_redoes_in_order",
+         test_history_undoes_and_redoes_in_order, 3,
+         "Keep the actions in one array: the first `done` are done, "
+         "the "
+         "rest up to `total` are undone. Undo moves the boundary down, "
+         "redo moves it up. README step 2."},
+	{"test_new_command_clears_the_redo_side",
+         test_new_command_clears_the_redo_side, 3,
+         "After a successful execute, destroy every action between "
+         "`done` and `total` before recording the new one."},
+	{"test_full_history_drops_the_oldest",
+         test_full_history_drops_the_oldest, 4,
+         "When the history is full, destroy the oldest action and "
+         "shift "
+         "(or advance the start of a ring) before recording. README "
+         "step 3."},
+	{"test_failed_execute_is_not_recorded",
+         test_failed_execute_is_not_recorded, 2,
+         "Execute first and return its error before touching the "
+         "history; only a successful action changes ownership."},
+	{"test_destroy_frees_every_command", test_destroy_frees_every_command,
+         2,
+         "Allocate with dp_alloc(alloc, ...), free with dp_free on the "
+         "same allocator, and destroy both sides of the history in "
+         "dp_history_destroy without undoing."},
+	{"test_history_rejects_invalid_arguments",
+         test_history_rejects_invalid_arguments, 1,
+         "Check NULL arguments and incomplete ops tables before "
+         "calling "
+         "anything; capacity 0 makes no history."},
+};
+
 int main(int argc, char **argv)
 {
-	/* The graded tests, in the order students should tackle them. The
-	 * table lives in main() because START_TEST(x) makes `x` a variable,
-	 * which C does not accept in a static initialiser. */
-	const struct grade_test TESTS[] = {
-		{"test_add_action_executes_and_undoes",
-	         test_add_action_executes_and_undoes, 2,
-	         "Write the three dispatchers, then the add action: a struct "
-	         "with the base first, a static const ops table, and "
-	         "dp_container_of in each operation. README step 1."},
-		{"test_add_action_refuses_overflow",
-	         test_add_action_refuses_overflow, 1,
-	         "Test whether the sum fits BEFORE adding (an int overflow is "
-	         "undefined behaviour): compare with INT_MAX - amount, or add "
-	         "in a wider type."},
-		{"test_history_undoes_and_redoes_in_order",
-	         test_history_undoes_and_redoes_in_order, 3,
-	         "Keep the actions in one array: the first `done` are done, "
-	         "the "
-	         "rest up to `total` are undone. Undo moves the boundary down, "
-	         "redo moves it up. README step 2."},
-		{"test_new_command_clears_the_redo_side",
-	         test_new_command_clears_the_redo_side, 3,
-	         "After a successful execute, destroy every action between "
-	         "`done` and `total` before recording the new one."},
-		{"test_full_history_drops_the_oldest",
-	         test_full_history_drops_the_oldest, 4,
-	         "When the history is full, destroy the oldest action and "
-	         "shift "
-	         "(or advance the start of a ring) before recording. README "
-	         "step 3."},
-		{"test_failed_execute_is_not_recorded",
-	         test_failed_execute_is_not_recorded, 2,
-	         "Execute first and return its error before touching the "
-	         "history; only a successful action changes ownership."},
-		{"test_destroy_frees_every_command",
-	         test_destroy_frees_every_command, 2,
-	         "Allocate with dp_alloc(alloc, ...), free with dp_free on the "
-	         "same allocator, and destroy both sides of the history in "
-	         "dp_history_destroy without undoing."},
-		{"test_history_rejects_invalid_arguments",
-	         test_history_rejects_invalid_arguments, 1,
-	         "Check NULL arguments and incomplete ops tables before "
-	         "calling "
-	         "anything; capacity 0 makes no history."},
-	};
-
 	return grade_main("05_command", TESTS, DP_ARRAY_SIZE(TESTS), argc,
 	                  argv);
 }

@@ -350,52 +350,48 @@ START_TEST(test_adapter_copies_the_output_struct)
 }
 END_TEST
 
+/* The graded tests, in the order students should tackle them. */
+static const struct grade_test TESTS[] = {
+	{"test_create_wraps_a_complete_output",
+         test_create_wraps_a_complete_output, 1,
+         "Define struct acme_sink with the base first, a static const "
+         "ops table named \"acme\", and a create that checks its "
+         "arguments. README step 1."},
+	{"test_write_passes_bytes_through", test_write_passes_bytes_through, 2,
+         "In write, recover your struct with dp_container_of and hand "
+         "the bytes to output.put with output.handle."},
+	{"test_short_puts_are_completed", test_short_puts_are_completed, 3,
+         "put may take fewer bytes than asked: loop, advancing the "
+         "pointer and shrinking the length by what it took. README "
+         "step 2."},
+	{"test_put_failure_translates_errno", test_put_failure_translates_errno,
+         2,
+         "A -1 from acme means 'look at errno': turn errno into one of "
+         "our codes in one small function, as adapter.h says."},
+	{"test_put_that_takes_nothing_is_eio",
+         test_put_that_takes_nothing_is_eio, 1,
+         "A loop that waits for progress must stop when there is none: "
+         "treat a put returning 0 as an error."},
+	{"test_flush_maps_to_sync", test_flush_maps_to_sync, 2,
+         "sync is optional in acme: check for NULL before calling it, "
+         "and translate its -1 like put's. README step 3."},
+	{"test_close_syncs_finishes_and_frees",
+         test_close_syncs_finishes_and_frees, 3,
+         "close = your flush, then finish when present, then dp_free "
+         "on "
+         "the allocator you were given."},
+	{"test_close_reports_failure_but_still_frees",
+         test_close_reports_failure_but_still_frees, 2,
+         "Keep the first error in a variable, carry on with finish and "
+         "the free, and return the variable at the end."},
+	{"test_adapter_copies_the_output_struct",
+         test_adapter_copies_the_output_struct, 1,
+         "Store the struct acme_output by value in your adapter, not a "
+         "pointer to the caller's."},
+};
+
 int main(int argc, char **argv)
 {
-	/* The graded tests, in the order students should tackle them. The
-	 * table lives in main() because START_TEST(x) makes `x` a variable,
-	 * which C does not accept in a static initialiser. */
-	const struct grade_test TESTS[] = {
-		{"test_create_wraps_a_complete_output",
-	         test_create_wraps_a_complete_output, 1,
-	         "Define struct acme_sink with the base first, a static const "
-	         "ops table named \"acme\", and a create that checks its "
-	         "arguments. README step 1."},
-		{"test_write_passes_bytes_through",
-	         test_write_passes_bytes_through, 2,
-	         "In write, recover your struct with dp_container_of and hand "
-	         "the bytes to output.put with output.handle."},
-		{"test_short_puts_are_completed", test_short_puts_are_completed,
-	         3,
-	         "put may take fewer bytes than asked: loop, advancing the "
-	         "pointer and shrinking the length by what it took. README "
-	         "step 2."},
-		{"test_put_failure_translates_errno",
-	         test_put_failure_translates_errno, 2,
-	         "A -1 from acme means 'look at errno': turn errno into one of "
-	         "our codes in one small function, as adapter.h says."},
-		{"test_put_that_takes_nothing_is_eio",
-	         test_put_that_takes_nothing_is_eio, 1,
-	         "A loop that waits for progress must stop when there is none: "
-	         "treat a put returning 0 as an error."},
-		{"test_flush_maps_to_sync", test_flush_maps_to_sync, 2,
-	         "sync is optional in acme: check for NULL before calling it, "
-	         "and translate its -1 like put's. README step 3."},
-		{"test_close_syncs_finishes_and_frees",
-	         test_close_syncs_finishes_and_frees, 3,
-	         "close = your flush, then finish when present, then dp_free "
-	         "on "
-	         "the allocator you were given."},
-		{"test_close_reports_failure_but_still_frees",
-	         test_close_reports_failure_but_still_frees, 2,
-	         "Keep the first error in a variable, carry on with finish and "
-	         "the free, and return the variable at the end."},
-		{"test_adapter_copies_the_output_struct",
-	         test_adapter_copies_the_output_struct, 1,
-	         "Store the struct acme_output by value in your adapter, not a "
-	         "pointer to the caller's."},
-	};
-
 	return grade_main("06_adapter", TESTS, DP_ARRAY_SIZE(TESTS), argc,
 	                  argv);
 }

@@ -479,56 +479,54 @@ START_TEST(test_failed_create_leaves_inner_with_caller)
 }
 END_TEST
 
+/* The graded tests, in the order students should tackle them. */
+static const struct grade_test TESTS[] = {
+	{"test_counting_forwards_every_operation",
+         test_counting_forwards_every_operation, 4,
+         "Fill ALL FOUR slots of the counting ops table, each calling "
+         "the matching dispatcher on the wrapped channel; close also "
+         "frees the decorator. README step 1."},
+	{"test_counting_counts_calls_and_bytes",
+         test_counting_counts_calls_and_bytes, 2,
+         "Count every call, and add bytes only when the call below "
+         "returned DP_OK (for reads, the bytes it says it got)."},
+	{"test_counting_passes_errors_through",
+         test_counting_passes_errors_through, 1,
+         "Return exactly the code the wrapped channel returned, and "
+         "count an error whenever it is not DP_OK."},
+	{"test_buffering_gathers_small_writes",
+         test_buffering_gathers_small_writes, 4,
+         "Copy a write into the buffer when it fits in the room left; "
+         "when it does not, write the whole buffer below in ONE call "
+         "first. README step 2."},
+	{"test_buffering_flushes_on_flush_and_close",
+         test_buffering_flushes_on_flush_and_close, 2,
+         "flush and close must both write out what is buffered before "
+         "forwarding (flush) or closing below (close)."},
+	{"test_buffering_sends_large_writes_straight_down",
+         test_buffering_sends_large_writes_straight_down, 2,
+         "After writing out the buffer, a write of capacity bytes or "
+         "more cannot be copied: send it below as it is."},
+	{"test_buffering_read_sees_buffered_bytes",
+         test_buffering_read_sees_buffered_bytes, 2,
+         "A read through the buffer must first write the buffer below, "
+         "or it would miss bytes already written."},
+	{"test_stacking_order_changes_what_is_counted",
+         test_stacking_order_changes_what_is_counted, 3,
+         "If the two stacks count the same, one decorator is not "
+         "forwarding through the dispatchers. README step 3."},
+	{"test_closing_the_top_frees_the_whole_stack",
+         test_closing_the_top_frees_the_whole_stack, 2,
+         "Allocate with dp_alloc(alloc, ...) and free with dp_free on "
+         "the same allocator; each close closes the channel below."},
+	{"test_failed_create_leaves_inner_with_caller",
+         test_failed_create_leaves_inner_with_caller, 1,
+         "Check the arguments and the allocation before anything "
+         "else, and never close `inner` on a failure path."},
+};
+
 int main(int argc, char **argv)
 {
-	/* The graded tests, in the order students should tackle them. The
-	 * table lives in main() because START_TEST(x) makes `x` a variable,
-	 * which C does not accept in a static initialiser. */
-	const struct grade_test TESTS[] = {
-		{"test_counting_forwards_every_operation",
-	         test_counting_forwards_every_operation, 4,
-	         "Fill ALL FOUR slots of the counting ops table, each calling "
-	         "the matching dispatcher on the wrapped channel; close also "
-	         "frees the decorator. README step 1."},
-		{"test_counting_counts_calls_and_bytes",
-	         test_counting_counts_calls_and_bytes, 2,
-	         "Count every call, and add bytes only when the call below "
-	         "returned DP_OK (for reads, the bytes it says it got)."},
-		{"test_counting_passes_errors_through",
-	         test_counting_passes_errors_through, 1,
-	         "Return exactly the code the wrapped channel returned, and "
-	         "count an error whenever it is not DP_OK."},
-		{"test_buffering_gathers_small_writes",
-	         test_buffering_gathers_small_writes, 4,
-	         "Copy a write into the buffer when it fits in the room left; "
-	         "when it does not, write the whole buffer below in ONE call "
-	         "first. README step 2."},
-		{"test_buffering_flushes_on_flush_and_close",
-	         test_buffering_flushes_on_flush_and_close, 2,
-	         "flush and close must both write out what is buffered before "
-	         "forwarding (flush) or closing below (close)."},
-		{"test_buffering_sends_large_writes_straight_down",
-	         test_buffering_sends_large_writes_straight_down, 2,
-	         "After writing out the buffer, a write of capacity bytes or "
-	         "more cannot be copied: send it below as it is."},
-		{"test_buffering_read_sees_buffered_bytes",
-	         test_buffering_read_sees_buffered_bytes, 2,
-	         "A read through the buffer must first write the buffer below, "
-	         "or it would miss bytes already written."},
-		{"test_stacking_order_changes_what_is_counted",
-	         test_stacking_order_changes_what_is_counted, 3,
-	         "If the two stacks count the same, one decorator is not "
-	         "forwarding through the dispatchers. README step 3."},
-		{"test_closing_the_top_frees_the_whole_stack",
-	         test_closing_the_top_frees_the_whole_stack, 2,
-	         "Allocate with dp_alloc(alloc, ...) and free with dp_free on "
-	         "the same allocator; each close closes the channel below."},
-		{"test_failed_create_leaves_inner_with_caller",
-	         test_failed_create_leaves_inner_with_caller, 1,
-	         "Check the arguments and the allocation before anything "
-	         "else, and never close `inner` on a failure path."},
-	};
-
 	return grade_main("07_decorator", TESTS, DP_ARRAY_SIZE(TESTS), argc,
 	                  argv);
 }

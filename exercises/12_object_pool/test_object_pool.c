@@ -258,6 +258,17 @@ START_TEST(test_tiny_objects_hold_the_free_list)
 }
 END_TEST
 
+/* The allocations a counting allocator has seen, read through the
+ * allocator the pool was given: the pool changes the count behind the
+ * test's back, which a direct read of the struct would hide from readers
+ * (and from static analysis). */
+static size_t allocations_through(const struct dp_allocator *alloc)
+{
+	const struct dp_counting_allocator *counter = alloc->ctx;
+
+	return counter->allocations;
+}
+
 START_TEST(test_acquire_and_release_never_allocate)
 {
 	struct dp_counting_allocator counter;
@@ -269,7 +280,7 @@ START_TEST(test_acquire_and_release_never_allocate)
 	ck_assert_msg(counter.allocations > 0,
 	              "dp_pool_create must allocate through the allocator it "
 	              "is given");
-	size_t after_create = counter.allocations;
+	size_t after_create = allocations_through(&counter.base);
 
 	for (int round = 0; round < 100; round++) {
 		size_t got = acquire_all(pool, objects, CAPACITY);
@@ -279,10 +290,11 @@ START_TEST(test_acquire_and_release_never_allocate)
 			ck_assert_int_eq(dp_pool_release(pool, objects[i]),
 			                 DP_OK);
 	}
-	ck_assert_msg(counter.allocations == after_create,
+	size_t after_rounds = allocations_through(&counter.base);
+	ck_assert_msg(after_rounds == after_create,
 	              "acquire and release must never allocate (that is the "
 	              "point of a pool): %zu allocations after create",
-	              counter.allocations - after_create);
+	              after_rounds - after_create);
 	ck_assert_uint_eq(dp_pool_capacity(pool), CAPACITY);
 	dp_pool_destroy(pool);
 	ck_assert_msg(counter.live_blocks == 0,

@@ -224,24 +224,21 @@ static int timeout_seconds(void)
 	return seconds > 0 ? seconds : DEFAULT_TIMEOUT;
 }
 
+/* `wrapped` has room for `count` tests: Check keeps pointers into it until
+ * srunner_free(), so the caller frees it after that. */
 static Suite *make_suite(const char *exercise, const struct grade_test *tests,
-                         size_t count)
+                         size_t count, TTest *wrapped)
 {
 	Suite *suite = suite_create(exercise);
 	int timeout = timeout_seconds();
 
 	for (size_t i = 0; i < count; i++) {
-		/* A copy of the test's TTest with the trampoline as its body;
-		 * Check keeps the pointer until srunner_free(), and the
-		 * process ends soon after, so it is never freed. */
-		TTest *wrapped = malloc(sizeof(*wrapped));
-		if (wrapped == NULL)
-			return NULL;
-		*wrapped = *tests[i].test;
-		wrapped->fn = run_graded;
+		/* A copy of the test's TTest with the trampoline as its body. */
+		wrapped[i] = *tests[i].test;
+		wrapped[i].fn = run_graded;
 		TCase *tcase = tcase_create(tests[i].name);
 		tcase_set_timeout(tcase, timeout);
-		tcase_add_loop_exit_test(tcase, wrapped, GRADE_COMPLETED,
+		tcase_add_loop_exit_test(tcase, &wrapped[i], GRADE_COMPLETED,
 		                         (int)i, (int)i + 1);
 		suite_add_tcase(suite, tcase);
 	}
@@ -290,11 +287,12 @@ int grade_main(const char *exercise, const struct grade_test *tests,
 	}
 
 	graded_tests = tests;
-	Suite *suite = make_suite(exercise, tests, count);
-	if (suite == NULL) {
+	TTest *wrapped = calloc(count, sizeof(*wrapped));
+	if (wrapped == NULL) {
 		fprintf(stderr, "grade: out of memory\n");
 		return 2;
 	}
+	Suite *suite = make_suite(exercise, tests, count, wrapped);
 	SRunner *runner = srunner_create(suite);
 	graded_in_fork = srunner_fork_status(runner) != CK_NOFORK;
 	srunner_run_all(runner, CK_ENV);
@@ -325,5 +323,6 @@ int grade_main(const char *exercise, const struct grade_test *tests,
 		}
 	}
 	srunner_free(runner);
+	free(wrapped);
 	return status;
 }
