@@ -126,6 +126,10 @@ solutions)
 		check "make test SRC=solutions exits 0" 0 $?
 		check "make test SRC=solutions: nothing fails" 0 \
 			"$(tail -n 1 "$work/make.out" | sed -n 's/.*passed, \([0-9]*\) failed$/\1/p')"
+		# The ungraded benchmark builds and runs on the answers.
+		DP_BENCH_QUICK=1 make -s -C "$root/exercises" bench \
+			EX=09_vectorize SRC=solutions >"$work/bench.out" 2>&1
+		check "make bench EX=09_vectorize SRC=solutions exits 0" 0 $?
 	fi
 	;;
 stubs)
