@@ -78,12 +78,12 @@ static uint64_t run_lazy(struct run *run)
 {
 	struct dp_lines_stats stats = {0};
 	dp_iter *it = dp_iter_take(
-		dp_iter_map(dp_iter_filter(dp_iter_lines(open_path(run->path,
-	                                                           run->alloc),
-	                                                 true, 0, &stats,
-	                                                 run->alloc),
-	                                   value_is_large, NULL, run->alloc),
-	                    to_value, NULL, run->alloc),
+		dp_iter_map(
+			dp_iter_filter(
+				dp_iter_lines(open_path(run->path, run->alloc),
+	                                      true, 0, &stats, run->alloc),
+				value_is_large, NULL, run->alloc),
+			to_value, NULL, run->alloc),
 		run->limit, run->alloc);
 	struct dp_item item;
 	uint64_t total = 0;
@@ -238,8 +238,7 @@ static bool python_present(void)
 }
 
 /* ns for a full pass and for the early stop; false when python3 fails. */
-static bool run_python(const char *path, size_t n, double *full,
-                       double *early)
+static bool run_python(const char *path, size_t n, double *full, double *early)
 {
 	char command[sizeof(python_script) + 600];
 	int len = snprintf(command, sizeof(command), "python3 -c '%s' '%s' %d",
@@ -280,8 +279,8 @@ static int measure(const char *dir, size_t n, bool python, struct row *row)
 	 * few dozen blocks at most, whatever n, so counting costs nothing
 	 * measurable, and every run of one pipeline reaches the same peak. */
 	struct dp_counting_allocator counter;
-	struct run run = {.path = path, .limit = SIZE_MAX,
-	                  .alloc = &counter.base};
+	struct run run = {
+		.path = path, .limit = SIZE_MAX, .alloc = &counter.base};
 	row->n = n;
 	dp_counting_allocator_init(&counter, NULL);
 	row->eager_ns = time_run(bench_eager, &run, n);
@@ -298,8 +297,8 @@ static int measure(const char *dir, size_t n, bool python, struct row *row)
 	if (rc == DP_OK)
 		rc = run.rc;
 	row->python_ns = row->python_early_ns = -1;
-	if (python && !run_python(path, n, &row->python_ns,
-	                          &row->python_early_ns)) {
+	if (python &&
+	    !run_python(path, n, &row->python_ns, &row->python_early_ns)) {
 		printf("python3 failed on %zu lines: its column is left "
 		       "empty.\n",
 		       n);

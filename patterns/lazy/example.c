@@ -97,13 +97,12 @@ static int run_lazy(const char *path, dp_list *found)
 	dp_counting_allocator_init(&counter, NULL);
 	const struct dp_allocator *alloc = &counter.base;
 	dp_iter *it = dp_iter_take(
-		dp_iter_map(dp_iter_filter(dp_iter_lines(open_log(path,
-	                                                          &fd_stats,
-	                                                          alloc),
-	                                                 true, 0, &stats,
-	                                                 alloc),
-	                                   is_slow, NULL, alloc),
-	                    path_of, NULL, alloc),
+		dp_iter_map(
+			dp_iter_filter(
+				dp_iter_lines(open_log(path, &fd_stats, alloc),
+	                                      true, 0, &stats, alloc),
+				is_slow, NULL, alloc),
+			path_of, NULL, alloc),
 		WANTED, alloc);
 	if (it == NULL)
 		return DP_ENOMEM;

@@ -116,7 +116,8 @@ static int lines_next(void *ctx, struct dp_item *item)
 	for (;;) {
 		char *first = self->buffer + self->start;
 		size_t pending = self->end - self->start;
-		char *newline = pending > 0 ? memchr(first, '\n', pending) : NULL;
+		char *newline =
+			pending > 0 ? memchr(first, '\n', pending) : NULL;
 		if (newline != NULL) {
 			item->data = first;
 			item->len = (size_t)(newline - first);
@@ -164,8 +165,8 @@ static const struct dp_iter_ops lines_ops = {
 	.close = lines_close,
 };
 
-dp_iter *dp_iter_lines(struct dp_stream *stream, bool owns_stream,
-                       size_t chunk, struct dp_lines_stats *stats,
+dp_iter *dp_iter_lines(struct dp_stream *stream, bool owns_stream, size_t chunk,
+                       struct dp_lines_stats *stats,
                        const struct dp_allocator *alloc)
 {
 	if (stream == NULL)

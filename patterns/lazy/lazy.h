@@ -155,8 +155,8 @@ struct dp_lines_stats {
  *         Its dp_iter_next() answers #DP_EIO when the stream fails and
  *         #DP_ENOMEM when a long line cannot be held.
  */
-dp_iter *dp_iter_lines(struct dp_stream *stream, bool owns_stream,
-                       size_t chunk, struct dp_lines_stats *stats,
+dp_iter *dp_iter_lines(struct dp_stream *stream, bool owns_stream, size_t chunk,
+                       struct dp_lines_stats *stats,
                        const struct dp_allocator *alloc);
 
 /* ---- lazy adapters ------------------------------------------------------- */
@@ -171,8 +171,7 @@ dp_iter *dp_iter_lines(struct dp_stream *stream, bool owns_stream,
  * @return #DP_OK, or a negative code that stops the pipeline and is
  *         returned by dp_iter_next() (or by dp_list_map()).
  */
-typedef int dp_map_fn(void *ctx, const struct dp_item *in,
-                      struct dp_item *out);
+typedef int dp_map_fn(void *ctx, const struct dp_item *in, struct dp_item *out);
 
 /**
  * @brief A test applied to every item by a filter.

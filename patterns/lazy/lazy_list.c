@@ -83,8 +83,8 @@ int dp_list_append(dp_list *list, const struct dp_item *item)
 	 * valid, larger array. */
 	if (list->count == list->span_capacity) {
 		size_t capacity = grown(list->span_capacity, list->count + 1);
-		struct span *spans = dp_realloc_array(
-			list->alloc, list->spans, capacity, sizeof(*spans));
+		struct span *spans = dp_realloc_array(list->alloc, list->spans,
+		                                      capacity, sizeof(*spans));
 		if (spans == NULL)
 			return DP_ENOMEM;
 		list->spans = spans;
@@ -140,8 +140,7 @@ int dp_list_map(const dp_list *in, dp_map_fn *fn, void *ctx, dp_list *out)
 	return DP_OK;
 }
 
-int dp_list_filter(const dp_list *in, dp_filter_fn *fn, void *ctx,
-                   dp_list *out)
+int dp_list_filter(const dp_list *in, dp_filter_fn *fn, void *ctx, dp_list *out)
 {
 	if (in == NULL || fn == NULL || out == NULL || out == in)
 		return DP_EINVAL;
