@@ -73,7 +73,8 @@ static size_t grown(size_t capacity, size_t needed)
 
 int dp_list_append(dp_list *list, const struct dp_item *item)
 {
-	if (list == NULL || item == NULL || (item->data == NULL && item->len))
+	if (list == NULL || item == NULL ||
+	    (item->data == NULL && item->len > 0))
 		return DP_EINVAL;
 	if (item->len > SIZE_MAX - list->used)
 		return DP_ENOMEM;

@@ -740,14 +740,14 @@ START_TEST(test_eager_stages_fail_cleanly_at_every_allocation)
 		struct dp_counting_allocator counter;
 		struct dp_failing_allocator failing;
 		dp_counting_allocator_init(&counter, NULL);
-		dp_failing_allocator_init(&failing, 0, &counter.base);
+		/* Failing from the start covers dp_list_create() too. */
+		dp_failing_allocator_init(&failing, n, &counter.base);
 		struct numbers numbers = {.limit = 200};
 		dp_iter *source = dp_iter_create(&numbers_ops, &numbers, NULL);
 		dp_list *all = dp_list_create(&failing.base);
 		dp_list *even = dp_list_create(&failing.base);
 		dp_list *mapped = dp_list_create(&failing.base);
 		dp_list *first = dp_list_create(&failing.base);
-		failing.fail_at = n;
 		int rc = DP_ENOMEM;
 		if (all != NULL && even != NULL && mapped != NULL &&
 		    first != NULL) {
@@ -773,8 +773,12 @@ START_TEST(test_eager_stages_fail_cleanly_at_every_allocation)
 		dp_list_destroy(mapped);
 		dp_list_destroy(first);
 		ck_assert_uint_eq(counter.live_blocks, 0);
-		if (!failing.failed)
+		if (!failing.failed) {
+			/* Four lists and the growth of each: many more
+			 * allocations than this were failed one by one. */
+			ck_assert_uint_gt(n, 8);
 			break;
+		}
 	}
 }
 END_TEST
