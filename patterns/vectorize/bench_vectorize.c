@@ -34,7 +34,7 @@ static const size_t SIZES[N_SIZES] = {SMALL, BIG};
 
 enum kernel { SUM, DOT, AXPY, SUM_I64, N_KERNELS };
 static const char *const KERNEL_NAMES[N_KERNELS] = {"sum", "dot", "axpy",
-                                                     "sum_i64"};
+                                                    "sum_i64"};
 /* Bytes moved per element: axpy reads x and y and writes y. */
 static const double KERNEL_BYTES[N_KERNELS] = {8, 16, 24, 8};
 
@@ -199,10 +199,9 @@ static void python_table(const struct summary *sum_summary, double c_sum)
 	snprintf(command, sizeof(command), PYTHON, SMALL, BIG);
 	fflush(stdout);
 	FILE *python = popen(command, "r");
-	int got = python == NULL
-	                  ? 0
-	                  : fscanf(python, "%lf %lf %lf %lf %lf", &ns[0],
-	                           &ns[1], &ns[2], &ns[3], &py_sum);
+	int got = python == NULL ? 0
+	                         : fscanf(python, "%lf %lf %lf %lf %lf", &ns[0],
+	                                  &ns[1], &ns[2], &ns[3], &py_sum);
 	if (python != NULL)
 		pclose(python);
 	if (got != 5) {

@@ -80,8 +80,8 @@ START_TEST(test_sum_of_small_integers_is_exact_at_every_length)
 	for (size_t n = 0; n <= MAX_N; n++) {
 		double sum = -1.0;
 		ck_assert_int_eq(dp_vec_sum(ops, x, n, &sum), DP_OK);
-		ck_assert_msg(sum == (double)(n * (n + 1) / 2),
-		              "n=%zu: %g", n, sum);
+		ck_assert_msg(sum == (double)(n * (n + 1) / 2), "n=%zu: %g", n,
+		              sum);
 	}
 }
 END_TEST
@@ -199,18 +199,18 @@ START_TEST(test_axpy_matches_plain_at_every_tail_and_offset)
 			memcpy(want, ybuf, sizeof(want));
 			memcpy(got, ybuf, sizeof(got));
 			const double *x = xbuf + (MAX_OFFSET - off);
-			ck_assert_int_eq(dp_vec_axpy(&dp_vec_plain, a, x,
-			                             want + off, n),
-			                 DP_OK);
+			ck_assert_int_eq(
+				dp_vec_axpy(&dp_vec_plain, a, x, want + off, n),
+				DP_OK);
 			ck_assert_int_eq(dp_vec_axpy(ops, a, x, got + off, n),
 			                 DP_OK);
 			for (size_t i = 0; i < n; i++) {
-				double scale = fabs(a * x[i]) +
-				               fabs(ybuf[off + i]);
-				ck_assert_msg(fabs(got[off + i] -
-				                   want[off + i]) <=
-				                      DBL_EPSILON * scale,
-				              "off=%zu n=%zu i=%zu", off, n, i);
+				double scale =
+					fabs(a * x[i]) + fabs(ybuf[off + i]);
+				ck_assert_msg(
+					fabs(got[off + i] - want[off + i]) <=
+						DBL_EPSILON * scale,
+					"off=%zu n=%zu i=%zu", off, n, i);
 			}
 		}
 	}
@@ -256,8 +256,8 @@ START_TEST(test_integer_sum_is_exact_at_every_tail_and_offset)
 			for (size_t i = 0; i < n; i++)
 				want += (uint64_t)buf[off + i];
 			int64_t got = 0;
-			ck_assert_int_eq(dp_vec_sum_i64(ops, buf + off, n, &got),
-			                 DP_OK);
+			ck_assert_int_eq(
+				dp_vec_sum_i64(ops, buf + off, n, &got), DP_OK);
 			ck_assert_msg((uint64_t)got == want, "off=%zu n=%zu",
 			              off, n);
 		}
@@ -363,12 +363,24 @@ START_TEST(test_missing_or_incomplete_ops_are_refused)
 	struct dp_vec_ops broken = dp_vec_plain;
 	const struct dp_vec_ops *ops = &broken;
 	switch (_i) {
-	case 0: broken.name = NULL; break;
-	case 1: broken.sum = NULL; break;
-	case 2: broken.dot = NULL; break;
-	case 3: broken.axpy = NULL; break;
-	case 4: broken.sum_i64 = NULL; break;
-	default: ops = NULL; break;
+	case 0:
+		broken.name = NULL;
+		break;
+	case 1:
+		broken.sum = NULL;
+		break;
+	case 2:
+		broken.dot = NULL;
+		break;
+	case 3:
+		broken.axpy = NULL;
+		break;
+	case 4:
+		broken.sum_i64 = NULL;
+		break;
+	default:
+		ops = NULL;
+		break;
 	}
 	double x[4] = {1, 2, 3, 4}, y[4] = {1, 2, 3, 4};
 	int64_t ix[4] = {1, 2, 3, 4};
@@ -440,21 +452,23 @@ static Suite *vectorize_suite(void)
 	                    test_sum_of_small_integers_is_exact_at_every_length,
 	                    0, N_VARIANTS);
 	tcase_add_loop_test(
-		tc, test_sum_matches_plain_within_bound_at_every_tail_and_offset,
-		0, N_VARIANTS);
+		tc,
+		test_sum_matches_plain_within_bound_at_every_tail_and_offset, 0,
+		N_VARIANTS);
 	tcase_add_loop_test(tc, test_long_sum_matches_plain_within_bound, 0,
 	                    N_VARIANTS);
 	tcase_add_loop_test(
-		tc, test_dot_matches_plain_within_bound_at_every_tail_and_offset,
-		0, N_VARIANTS);
+		tc,
+		test_dot_matches_plain_within_bound_at_every_tail_and_offset, 0,
+		N_VARIANTS);
 	tcase_add_loop_test(tc, test_dot_of_small_integers_is_exact, 0,
 	                    N_VARIANTS);
 	tcase_add_loop_test(
 		tc, test_dot_of_an_array_with_itself_is_its_sum_of_squares, 0,
 		N_VARIANTS);
 	tcase_add_loop_test(tc,
-	                    test_axpy_matches_plain_at_every_tail_and_offset,
-	                    0, N_VARIANTS);
+	                    test_axpy_matches_plain_at_every_tail_and_offset, 0,
+	                    N_VARIANTS);
 	tcase_add_loop_test(tc, test_axpy_writes_nothing_outside_its_range, 0,
 	                    N_VARIANTS);
 	tcase_add_test(tc, test_reassociation_changes_the_result);

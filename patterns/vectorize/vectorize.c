@@ -23,8 +23,8 @@ int dp_vec_sum(const struct dp_vec_ops *ops, const double *x, size_t n,
 	return DP_OK;
 }
 
-int dp_vec_dot(const struct dp_vec_ops *ops, const double *x,
-               const double *y, size_t n, double *out)
+int dp_vec_dot(const struct dp_vec_ops *ops, const double *x, const double *y,
+               size_t n, double *out)
 {
 	if (!dp_vec_ops_valid(ops) || out == NULL ||
 	    ((x == NULL || y == NULL) && n > 0))

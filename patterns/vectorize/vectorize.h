@@ -101,8 +101,8 @@ int dp_vec_sum(const struct dp_vec_ops *ops, const double *x, size_t n,
  * @return #DP_OK; #DP_EINVAL when `ops` is not valid, `out` is NULL, or an
  *         array is NULL with `n` > 0. `*out` is untouched on error.
  */
-int dp_vec_dot(const struct dp_vec_ops *ops, const double *x,
-               const double *y, size_t n, double *out);
+int dp_vec_dot(const struct dp_vec_ops *ops, const double *x, const double *y,
+               size_t n, double *out);
 
 /**
  * @brief `y = a * x + y`, element by element, with a strategy.
