@@ -116,39 +116,64 @@ static void pooled_add(void *ctx, size_t iterations)
 
 /* ---- table 1 ------------------------------------------------------------- */
 
+/* Best of `PASSES` interleaved passes: on a shared machine other work
+ * comes and goes, and interleaving gives serial and parallel runs the
+ * same chances of a quiet moment. */
+enum { PASSES = 3 };
+
+static void keep_best(double *best, double ns)
+{
+	if (*best == 0 || ns < *best)
+		*best = ns;
+}
+
 static void scaling_table(size_t nproc, uint64_t *values, size_t words,
                           size_t elements)
 {
 	struct sum_job mix_job = {.count = elements, .min_chunk = 1};
 	struct sum_job add_job = {
 		.values = values, .count = words, .min_chunk = 1};
-	double mix_serial = dp_bench_ns_per_op(serial_mix, &mix_job);
-	double add_serial = dp_bench_ns_per_op(serial_add, &add_job);
+	dp_thread_pool *pools[MAX_THREADS + 1] = {NULL};
+	double mix_ns[MAX_THREADS + 1] = {0};
+	double add_ns[MAX_THREADS + 1] = {0};
+
+	for (size_t t = 1; t <= nproc; t++) {
+		pools[t] = dp_thread_pool_create(t, NULL);
+		if (pools[t] == NULL)
+			goto out_destroy_pools;
+	}
+	/* Index 0 is the serial loop. */
+	for (int pass = 0; pass < PASSES; pass++) {
+		keep_best(&mix_ns[0], dp_bench_ns_per_op(serial_mix, &mix_job));
+		keep_best(&add_ns[0], dp_bench_ns_per_op(serial_add, &add_job));
+		for (size_t t = 1; t <= nproc; t++) {
+			mix_job.pool = pools[t];
+			add_job.pool = pools[t];
+			keep_best(&mix_ns[t],
+			          dp_bench_ns_per_op(pooled_mix, &mix_job));
+			keep_best(&add_ns[t],
+			          dp_bench_ns_per_op(pooled_add, &add_job));
+		}
+	}
 
 	printf("Parallel sum, ms per sum (speedup over serial, efficiency)\n");
 	printf("compute-bound: %zu elements x %d mixing rounds; "
 	       "memory-bound: %zu MB of uint64_t\n",
 	       elements, MIX_ROUNDS, words * sizeof(uint64_t) >> 20);
 	printf("%8s %26s %26s\n", "threads", "compute-bound", "memory-bound");
-	printf("%8s %10.2f %15s %10.2f %15s\n", "serial", mix_serial / 1e6, "",
-	       add_serial / 1e6, "");
-	for (size_t t = 1; t <= nproc; t++) {
-		dp_thread_pool *pool = dp_thread_pool_create(t, NULL);
-		if (pool == NULL)
-			return;
-		mix_job.pool = pool;
-		add_job.pool = pool;
-		double mix_ns = dp_bench_ns_per_op(pooled_mix, &mix_job);
-		double add_ns = dp_bench_ns_per_op(pooled_add, &add_job);
+	printf("%8s %10.2f %15s %10.2f %15s\n", "serial", mix_ns[0] / 1e6, "",
+	       add_ns[0] / 1e6, "");
+	for (size_t t = 1; t <= nproc; t++)
 		printf("%8zu %10.2f (%4.2fx, %3.0f%%) %10.2f (%4.2fx, "
 		       "%3.0f%%)\n",
-		       t, mix_ns / 1e6, mix_serial / mix_ns,
-		       100 * mix_serial / mix_ns / (double)t, add_ns / 1e6,
-		       add_serial / add_ns,
-		       100 * add_serial / add_ns / (double)t);
-		dp_thread_pool_destroy(pool);
-	}
+		       t, mix_ns[t] / 1e6, mix_ns[0] / mix_ns[t],
+		       100 * mix_ns[0] / mix_ns[t] / (double)t, add_ns[t] / 1e6,
+		       add_ns[0] / add_ns[t],
+		       100 * add_ns[0] / add_ns[t] / (double)t);
 	printf("\n");
+out_destroy_pools:
+	for (size_t t = 1; t <= nproc; t++)
+		dp_thread_pool_destroy(pools[t]);
 }
 
 /* ---- table 2 ------------------------------------------------------------- */
@@ -213,7 +238,7 @@ static void thread_cost_table(void)
 
 static void threshold_table(size_t nproc, uint64_t *values)
 {
-	static const size_t sizes[] = {16,    64,    256,    1024,   4096,
+	static const size_t sizes[] = {64,    256,   1024,   4096,
 	                               16384, 65536, 262144, 1048576};
 	size_t threads = nproc < 2 ? 2 : nproc;
 	dp_thread_pool *pool = dp_thread_pool_create(threads, NULL);
@@ -372,7 +397,7 @@ int main(void)
 	scaling_table(nproc, values, words, elements);
 	thread_cost_table();
 	threshold_table(nproc, values);
-	python_table(nproc, quick ? 20000 : 100000);
+	python_table(nproc, quick ? 20000 : 50000);
 	free(values);
 	return EXIT_SUCCESS;
 }
