@@ -255,7 +255,7 @@ static void threshold_table(size_t nproc, uint64_t *values)
 		                      .values = values,
 		                      .count = sizes[s],
 		                      .min_chunk = 1};
-		double ns[4] = {
+		const double ns[4] = {
 			dp_bench_ns_per_op(serial_mix, &job),
 			dp_bench_ns_per_op(pooled_mix, &job),
 			dp_bench_ns_per_op(serial_add, &job),

@@ -121,8 +121,11 @@ int dp_thread_pool_wait_all(dp_thread_pool *pool);
 int dp_thread_pool_shutdown(dp_thread_pool *pool,
                             enum dp_thread_pool_shutdown_mode mode);
 
-/** @brief The number of worker threads. @param[in] pool The pool; NULL
- *  gives 0. @return The count given to dp_thread_pool_create(). */
+/**
+ * @brief The number of worker threads.
+ * @param[in] pool The pool; NULL gives 0.
+ * @return The count given to dp_thread_pool_create().
+ */
 size_t dp_thread_pool_threads(const dp_thread_pool *pool);
 
 /**
@@ -158,7 +161,8 @@ typedef int dp_thread_pool_range_fn(void *ctx, size_t chunk, size_t begin,
  *         (every chunk still runs); #DP_EINVAL when `pool` or `fn` is
  *         NULL (nothing runs); #DP_EBUSY when the pool is shutting down
  *         and #DP_ENOMEM when the chunks cannot be allocated (then `fn`
- *         is never called).
+ *         is never called); #DP_ENOENT when a cancelling shutdown from
+ *         another thread removed chunks before they ran.
  */
 int dp_thread_pool_map(dp_thread_pool *pool, size_t count, size_t min_chunk,
                        dp_thread_pool_range_fn *fn, void *ctx);

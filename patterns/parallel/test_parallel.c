@@ -175,6 +175,15 @@ static void locked_init(struct locked_allocator *locked,
 	pthread_mutex_init(&locked->lock, NULL);
 }
 
+/* Make the next allocation fail; workers may allocate meanwhile. */
+static void fail_next_request(struct locked_allocator *locked,
+                              struct dp_failing_allocator *failing)
+{
+	pthread_mutex_lock(&locked->lock);
+	failing->fail_at = failing->requests + 1;
+	pthread_mutex_unlock(&locked->lock);
+}
+
 /* ---- create, submit, wait ---------------------------------------------- */
 
 START_TEST(test_create_rejects_zero_threads_and_null_is_harmless)
@@ -558,7 +567,6 @@ struct coverage {
 	pthread_t caller;
 	bool on_caller;
 	int fail_chunk_from;
-	size_t chunks_seen;
 };
 
 static int cover(void *ctx, size_t chunk, size_t begin, size_t end)
@@ -732,16 +740,12 @@ START_TEST(test_submit_and_map_fail_cleanly_without_memory)
 	struct coverage coverage = {.caller = pthread_self(),
 	                            .fail_chunk_from = -1};
 
-	pthread_mutex_lock(&locked.lock);
-	failing.fail_at = failing.requests + 1;
-	pthread_mutex_unlock(&locked.lock);
+	fail_next_request(&locked, &failing);
 	ck_assert_int_eq(dp_thread_pool_submit(pool, command, &task),
 	                 DP_ENOMEM);
 	ck_assert_ptr_null(task);
 
-	pthread_mutex_lock(&locked.lock);
-	failing.fail_at = failing.requests + 1;
-	pthread_mutex_unlock(&locked.lock);
+	fail_next_request(&locked, &failing);
 	ck_assert_int_eq(dp_thread_pool_map(pool, 100, 1, cover, &coverage),
 	                 DP_ENOMEM);
 	ck_assert_uint_eq(coverage.calls[0] + coverage.calls[1], 0);
