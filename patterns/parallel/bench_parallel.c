@@ -1,0 +1,403 @@
+/*
+ * What a worker pool buys, and what it costs.
+ *
+ * Table 1: a parallel sum over 1..nproc threads, for a compute-bound
+ * kernel (32 rounds of mixing per element) and for the memory-bound sum
+ * of a large array (a loop the compiler vectorizes), with speedup over
+ * the serial loop and efficiency (speedup per thread).
+ *
+ * Table 2: the cost of a thread: creating and joining one per task
+ * against handing a task to a pooled thread and waiting for it.
+ *
+ * Table 3: the size below which going parallel does not pay: serial
+ * against a forced two-way map, for both kernels.
+ *
+ * Table 4: when python3 is present, multiprocessing.Pool on the same
+ * compute-bound kernel, run through popen().
+ *
+ * Run with `make bench`; figures are ratios within this one run.
+ * DP_BENCH_QUICK=1 shrinks everything.
+ */
+#include "common/dp_bench.h"
+#include "common/dp_temp.h"
+#include "parallel/parallel.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+enum { MIX_ROUNDS = 32, MAX_THREADS = 64 };
+
+/* The compute-bound kernel: no memory traffic, only arithmetic. */
+static uint64_t mix(uint64_t x)
+{
+	for (int r = 0; r < MIX_ROUNDS; r++) {
+		x = x * 6364136223846793005u + 1442695040888963407u;
+		x ^= x >> 33;
+	}
+	return x;
+}
+
+struct sum_job {
+	dp_thread_pool *pool;
+	const uint64_t *values;
+	size_t count;
+	size_t min_chunk;
+	uint64_t partial[MAX_THREADS];
+};
+
+static int mix_range(void *ctx, size_t chunk, size_t begin, size_t end)
+{
+	struct sum_job *job = ctx;
+	uint64_t sum = 0;
+
+	for (size_t i = begin; i < end; i++)
+		sum += mix(i);
+	job->partial[chunk] = sum;
+	return DP_OK;
+}
+
+static int add_range(void *ctx, size_t chunk, size_t begin, size_t end)
+{
+	struct sum_job *job = ctx;
+	uint64_t sum = 0;
+
+	for (size_t i = begin; i < end; i++)
+		sum += job->values[i];
+	job->partial[chunk] = sum;
+	return DP_OK;
+}
+
+static void serial_mix(void *ctx, size_t iterations)
+{
+	struct sum_job *job = ctx;
+
+	for (size_t it = 0; it < iterations; it++) {
+		mix_range(job, 0, 0, job->count);
+		dp_bench_keep(job->partial[0]);
+	}
+}
+
+static void serial_add(void *ctx, size_t iterations)
+{
+	struct sum_job *job = ctx;
+
+	for (size_t it = 0; it < iterations; it++) {
+		add_range(job, 0, 0, job->count);
+		dp_bench_keep(job->partial[0]);
+	}
+}
+
+static void pooled(struct sum_job *job, dp_thread_pool_range_fn *fn,
+                   size_t iterations)
+{
+	for (size_t it = 0; it < iterations; it++) {
+		dp_thread_pool_map(job->pool, job->count, job->min_chunk, fn,
+		                   job);
+		uint64_t sum = 0;
+		size_t chunks = dp_thread_pool_map_chunks(job->pool, job->count,
+		                                          job->min_chunk);
+		for (size_t c = 0; c < chunks; c++)
+			sum += job->partial[c];
+		dp_bench_keep(sum);
+	}
+}
+
+static void pooled_mix(void *ctx, size_t iterations)
+{
+	pooled(ctx, mix_range, iterations);
+}
+
+static void pooled_add(void *ctx, size_t iterations)
+{
+	pooled(ctx, add_range, iterations);
+}
+
+/* ---- table 1 ------------------------------------------------------------- */
+
+/* Best of `PASSES` interleaved passes: on a shared machine other work
+ * comes and goes, and interleaving gives serial and parallel runs the
+ * same chances of a quiet moment. */
+enum { PASSES = 3 };
+
+static void keep_best(double *best, double ns)
+{
+	if (*best == 0 || ns < *best)
+		*best = ns;
+}
+
+static void scaling_table(size_t nproc, uint64_t *values, size_t words,
+                          size_t elements)
+{
+	struct sum_job mix_job = {.count = elements, .min_chunk = 1};
+	struct sum_job add_job = {
+		.values = values, .count = words, .min_chunk = 1};
+	dp_thread_pool *pools[MAX_THREADS + 1] = {NULL};
+	double mix_ns[MAX_THREADS + 1] = {0};
+	double add_ns[MAX_THREADS + 1] = {0};
+
+	for (size_t t = 1; t <= nproc; t++) {
+		pools[t] = dp_thread_pool_create(t, NULL);
+		if (pools[t] == NULL)
+			goto out_destroy_pools;
+	}
+	/* Index 0 is the serial loop. */
+	for (int pass = 0; pass < PASSES; pass++) {
+		keep_best(&mix_ns[0], dp_bench_ns_per_op(serial_mix, &mix_job));
+		keep_best(&add_ns[0], dp_bench_ns_per_op(serial_add, &add_job));
+		for (size_t t = 1; t <= nproc; t++) {
+			mix_job.pool = pools[t];
+			add_job.pool = pools[t];
+			keep_best(&mix_ns[t],
+			          dp_bench_ns_per_op(pooled_mix, &mix_job));
+			keep_best(&add_ns[t],
+			          dp_bench_ns_per_op(pooled_add, &add_job));
+		}
+	}
+
+	printf("Parallel sum, ms per sum (speedup over serial, efficiency)\n");
+	printf("compute-bound: %zu elements x %d mixing rounds; "
+	       "memory-bound: %zu MB of uint64_t\n",
+	       elements, MIX_ROUNDS, words * sizeof(uint64_t) >> 20);
+	printf("%8s %26s %26s\n", "threads", "compute-bound", "memory-bound");
+	printf("%8s %10.2f %15s %10.2f %15s\n", "serial", mix_ns[0] / 1e6, "",
+	       add_ns[0] / 1e6, "");
+	for (size_t t = 1; t <= nproc; t++)
+		printf("%8zu %10.2f (%4.2fx, %3.0f%%) %10.2f (%4.2fx, "
+		       "%3.0f%%)\n",
+		       t, mix_ns[t] / 1e6, mix_ns[0] / mix_ns[t],
+		       100 * mix_ns[0] / mix_ns[t] / (double)t, add_ns[t] / 1e6,
+		       add_ns[0] / add_ns[t],
+		       100 * add_ns[0] / add_ns[t] / (double)t);
+	printf("\n");
+out_destroy_pools:
+	for (size_t t = 1; t <= nproc; t++)
+		dp_thread_pool_destroy(pools[t]);
+}
+
+/* ---- table 2 ------------------------------------------------------------- */
+
+static void *empty_thread(void *arg)
+{
+	return arg;
+}
+
+static void create_join(void *ctx, size_t iterations)
+{
+	(void)ctx;
+	for (size_t i = 0; i < iterations; i++) {
+		pthread_t thread;
+		if (pthread_create(&thread, NULL, empty_thread, NULL) == 0)
+			pthread_join(thread, NULL);
+	}
+}
+
+static int empty_execute(struct dp_command *command)
+{
+	(void)command;
+	return DP_OK;
+}
+
+static const struct dp_command_ops empty_ops = {
+	.name = "empty",
+	.execute = empty_execute,
+};
+
+static void submit_wait(void *ctx, size_t iterations)
+{
+	dp_thread_pool *pool = ctx;
+	struct dp_command command = {.ops = &empty_ops};
+
+	for (size_t i = 0; i < iterations; i++) {
+		dp_thread_pool_task *task = NULL;
+		if (dp_thread_pool_submit(pool, &command, &task) == DP_OK)
+			dp_thread_pool_task_wait(task);
+	}
+}
+
+static void thread_cost_table(void)
+{
+	dp_thread_pool *pool = dp_thread_pool_create(1, NULL);
+	if (pool == NULL)
+		return;
+	double fresh = dp_bench_ns_per_op(create_join, NULL);
+	double reused = dp_bench_ns_per_op(submit_wait, pool);
+	dp_thread_pool_destroy(pool);
+
+	printf("Running one empty task, us per task\n");
+	printf("  a new thread (pthread_create + pthread_join) %8.2f\n",
+	       fresh / 1e3);
+	printf("  a pooled thread (submit + wait)              %8.2f\n",
+	       reused / 1e3);
+	printf("  ratio                                        %8.2fx\n\n",
+	       fresh / reused);
+}
+
+/* ---- table 3 ------------------------------------------------------------- */
+
+static void threshold_table(size_t nproc, uint64_t *values)
+{
+	static const size_t sizes[] = {64,    256,   1024,   4096,
+	                               16384, 65536, 262144, 1048576};
+	size_t threads = nproc < 2 ? 2 : nproc;
+	dp_thread_pool *pool = dp_thread_pool_create(threads, NULL);
+	if (pool == NULL)
+		return;
+	size_t first_win[2] = {0, 0};
+
+	printf("Serial against a forced %zu-way map, us per sum "
+	       "(parallel/serial; < 1 pays)\n",
+	       threads);
+	printf("%9s %28s %28s\n", "elements", "compute-bound", "memory-bound");
+	for (size_t s = 0; s < DP_ARRAY_SIZE(sizes); s++) {
+		struct sum_job job = {.pool = pool,
+		                      .values = values,
+		                      .count = sizes[s],
+		                      .min_chunk = 1};
+		const double ns[4] = {
+			dp_bench_ns_per_op(serial_mix, &job),
+			dp_bench_ns_per_op(pooled_mix, &job),
+			dp_bench_ns_per_op(serial_add, &job),
+			dp_bench_ns_per_op(pooled_add, &job),
+		};
+		for (int k = 0; k < 2; k++)
+			if (first_win[k] == 0 && ns[2 * k + 1] < ns[2 * k])
+				first_win[k] = sizes[s];
+		printf("%9zu %8.2f %8.2f (%5.2f)   %8.2f %8.2f (%5.2f)\n",
+		       sizes[s], ns[0] / 1e3, ns[1] / 1e3, ns[1] / ns[0],
+		       ns[2] / 1e3, ns[3] / 1e3, ns[3] / ns[2]);
+	}
+	for (int k = 0; k < 2; k++) {
+		if (first_win[k] != 0)
+			printf("%s: parallel first pays at %zu elements\n",
+			       k == 0 ? "compute-bound" : "memory-bound",
+			       first_win[k]);
+		else
+			printf("%s: parallel never paid up to %zu elements\n",
+			       k == 0 ? "compute-bound" : "memory-bound",
+			       sizes[DP_ARRAY_SIZE(sizes) - 1]);
+	}
+	printf("\n");
+	dp_thread_pool_destroy(pool);
+}
+
+/* ---- table 4 ------------------------------------------------------------- */
+
+/* The same kernel in Python; `$N` elements, `$P` processes. It prints
+ * ns per element for a plain loop and for Pool(1) and Pool(P). */
+static const char PYTHON_SCRIPT[] =
+	"import sys, time\n"
+	"from multiprocessing import Pool\n"
+	"M = (1 << 64) - 1\n"
+	"def mix(x):\n"
+	"    for _ in range(32):\n"
+	"        x = (x * 6364136223846793005 + 1442695040888963407) & M\n"
+	"        x ^= x >> 33\n"
+	"    return x\n"
+	"def part(r):\n"
+	"    return sum(mix(i) for i in range(r[0], r[1])) & M\n"
+	"def chunks(n, k):\n"
+	"    return [(n * i // k, n * (i + 1) // k) for i in range(k)]\n"
+	"if __name__ == '__main__':\n"
+	"    n, p = int(sys.argv[1]), int(sys.argv[2])\n"
+	"    t = time.perf_counter(); s = part((0, n))\n"
+	"    print('serial', (time.perf_counter() - t) * 1e9 / n)\n"
+	"    for k in sorted({1, p}):\n"
+	"        with Pool(k) as pool:\n"
+	"            pool.map(part, chunks(k, k))\n"
+	"            t = time.perf_counter()\n"
+	"            r = sum(pool.map(part, chunks(n, k))) & M\n"
+	"            print('pool%d' % k, (time.perf_counter() - t) * 1e9 / n)\n"
+	"        assert r == s\n";
+
+static void python_table(size_t nproc, size_t elements)
+{
+	char dir[256];
+	char path[300];
+	if (dp_temp_dir_make(dir, sizeof(dir), "dp_parallel") != DP_OK) {
+		printf("multiprocessing.Pool: skipped (no temporary "
+		       "directory)\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/pool.py", dir);
+	FILE *script = fopen(path, "w");
+	if (script == NULL) {
+		dp_temp_dir_remove(dir);
+		printf("multiprocessing.Pool: skipped (no temporary file)\n");
+		return;
+	}
+	fputs(PYTHON_SCRIPT, script);
+	fclose(script);
+
+	char command[512];
+	snprintf(command, sizeof(command),
+	         "command -v python3 >/dev/null 2>&1 && python3 %s %zu %zu",
+	         path, elements, nproc);
+	FILE *pipe = popen(command, "r");
+	double ns[3] = {0, 0, 0};
+	int found = 0;
+	if (pipe != NULL) {
+		char label[16];
+		double value;
+		while (found < 3 &&
+		       fscanf(pipe, "%15s %lf", label, &value) == 2)
+			ns[found++] = value;
+		pclose(pipe);
+	}
+	dp_temp_dir_remove(dir);
+	if (found < 2) {
+		printf("multiprocessing.Pool: skipped (python3 not found)\n");
+		return;
+	}
+
+	struct sum_job job = {.count = elements, .min_chunk = 1};
+	double c_serial =
+		dp_bench_ns_per_op(serial_mix, &job) / (double)elements;
+	dp_thread_pool *pool = dp_thread_pool_create(nproc, NULL);
+	job.pool = pool;
+	double c_pool =
+		pool ? dp_bench_ns_per_op(pooled_mix, &job) / (double)elements
+		     : 0;
+	dp_thread_pool_destroy(pool);
+
+	double py_top = found == 3 ? ns[2] : ns[1];
+	printf("The same compute-bound kernel, ns per element "
+	       "(%zu elements, %zu workers)\n",
+	       elements, nproc);
+	printf("  %-34s %10.1f\n", "Python, plain loop", ns[0]);
+	printf("  %-34s %10.1f\n", "Python, multiprocessing.Pool(1)", ns[1]);
+	printf("  %-34s %10.1f  (%.2fx over the loop)\n",
+	       "Python, multiprocessing.Pool(nproc)", py_top, ns[0] / py_top);
+	printf("  %-34s %10.2f\n", "C, serial loop", c_serial);
+	printf("  %-34s %10.2f  (%.2fx over the loop)\n",
+	       "C, dp_thread_pool_map(nproc)", c_pool, c_serial / c_pool);
+	printf("  C serial is %.0fx faster than the Python loop\n",
+	       ns[0] / c_serial);
+}
+
+int main(void)
+{
+	bool quick = getenv("DP_BENCH_QUICK") != NULL;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nproc = online < 1 ? 1 : (size_t)online;
+	if (nproc > MAX_THREADS)
+		nproc = MAX_THREADS;
+	size_t words = quick ? (size_t)1 << 20 : (size_t)1 << 22;
+	size_t elements = quick ? (size_t)1 << 14 : (size_t)1 << 18;
+
+	uint64_t *values = malloc(words * sizeof(*values));
+	if (values == NULL)
+		return EXIT_FAILURE;
+	uint64_t seed = 99;
+	for (size_t i = 0; i < words; i++)
+		values[i] = dp_random_next(&seed) >> 8;
+
+	printf("%zu online CPUs\n\n", nproc);
+	scaling_table(nproc, values, words, elements);
+	thread_cost_table();
+	threshold_table(nproc, values);
+	python_table(nproc, quick ? 20000 : 50000);
+	free(values);
+	return EXIT_SUCCESS;
+}
