@@ -30,6 +30,8 @@ const char *dp_strerror(int code)
 		return "input/output error";
 	case DP_ENOTSUP:
 		return "operation not supported";
+	case DP_ECANCELED:
+		return "operation cancelled";
 	}
 	return "unknown error";
 }
@@ -55,6 +57,8 @@ const char *dp_error_name(int code)
 		return "DP_EIO";
 	case DP_ENOTSUP:
 		return "DP_ENOTSUP";
+	case DP_ECANCELED:
+		return "DP_ECANCELED";
 	}
 	return "DP_UNKNOWN";
 }

@@ -45,8 +45,11 @@ enum dp_error {
 	/** The object does not offer this operation (an optional slot of
 	 * its ops table is empty), e.g. reading a write-only stream. */
 	DP_ENOTSUP = -8,
+	/** The operation was cancelled before it ran, e.g. a queued task
+	 * dropped by a cancelling shutdown. */
+	DP_ECANCELED = -9,
 	/** The most negative code: move it when a code is added below. */
-	DP_ERROR_MIN = DP_ENOTSUP
+	DP_ERROR_MIN = DP_ECANCELED
 };
 
 /**

@@ -52,6 +52,7 @@ START_TEST(test_error_names_are_spelled_as_in_c)
 	ck_assert_str_eq(dp_error_name(DP_ERANGE), "DP_ERANGE");
 	ck_assert_str_eq(dp_error_name(DP_EIO), "DP_EIO");
 	ck_assert_str_eq(dp_error_name(DP_ENOTSUP), "DP_ENOTSUP");
+	ck_assert_str_eq(dp_error_name(DP_ECANCELED), "DP_ECANCELED");
 	ck_assert_str_eq(dp_strerror(DP_ENOMEM), "out of memory");
 }
 END_TEST

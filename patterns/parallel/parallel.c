@@ -14,7 +14,7 @@ struct dp_thread_pool_task {
 	struct dp_thread_pool_task *next;
 	struct dp_command *command;
 	dp_thread_pool *pool;
-	/* What execute returned, or DP_ENOENT when cancelled. */
+	/* What execute returned, or DP_ECANCELED when cancelled. */
 	int result;
 	bool done;
 	/* Nobody will wait: the worker frees the task when it is done. */
@@ -42,7 +42,7 @@ static void finish_locked(dp_thread_pool *pool,
                           struct dp_thread_pool_task *task, int result)
 {
 	if (task->detached) {
-		if (result != DP_OK && result != DP_ENOENT &&
+		if (result != DP_OK && result != DP_ECANCELED &&
 		    pool->first_error == DP_OK)
 			pool->first_error = result;
 		dp_free(pool->alloc, task);
@@ -278,7 +278,7 @@ int dp_thread_pool_shutdown(dp_thread_pool *pool,
 		cancelled = task->next;
 		dp_command_destroy(task->command);
 		pthread_mutex_lock(&pool->lock);
-		finish_locked(pool, task, DP_ENOENT);
+		finish_locked(pool, task, DP_ECANCELED);
 		pthread_mutex_unlock(&pool->lock);
 		if (count < INT_MAX)
 			count++;

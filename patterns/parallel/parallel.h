@@ -33,7 +33,7 @@ enum dp_thread_pool_shutdown_mode {
 	/** Run every queued task, then stop the workers. */
 	DP_THREAD_POOL_DRAIN,
 	/** Destroy every queued task without running it; tasks already
-	 *  running finish. Their handles report #DP_ENOENT. */
+	 *  running finish. Their handles report #DP_ECANCELED. */
 	DP_THREAD_POOL_CANCEL,
 };
 
@@ -90,7 +90,7 @@ int dp_thread_pool_submit(dp_thread_pool *pool, struct dp_command *command,
  * @param[in] task The handle from dp_thread_pool_submit(); it is freed here, so
  *                 each handle is waited for exactly once.
  * @return What the command's execute returned (#DP_OK or its negative
- *         code); #DP_ENOENT when the task was cancelled and never ran;
+ *         code); #DP_ECANCELED when the task was cancelled and never ran;
  *         #DP_EINVAL when `task` is NULL.
  */
 int dp_thread_pool_task_wait(dp_thread_pool_task *task);
@@ -161,7 +161,7 @@ typedef int dp_thread_pool_range_fn(void *ctx, size_t chunk, size_t begin,
  *         (every chunk still runs); #DP_EINVAL when `pool` or `fn` is
  *         NULL (nothing runs); #DP_EBUSY when the pool is shutting down
  *         and #DP_ENOMEM when the chunks cannot be allocated (then `fn`
- *         is never called); #DP_ENOENT when a cancelling shutdown from
+ *         is never called); #DP_ECANCELED when a cancelling shutdown from
  *         another thread removed chunks before they ran.
  */
 int dp_thread_pool_map(dp_thread_pool *pool, size_t count, size_t min_chunk,

@@ -310,6 +310,21 @@ START_TEST(test_wait_all_reports_the_first_detached_error_once)
 }
 END_TEST
 
+/* Cancellation has a code of its own, so a task's own DP_ENOENT is an
+ * error like any other (it was once taken for "cancelled" and dropped). */
+START_TEST(test_a_detached_task_returning_enoent_is_reported)
+{
+	struct record record;
+	record_init(&record);
+	dp_thread_pool *pool = dp_thread_pool_create(1, NULL);
+
+	dp_thread_pool_submit(pool, counted_new(&record, 1, DP_ENOENT), NULL);
+	ck_assert_int_eq(dp_thread_pool_wait_all(pool), DP_ENOENT);
+	dp_thread_pool_destroy(pool);
+	record_deinit(&record);
+}
+END_TEST
+
 START_TEST(test_one_worker_runs_tasks_in_submission_order)
 {
 	struct record record;
@@ -498,7 +513,8 @@ START_TEST(test_cancel_shutdown_destroys_queued_tasks_without_running_them)
 
 	ck_assert_int_eq(call.result, 5);
 	for (int i = 0; i < 5; i++)
-		ck_assert_int_eq(dp_thread_pool_task_wait(tasks[i]), DP_ENOENT);
+		ck_assert_int_eq(dp_thread_pool_task_wait(tasks[i]),
+		                 DP_ECANCELED);
 	ck_assert_uint_eq(atomic_load(&record.executed), 0);
 	dp_thread_pool_destroy(pool);
 	gate_deinit(&gate);
@@ -777,6 +793,8 @@ static Suite *parallel_suite(void)
 	tcase_add_test(basics, test_wait_all_waits_for_every_task);
 	tcase_add_test(basics,
 	               test_wait_all_reports_the_first_detached_error_once);
+	tcase_add_test(basics,
+	               test_a_detached_task_returning_enoent_is_reported);
 	tcase_add_test(basics, test_one_worker_runs_tasks_in_submission_order);
 	tcase_add_test(basics,
 	               test_tasks_may_submit_tasks_and_wait_all_sees_them);
