@@ -180,14 +180,15 @@ int main(void)
 	}
 	bool same = true;
 	for (int i = 0; i < BACKENDS; i++)
-		same = same && strcmp(serial[i].answer,
-		                      concurrent[i].answer) == 0;
+		same = same &&
+		       strcmp(serial[i].answer, concurrent[i].answer) == 0;
 	printf("  answers: %d of %d, the same as above: %s\n",
 	       BACKENDS - round.pending, BACKENDS, same ? "yes" : "no");
 	printf("  deadline timer: %s\n",
 	       round.timed_out ? "fired" : "cancelled by the last answer");
-	printf("  handlers left: %s\n",
-	       dp_reactor_is_alive(reactor) ? "some" : "none, so run() returned");
+	printf("  handlers left: %s\n", dp_reactor_is_alive(reactor)
+	                                        ? "some"
+	                                        : "none, so run() returned");
 	dp_reactor_destroy(reactor);
 	return EXIT_SUCCESS;
 }

@@ -122,9 +122,8 @@ static int grow_io_tables(struct dp_reactor *reactor)
 		return DP_ENOMEM;
 	reactor->fds = fds;
 
-	struct dp_io_handler **handlers =
-		dp_realloc_array(reactor->alloc, reactor->handlers, capacity,
-	                         sizeof(*handlers));
+	struct dp_io_handler **handlers = dp_realloc_array(
+		reactor->alloc, reactor->handlers, capacity, sizeof(*handlers));
 	if (handlers == NULL)
 		return DP_ENOMEM;
 	reactor->handlers = handlers;

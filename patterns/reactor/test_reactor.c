@@ -33,14 +33,14 @@ static void record(struct trace *trace, char name)
 /* What a probe does after recording itself. */
 enum action {
 	DO_NOTHING,
-	STOP_OTHER,      /* stop `other`'s handler (or timer) */
-	STOP_SELF,       /* stop its own handler and free itself */
-	START_OTHER,     /* start `other`'s handler (or timer, delay 0) */
-	RESTART_SELF,    /* start its own timer again, delay 0 */
-	STOP_LOOP,       /* dp_reactor_stop() */
-	RUN_AGAIN,       /* call dp_reactor_run_once() from inside */
-	READ_ONE_BYTE,   /* drain one byte from its descriptor */
-	WATCH_READABLE,  /* switch `other` to readable only */
+	STOP_OTHER,     /* stop `other`'s handler (or timer) */
+	STOP_SELF,      /* stop its own handler and free itself */
+	START_OTHER,    /* start `other`'s handler (or timer, delay 0) */
+	RESTART_SELF,   /* start its own timer again, delay 0 */
+	STOP_LOOP,      /* dp_reactor_stop() */
+	RUN_AGAIN,      /* call dp_reactor_run_once() from inside */
+	READ_ONE_BYTE,  /* drain one byte from its descriptor */
+	WATCH_READABLE, /* switch `other` to readable only */
 };
 
 struct probe {
@@ -77,7 +77,8 @@ static void act(struct dp_reactor *reactor, struct probe *probe, bool is_io)
 			dp_reactor_io_start(reactor, &probe->other->io,
 			                    DP_IO_READABLE);
 		else
-			dp_reactor_timer_start(reactor, &probe->other->timer, 0);
+			dp_reactor_timer_start(reactor, &probe->other->timer,
+			                       0);
 		break;
 	case RESTART_SELF:
 		dp_reactor_timer_start(reactor, &probe->timer, 0);
@@ -175,9 +176,9 @@ START_TEST(test_timers_fire_in_deadline_order)
 	const uint64_t delays[] = {30 * MS, 10 * MS, 40 * MS, 20 * MS};
 	for (int i = 0; i < 4; i++) {
 		probe_init(&p[i], (char)('A' + i), &f.trace, 0);
-		ck_assert_int_eq(
-			dp_reactor_timer_start(f.reactor, &p[i].timer, delays[i]),
-			DP_OK);
+		ck_assert_int_eq(dp_reactor_timer_start(f.reactor, &p[i].timer,
+		                                        delays[i]),
+		                 DP_OK);
 	}
 	dp_manual_clock_advance(&f.clock, 100 * MS);
 	ck_assert_int_eq(dp_reactor_run_once(f.reactor, 0), 4);
@@ -590,7 +591,8 @@ START_TEST(test_many_handlers_grow_the_tables_and_reuse_holes)
 	for (int round = 0; round < 3; round++) {
 		for (int i = 0; i < N; i++) {
 			probe_init(&p[i], 'x', &unused, fds[0]);
-			ck_assert_int_eq(dp_reactor_io_start(f.reactor, &p[i].io,
+			ck_assert_int_eq(dp_reactor_io_start(f.reactor,
+			                                     &p[i].io,
 			                                     DP_IO_READABLE),
 			                 DP_OK);
 		}
@@ -854,7 +856,7 @@ static void sweep(enum operation operation)
 			ck_assert_int_eq(
 				operation == OP_IO_START
 					? dp_reactor_io_start(reactor, &p[i].io,
-				                              DP_IO_READABLE)
+			                                      DP_IO_READABLE)
 					: dp_reactor_timer_start(
 						  reactor, &p[i].timer, 0),
 				DP_OK);
@@ -901,13 +903,16 @@ static Suite *reactor_suite(void)
 
 	TCase *tc = dp_test_case(suite, "timers");
 	tcase_add_test(tc, test_timers_fire_in_deadline_order);
-	tcase_add_test(tc, test_timers_with_equal_deadlines_fire_in_start_order);
-	tcase_add_test(tc, test_a_timer_fires_only_once_its_deadline_is_reached);
+	tcase_add_test(tc,
+	               test_timers_with_equal_deadlines_fire_in_start_order);
+	tcase_add_test(tc,
+	               test_a_timer_fires_only_once_its_deadline_is_reached);
 	tcase_add_test(tc, test_a_stopped_timer_never_fires);
 	tcase_add_test(tc, test_many_timers_come_out_of_the_heap_sorted);
+	tcase_add_test(
+		tc, test_a_timer_restarted_from_its_callback_fires_next_turn);
 	tcase_add_test(tc,
-	               test_a_timer_restarted_from_its_callback_fires_next_turn);
-	tcase_add_test(tc, test_a_timer_stopped_by_an_earlier_one_does_not_fire);
+	               test_a_timer_stopped_by_an_earlier_one_does_not_fire);
 	tcase_add_test(tc, test_timeout_is_bounded_by_the_next_deadline);
 	tcase_add_test(tc, test_delays_count_from_the_start_of_the_turn);
 
@@ -921,11 +926,13 @@ static Suite *reactor_suite(void)
 	tcase_add_test(tc, test_a_closed_descriptor_makes_poll_report_it);
 
 	tc = dp_test_case(suite, "removal during dispatch");
-	tcase_add_test(tc, test_a_handler_stopped_before_its_turn_is_not_called);
+	tcase_add_test(tc,
+	               test_a_handler_stopped_before_its_turn_is_not_called);
 	tcase_add_test(tc, test_a_handler_may_stop_and_free_itself);
 	tcase_add_test(tc, test_a_handler_started_during_dispatch_waits_a_turn);
 	tcase_add_test(
-		tc, test_a_handler_modified_before_its_turn_sees_only_new_events);
+		tc,
+		test_a_handler_modified_before_its_turn_sees_only_new_events);
 	tcase_add_test(tc, test_many_handlers_grow_the_tables_and_reuse_holes);
 
 	tc = dp_test_case(suite, "stop");
@@ -943,8 +950,8 @@ static Suite *reactor_suite(void)
 	tcase_add_test(tc, test_create_fails_cleanly_when_memory_runs_out);
 	tcase_add_test(tc,
 	               test_io_start_fails_cleanly_when_the_tables_cannot_grow);
-	tcase_add_test(tc,
-	               test_timer_start_fails_cleanly_when_the_heap_cannot_grow);
+	tcase_add_test(
+		tc, test_timer_start_fails_cleanly_when_the_heap_cannot_grow);
 
 	return suite;
 }
