@@ -49,9 +49,11 @@ static void sleep_until(uint64_t due_ns)
 {
 	struct timespec until = {(time_t)(due_ns / 1000000000u),
 	                         (long)(due_ns % 1000000000u)};
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) ==
-	       EINTR)
-		continue;
+	int rc;
+	do
+		rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until,
+		                     NULL);
+	while (rc == EINTR);
 }
 
 static void *serve(void *arg)

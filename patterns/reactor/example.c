@@ -95,8 +95,11 @@ static int one_after_another(struct backend *backends)
 		int fd = spawn(&backends[i]);
 		if (fd < 0)
 			return -1;
-		while (!read_some(&backends[i], fd))
-			continue; /* each read blocks until this one answers */
+		/* Each read blocks until this backend answers. */
+		bool answered;
+		do
+			answered = read_some(&backends[i], fd);
+		while (!answered);
 		finish(&backends[i], fd);
 	}
 	return 0;
