@@ -54,6 +54,9 @@ static int spawn(struct backend *backend)
 	int fds[2];
 	if (pipe(fds) != 0)
 		return -1;
+	/* The child would inherit unwritten output; some runtimes flush it
+	 * even on _exit(), printing it twice. */
+	fflush(stdout);
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
