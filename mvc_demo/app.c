@@ -290,6 +290,15 @@ int todo_app_change(struct todo_app *app, const struct todo_request *request,
 	return rc;
 }
 
+void todo_echo_line(struct dp_stream *out, const char *line, bool cut)
+{
+	size_t len = strlen(line);
+
+	(void)dp_stream_write_string(out, "> ");
+	(void)dp_stream_write(out, line, cut && len > 60 ? 60 : len);
+	(void)dp_stream_write_string(out, cut ? "...\n" : "\n");
+}
+
 int todo_read_line(FILE *in, char line[TODO_LINE_MAX + 1])
 {
 	size_t len = 0;

@@ -99,6 +99,17 @@ int todo_app_change(struct todo_app *app, const struct todo_request *request,
 int todo_read_line(FILE *in, char line[TODO_LINE_MAX + 1]);
 
 /**
+ * @brief Show a scripted input line after the prompt, as a terminal would,
+ *        so a script's transcript reads like a session. Shared by the MVC
+ *        controller and the MVP passive view, which both read input.
+ * @param[in,out] out  Where the transcript goes.
+ * @param[in]     line The line read by todo_read_line().
+ * @param[in]     cut  Whether the line was refused as too long: it is then
+ *                     shown cut, ending in "...".
+ */
+void todo_echo_line(struct dp_stream *out, const char *line, bool cut);
+
+/**
  * @brief Whether to use colours on a stream: only on a terminal, and
  *        never when NO_COLOR is set (no-color.org).
  * @param[in] file The output.

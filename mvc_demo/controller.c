@@ -5,8 +5,6 @@
  */
 #include "mvc.h"
 
-#include <string.h>
-
 bool todo_controller_handle(struct todo_controller *controller, char *line)
 {
 	struct todo_mvc_view *view = controller->view;
@@ -50,17 +48,6 @@ bool todo_controller_handle(struct todo_controller *controller, char *line)
 	return true;
 }
 
-/* A script's transcript shows each line after the prompt, as a terminal
- * would; a line too long to accept is shown cut. */
-static void echo(struct dp_stream *out, const char *line, bool cut)
-{
-	size_t len = strlen(line);
-
-	(void)dp_stream_write_string(out, "> ");
-	(void)dp_stream_write(out, line, cut && len > 60 ? 60 : len);
-	(void)dp_stream_write_string(out, cut ? "...\n" : "\n");
-}
-
 void todo_controller_run(struct todo_controller *controller, FILE *in,
                          bool interactive)
 {
@@ -76,7 +63,7 @@ void todo_controller_run(struct todo_controller *controller, FILE *in,
 		if (got == 0)
 			break;
 		if (!interactive)
-			echo(view->out, line, got < 0);
+			todo_echo_line(view->out, line, got < 0);
 		if (got < 0) {
 			controller->failures++;
 			todo_mvc_view_message(

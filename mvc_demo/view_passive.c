@@ -38,15 +38,8 @@ void todo_passive_view_run(struct todo_passive_view *view,
 		int got = todo_read_line(in, line);
 		if (got == 0)
 			break;
-		if (!interactive) {
-			/* Echo as a terminal would; a refused line is cut. */
-			size_t len = strlen(line);
-			(void)dp_stream_write_string(view->out, "> ");
-			(void)dp_stream_write(view->out, line,
-			                      got < 0 && len > 60 ? 60 : len);
-			(void)dp_stream_write_string(view->out,
-			                             got < 0 ? "...\n" : "\n");
-		}
+		if (!interactive)
+			todo_echo_line(view->out, line, got < 0);
 		if (got < 0) {
 			todo_presenter_on_bad_line(presenter);
 			continue;
