@@ -20,49 +20,6 @@
 
 #include <string.h>
 
-/* Circular, around a sentinel in the cache: no NULL checks when linking. */
-struct lru_link {
-	struct lru_link *prev;
-	struct lru_link *next;
-};
-
-struct lru_entry {
-	/* Recency list; the entry is recovered with dp_container_of. */
-	struct lru_link link;
-	/* Hash chain: the next entry in the same bucket. */
-	struct lru_entry *next_in_bucket;
-	/* Kept so that growing the table and comparing need no rehash. */
-	uint64_t hash;
-	/* A union, because a smaller entry lets more of the cache fit in
-	 * the CPU's caches; key_of() turns either member into the pointer
-	 * that the ops and the callbacks expect. */
-	union {
-		void *key;         /* the stored key */
-		int64_t int64_key; /* with inline integer keys */
-	} key;
-	void *value; /* &int64_value (or NULL) with inline integer values */
-	int64_t int64_value;
-};
-
-struct dp_lru {
-	/* order.next is the most recently used entry, order.prev the least. */
-	struct lru_link order;
-	struct lru_entry **buckets;
-	size_t bucket_count; /* a power of two */
-	size_t count;
-	size_t maxsize;
-	uint64_t hits;
-	uint64_t misses;
-	const struct dp_lru_key_ops *keys;
-	const struct dp_lru_value_ops *values; /* never NULL: see below */
-	void *ctx;
-	dp_lru_evict_fn *on_evict;
-	void *evict_ctx;
-	const struct dp_allocator *alloc; /* never NULL */
-	bool int64_keys;                  /* keys == &dp_lru_int64_key */
-	bool int64_values;                /* values == &dp_lru_int64_value */
-};
-
 enum { INITIAL_BUCKETS = 16 };
 
 /* A NULL value table means "stored as given, never freed", which is what a
@@ -73,35 +30,6 @@ static const struct dp_lru_value_ops values_as_given = {0};
 static struct lru_entry *entry_of(struct lru_link *link)
 {
 	return dp_container_of(link, struct lru_entry, link);
-}
-
-static void list_unlink(struct lru_link *link)
-{
-	link->prev->next = link->next;
-	link->next->prev = link->prev;
-}
-
-static void list_push_front(struct lru_link *head, struct lru_link *link)
-{
-	link->prev = head;
-	link->next = head->next;
-	head->next->prev = link;
-	head->next = link;
-}
-
-/*
- * The price of exact LRU: every hit rewrites up to six links in up to four
- * entries, and each hit's stores feed the next hit's loads, so hits cannot
- * overlap as plain lookups do (see the bench). An entry that is already
- * the most recent has nothing to move, which makes repeated hits on one
- * key as cheap as a lookup.
- */
-static void move_to_front(dp_lru *lru, struct lru_entry *entry)
-{
-	if (lru->order.next == &entry->link)
-		return;
-	list_unlink(&entry->link);
-	list_push_front(&lru->order, &entry->link);
 }
 
 /* The inline integer paths and the optional slots are tested here and
@@ -180,14 +108,10 @@ static void free_entry(const dp_lru *lru, struct lru_entry *entry)
 static inline struct lru_entry **find_slot(const dp_lru *lru, uint64_t hash,
                                            const void *key)
 {
+	if (lru->int64_keys)
+		return dp__lru_find_int64(lru, hash, *(const int64_t *)key);
 	struct lru_entry **slot = &lru->buckets[hash & (lru->bucket_count - 1)];
 
-	if (lru->int64_keys) {
-		int64_t wanted = *(const int64_t *)key;
-		while (*slot != NULL && (*slot)->key.int64_key != wanted)
-			slot = &(*slot)->next_in_bucket;
-		return slot;
-	}
 	while (*slot != NULL &&
 	       ((*slot)->hash != hash ||
 	        !lru->keys->equal(lru->ctx, (*slot)->key.key, key)))
@@ -225,7 +149,7 @@ static struct lru_entry *evict_least_recent(dp_lru *lru)
 	struct lru_entry *victim = entry_of(lru->order.prev);
 
 	unlink_from_bucket(lru, victim);
-	list_unlink(&victim->link);
+	dp__lru_list_unlink(&victim->link);
 	lru->count--;
 	if (lru->on_evict != NULL)
 		lru->on_evict(lru->evict_ctx, key_of(lru, victim),
@@ -334,7 +258,7 @@ static inline struct lru_entry *look_up(dp_lru *lru, const void *key)
 		return NULL;
 	}
 	lru->hits++;
-	move_to_front(lru, entry);
+	dp__lru_move_to_front(lru, entry);
 	return entry;
 }
 
@@ -348,16 +272,6 @@ int dp_lru_get(dp_lru *lru, const void *key, void **value)
 	if (value != NULL)
 		*value = entry->value;
 	return DP_OK;
-}
-
-bool dp__lru_get_int64(dp_lru *lru, int64_t key, int64_t *value)
-{
-	struct lru_entry *entry = look_up(lru, &key);
-
-	if (entry == NULL)
-		return false;
-	*value = entry->value != NULL ? entry->int64_value : 0;
-	return true;
 }
 
 int dp_lru_put(dp_lru *lru, const void *key, const void *value)
@@ -378,7 +292,7 @@ int dp_lru_put(dp_lru *lru, const void *key, const void *value)
 	if (entry != NULL) {
 		free_value(lru, entry->value);
 		store_value(lru, entry, stored_value);
-		move_to_front(lru, entry);
+		dp__lru_move_to_front(lru, entry);
 		return DP_OK;
 	}
 
@@ -416,7 +330,7 @@ int dp_lru_put(dp_lru *lru, const void *key, const void *value)
 	store_value(lru, entry, stored_value);
 	entry->next_in_bucket = *head;
 	*head = entry;
-	list_push_front(&lru->order, &entry->link);
+	dp__lru_list_push_front(&lru->order, &entry->link);
 	lru->count++;
 	return DP_OK;
 
@@ -442,7 +356,7 @@ int dp_lru_remove(dp_lru *lru, const void *key)
 	if (entry == NULL)
 		return DP_ENOENT;
 	*slot = entry->next_in_bucket;
-	list_unlink(&entry->link);
+	dp__lru_list_unlink(&entry->link);
 	lru->count--;
 	free_entry(lru, entry);
 	return DP_OK;

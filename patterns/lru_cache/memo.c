@@ -112,8 +112,8 @@ int64_t dp_memo_int64(dp_memo *memo, int64_t arg)
 		record(memo, DP_EINVAL);
 		return 0;
 	}
-	/* Integers in, integers out: the cache's inline path, with no
-	 * pointer to follow on a hit. */
+	/* Integers in, integers out, and inlined from lru_private.h: a hit
+	 * calls nothing, and no pointer leads to the key or the value. */
 	int64_t result;
 	if (dp__lru_get_int64(memo->cache, arg, &result))
 		return result;
