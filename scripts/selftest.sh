@@ -1,6 +1,6 @@
 #!/bin/sh
-# Tests of the test runner itself: run_suite.sh, run_example.sh and
-# summary.sh must count every way a suite can fail, so that "N passed,
+# Tests of the test runner itself: run_suite.sh, run_example.sh (with
+# compare_output.sh) and summary.sh must count every way a suite can fail, so that "N passed,
 # N failed" can be trusted. Fake suites are small shell scripts that print
 # what Check would print. Also checks that `make help` lists the targets.
 #
@@ -65,6 +65,10 @@ check "matching example output passes" "1 0" "$(cat "$work/ex1")"
 check "differing example output fails" "0 1" "$(cat "$work/ex2")"
 "$here/run_example.sh" "$work/example" "$work/none.out" "$work/ex3" >/dev/null
 check "an example without expected output fails" "0 1" "$(cat "$work/ex3")"
+fake crashing_example 134 'hello'
+"$here/run_example.sh" "$work/crashing_example" "$work/good.out" "$work/ex4" >/dev/null
+check "an example that prints the right output and crashes fails" "0 1" \
+	"$(cat "$work/ex4")"
 
 # The summary adds up, and fails on a failure, a missing verdict or nothing.
 "$here/summary.sh" "$work/pass.result" "$work/ex1" >/dev/null
