@@ -8,11 +8,13 @@
  * and 65536 objects live. Columns: malloc/free (the naive way), the pool
  * (its inline fast path, compiled into this loop), the pool behind an
  * uncontended mutex (what a "thread-safe" global pool costs), the pool in
- * debug mode (always out of line), and a bare free list written here,
- * whose head the compiler can keep in a register, with no checks and no
- * statistics (the limit). Each object is written after it is acquired
- * and its pointer stored where the compiler must keep it, so no
- * malloc/free pair can be optimised away.
+ * debug mode (always out of line), and two limits written here with no
+ * checks and no statistics, whose state the compiler can keep in
+ * registers: the classic intrusive free list (each free object holds the
+ * next one's address) and a bare stack of addresses, the pool's own
+ * design. Each object is written after it is acquired and its pointer
+ * stored where the compiler must keep it, so no malloc/free pair can be
+ * optimised away.
  *
  * Run with `make bench`; figures are ratios within this one run.
  */
@@ -28,13 +30,16 @@ enum { OBJECT_SIZE = 64, CHUNK_OBJECTS = 1024 };
 /* How many times every measurement is repeated, the best kept. */
 enum { PASSES = 3 };
 
-enum kind { MALLOC, POOL, LOCKED_POOL, DEBUG_POOL, INLINE_LIST };
+enum kind { MALLOC, POOL, LOCKED_POOL, DEBUG_POOL, INLINE_LIST, INLINE_STACK };
+enum { KINDS = INLINE_STACK + 1 };
 
 struct bench {
 	dp_pool *pool;
 	dp_pool *debug_pool;
 	pthread_mutex_t lock;
-	void *inline_head;   /* The limit: a bare free list. */
+	void *inline_head;   /* A limit: a bare intrusive free list. */
+	void **inline_stack; /* The other: a bare stack of addresses, */
+	size_t inline_top;   /* and its count. */
 	void **objects;      /* The live objects of a round. */
 	const size_t *order; /* Release order; NULL means LIFO. */
 	size_t live;         /* Objects live at once in a round. */
@@ -77,6 +82,9 @@ static inline __attribute__((always_inline)) void *get(struct bench *bench,
 		object = bench->inline_head;
 		bench->inline_head = *(void **)object;
 		break;
+	case INLINE_STACK:
+		object = bench->inline_stack[--bench->inline_top];
+		break;
 	}
 	return checked(object);
 }
@@ -102,6 +110,9 @@ put(struct bench *bench, enum kind kind, void *object)
 	case INLINE_LIST:
 		*(void **)object = bench->inline_head;
 		bench->inline_head = object;
+		break;
+	case INLINE_STACK:
+		bench->inline_stack[bench->inline_top++] = object;
 		break;
 	}
 }
@@ -198,6 +209,16 @@ static void rounds_inline_list(void *ctx, size_t iterations)
 	rounds(ctx, iterations, INLINE_LIST);
 }
 
+static void pairs_inline_stack(void *ctx, size_t iterations)
+{
+	pairs(ctx, iterations, INLINE_STACK);
+}
+
+static void rounds_inline_stack(void *ctx, size_t iterations)
+{
+	rounds(ctx, iterations, INLINE_STACK);
+}
+
 static dp_pool *make_pool(bool debug)
 {
 	struct dp_pool_config config = {
@@ -212,7 +233,8 @@ static dp_pool *make_pool(bool debug)
 	return pool;
 }
 
-/* The limit's storage: `count` slots of OBJECT_SIZE, threaded as a list. */
+/* The limits' storage: `count` slots of OBJECT_SIZE, threaded as a list
+ * and stacked (slot 0 on top) in `stack`. */
 static void *make_inline_list(char *slots, size_t count)
 {
 	void *head = NULL;
@@ -223,6 +245,15 @@ static void *make_inline_list(char *slots, size_t count)
 		head = slot;
 	}
 	return head;
+}
+
+static size_t make_inline_stack(char *slots, size_t count, void **stack)
+{
+	size_t top = 0;
+
+	for (size_t i = count; i-- > 0;)
+		stack[top++] = slots + i * OBJECT_SIZE;
+	return top;
 }
 
 struct row {
@@ -239,17 +270,18 @@ int main(void)
 		{"random order, 1024 live", 1024, true},
 		{"random order, 65536 live", 65536, true},
 	};
-	dp_bench_fn *const columns[2][5] = {
+	dp_bench_fn *const columns[2][KINDS] = {
 		{pairs_malloc, pairs_pool, pairs_locked_pool, pairs_debug_pool,
-	         pairs_inline_list},
+	         pairs_inline_list, pairs_inline_stack},
 		{rounds_malloc, rounds_pool, rounds_locked_pool,
-	         rounds_debug_pool, rounds_inline_list},
+	         rounds_debug_pool, rounds_inline_list, rounds_inline_stack},
 	};
 	enum { MAX_LIVE = 65536 };
 	struct bench bench = {
 		.pool = make_pool(false),
 		.debug_pool = make_pool(true),
 		.objects = checked(calloc(MAX_LIVE, sizeof(void *))),
+		.inline_stack = checked(calloc(MAX_LIVE, sizeof(void *))),
 	};
 	char *slots =
 		checked(aligned_alloc(64, (size_t)MAX_LIVE * OBJECT_SIZE));
@@ -261,8 +293,8 @@ int main(void)
 	printf("ns per acquire + release of a %d-byte object; pool chunks of "
 	       "%d objects; best of %d passes\n\n",
 	       OBJECT_SIZE, CHUNK_OBJECTS, PASSES);
-	printf("%-26s %7s %7s %8s %7s %7s %7s\n", "pattern", "malloc", "pool",
-	       "speedup", "+mutex", "debug", "inline");
+	printf("%-26s %7s %7s %8s %7s %7s %7s %7s\n", "pattern", "malloc",
+	       "pool", "speedup", "+mutex", "debug", "list", "stack");
 	for (size_t r = 0; r < DP_ARRAY_SIZE(rows); r++) {
 		size_t live = rows[r].live;
 		uint64_t seed = 2026;
@@ -278,13 +310,15 @@ int main(void)
 		bench.live = live;
 		bench.order = rows[r].random ? order : NULL;
 		bench.inline_head = make_inline_list(slots, live);
+		bench.inline_top =
+			make_inline_stack(slots, live, bench.inline_stack);
 
 		/* Passes over the columns, keeping each one's best: a burst of
 		 * load from other processes then spoils one pass of a column,
 		 * not the column. */
-		double ns[5] = {0};
+		double ns[KINDS] = {0};
 		for (int pass = 0; pass < PASSES; pass++) {
-			for (size_t c = 0; c < 5; c++) {
+			for (size_t c = 0; c < KINDS; c++) {
 				double t =
 					dp_bench_ns_per_op(columns[live > 1][c],
 				                           &bench) /
@@ -293,10 +327,10 @@ int main(void)
 					ns[c] = t;
 			}
 		}
-		printf("%-26s %7.2f %7.2f %7.2fx %7.2f %7.2f %7.2f\n",
+		printf("%-26s %7.2f %7.2f %7.2fx %7.2f %7.2f %7.2f %7.2f\n",
 		       rows[r].name, ns[MALLOC], ns[POOL],
 		       ns[MALLOC] / ns[POOL], ns[LOCKED_POOL], ns[DEBUG_POOL],
-		       ns[INLINE_LIST]);
+		       ns[INLINE_LIST], ns[INLINE_STACK]);
 		fflush(stdout);
 	}
 
@@ -311,6 +345,7 @@ int main(void)
 	dp_pool_destroy(bench.pool);
 	dp_pool_destroy(bench.debug_pool);
 	free(bench.objects);
+	free(bench.inline_stack);
 	free(slots);
 	free(order);
 	return EXIT_SUCCESS;

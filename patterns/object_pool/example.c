@@ -98,8 +98,8 @@ static int compare(void)
 	if (rc == DP_OK) {
 		struct dp_pool_stats stats;
 		dp_pool_get_stats(pooled.pool, &stats);
-		printf("  object pool:        %zu allocations (the pool and "
-		       "%zu chunks of 32)\n",
+		printf("  object pool:        %zu allocations (the pool, its "
+		       "free list and %zu chunks of 32)\n",
 		       counter.allocations, stats.chunks);
 		printf("  pool stats: live %zu, peak %zu, capacity %zu, "
 		       "acquires %llu, releases %llu\n",

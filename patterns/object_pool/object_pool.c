@@ -1,22 +1,29 @@
 /*
- * The object pool: chunks of equal slots, and a singly linked free list
- * whose links live inside the free slots, so a free object costs no memory
- * beyond its own and acquire and release are one pointer swap each.
+ * The object pool: chunks of equal slots, and a free list kept as a stack
+ * of the released slots' addresses, so acquire and release are a pop and a
+ * push, and neither reads nor writes the object itself.
+ *
+ * Why a stack of addresses rather than the classic intrusive list, whose
+ * links live inside the free slots and cost no memory: with the list, an
+ * acquire must load the slot to learn the next free one, and the next
+ * acquire waits for that load, a chain of dependent loads that also walks
+ * cold memory when the free slots are scattered. With the stack, the next
+ * address is already at hand, at the next index down; what the stack costs
+ * is one pointer per object, allocated up front so that a release never
+ * has to grow it. The bench measures both (see the README).
  *
  * Layout of a chunk, one allocation:
  *
  *   struct chunk | live bitmap (debug) | padding | slot 0 | slot 1 | ...
  *
- * Without debug mode a free slot's link overlays the object's first bytes,
- * which is why an object is at least a pointer long. In debug mode the
- * link sits after the object, so that poisoning and checking the object's
- * bytes never touches the link, and a stray write into a free object
- * cannot send the free list into arbitrary memory.
- *
  * The free list holds released objects only. A new chunk's slots are
  * handed out in address order from a bump pointer (fresh .. fresh_end)
- * when the free list is empty, so adding a chunk writes no links, and the
+ * when the free list is empty, so adding a chunk pushes nothing, and the
  * fast path in the header never has to know about chunks.
+ *
+ * Debug mode keeps its free list in the same array with its own count,
+ * and leaves the head's limit at 0, so the inline paths always fall
+ * through to the checked ones.
  *
  * The statistics cost the fast path two increments. The rest is derived:
  * live is acquires - releases, and the peak is updated on the slow path
@@ -41,7 +48,6 @@ struct layout {
 	size_t object_size;
 	size_t alignment;
 	size_t slot_size;
-	size_t link_offset;
 	size_t header_size;
 	size_t chunk_bytes;
 };
@@ -52,9 +58,13 @@ struct dp_pool {
 	struct dp_allocator
 		as_allocator; /* Handed out by dp_pool_allocator(). */
 	const struct dp_allocator *alloc;
-	/* Debug mode's free list; the head's stays empty, so that the
-	 * inline paths always fall through to the checked ones. */
-	void *checked_free_list;
+	/* Room in the free list's array, head.free_base: at least the
+	 * capacity. */
+	size_t free_slots_size;
+	/* Debug mode's count of free objects in head.free_base; the head's
+	 * top and limit stay at the base. */
+	size_t checked_free_count;
+	bool debug;
 	char *fresh;     /* The newest chunk's first never-used slot. */
 	char *fresh_end; /* Where that chunk's slots end. */
 	struct chunk *chunks;
@@ -86,19 +96,12 @@ static int plan_layout(const struct dp_pool_config *config,
 		alignment = alignof(max_align_t);
 	if ((alignment & (alignment - 1)) != 0)
 		return DP_EINVAL;
-	/* The link is stored in the slot, so the slot must suit a pointer. */
-	alignment = max_size(alignment, alignof(void *));
-	/* Leaves room for every rounding below without overflow. */
-	if (config->object_size > SIZE_MAX - alignment - 2 * sizeof(void *))
+	/* Leaves room for the rounding below without overflow. */
+	if (config->object_size > SIZE_MAX - alignment)
 		return DP_EINVAL;
 
-	size_t object_size = max_size(config->object_size, sizeof(void *));
-	size_t link_offset = 0;
+	size_t object_size = config->object_size;
 	size_t slot_size = round_up(object_size, alignment);
-	if (config->debug) {
-		link_offset = round_up(object_size, alignof(void *));
-		slot_size = round_up(link_offset + sizeof(void *), alignment);
-	}
 	size_t header_size = offsetof(struct chunk, live);
 	if (config->debug)
 		header_size += config->chunk_objects / 8 + 1;
@@ -106,36 +109,60 @@ static int plan_layout(const struct dp_pool_config *config,
 	size_t fixed_bytes = header_size + alignment - 1;
 	if (config->chunk_objects > (SIZE_MAX - fixed_bytes) / slot_size)
 		return DP_EINVAL;
+	/* The free list's array must be able to hold one chunk. */
+	if (config->chunk_objects > SIZE_MAX / sizeof(void *))
+		return DP_EINVAL;
 
 	*layout = (struct layout){
 		.object_size = object_size,
 		.alignment = alignment,
 		.slot_size = slot_size,
-		.link_offset = link_offset,
 		.header_size = header_size,
 		.chunk_bytes = fixed_bytes + config->chunk_objects * slot_size,
 	};
 	return DP_OK;
 }
 
-/* memcpy, because the slot's bytes had another type while it was lent. */
-static void *next_free(const dp_pool *pool, const char *slot)
+/*
+ * Make room in the free list's array for `capacity` addresses, before a
+ * chunk is added, so that no release ever has to allocate. Doubling keeps
+ * the copies linear in the pool's final size. On failure nothing changes.
+ */
+static int reserve_free_slots(dp_pool *pool, size_t capacity)
 {
-	void *next;
-
-	memcpy(&next, slot + pool->layout.link_offset, sizeof(next));
-	return next;
-}
-
-static void push_free(dp_pool *pool, char *slot)
-{
-	memcpy(slot + pool->layout.link_offset, &pool->checked_free_list,
-	       sizeof(pool->checked_free_list));
-	pool->checked_free_list = slot;
+	if (capacity <= pool->free_slots_size)
+		return DP_OK;
+	size_t size = max_size(capacity, pool->free_slots_size * 2);
+	if (size < capacity || size > SIZE_MAX / sizeof(void *))
+		size = capacity;
+	struct dp_pool_head *head = &pool->head;
+	/* Positions, not pointers, survive the move (and C defines no
+	 * arithmetic on the null pointers of a pool without an array yet). */
+	size_t count = 0;
+	size_t limit = 0;
+	if (head->free_base != NULL) {
+		count = (size_t)(head->free_top - head->free_base);
+		limit = (size_t)(head->free_limit - head->free_base);
+	}
+	void **slots = dp_realloc_array(pool->alloc, head->free_base, size,
+	                                sizeof(*slots));
+	if (slots == NULL)
+		return DP_ENOMEM;
+	head->free_base = slots;
+	head->free_top = slots + count;
+	head->free_limit = slots + limit;
+	pool->free_slots_size = size;
+	return DP_OK;
 }
 
 static int add_chunk(dp_pool *pool)
 {
+	if (pool->chunk_objects > SIZE_MAX - pool->stats.capacity)
+		return DP_ENOMEM;
+	size_t capacity = pool->stats.capacity + pool->chunk_objects;
+	int rc = reserve_free_slots(pool, capacity);
+	if (rc != DP_OK)
+		return rc;
 	struct chunk *chunk = dp_alloc(pool->alloc, pool->layout.chunk_bytes);
 	if (chunk == NULL)
 		return DP_ENOMEM;
@@ -146,7 +173,7 @@ static int add_chunk(dp_pool *pool)
 	chunk->next = pool->chunks;
 	chunk->objects = first;
 	chunk->count = pool->chunk_objects;
-	if (pool->head.debug) {
+	if (pool->debug) {
 		memset(chunk->live, 0, chunk->count / 8 + 1);
 		memset(first, DP_POOL_POISON,
 		       chunk->count * pool->layout.slot_size);
@@ -155,7 +182,9 @@ static int add_chunk(dp_pool *pool)
 	pool->fresh_end = first + chunk->count * pool->layout.slot_size;
 	pool->chunks = chunk;
 	pool->stats.chunks++;
-	pool->stats.capacity += chunk->count;
+	pool->stats.capacity = capacity;
+	if (!pool->debug)
+		pool->head.free_limit = pool->head.free_base + capacity;
 	return DP_OK;
 }
 
@@ -203,8 +232,8 @@ int dp_pool_create(dp_pool **pool, const struct dp_pool_config *config,
 	if (created == NULL)
 		return DP_ENOMEM;
 	*created = (struct dp_pool){
-		.head = {.debug = config->debug},
 		.alloc = alloc,
+		.debug = config->debug,
 		.layout = layout,
 		.chunk_objects = config->chunk_objects,
 		.fixed = config->fixed,
@@ -222,6 +251,7 @@ int dp_pool_create(dp_pool **pool, const struct dp_pool_config *config,
 	return DP_OK;
 
 fail_free_pool:
+	dp_free(alloc, created->head.free_base);
 	dp_free(alloc, created);
 	return rc;
 }
@@ -236,6 +266,7 @@ void dp_pool_destroy(dp_pool *pool)
 		dp_free(pool->alloc, chunk);
 		chunk = next;
 	}
+	dp_free(pool->alloc, pool->head.free_base);
 	dp_free(pool->alloc, pool);
 }
 
@@ -322,9 +353,10 @@ static void record_peak(dp_pool *pool)
 static int acquire_checked(dp_pool *pool, void **object)
 {
 	for (;;) {
-		char *slot = pool->checked_free_list;
-		if (slot != NULL) {
-			pool->checked_free_list = next_free(pool, slot);
+		char *slot;
+		if (pool->checked_free_count > 0) {
+			pool->checked_free_count--;
+			slot = pool->head.free_base[pool->checked_free_count];
 		} else {
 			int rc = take_fresh(pool, &slot);
 			if (rc != DP_OK)
@@ -347,10 +379,10 @@ int dp__pool_acquire_slow(dp_pool *pool, void **object)
 {
 	if (pool == NULL || object == NULL)
 		return DP_EINVAL;
-	if (pool->head.debug)
+	if (pool->debug)
 		return acquire_checked(pool, object);
 	/* The inline path serves whatever is on the free list. */
-	if (pool->head.free_list != NULL)
+	if (pool->head.free_top != pool->head.free_base)
 		return dp_pool_acquire(pool, object);
 	char *slot;
 	int rc = take_fresh(pool, &slot);
@@ -381,14 +413,21 @@ int dp__pool_release_slow(dp_pool *pool, void *object)
 {
 	if (pool == NULL || object == NULL)
 		return DP_EINVAL;
-	if (!pool->head.debug)
-		return dp_pool_release(pool, object);
+	if (!pool->debug) {
+		/* Only a full free list comes here: every object is free
+		 * already, so this release is at least the second of one. */
+		if (pool->head.free_top != pool->head.free_limit)
+			return dp_pool_release(pool, object);
+		return DP_EEXIST;
+	}
 	int rc = check_release(pool, object);
 	if (rc != DP_OK) {
 		pool->stats.rejected_releases++;
 		return rc;
 	}
-	push_free(pool, object);
+	/* check_release() proved the object lent, so there is room. */
+	pool->head.free_base[pool->checked_free_count] = object;
+	pool->checked_free_count++;
 	pool->head.releases++;
 	return DP_OK;
 }
@@ -406,7 +445,7 @@ int dp_pool_get_stats(const dp_pool *pool, struct dp_pool_stats *stats)
 
 bool dp_pool_is_debug(const dp_pool *pool)
 {
-	return pool != NULL && pool->head.debug;
+	return pool != NULL && pool->debug;
 }
 
 const struct dp_allocator *dp_pool_allocator(dp_pool *pool)

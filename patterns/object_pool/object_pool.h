@@ -1,7 +1,7 @@
 /**
  * @file object_pool.h
  * @brief Object pool: fixed-size objects handed out and taken back in O(1)
- *        through a free list threaded through the free objects themselves.
+ *        through a free list kept as a stack of addresses.
  *
  * Ownership: the pool owns every object it hands out. An acquired object is
  * lent to the caller until dp_pool_release(); dp_pool_destroy() frees every
@@ -18,7 +18,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 /**
  * @brief How a pool is built: the caller fills one on the stack, the pool
@@ -32,11 +31,11 @@
  * @endcode
  */
 struct dp_pool_config {
-	/** Required, > 0. Bytes of one object. Sizes smaller than a pointer
-	 * are rounded up, since a free object holds the free list's link. */
+	/** Required, > 0. Bytes of one object. The pool never writes into
+	 * a free object (outside debug mode), so any size is kept as is. */
 	size_t object_size;
 	/** Optional: 0 means aligned for any type (`max_align_t`). Otherwise
-	 * a power of two; objects are aligned to at least a pointer. */
+	 * a power of two. */
 	size_t alignment;
 	/** Required, > 0. Growing pool: objects per chunk, allocated when the
 	 * free list runs dry. Fixed pool: the capacity, allocated at once. */
@@ -55,7 +54,7 @@ struct dp_pool_config {
 
 /** @brief A pool's counters, copied out by dp_pool_get_stats(). */
 struct dp_pool_stats {
-	size_t object_size; /**< Usable bytes of an object, after rounding. */
+	size_t object_size; /**< Usable bytes of an object, as configured. */
 	size_t slot_size;   /**< Bytes an object occupies in its chunk. */
 	size_t live;        /**< Objects acquired and not yet released. */
 	size_t peak;        /**< The highest #live has been. */
@@ -87,11 +86,18 @@ typedef struct dp_pool dp_pool;
  * every caller recompiled, the price of an inline fast path.
  */
 struct dp_pool_head {
-	/** Released objects, most recent first, each holding the next one's
-	 * address in its first bytes. Empty in debug mode. */
-	void *free_list;
-	/** Debug mode: every call takes the checked, out-of-line path. */
-	bool debug;
+	/** The free list: an array of the addresses of released objects, a
+	 * stack that grows upwards from here. */
+	void **free_base;
+	/** One past the top of the stack: free_top[-1] is the most recently
+	 * released object; free_top == free_base when none is free. */
+	void **free_top;
+	/** How far the stack may grow: room for every object of the pool,
+	 * so that a release never has to allocate, and a release beyond it
+	 * (more releases than objects) is refused rather than written past
+	 * the end. Equal to free_base in debug mode, which sends every call
+	 * to the checked, out-of-line path. */
+	void **free_limit;
 	/** Successful acquires. */
 	uint64_t acquires;
 	/** Successful releases; live objects are acquires - releases. */
@@ -138,8 +144,8 @@ void dp_pool_destroy(dp_pool *pool);
 int dp__pool_acquire_slow(dp_pool *pool, void **object);
 
 /**
- * @brief Internal: dp_pool_release() in debug mode or with a NULL
- *        argument. Call dp_pool_release() instead.
+ * @brief Internal: dp_pool_release() in debug mode, with a NULL argument
+ *        or with a full free list. Call dp_pool_release() instead.
  * @param[in,out] pool   The pool.
  * @param[in]     object The object.
  * @return As dp_pool_release().
@@ -147,9 +153,10 @@ int dp__pool_acquire_slow(dp_pool *pool, void **object);
 int dp__pool_release_slow(dp_pool *pool, void *object);
 
 /**
- * @brief Take an object from the pool: O(1), the head of the free list.
+ * @brief Take an object from the pool: O(1), the top of the free list.
  *
- * Inline: popping a released object costs no call. When none is left, a
+ * Inline: popping a released object costs no call, and does not read the
+ * object's memory. When none is left, a
  * call into the library hands out the next never-used object (in address
  * order), adding a chunk first if need be; debug mode always calls. The
  * most recently released object comes back first (LIFO), still warm in
@@ -170,23 +177,23 @@ static inline int dp_pool_acquire(dp_pool *pool, void **object)
 
 	/* In debug mode the free list here stays empty: one test sends
 	 * both rare cases out of line. */
-	if (pool == NULL || object == NULL || head->free_list == NULL)
+	if (pool == NULL || object == NULL || head->free_top == head->free_base)
 		return dp__pool_acquire_slow(pool, object);
-	void *slot = head->free_list;
-	/* memcpy: the slot's bytes had another type while it was lent. */
-	memcpy(&head->free_list, slot, sizeof(head->free_list));
+	head->free_top--;
 	head->acquires++;
-	*object = slot;
+	*object = *head->free_top;
 	return DP_OK;
 }
 
 /**
- * @brief Give an object back: O(1), it becomes the head of the free list.
+ * @brief Give an object back: O(1), it becomes the top of the free list.
  *
- * Inline, with no call, except in debug mode. Without debug mode nothing
- * is checked beyond NULL: releasing a pointer
- * that is not lent out by this pool corrupts it, as free() of a bad
- * pointer does. In debug mode the object is found in its chunk (a walk
+ * Inline, with no call, except in debug mode; the object's memory is not
+ * touched. Without debug mode nothing is checked beyond NULL and the
+ * count: releasing a pointer that is not lent out by this pool corrupts
+ * the pool, as free() of a bad pointer does, except that more releases
+ * than the pool has objects are refused instead of written past the end
+ * of the free list. In debug mode the object is found in its chunk (a walk
  * over the chunks), checked against the live bitmap and filled with
  * #DP_POOL_POISON.
  * @param[in,out] pool   The pool.
@@ -194,16 +201,19 @@ static inline int dp_pool_acquire(dp_pool *pool, void **object)
  * @return #DP_OK; #DP_EINVAL when `pool` or `object` is NULL, or, in debug
  *         mode, when `object` is not the start of an object of this pool;
  *         #DP_EEXIST in debug mode when the object is already free (a
- *         double release). On error the pool is unchanged.
+ *         double release), and in any mode when every object of the pool
+ *         is already free. On error the pool is unchanged.
  */
 static inline int dp_pool_release(dp_pool *pool, void *object)
 {
 	struct dp_pool_head *head = (struct dp_pool_head *)pool;
 
-	if (pool == NULL || object == NULL || head->debug)
+	/* In debug mode the limit is the base: one test for both rare cases. */
+	if (pool == NULL || object == NULL ||
+	    head->free_top == head->free_limit)
 		return dp__pool_release_slow(pool, object);
-	memcpy(object, &head->free_list, sizeof(head->free_list));
-	head->free_list = object;
+	*head->free_top = object;
+	head->free_top++;
 	head->releases++;
 	return DP_OK;
 }

@@ -98,8 +98,7 @@ START_TEST(test_a_caller_alignment_is_honoured)
 {
 	/* Iteration _i: alignment 1 << _i, up to 4096 (beyond max_align_t). */
 	size_t alignment = (size_t)1 << _i;
-	size_t expected =
-		alignment > alignof(void *) ? alignment : alignof(void *);
+	size_t expected = alignment;
 
 	for (size_t s = 0; s < DP_ARRAY_SIZE(SIZES); s++) {
 		struct dp_pool_config config = {.object_size = SIZES[s],
@@ -119,15 +118,18 @@ START_TEST(test_a_caller_alignment_is_honoured)
 }
 END_TEST
 
-START_TEST(test_objects_smaller_than_a_pointer_are_rounded_up)
+START_TEST(test_objects_smaller_than_a_pointer_keep_their_size)
 {
+	/* Nothing is stored in a free object, so nothing rounds it up to a
+	 * pointer; only the alignment spaces the slots. */
 	dp_pool *pool = make_pool(1, 4, false, false, NULL);
 	struct dp_pool_stats stats = stats_of(pool);
 	char *a = acquire(pool);
 	char *b = acquire(pool);
 
-	ck_assert_uint_eq(stats.object_size, sizeof(void *));
-	ck_assert_uint_ge((size_t)(b - a), sizeof(void *));
+	ck_assert_uint_eq(stats.object_size, 1);
+	ck_assert_uint_eq(stats.slot_size, alignof(max_align_t));
+	ck_assert_uint_eq((size_t)(b - a), alignof(max_align_t));
 	/* One-byte objects still come back through the free list. */
 	*a = 'a';
 	*b = 'b';
@@ -166,14 +168,15 @@ START_TEST(test_a_fixed_pool_returns_ebusy_when_every_object_is_lent)
 	void *objects[4];
 	void *untouched = &counter;
 
-	/* The pool and its one chunk, both at creation. */
-	ck_assert_uint_eq(counter.allocations, 2);
+	/* The pool, its free list's array and its one chunk, all at
+	 * creation. */
+	ck_assert_uint_eq(counter.allocations, 3);
 	for (int i = 0; i < 4; i++)
 		objects[i] = acquire(pool);
 	void *extra = untouched;
 	ck_assert_int_eq(dp_pool_acquire(pool, &extra), DP_EBUSY);
 	ck_assert_ptr_eq(extra, untouched);
-	ck_assert_uint_eq(counter.allocations, 2);
+	ck_assert_uint_eq(counter.allocations, 3);
 	struct dp_pool_stats stats = stats_of(pool);
 	ck_assert_uint_eq(stats.capacity, 4);
 	ck_assert_uint_eq(stats.chunks, 1);
@@ -203,14 +206,16 @@ START_TEST(test_a_growing_pool_adds_one_chunk_each_time_it_runs_dry)
 		struct dp_pool_stats stats = stats_of(pool);
 		ck_assert_uint_eq(stats.chunks, (size_t)i / 10 + 1);
 		ck_assert_uint_eq(stats.capacity, stats.chunks * 10);
-		ck_assert_uint_eq(counter.allocations, 1 + stats.chunks);
+		/* The pool, the free list's array (allocated with the
+		 * first chunk, resized after), and the chunks. */
+		ck_assert_uint_eq(counter.allocations, 2 + stats.chunks);
 	}
 	for (int i = 0; i < 25; i++)
 		ck_assert_int_eq(dp_pool_release(pool, objects[i]), DP_OK);
 	/* Releasing never frees a chunk; re-acquiring never allocates. */
 	for (int i = 0; i < 30; i++)
 		acquire(pool);
-	ck_assert_uint_eq(counter.allocations, 4);
+	ck_assert_uint_eq(counter.allocations, 5);
 	ck_assert_uint_eq(stats_of(pool).chunks, 3);
 	dp_pool_destroy(pool);
 	ck_assert_uint_eq(counter.live_blocks, 0);
@@ -323,10 +328,9 @@ START_TEST(test_without_debug_mode_released_objects_keep_their_bytes)
 	memset(object, 0x42, 40);
 	dp_pool_release(pool, object);
 	ck_assert_ptr_eq(acquire(pool), object);
-	/* Only the link in the first bytes was written; the rest is as the
-	 * last user left it: the caller must initialise what it acquires. */
-	ck_assert(all_bytes_are(object + sizeof(void *), 40 - sizeof(void *),
-	                        0x42));
+	/* The pool wrote nothing into it: every byte is as the last user
+	 * left it, so the caller must initialise what it acquires. */
+	ck_assert(all_bytes_are(object, 40, 0x42));
 	dp_pool_destroy(pool);
 }
 END_TEST
@@ -420,7 +424,7 @@ START_TEST(test_debug_mode_detects_a_write_after_release_on_acquire)
 }
 END_TEST
 
-START_TEST(test_debug_mode_keeps_the_usable_size_and_adds_room_for_the_link)
+START_TEST(test_debug_mode_keeps_the_object_and_slot_sizes)
 {
 	dp_pool *plain = make_pool(64, 4, false, false, NULL);
 	dp_pool *debug = make_pool(64, 4, false, true, NULL);
@@ -428,7 +432,7 @@ START_TEST(test_debug_mode_keeps_the_usable_size_and_adds_room_for_the_link)
 	ck_assert_uint_eq(stats_of(plain).object_size, 64);
 	ck_assert_uint_eq(stats_of(debug).object_size, 64);
 	ck_assert_uint_eq(stats_of(plain).slot_size, 64);
-	ck_assert_uint_ge(stats_of(debug).slot_size, 64 + sizeof(void *));
+	ck_assert_uint_eq(stats_of(debug).slot_size, 64);
 	dp_pool_destroy(plain);
 	dp_pool_destroy(debug);
 }
@@ -444,16 +448,24 @@ START_TEST(test_the_head_free_list_holds_released_objects_only)
 	dp_pool *pool = make_pool(32, 8, _i == 1, false, NULL);
 	const struct dp_pool_head *head = (const struct dp_pool_head *)pool;
 
-	ck_assert_ptr_null(head->free_list);
+	ck_assert_ptr_eq(head->free_top, head->free_base);
 	void *a = acquire(pool);
 	void *b = acquire(pool);
-	ck_assert_ptr_null(head->free_list);
+	ck_assert_ptr_eq(head->free_top, head->free_base);
+	ck_assert_ptr_eq(head->free_limit, head->free_base + 8);
 	ck_assert_int_eq(dp_pool_release(pool, a), DP_OK);
-	ck_assert_ptr_eq(head->free_list, a);
+	ck_assert_ptr_eq(head->free_top, head->free_base + 1);
+	ck_assert_ptr_eq(head->free_base[0], a);
 	ck_assert_int_eq(dp_pool_release(pool, b), DP_OK);
-	ck_assert_ptr_eq(head->free_list, b);
-	ck_assert_uint_eq(head->acquires, 2);
-	ck_assert_uint_eq(head->releases, 2);
+	ck_assert_ptr_eq(head->free_top, head->free_base + 2);
+	ck_assert_ptr_eq(head->free_base[1], b);
+	ck_assert_ptr_eq(acquire(pool), b);
+	ck_assert_ptr_eq(acquire(pool), a);
+	ck_assert_ptr_eq(head->free_top, head->free_base);
+	ck_assert_uint_eq(head->acquires, 4);
+	ck_assert_int_eq(dp_pool_release(pool, a), DP_OK);
+	ck_assert_int_eq(dp_pool_release(pool, b), DP_OK);
+	ck_assert_uint_eq(head->releases, 4);
 	dp_pool_destroy(pool);
 }
 END_TEST
@@ -461,18 +473,69 @@ END_TEST
 START_TEST(test_debug_mode_keeps_the_head_free_list_empty)
 {
 	/* Every call of a debug pool must reach the checks: with the head's
-	 * list empty and the flag set, neither inline path can serve one. */
+	 * top and limit at its base, neither inline path can serve one. */
 	dp_pool *pool = make_pool(32, 4, false, true, NULL);
 	const struct dp_pool_head *head = (const struct dp_pool_head *)pool;
 
-	ck_assert(head->debug);
+	ck_assert(dp_pool_is_debug(pool));
 	void *a = acquire(pool);
+	ck_assert_ptr_eq(head->free_limit, head->free_base);
 	ck_assert_int_eq(dp_pool_release(pool, a), DP_OK);
-	ck_assert_ptr_null(head->free_list);
+	ck_assert_ptr_eq(head->free_top, head->free_base);
 	ck_assert_int_eq(dp_pool_release(pool, a), DP_EEXIST);
 	ck_assert_ptr_eq(acquire(pool), a);
-	ck_assert_ptr_null(head->free_list);
+	ck_assert_ptr_eq(head->free_top, head->free_base);
+	ck_assert_ptr_eq(head->free_limit, head->free_base);
 	dp_pool_destroy(pool);
+}
+END_TEST
+
+START_TEST(test_more_releases_than_objects_are_refused_without_debug_mode)
+{
+	/* Outside debug mode a double release goes unnoticed, but the free
+	 * list cannot take more addresses than the pool has objects: the
+	 * release past that is refused instead of written past its end. */
+	dp_pool *pool = make_pool(32, 2, true, false, NULL);
+	void *a = acquire(pool);
+	void *b = acquire(pool);
+
+	ck_assert_int_eq(dp_pool_release(pool, a), DP_OK);
+	ck_assert_int_eq(dp_pool_release(pool, b), DP_OK);
+	ck_assert_int_eq(dp_pool_release(pool, a), DP_EEXIST);
+	ck_assert_uint_eq(stats_of(pool).releases, 2);
+	ck_assert_uint_eq(stats_of(pool).live, 0);
+	dp_pool_destroy(pool);
+}
+END_TEST
+
+static size_t allocator_calls(const struct dp_counting_allocator *counting)
+{
+	return counting->allocations + counting->reallocations +
+	       counting->frees + counting->failures;
+}
+
+START_TEST(test_the_free_list_grows_with_the_chunks)
+{
+	/* Five chunks of three: every object lent, then every one released
+	 * through the inline path, which never allocates. */
+	enum { CHUNK = 3, COUNT = 15 };
+	struct dp_counting_allocator counting;
+	dp_counting_allocator_init(&counting, NULL);
+	dp_pool *pool = make_pool(24, CHUNK, false, false, &counting.base);
+	void *objects[COUNT];
+
+	for (size_t i = 0; i < COUNT; i++)
+		objects[i] = acquire(pool);
+	ck_assert_uint_eq(stats_of(pool).chunks, COUNT / CHUNK);
+	size_t calls = allocator_calls(&counting);
+	for (size_t i = 0; i < COUNT; i++)
+		ck_assert_int_eq(dp_pool_release(pool, objects[i]), DP_OK);
+	ck_assert_uint_eq(allocator_calls(&counting), calls);
+	for (size_t i = COUNT; i-- > 0;)
+		ck_assert_ptr_eq(acquire(pool), objects[i]);
+	ck_assert_uint_eq(allocator_calls(&counting), calls);
+	dp_pool_destroy(pool);
+	ck_assert_uint_eq(counting.live_blocks, 0);
 }
 END_TEST
 
@@ -707,27 +770,32 @@ END_TEST
 
 START_TEST(test_acquire_fails_cleanly_when_a_chunk_cannot_be_allocated)
 {
-	/* The only allocation acquire makes is a new chunk; fail it at each
-	 * of the first three chunks, then see the pool recover. */
-	for (size_t chunk = 1; chunk <= 3; chunk++) {
+	/* Growing makes two requests: room in the free list's array, then
+	 * the chunk. Over three chunks of four, fail each request after the
+	 * pool's own (request 1) in turn, and see the pool recover. */
+	for (size_t fail_at = 2; fail_at <= 7; fail_at++) {
 		struct dp_counting_allocator counter;
 		struct dp_failing_allocator failing;
 		dp_counting_allocator_init(&counter, NULL);
-		dp_failing_allocator_init(&failing, 1 + chunk, &counter.base);
+		dp_failing_allocator_init(&failing, fail_at, &counter.base);
 		dp_pool *pool = make_pool(16, 4, false, _i == 1, &failing.base);
 		void *object = NULL;
-
-		for (size_t i = 0; i < (chunk - 1) * 4; i++)
-			acquire(pool);
 		struct dp_pool_stats before = stats_of(pool);
-		ck_assert_int_eq(dp_pool_acquire(pool, &object), DP_ENOMEM);
+		int rc;
+
+		while ((rc = dp_pool_acquire(pool, &object)) == DP_OK) {
+			ck_assert_uint_lt(stats_of(pool).acquires, 12);
+			before = stats_of(pool);
+			object = NULL;
+		}
+		ck_assert_int_eq(rc, DP_ENOMEM);
 		ck_assert(failing.failed);
 		ck_assert_ptr_null(object);
 		struct dp_pool_stats after = stats_of(pool);
 		ck_assert_mem_eq(&before, &after, sizeof(before));
 		/* The failure was one request: the next acquire grows. */
 		acquire(pool);
-		ck_assert_uint_eq(stats_of(pool).chunks, chunk);
+		ck_assert_uint_eq(stats_of(pool).chunks, before.chunks + 1);
 		dp_pool_destroy(pool);
 		ck_assert_uint_eq(counter.live_blocks, 0);
 	}
@@ -765,7 +833,7 @@ static Suite *object_pool_suite(void)
 	                    test_objects_are_aligned_for_any_type_by_default, 0,
 	                    DP_ARRAY_SIZE(SIZES));
 	tcase_add_loop_test(tc, test_a_caller_alignment_is_honoured, 0, 13);
-	tcase_add_test(tc, test_objects_smaller_than_a_pointer_are_rounded_up);
+	tcase_add_test(tc, test_objects_smaller_than_a_pointer_keep_their_size);
 	tcase_add_loop_test(tc, test_live_objects_never_overlap, 0, 2);
 
 	tc = dp_test_case(suite, "growth and stats");
@@ -793,9 +861,7 @@ static Suite *object_pool_suite(void)
 		test_debug_mode_reports_a_pointer_inside_an_object_as_einval);
 	tcase_add_test(
 		tc, test_debug_mode_detects_a_write_after_release_on_acquire);
-	tcase_add_test(
-		tc,
-		test_debug_mode_keeps_the_usable_size_and_adds_room_for_the_link);
+	tcase_add_test(tc, test_debug_mode_keeps_the_object_and_slot_sizes);
 
 	tc = dp_test_case(suite, "allocator");
 	tcase_add_test(
@@ -805,6 +871,10 @@ static Suite *object_pool_suite(void)
 	tcase_add_loop_test(
 		tc, test_the_head_free_list_holds_released_objects_only, 0, 2);
 	tcase_add_test(tc, test_debug_mode_keeps_the_head_free_list_empty);
+	tcase_add_test(
+		tc,
+		test_more_releases_than_objects_are_refused_without_debug_mode);
+	tcase_add_test(tc, test_the_free_list_grows_with_the_chunks);
 	tcase_add_test(tc, test_the_slow_paths_serve_every_call_they_are_given);
 	tcase_add_loop_test(
 		tc, test_peak_is_exact_although_only_the_slow_path_records_it,
