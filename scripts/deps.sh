@@ -24,7 +24,7 @@ packages_for() {
 	clang)    echo "clang" ;;
 	valgrind) echo "valgrind" ;;
 	profile)  echo "binutils valgrind" ;;
-	docs)     echo "doxygen graphviz" ;;
+	docs)     echo "doxygen graphviz gnuplot-nox" ;;
 	lint)     echo "clang-format cppcheck" ;;
 	fuzz)     echo "clang libclang-rt-dev" ;;
 	debug)    echo "gdb" ;;

@@ -1,11 +1,14 @@
 /*
- * Calibrated, best-of-N timing for the benchmarks.
+ * Calibrated, best-of-N timing for the benchmarks, and their CSV output.
  */
 #include "common/dp_bench.h"
 
 #include "common/dp_common.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { ROUNDS = 5 };
 
@@ -47,4 +50,132 @@ double dp_bench_ns_per_op(dp_bench_fn *fn, void *ctx)
 			best = per_op;
 	}
 	return best;
+}
+
+/* ---- CSV output ----------------------------------------------------------- */
+
+struct dp_bench_csv {
+	FILE *file;
+	size_t columns; /* In the header, label included. */
+	int error;      /* The first failed row's code; DP_OK if none. */
+};
+
+/* Fields are never quoted (gnuplot and a reader's eye both prefer it), so
+ * a field must not contain what quoting would be needed for. */
+static bool is_field(const char *text, size_t length)
+{
+	return length > 0 && memchr(text, '"', length) == NULL &&
+	       memchr(text, '\n', length) == NULL &&
+	       memchr(text, '\r', length) == NULL;
+}
+
+/* Names become file names: nothing that could leave the directory or need
+ * quoting in a shell or a Makefile. */
+static bool is_name(const char *name)
+{
+	if (*name == '\0')
+		return false;
+	for (const char *c = name; *c != '\0'; c++)
+		if (!(('a' <= *c && *c <= 'z') || ('A' <= *c && *c <= 'Z') ||
+		      ('0' <= *c && *c <= '9') || *c == '_' || *c == '-'))
+			return false;
+	return true;
+}
+
+/* The number of columns of a valid header, or 0 when it is not one. */
+static size_t header_columns(const char *header)
+{
+	size_t columns = 0;
+
+	for (const char *field = header;; columns++) {
+		size_t length = strcspn(field, ",");
+		if (!is_field(field, length))
+			return 0;
+		if (field[length] == '\0')
+			break;
+		field += length + 1;
+	}
+	return columns + 1 >= 2 ? columns + 1 : 0;
+}
+
+int dp_bench_csv_open(dp_bench_csv **csv, const char *name, const char *header)
+{
+	if (csv == NULL)
+		return DP_EINVAL;
+	*csv = NULL;
+	if (name == NULL || header == NULL || !is_name(name))
+		return DP_EINVAL;
+	size_t columns = header_columns(header);
+	if (columns == 0)
+		return DP_EINVAL;
+	const char *dir = getenv("DP_BENCH_CSV");
+	if (dir == NULL || *dir == '\0')
+		return DP_OK;
+
+	int rc = DP_ENOMEM;
+	size_t size = strlen(dir) + strlen(name) + sizeof("/.csv");
+	char *path = dp_alloc(NULL, size);
+	dp_bench_csv *opened = dp_alloc(NULL, sizeof(*opened));
+	if (path == NULL || opened == NULL)
+		goto fail_free;
+	snprintf(path, size, "%s/%s.csv", dir, name);
+	rc = DP_EIO;
+	opened->file = fopen(path, "w");
+	if (opened->file == NULL)
+		goto fail_free;
+	if (fprintf(opened->file, "%s\n", header) < 0)
+		goto fail_remove;
+	opened->columns = columns;
+	opened->error = DP_OK;
+	dp_free(NULL, path);
+	*csv = opened;
+	return DP_OK;
+
+fail_remove:
+	fclose(opened->file);
+	remove(path);
+fail_free:
+	dp_free(NULL, opened);
+	dp_free(NULL, path);
+	return rc;
+}
+
+int dp_bench_csv_row(dp_bench_csv *csv, const char *label, const double *values,
+                     size_t count)
+{
+	int rc = DP_OK;
+
+	if (label == NULL || values == NULL ||
+	    !is_field(label, strlen(label)) || strchr(label, ',') != NULL)
+		rc = DP_EINVAL;
+	if (csv == NULL)
+		return rc;
+	if (rc == DP_OK && count + 1 != csv->columns)
+		rc = DP_EINVAL;
+	if (rc == DP_OK) {
+		bool written = fputs(label, csv->file) >= 0;
+		for (size_t i = 0; i < count; i++)
+			written = written &&
+			          fprintf(csv->file, ",%.6g", values[i]) >= 0;
+		if (!written || fputc('\n', csv->file) == EOF)
+			rc = DP_EIO;
+	}
+	if (csv->error == DP_OK)
+		csv->error = rc;
+	return rc;
+}
+
+int dp_bench_csv_close(dp_bench_csv *csv)
+{
+	if (csv == NULL)
+		return DP_OK;
+	int rc = csv->error;
+	/* A write error may surface only when fclose() flushes the buffer;
+	 * the stream is closed whatever happened before. */
+	bool failed = ferror(csv->file) != 0;
+	failed = fclose(csv->file) != 0 || failed;
+	if (failed && rc == DP_OK)
+		rc = DP_EIO;
+	dp_free(NULL, csv);
+	return rc;
 }

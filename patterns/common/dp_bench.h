@@ -6,7 +6,9 @@
  * the harness aims for repeatable relative figures on a noisy machine: each
  * measurement is calibrated to last a few milliseconds and the best of
  * several rounds is kept. Not for tests: tests assert counts, never time.
- * Thread-safety: call from one thread.
+ * A bench may also write its figures as CSV files for charts, through
+ * dp_bench_csv_open(), when the environment variable `DP_BENCH_CSV` names
+ * a directory. Thread-safety: call from one thread.
  */
 #ifndef DP_BENCH_H
 #define DP_BENCH_H
@@ -42,5 +44,70 @@ double dp_bench_ns_per_op(dp_bench_fn *fn, void *ctx);
  * @param[in] value Any result of the timed work.
  */
 void dp_bench_keep(uint64_t value);
+
+/**
+ * @brief A CSV file of bench figures: a header row, then one row per line
+ *        of a table. Opaque; made by dp_bench_csv_open().
+ *
+ * A NULL handle is valid everywhere and writes nothing: it is what
+ * dp_bench_csv_open() gives when `DP_BENCH_CSV` is unset, so a bench
+ * writes its rows unconditionally and the variable decides.
+ */
+typedef struct dp_bench_csv dp_bench_csv;
+
+/**
+ * @brief Open `<dir>/<name>.csv` for writing when the environment variable
+ *        `DP_BENCH_CSV` names a directory `<dir>`, and write its header.
+ *
+ * When `DP_BENCH_CSV` is unset or empty, nothing is opened: `*csv` is set
+ * to NULL and the call succeeds. An existing file is replaced. The
+ * directory must exist. The columns are separated by commas and never
+ * quoted, so no name or label may contain a comma, a double quote or a
+ * line break.
+ * @param[out] csv    Receives the handle, to be closed with
+ *                    dp_bench_csv_close(); NULL when nothing was opened or
+ *                    on error.
+ * @param[in]  name   The file's name without `.csv`: letters, digits, '_'
+ *                    and '-' only, not empty.
+ * @param[in]  header The header row without its line break, e.g.
+ *                    `"n,linear,sorted,hash"`: at least two columns, the
+ *                    first naming the row labels.
+ * @return #DP_OK; #DP_EINVAL when an argument is NULL, `name` is empty or
+ *         has a character other than those above, or `header` has fewer
+ *         than two columns, an empty column, a double quote or a line
+ *         break (checked whether `DP_BENCH_CSV` is set or not);
+ *         #DP_ENOMEM when memory runs out; #DP_EIO when the file cannot be
+ *         created or its header written (then no file is left behind).
+ */
+int dp_bench_csv_open(dp_bench_csv **csv, const char *name, const char *header);
+
+/**
+ * @brief Write one row: a label, then one number per remaining column.
+ *
+ * The numbers are written with `%.6g` (six significant digits). A failed
+ * row is remembered, and dp_bench_csv_close() reports it, so a bench may
+ * check only the close, as with stdio's ferror().
+ * @param[in] csv    The file, or NULL to write nothing.
+ * @param[in] label  The first column, e.g. `"4096"` or `"hit"`: not
+ *                   empty, with no comma, double quote or line break.
+ * @param[in] values The numbers, `count` of them; not NULL.
+ * @param[in] count  How many numbers: the header's columns less one.
+ * @return #DP_OK (also when `csv` is NULL and the arguments are valid);
+ *         #DP_EINVAL when `label` or `values` is NULL or `label` is not
+ *         a valid column, or when `count` does not match the header of an
+ *         open file; #DP_EIO when the row could not be written.
+ */
+int dp_bench_csv_row(dp_bench_csv *csv, const char *label, const double *values,
+                     size_t count);
+
+/**
+ * @brief Close the file and free the handle.
+ * @param[in] csv The file, or NULL (a no-op that returns #DP_OK). Freed
+ *                in every case; do not use it afterwards.
+ * @return #DP_OK; #DP_EINVAL when a row was refused as invalid; #DP_EIO
+ *         when any row could not be written or the data could not be
+ *         flushed to the file.
+ */
+int dp_bench_csv_close(dp_bench_csv *csv);
 
 #endif /* DP_BENCH_H */

@@ -1,6 +1,6 @@
 /*
  * Tests of the common module: error names, the three allocators,
- * dp_container_of, the clock and the bench harness.
+ * dp_container_of, the clock, the bench harness and its CSV output.
  */
 #define _XOPEN_SOURCE 700 /* setenv, symlink */
 
@@ -9,11 +9,14 @@
 #include "common/dp_temp.h"
 #include "common/dp_test.h"
 
+#include <dirent.h>
+#include <signal.h>
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -393,6 +396,197 @@ START_TEST(test_bench_harness_runs_the_work_and_rejects_null)
 }
 END_TEST
 
+/* ---- CSV output of the benches ------------------------------------------- */
+
+/* The whole content of a small file, as a string in `buffer`. */
+static const char *read_file(const char *path, char *buffer, size_t size)
+{
+	FILE *file = fopen(path, "r");
+	ck_assert_ptr_nonnull(file);
+	size_t length = fread(buffer, 1, size - 1, file);
+	buffer[length] = '\0';
+	fclose(file);
+	return buffer;
+}
+
+static size_t directory_entries(const char *path)
+{
+	DIR *dir = opendir(path);
+	size_t entries = 0;
+
+	ck_assert_ptr_nonnull(dir);
+	for (const struct dirent *entry; (entry = readdir(dir)) != NULL;)
+		entries += strcmp(entry->d_name, ".") != 0 &&
+		           strcmp(entry->d_name, "..") != 0;
+	closedir(dir);
+	return entries;
+}
+
+START_TEST(test_bench_csv_writes_the_header_then_the_rows)
+{
+	char dir[256], path[300], content[256];
+	dp_bench_csv *csv = NULL;
+
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "dp_common"),
+	                 DP_OK);
+	setenv("DP_BENCH_CSV", dir, 1);
+	ck_assert_int_eq(dp_bench_csv_open(&csv, "lookup-O2_x", "n,a,b"),
+	                 DP_OK);
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_int_eq(dp_bench_csv_row(csv, "16", (double[]){1.5, 2}, 2),
+	                 DP_OK);
+	ck_assert_int_eq(dp_bench_csv_row(csv, "random order",
+	                                  (double[]){0.125, 1234567}, 2),
+	                 DP_OK);
+	ck_assert_int_eq(dp_bench_csv_close(csv), DP_OK);
+
+	snprintf(path, sizeof(path), "%s/lookup-O2_x.csv", dir);
+	ck_assert_str_eq(read_file(path, content, sizeof(content)),
+	                 "n,a,b\n16,1.5,2\nrandom order,0.125,1.23457e+06\n");
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+}
+END_TEST
+
+START_TEST(test_bench_csv_replaces_an_existing_file)
+{
+	char dir[256], path[300], content[256];
+	dp_bench_csv *csv = NULL;
+
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "dp_common"),
+	                 DP_OK);
+	snprintf(path, sizeof(path), "%s/t.csv", dir);
+	write_file(path);
+	setenv("DP_BENCH_CSV", dir, 1);
+	ck_assert_int_eq(dp_bench_csv_open(&csv, "t", "x,y"), DP_OK);
+	ck_assert_int_eq(dp_bench_csv_close(csv), DP_OK);
+	ck_assert_str_eq(read_file(path, content, sizeof(content)), "x,y\n");
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+}
+END_TEST
+
+START_TEST(test_bench_csv_writes_nothing_when_the_variable_is_unset)
+{
+	char dir[256], saved[4096];
+	dp_bench_csv *csv = (dp_bench_csv *)&csv;
+
+	/* The file would go to the current directory if anywhere: run
+	 * there, in a directory of our own. */
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "dp_common"),
+	                 DP_OK);
+	ck_assert_ptr_nonnull(getcwd(saved, sizeof(saved)));
+	ck_assert_int_eq(chdir(dir), 0);
+	unsetenv("DP_BENCH_CSV");
+	ck_assert_int_eq(dp_bench_csv_open(&csv, "t", "x,y"), DP_OK);
+	ck_assert_ptr_null(csv);
+	ck_assert_int_eq(dp_bench_csv_row(csv, "1", (double[]){2}, 1), DP_OK);
+	ck_assert_int_eq(dp_bench_csv_close(csv), DP_OK);
+
+	setenv("DP_BENCH_CSV", "", 1);
+	csv = (dp_bench_csv *)&csv;
+	ck_assert_int_eq(dp_bench_csv_open(&csv, "t", "x,y"), DP_OK);
+	ck_assert_ptr_null(csv);
+	ck_assert_uint_eq(directory_entries("."), 0);
+	ck_assert_int_eq(chdir(saved), 0);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+}
+END_TEST
+
+START_TEST(test_bench_csv_rejects_bad_arguments)
+{
+	static const char *const bad_names[] = {"", "a/b", "a.b", "a b"};
+	static const char *const bad_headers[] = {
+		"", "n", "n,", ",a", "n,,a", "n,\"a\"", "n,a\n", "n,a\r"};
+	static const char *const bad_labels[] = {"", "a,b", "\"a\"", "a\n"};
+	const double values[] = {1};
+	char dir[256];
+	dp_bench_csv *csv = (dp_bench_csv *)&csv;
+
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "dp_common"),
+	                 DP_OK);
+	/* The same answers whether or not a file would be written. */
+	for (int set = 0; set < 2; set++) {
+		if (set)
+			setenv("DP_BENCH_CSV", dir, 1);
+		else
+			unsetenv("DP_BENCH_CSV");
+		ck_assert_int_eq(dp_bench_csv_open(NULL, "t", "x,y"),
+		                 DP_EINVAL);
+		ck_assert_int_eq(dp_bench_csv_open(&csv, NULL, "x,y"),
+		                 DP_EINVAL);
+		ck_assert_ptr_null(csv);
+		ck_assert_int_eq(dp_bench_csv_open(&csv, "t", NULL), DP_EINVAL);
+		for (size_t i = 0; i < DP_ARRAY_SIZE(bad_names); i++)
+			ck_assert_int_eq(
+				dp_bench_csv_open(&csv, bad_names[i], "x,y"),
+				DP_EINVAL);
+		for (size_t i = 0; i < DP_ARRAY_SIZE(bad_headers); i++)
+			ck_assert_int_eq(
+				dp_bench_csv_open(&csv, "t", bad_headers[i]),
+				DP_EINVAL);
+		ck_assert_uint_eq(directory_entries(dir), 0);
+
+		ck_assert_int_eq(dp_bench_csv_open(&csv, "t", "x,y"), DP_OK);
+		ck_assert_int_eq(dp_bench_csv_row(csv, NULL, values, 1),
+		                 DP_EINVAL);
+		ck_assert_int_eq(dp_bench_csv_row(csv, "1", NULL, 1),
+		                 DP_EINVAL);
+		for (size_t i = 0; i < DP_ARRAY_SIZE(bad_labels); i++)
+			ck_assert_int_eq(
+				dp_bench_csv_row(csv, bad_labels[i], values, 1),
+				DP_EINVAL);
+		ck_assert_int_eq(dp_bench_csv_close(csv),
+		                 set ? DP_EINVAL : DP_OK);
+	}
+
+	/* The count is checked against the header of an open file. */
+	ck_assert_int_eq(dp_bench_csv_open(&csv, "t", "x,y"), DP_OK);
+	ck_assert_int_eq(dp_bench_csv_row(csv, "1", (double[]){1, 2}, 2),
+	                 DP_EINVAL);
+	ck_assert_int_eq(dp_bench_csv_row(csv, "1", values, 1), DP_OK);
+	ck_assert_int_eq(dp_bench_csv_close(csv), DP_EINVAL);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+}
+END_TEST
+
+START_TEST(test_bench_csv_open_in_a_missing_directory_is_eio)
+{
+	char dir[256], missing[300];
+	dp_bench_csv *csv = (dp_bench_csv *)&csv;
+
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "dp_common"),
+	                 DP_OK);
+	snprintf(missing, sizeof(missing), "%s/missing", dir);
+	setenv("DP_BENCH_CSV", missing, 1);
+	ck_assert_int_eq(dp_bench_csv_open(&csv, "t", "x,y"), DP_EIO);
+	ck_assert_ptr_null(csv);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+}
+END_TEST
+
+START_TEST(test_bench_csv_close_reports_a_write_error)
+{
+	char dir[256];
+	dp_bench_csv *csv = NULL;
+	struct rlimit saved, none = {0, 0};
+
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "dp_common"),
+	                 DP_OK);
+	setenv("DP_BENCH_CSV", dir, 1);
+	ck_assert_int_eq(dp_bench_csv_open(&csv, "t", "x,y"), DP_OK);
+	/* A file size limit of zero: the buffered rows cannot reach the
+	 * file, and write(2) fails with EFBIG instead of raising SIGXFSZ. */
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	none.rlim_max = saved.rlim_max;
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &none), 0);
+	ck_assert_int_eq(dp_bench_csv_row(csv, "1", (double[]){2}, 1), DP_OK);
+	ck_assert_int_eq(dp_bench_csv_close(csv), DP_EIO);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &saved), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+}
+END_TEST
+
 static Suite *common_suite(void)
 {
 	Suite *suite = suite_create("common");
@@ -434,6 +628,15 @@ static Suite *common_suite(void)
 	tcase_add_test(tc, test_temp_dir_is_made_and_removed_with_its_contents);
 	tcase_add_test(tc, test_temp_dir_rejects_bad_arguments);
 	tcase_add_test(tc, test_temp_dir_remove_of_a_missing_directory_is_eio);
+
+	tc = dp_test_case(suite, "bench CSV");
+	tcase_add_test(tc, test_bench_csv_writes_the_header_then_the_rows);
+	tcase_add_test(tc, test_bench_csv_replaces_an_existing_file);
+	tcase_add_test(
+		tc, test_bench_csv_writes_nothing_when_the_variable_is_unset);
+	tcase_add_test(tc, test_bench_csv_rejects_bad_arguments);
+	tcase_add_test(tc, test_bench_csv_open_in_a_missing_directory_is_eio);
+	tcase_add_test(tc, test_bench_csv_close_reports_a_write_error);
 
 	return suite;
 }

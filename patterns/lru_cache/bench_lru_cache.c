@@ -14,7 +14,9 @@
  * also loads functools.py with that module hidden, to time the
  * pure-Python lru_cache that the C one replaces.
  *
- * Run with `make bench`; the figures are ratios within this one run.
+ * Run with `make bench`; the figures are ratios within this one run. With
+ * DP_BENCH_CSV set, the memoized hit and miss in C and in CPython also go
+ * to lru_python.csv there (nan for Python when python3 did not run).
  */
 /* popen() and pclose() are POSIX, not C11. */
 #define _POSIX_C_SOURCE 200809L
@@ -22,6 +24,7 @@
 #include "common/dp_bench.h"
 #include "lru_cache/lru_cache.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -399,7 +402,20 @@ static int measure(void)
 		       python.hit_ns >= 10 * memo_hit ? "met" : "NOT met",
 		       python.hit_ns / memo_hit);
 	}
-	rc = DP_OK;
+	dp_bench_csv *csv = NULL;
+	rc = dp_bench_csv_open(&csv, "lru_python",
+	                       "operation,c_dp_memo_int64,cpython_lru_cache");
+	if (rc == DP_OK) {
+		dp_bench_csv_row(
+			csv, "hit",
+			(double[]){memo_hit, have_python ? python.hit_ns : NAN},
+			2);
+		dp_bench_csv_row(csv, "miss (evicting)",
+		                 (double[]){memo_miss,
+		                            have_python ? python.miss_ns : NAN},
+		                 2);
+		rc = dp_bench_csv_close(csv);
+	}
 done:
 	dp_memo_destroy(memo_evicting);
 	dp_memo_destroy(memo);

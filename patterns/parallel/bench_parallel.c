@@ -16,7 +16,8 @@
  * compute-bound kernel, run through popen().
  *
  * Run with `make bench`; figures are ratios within this one run.
- * DP_BENCH_QUICK=1 shrinks everything.
+ * DP_BENCH_QUICK=1 shrinks everything. With DP_BENCH_CSV set, table 1's
+ * speedups also go to parallel_speedup.csv there.
  */
 #include "common/dp_bench.h"
 #include "common/dp_temp.h"
@@ -127,8 +128,8 @@ static void keep_best(double *best, double ns)
 		*best = ns;
 }
 
-static void scaling_table(size_t nproc, uint64_t *values, size_t words,
-                          size_t elements)
+static int scaling_table(size_t nproc, uint64_t *values, size_t words,
+                         size_t elements)
 {
 	struct sum_job mix_job = {.count = elements, .min_chunk = 1};
 	struct sum_job add_job = {
@@ -136,6 +137,8 @@ static void scaling_table(size_t nproc, uint64_t *values, size_t words,
 	dp_thread_pool *pools[MAX_THREADS + 1] = {NULL};
 	double mix_ns[MAX_THREADS + 1] = {0};
 	double add_ns[MAX_THREADS + 1] = {0};
+	dp_bench_csv *csv = NULL;
+	int rc = DP_ENOMEM;
 
 	for (size_t t = 1; t <= nproc; t++) {
 		pools[t] = dp_thread_pool_create(t, NULL);
@@ -163,17 +166,29 @@ static void scaling_table(size_t nproc, uint64_t *values, size_t words,
 	printf("%8s %26s %26s\n", "threads", "compute-bound", "memory-bound");
 	printf("%8s %10.2f %15s %10.2f %15s\n", "serial", mix_ns[0] / 1e6, "",
 	       add_ns[0] / 1e6, "");
-	for (size_t t = 1; t <= nproc; t++)
+	rc = dp_bench_csv_open(&csv, "parallel_speedup",
+	                       "threads,compute_bound,memory_bound");
+	for (size_t t = 1; t <= nproc; t++) {
 		printf("%8zu %10.2f (%4.2fx, %3.0f%%) %10.2f (%4.2fx, "
 		       "%3.0f%%)\n",
 		       t, mix_ns[t] / 1e6, mix_ns[0] / mix_ns[t],
 		       100 * mix_ns[0] / mix_ns[t] / (double)t, add_ns[t] / 1e6,
 		       add_ns[0] / add_ns[t],
 		       100 * add_ns[0] / add_ns[t] / (double)t);
+		char label[24];
+		snprintf(label, sizeof(label), "%zu", t);
+		dp_bench_csv_row(csv, label,
+		                 (double[]){mix_ns[0] / mix_ns[t],
+		                            add_ns[0] / add_ns[t]},
+		                 2);
+	}
 	printf("\n");
+	if (rc == DP_OK)
+		rc = dp_bench_csv_close(csv);
 out_destroy_pools:
 	for (size_t t = 1; t <= nproc; t++)
 		dp_thread_pool_destroy(pools[t]);
+	return rc;
 }
 
 /* ---- table 2 ------------------------------------------------------------- */
@@ -394,7 +409,12 @@ int main(void)
 		values[i] = dp_random_next(&seed) >> 8;
 
 	printf("%zu online CPUs\n\n", nproc);
-	scaling_table(nproc, values, words, elements);
+	int rc = scaling_table(nproc, values, words, elements);
+	if (rc != DP_OK) {
+		fprintf(stderr, "bench_parallel: %s\n", dp_strerror(rc));
+		free(values);
+		return EXIT_FAILURE;
+	}
 	thread_cost_table();
 	threshold_table(nproc, values);
 	python_table(nproc, quick ? 20000 : 50000);

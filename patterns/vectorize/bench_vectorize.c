@@ -7,10 +7,16 @@
  *
  * `make bench` builds this three times, at -O0, -O2 and -O3 -march=native;
  * DP_VECTORIZE_OPT names the level. Figures are ratios within one run.
+ * With DP_BENCH_CSV set, the sum's table (and memchr's read bandwidth)
+ * also goes there, to one file per build named for its flags:
+ * vectorize_sum_O0.csv, vectorize_sum_O2.csv and
+ * vectorize_sum_O3_march_native.csv.
  */
 #include "common/dp_bench.h"
 #include "vectorize/vectorize.h"
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +114,7 @@ struct summary {
 
 static void kernel_table(struct run *r, enum kernel kernel,
                          const double read_gbs[N_SIZES],
-                         struct summary *summary)
+                         struct summary *summary, dp_bench_csv *csv)
 {
 	double ns[N_VARIANTS][N_SIZES];
 
@@ -147,6 +153,11 @@ static void kernel_table(struct run *r, enum kernel kernel,
 			}
 		}
 		printf("\n");
+		dp_bench_csv_row(csv, VARIANTS[v]->name,
+		                 (double[]){ns[v][0], ns[v][1],
+		                            KERNEL_BYTES[kernel] / ns[v][0],
+		                            KERNEL_BYTES[kernel] / ns[v][1]},
+		                 4);
 	}
 	printf("\n");
 }
@@ -190,6 +201,24 @@ static const char PYTHON[] =
 	"    out += [loop, builtin]\n"
 	"print(*out, s)\n"
 	"' %d %d 2>/dev/null";
+
+/* The CSV file of this build: "vectorize_sum_" and the flags, each run of
+ * characters other than letters and digits turned into one '_'. */
+static void csv_name(char *name, size_t size)
+{
+	size_t length = (size_t)snprintf(name, size, "vectorize_sum");
+
+	for (const char *c = DP_VECTORIZE_OPT; *c != '\0'; c++) {
+		bool alnum = isalnum((unsigned char)*c);
+		if (length + 2 >= size)
+			break;
+		if (alnum)
+			name[length++] = *c;
+		else if (name[length - 1] != '_')
+			name[length++] = '_';
+	}
+	name[length] = '\0';
+}
 
 static void python_table(const struct summary *sum_summary, double c_sum)
 {
@@ -258,9 +287,26 @@ int main(void)
 	printf("Kernels compiled with %s; ns per element, GB/s = bytes per "
 	       "element / ns\n\n",
 	       DP_VECTORIZE_OPT);
+	char name[64];
+	csv_name(name, sizeof(name));
+	dp_bench_csv *csv = NULL;
+	int rc = dp_bench_csv_open(&csv, name,
+	                           "variant,l1_ns_per_elem,ram_ns_per_elem,"
+	                           "l1_gb_per_s,ram_gb_per_s");
+	if (rc != DP_OK) {
+		fprintf(stderr, "bench_vectorize: %s\n", dp_strerror(rc));
+		return EXIT_FAILURE;
+	}
 	struct summary summaries[N_KERNELS];
 	for (int k = 0; k < N_KERNELS; k++)
-		kernel_table(&r, (enum kernel)k, read_gbs, &summaries[k]);
+		kernel_table(&r, (enum kernel)k, read_gbs, &summaries[k],
+		             k == SUM ? csv : NULL);
+	/* memchr reads 8 bytes in the time given, as sum does per element. */
+	dp_bench_csv_row(csv, "memchr",
+	                 (double[]){8 / read_gbs[0], 8 / read_gbs[1],
+	                            read_gbs[0], read_gbs[1]},
+	                 4);
+	rc = dp_bench_csv_close(csv);
 
 	const struct summary *s = &summaries[SUM];
 	printf("Targets for sum, best variant over plain: %.1fx at 80 MB "
@@ -284,5 +330,9 @@ int main(void)
 	free(ix);
 	free(y);
 	free(x);
+	if (rc != DP_OK) {
+		fprintf(stderr, "bench_vectorize: %s\n", dp_strerror(rc));
+		return EXIT_FAILURE;
+	}
 	return EXIT_SUCCESS;
 }
