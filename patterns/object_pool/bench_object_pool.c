@@ -290,9 +290,9 @@ int main(void)
 	size_t *order = checked(calloc(MAX_LIVE, sizeof(*order)));
 	pthread_mutex_init(&bench.lock, NULL);
 	dp_bench_csv *csv = NULL;
-	int rc = dp_bench_csv_open(
-		&csv, "pool_malloc",
-		"pattern,malloc,pool,pool_mutex,pool_debug,free_list");
+	int rc = dp_bench_csv_open(&csv, "pool_malloc",
+	                           "pattern,malloc,pool,pool_mutex,pool_debug,"
+	                           "free_list,free_stack");
 	if (rc != DP_OK) {
 		fprintf(stderr, "bench_object_pool: %s\n", dp_strerror(rc));
 		return EXIT_FAILURE;
@@ -342,7 +342,7 @@ int main(void)
 		       ns[MALLOC] / ns[POOL], ns[LOCKED_POOL], ns[DEBUG_POOL],
 		       ns[INLINE_LIST], ns[INLINE_STACK]);
 		fflush(stdout);
-		dp_bench_csv_row(csv, rows[r].label, ns, 5);
+		dp_bench_csv_row(csv, rows[r].label, ns, KINDS);
 	}
 
 	struct dp_pool_stats stats;

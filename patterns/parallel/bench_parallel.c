@@ -19,6 +19,9 @@
  * DP_BENCH_QUICK=1 shrinks everything. With DP_BENCH_CSV set, table 1's
  * speedups also go to parallel_speedup.csv there.
  */
+/* popen(), pclose() and sysconf() are POSIX, not C11. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "common/dp_bench.h"
 #include "common/dp_temp.h"
 #include "parallel/parallel.h"

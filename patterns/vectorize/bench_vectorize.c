@@ -12,6 +12,9 @@
  * vectorize_sum_O0.csv, vectorize_sum_O2.csv and
  * vectorize_sum_O3_march_native.csv.
  */
+/* popen() and pclose() are POSIX, not C11. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "common/dp_bench.h"
 #include "vectorize/vectorize.h"
 
