@@ -146,14 +146,15 @@ HEADERS := $(wildcard patterns/*/*.h)
 SOURCES := $(HEADERS) $(ALL_C)
 
 .PHONY: all help deps test memcheck valgrind tsan examples bench profile \
-        docs lint format clean build-tests run-tests run-examples run-benches FORCE
+        docs docs-check lint format clean build-tests run-tests run-examples \
+        run-benches FORCE
 
 help: ## List the targets.
 	@echo "Targets (CC=clang works with each; P=<pattern> narrows test,"
 	@echo "memcheck, valgrind, tsan, examples and bench to one folder):"
 	@grep -hE '^[a-z-]+:.*## ' Makefile | \
 	    sed -E 's/^([a-z-]+):.*## (.*)/  make \1|\2/' | \
-	    awk -F'|' '{ printf "%-16s %s\n", $$1, $$2 }'
+	    awk -F'|' '{ printf "%-18s %s\n", $$1, $$2 }'
 
 all: ## Build the library, every test suite and every example.
 	@scripts/deps.sh test $(CC_DEPS)
@@ -205,10 +206,20 @@ profile: ## Run the course's functions under gprof, callgrind and massif.
 	    build/libdp.a $(LIBS)
 	@patterns/profiling/profile.sh $(PROF)
 
-docs: ## Build the HTML site into docs/html/ (fails on any warning).
+docs: ## Build docs/html/; fails on a warning, a broken link or a lost diagram.
 	@scripts/deps.sh docs
 	@doxygen docs/Doxyfile
+	@scripts/fix_graph_links.sh docs/html
+	@scripts/check_links.sh docs/html
+	@scripts/check_diagrams.sh docs/html
 	@echo "docs: open docs/html/index.html"
+
+# The main page and one pattern page, opened in a headless Chromium.
+DOCS_CHECK_PAGES := index.html md_patterns_strategy_README.html
+
+docs-check: docs ## Render pages in headless Chromium; screenshots in build/docs-check/.
+	@scripts/deps.sh chromium
+	@scripts/docs_check.sh docs/html build/docs-check $(DOCS_CHECK_PAGES)
 
 lint: ## clang-format check and cppcheck over every source.
 	@scripts/deps.sh lint
