@@ -23,7 +23,8 @@
 #   any other file (a test, a bench,   a page of its own, a subpage of this
 #   a script, an exercise, a spec)     one: highlighted and cross-referenced
 #                                      if it is C, verbatim otherwise
-#   a .md file, a URL, an image        unchanged (Doxygen handles them)
+#   [x.md](x.md), a page of the site   that page (@ref)
+#   a URL, an image                    unchanged (Doxygen handles them)
 #
 # Links to files that do not exist are left alone, so the link checker
 # (scripts/check_links.sh) reports them. Links inside code, fenced or
@@ -103,6 +104,31 @@ function readme_page(p) {
 	return p == "" ? "md_README" : "md_" mangle(p) "_README"
 }
 
+# The name of the page Doxygen makes of Markdown file p: the label of its
+# first heading if it has one, else md_ and its path; "" if p is not read
+# (INPUT in docs/Doxyfile). Doxygen could follow [..](x.md) itself, but it
+# tries the path from its working directory first, and so can pick a file
+# outside the repository; a @ref cannot.
+function page_name(p,    line, name) {
+	if (p !~ /^(docs|patterns|mvc_demo|exercises)\// && \
+	    p != "README.md" && p != "CONTRIBUTING.md")
+		return ""
+	if (p == "docs/mainpage.md")
+		return "index"
+	name = "md_" mangle(p)
+	sub(/_md$/, "", name)
+	while ((getline line < p) > 0)
+		if (line ~ /^#/) {
+			if (match(line, /\{#[A-Za-z0-9_]+\}[ \t]*$/)) {
+				name = substr(line, RSTART + 2)
+				sub(/\}.*/, "", name)
+			}
+			break
+		}
+	close(p)
+	return name
+}
+
 # A page of its own for file or folder p, a subpage of this one.
 function own_page(p, what,    name) {
 	name = tag "__" mangle(p)
@@ -139,7 +165,8 @@ function rewrite(t,    p, fragment, at, k, b) {
 	}
 	b = basename(p)
 	if (b ~ /\.md$/)
-		return t fragment
+		return fragment == "" && page_name(p) != "" ? "@ref " page_name(p) \
+		    : t fragment
 	if (b ~ /\.dot$/) {
 		dot_linked[p] = 1
 		return "@ref " tag "_" mangle(p)
