@@ -146,8 +146,8 @@ HEADERS := $(wildcard patterns/*/*.h)
 SOURCES := $(HEADERS) $(ALL_C)
 
 .PHONY: all help deps test memcheck valgrind tsan examples bench profile \
-        docs lint format clean build-tests run-tests run-examples run-benches FORCE \
-        bench-charts charts
+        docs docs-check lint format clean build-tests run-tests run-examples \
+        run-benches FORCE bench-charts charts
 
 help: ## List the targets.
 	@echo "Targets (CC=clang works with each; P=<pattern> narrows test,"
@@ -206,10 +206,13 @@ profile: ## Run the course's functions under gprof, callgrind and massif.
 	    build/libdp.a $(LIBS)
 	@patterns/profiling/profile.sh $(PROF)
 
-docs: ## Build the HTML site into docs/html/ (fails on any warning).
+docs: ## Build docs/html/; fails on a warning, a broken link or a lost diagram.
 	@scripts/deps.sh docs
 	@$(MAKE) --no-print-directory charts
 	@doxygen docs/Doxyfile
+	@scripts/fix_graph_links.sh docs/html
+	@scripts/check_links.sh docs/html
+	@scripts/check_diagrams.sh docs/html
 	@echo "docs: open docs/html/index.html"
 
 # ---- the bench results as charts ------------------------------------------
@@ -263,6 +266,13 @@ bench-charts: ## Rerun the charted benches into docs/bench/ and redraw.
 	@$(MAKE) --no-print-directory charts
 	@echo "bench-charts: docs/bench/*.csv rewritten; charts in build/charts/"
 # ---- end of the bench results as charts ----------------------------------
+
+# The main page and one pattern page, opened in a headless Chromium.
+DOCS_CHECK_PAGES := index.html md_patterns_strategy_README.html
+
+docs-check: docs ## Render pages in headless Chromium; screenshots in build/docs-check/.
+	@scripts/deps.sh chromium
+	@scripts/docs_check.sh docs/html build/docs-check $(DOCS_CHECK_PAGES)
 
 lint: ## clang-format check and cppcheck over every source.
 	@scripts/deps.sh lint

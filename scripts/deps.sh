@@ -28,11 +28,12 @@ packages_for() {
 	lint)     echo "clang-format cppcheck" ;;
 	fuzz)     echo "clang libclang-rt-dev" ;;
 	debug)    echo "gdb" ;;
+	chromium) echo "chromium" ;;
 	*)        echo "deps.sh: unknown group '$1'" >&2; exit 2 ;;
 	esac
 }
 
-all_groups="test clang valgrind profile docs lint fuzz debug"
+all_groups="test clang valgrind profile docs lint fuzz debug chromium"
 [ "$#" -gt 0 ] || set -- $all_groups
 
 wanted=""

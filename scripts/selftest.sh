@@ -2,7 +2,8 @@
 # Tests of the test runner itself: run_suite.sh, run_example.sh (with
 # compare_output.sh) and summary.sh must count every way a suite can fail, so that "N passed,
 # N failed" can be trusted. Fake suites are small shell scripts that print
-# what Check would print. Also checks that `make help` lists the targets.
+# what Check would print. Also checks the docs site checkers on a tiny
+# site, and that `make help` lists the targets.
 #
 #   scripts/selftest.sh        (run by .ci/run; prints "N passed, N failed")
 set -u
@@ -81,6 +82,39 @@ check "summary with a missing verdict exits 1" 1 $?
 check "summary of nothing exits 1" 1 $?
 check "summary line adds suites up" "9 passed, 1 failed" \
 	"$("$here/summary.sh" "$work/pass.result" "$work/late_error.result" | tail -n 1)"
+
+# The docs checkers, on a tiny site: one good link (to a page and one of
+# its ids), one link to a missing page, one fragment that names no id.
+site=$work/site
+mkdir -p "$site/sub"
+cat >"$site/index.html" <<'EOF'
+<a href="sub/page.html#here">good</a> <a href="https://example.org/x">web</a>
+<img src="missing.png"> <a href="sub/page.html#nowhere">bad fragment</a>
+EOF
+echo '<h1 id="here">Here</h1><a href="../index.html">up</a>' >"$site/sub/page.html"
+out=$("$here/check_links.sh" "$site")
+check "check_links fails on broken links" 1 $?
+check "check_links names each broken link" \
+	"index.html: missing.png|index.html: sub/page.html#nowhere|check_links: 2 broken local links in 4 links" \
+	"$(echo "$out" | tr '\n' '|' | sed 's/|$//')"
+echo '<a href="sub/page.html#here">good</a>' >"$site/index.html"
+"$here/check_links.sh" "$site" >/dev/null
+check "check_links passes a site whose links all work" 0 $?
+
+# A pattern README with a diagram: its page must show it, rendered.
+mkdir -p "$work/src/patterns/p"
+echo 'digraph { a -> b }' >"$work/src/patterns/p/p.dot"
+echo '# P' >"$work/src/patterns/p/README.md"
+echo '<iframe src="dot_p.svg"></iframe>' >"$site/md_patterns_p_README.html"
+echo '<svg></svg>' >"$site/dot_p.svg"
+"$here/check_diagrams.sh" "$site" "$work/src" >/dev/null
+check "check_diagrams passes a shown diagram" 0 $?
+: >"$site/dot_p.svg"
+"$here/check_diagrams.sh" "$site" "$work/src" >/dev/null
+check "check_diagrams fails on an empty picture" 1 $?
+echo '<p>no picture</p>' >"$site/md_patterns_p_README.html"
+"$here/check_diagrams.sh" "$site" "$work/src" >/dev/null
+check "check_diagrams fails on a page without its diagram" 1 $?
 
 # `make help`: one "make <target>  <what>" line per target, no file names.
 help=$(make -s -C "$here/.." help)
