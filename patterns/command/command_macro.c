@@ -98,27 +98,25 @@ bool dp_command_is_macro(const struct dp_command *command)
 	return command != NULL && command->ops == &macro_ops;
 }
 
-int dp_command_macro_append(struct dp_command *macro_command,
-                            struct dp_command *step)
+int dp_command_macro_append(struct dp_command *macro, struct dp_command *step)
 {
-	if (!dp_command_is_macro(macro_command) ||
-	    !dp__command_is_complete(step) || step == macro_command)
+	if (!dp_command_is_macro(macro) || !dp__command_is_complete(step) ||
+	    step == macro)
 		return DP_EINVAL;
-	struct macro *macro = to_macro(macro_command);
-	if (macro->done)
+	struct macro *self = to_macro(macro);
+	if (self->done)
 		return DP_EBUSY;
 
-	if (macro->count == macro->capacity) {
-		size_t capacity =
-			macro->capacity == 0 ? 4 : 2 * macro->capacity;
+	if (self->count == self->capacity) {
+		size_t capacity = self->capacity == 0 ? 4 : 2 * self->capacity;
 		struct dp_command **steps = dp_realloc_array(
-			macro->alloc, macro->steps, capacity, sizeof(*steps));
+			self->alloc, self->steps, capacity, sizeof(*steps));
 		if (steps == NULL)
 			return DP_ENOMEM;
-		macro->steps = steps;
-		macro->capacity = capacity;
+		self->steps = steps;
+		self->capacity = capacity;
 	}
-	macro->steps[macro->count++] = step;
+	self->steps[self->count++] = step;
 	return DP_OK;
 }
 
