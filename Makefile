@@ -154,7 +154,7 @@ help: ## List the targets.
 	@echo "memcheck, valgrind, tsan, examples and bench to one folder):"
 	@grep -hE '^[a-z-]+:.*## ' Makefile | \
 	    sed -E 's/^([a-z-]+):.*## (.*)/  make \1|\2/' | \
-	    awk -F'|' '{ printf "%-18s %s\n", $$1, $$2 }'
+	    awk -F"|" '{ printf "%-20s %s\n", $$1, $$2 }'
 
 all: ## Build the library, every test suite and every example.
 	@scripts/deps.sh test $(CC_DEPS)
@@ -206,13 +206,14 @@ profile: ## Run the course's functions under gprof, callgrind and massif.
 	    build/libdp.a $(LIBS)
 	@patterns/profiling/profile.sh $(PROF)
 
-docs: ## Build docs/html/; fails on a warning, a broken link or a lost diagram.
+docs: ## Build docs/html/; fails on a warning, a broken link, a lost diagram or unparsed Markdown.
 	@scripts/deps.sh docs
 	@$(MAKE) --no-print-directory charts
 	@doxygen docs/Doxyfile
 	@scripts/fix_graph_links.sh docs/html
 	@scripts/check_links.sh docs/html
 	@scripts/check_diagrams.sh docs/html
+	@scripts/check_markup.sh docs/html
 	@echo "docs: open docs/html/index.html"
 
 # ---- the bench results as charts ------------------------------------------

@@ -297,6 +297,11 @@ fenced { print; next }
 	}
 }
 
+# Doxygen 1.9.4 shows a code span in a heading as "<tt>" in the page
+# list, the window title and the table of contents, so headings lose
+# their backticks.
+/^#+[ \t]/ { gsub(/`/, "") }
+
 # The name of the page: the label of its first heading, if it has one.
 self == "" && /^#/ {
 	self = tag

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Tests of the test runner itself: run_suite.sh, run_example.sh (with
-# compare_output.sh) and summary.sh must count every way a suite can fail, so that "N passed,
-# N failed" can be trusted. Fake suites are small shell scripts that print
+# compare_output.sh) and summary.sh must count every way a suite can
+# fail, so that "N passed, N failed" can be trusted. Fake suites are small shell scripts that print
 # what Check would print. Also checks the docs site checkers on a tiny
 # site, and that `make help` lists the targets.
 #
@@ -115,6 +115,19 @@ check "check_diagrams fails on an empty picture" 1 $?
 echo '<p>no picture</p>' >"$site/md_patterns_p_README.html"
 "$here/check_diagrams.sh" "$site" "$work/src" >/dev/null
 check "check_diagrams fails on a page without its diagram" 1 $?
+
+# Markdown that Doxygen gave up on shows as escaped tags or raw commands.
+markup="$work/markup"
+mkdir -p "$markup"
+echo '<h1>Title: <code>x</code></h1>' >"$markup/good.html"
+"$here/check_markup.sh" "$markup" >/dev/null
+check "check_markup passes a parsed page" 0 $?
+echo '<h1>Title: &lt;tt&gt;x&lt;/tt&gt;</h1>' >"$markup/title.html"
+echo '<p>@section autotoc_md1 In the wild</p>' >"$markup/section.html"
+out=$("$here/check_markup.sh" "$markup")
+check "check_markup fails on unparsed Markdown" 1 $?
+check "check_markup names each page" "section.html title.html" \
+	"$(echo "$out" | grep -o '^[a-z]*\.html' | tr '\n' ' ' | sed 's/ $//')"
 
 # `make help`: one "make <target>  <what>" line per target, no file names.
 help=$(make -s -C "$here/.." help)
