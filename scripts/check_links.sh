@@ -21,32 +21,14 @@ set -eu
 	echo "usage: $0 SITE-DIRECTORY" >&2
 	exit 2
 }
+here=$(cd "$(dirname "$0")" && pwd)
 cd "$1"
 
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT
 find . -type f | sed 's|^\./||' | LC_ALL=C sort >"$list"
 
-awk '
-# Resolve "a/b/../c/./d" to "a/c/d"; a path leaving the site stays
-# unresolved ("../x") and so never names a file of the site.
-function normalize(path,    n, i, part, out, depth, parts) {
-	n = split(path, part, "/")
-	depth = 0
-	for (i = 1; i <= n; i++) {
-		if (part[i] == "" || part[i] == ".")
-			continue
-		if (part[i] == ".." && depth > 0 && parts[depth] != "..")
-			depth--
-		else
-			parts[++depth] = part[i]
-	}
-	out = ""
-	for (i = 1; i <= depth; i++)
-		out = out (i > 1 ? "/" : "") parts[i]
-	return out
-}
-
+awk "$(cat "$here/normalize_path.awk")"'
 # Every attribute NAME="value" on a line of FILE, for the names in the
 # pattern, is handed to record(FILE, KIND, value).
 function scan(file, line, pattern, kind,    rest, value) {

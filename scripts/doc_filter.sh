@@ -44,28 +44,11 @@ path=${page#"$root"/}
 	exit 1
 }
 
-exec awk -v root="$root" -v path="$path" '
+here=$(cd "$(dirname "$0")" && pwd)
+exec awk -v root="$root" -v path="$path" "$(cat "$here/normalize_path.awk")"'
 function mangle(s) {
 	gsub(/[^A-Za-z0-9]/, "_", s)
 	return s
-}
-
-# "a/./b/../c" -> "a/c"; "" for the top of the repository.
-function normalize(p,    n, i, part, parts, depth, out) {
-	n = split(p, part, "/")
-	depth = 0
-	for (i = 1; i <= n; i++) {
-		if (part[i] == "" || part[i] == ".")
-			continue
-		if (part[i] == ".." && depth > 0 && parts[depth] != "..")
-			depth--
-		else
-			parts[++depth] = part[i]
-	}
-	out = ""
-	for (i = 1; i <= depth; i++)
-		out = out (i > 1 ? "/" : "") parts[i]
-	return out
 }
 
 function quote(s) {
