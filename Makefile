@@ -209,6 +209,8 @@ profile: ## Run the course's functions under gprof, callgrind and massif.
 docs: ## Build docs/html/; fails on a warning, a broken link, a lost diagram or unparsed Markdown.
 	@scripts/deps.sh docs
 	@$(MAKE) --no-print-directory charts
+	@# From empty, so that no page of an earlier build can satisfy a link.
+	@rm -rf docs/html
 	@doxygen docs/Doxyfile
 	@scripts/fix_graph_links.sh docs/html
 	@scripts/check_links.sh docs/html
