@@ -7,6 +7,7 @@
 
 #include "adapter/adapter.h"
 #include "app.h"
+#include "common/dp_temp.h"
 #include "common/dp_test.h"
 #include "mvc.h"
 #include "mvp.h"
@@ -130,8 +131,8 @@ static const char *lookup(void *ctx, const char *name)
 
 START_TEST(test_app_takes_the_default_configuration_and_its_clock)
 {
-	char dir[] = "/tmp/todo-app-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char dir[256];
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "todo-app"), DP_OK);
 	struct settings settings = {"debug", dir};
 	struct dp_config_source source = {lookup, &settings};
 	struct dp_manual_clock clock;
@@ -160,7 +161,7 @@ START_TEST(test_app_takes_the_default_configuration_and_its_clock)
 		DP_OK);
 	ck_assert_str_eq(message, "saved 1 item to 'todo.csv'");
 	/* The relative name went to the configured data directory. */
-	char path[128];
+	char path[512];
 	snprintf(path, sizeof(path), "%s/todo.csv", dir);
 	ck_assert_int_eq(access(path, F_OK), 0);
 	/* The manual clock did not move: the timing layer saw 0 ns. */
@@ -168,7 +169,7 @@ START_TEST(test_app_takes_the_default_configuration_and_its_clock)
 	ck_assert_uint_eq(app.timing.total_ns, 0);
 	size_t len = 0;
 	const unsigned char *text = dp_memory_stream_data(log, &len);
-	char expected[256];
+	char expected[640];
 	snprintf(expected, sizeof(expected), "store: save '%s': 1 items\n",
 	         path);
 	ck_assert_uint_eq(len, strlen(expected));
@@ -176,8 +177,7 @@ START_TEST(test_app_takes_the_default_configuration_and_its_clock)
 
 	todo_app_deinit(&app);
 	dp_stream_close(log);
-	unlink(path);
-	rmdir(dir);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
 	dp_config_set_default(before);
 	dp_config_deinit(&config);
 }

@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "adapter/adapter.h"
+#include "common/dp_temp.h"
 #include "common/dp_test.h"
 #include "store.h"
 
@@ -23,30 +24,17 @@ static const struct todo_format *const FORMATS[] = {
 };
 
 /* A fresh directory per test; Check forks, so each test has its own. */
-static char dir[64];
+static char dir[256];
 
 static void make_dir(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/todo-test-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "todo-test"),
+	                 DP_OK);
 }
 
 static void remove_dir(void)
 {
-	DIR *d = opendir(dir);
-	struct dirent *entry;
-	char path[512];
-
-	while (d != NULL && (entry = readdir(d)) != NULL) {
-		if (entry->d_name[0] == '.' &&
-		    (entry->d_name[1] == '\0' || entry->d_name[1] == '.'))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
-		unlink(path);
-	}
-	if (d != NULL)
-		closedir(d);
-	rmdir(dir);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
 }
 
 static int count_entries(void)
@@ -270,7 +258,7 @@ END_TEST
 
 START_TEST(test_file_read_reports_missing_directory_and_too_large)
 {
-	char path[128];
+	char path[512];
 	char *data = NULL;
 	size_t len = 0;
 
@@ -294,7 +282,7 @@ START_TEST(test_each_store_round_trips_through_a_file)
 	void *product = NULL;
 	dp_factory *stores = dp_factory_create(todo_store_entries(), NULL);
 	struct todo_list list, back;
-	char path[128];
+	char path[512];
 
 	make_dir();
 	snprintf(path, sizeof(path), "%s/%s", dir, FORMATS[_i]->default_file);
@@ -327,7 +315,7 @@ static int write_half_then_fail(void *ctx, struct dp_stream *out)
 
 START_TEST(test_a_failed_save_leaves_the_old_file_intact)
 {
-	char path[128];
+	char path[512];
 	char *data = NULL;
 	size_t len = 0;
 
@@ -352,7 +340,7 @@ START_TEST(test_save_into_a_missing_or_bad_directory_says_why)
 		todo_file_store_create(&todo_format_csv, NULL);
 	struct todo_list list;
 	struct todo_status status;
-	char path[128];
+	char path[512];
 
 	make_dir();
 	fill(&list);
@@ -384,7 +372,7 @@ START_TEST(test_a_bad_file_leaves_the_list_empty_and_says_where)
 		todo_file_store_create(&todo_format_native, NULL);
 	struct todo_list list;
 	struct todo_status status;
-	char path[128];
+	char path[512];
 
 	make_dir();
 	snprintf(path, sizeof(path), "%s/bad.list", dir);
@@ -430,7 +418,7 @@ START_TEST(test_decorators_log_time_and_cache)
 	store = todo_logging_store_create(store, log, NULL);
 	ck_assert_ptr_nonnull(store);
 	struct todo_list list, back;
-	char path[128];
+	char path[512];
 
 	make_dir();
 	snprintf(path, sizeof(path), "%s/todo.list", dir);
@@ -457,7 +445,7 @@ START_TEST(test_decorators_log_time_and_cache)
 
 	size_t len = 0;
 	const unsigned char *text = dp_memory_stream_data(log, &len);
-	char expected[1024];
+	char expected[2048];
 	snprintf(expected, sizeof(expected),
 	         "store: save '%s/todo.list': 4 items\n"
 	         "store: load '%s/todo.list': 4 items\n"
@@ -495,7 +483,7 @@ END_TEST
 START_TEST(test_loading_and_saving_fail_cleanly_at_every_allocation)
 {
 	struct todo_list list;
-	char path[128];
+	char path[512];
 
 	make_dir();
 	snprintf(path, sizeof(path), "%s/%s", dir, FORMATS[_i]->default_file);

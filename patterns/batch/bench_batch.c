@@ -15,12 +15,13 @@
  * Run with `make bench`; figures are ratios within this one run. With
  * DP_BENCH_CSV set, table 1 also goes to batch_write.csv there.
  */
-#define _DEFAULT_SOURCE /* mkdtemp, fwrite_unlocked, ftruncate */
+#define _DEFAULT_SOURCE /* fwrite_unlocked, ftruncate */
 
 #include "adapter/adapter.h"
 #include "batch/batch.h"
 #include "batch/batch_sql.h"
 #include "common/dp_bench.h"
+#include "common/dp_temp.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -107,7 +108,7 @@ static int file_table(const char *dir)
 {
 	static struct file_bench bench;
 	static char buffer[BUFFER];
-	char path[128];
+	char path[512];
 
 	snprintf(path, sizeof(path), "%s/records", dir);
 	bench.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -184,7 +185,7 @@ static double insert_seconds(const char *dir, bool durable,
                              enum dp_sql_insert_mode mode, int runs)
 {
 	double best = 0;
-	char path[128];
+	char path[512];
 
 	snprintf(path, sizeof(path), "%s/events.db", dir);
 	for (int run = 0; run < runs; run++) {
@@ -265,7 +266,7 @@ static int sql_table(const char *dir)
 	printf("  prepare each / prepared once (both 1 tx): %8.2fx\n\n",
 	       seconds[2] / seconds[3]);
 
-	char path[128];
+	char path[512];
 	snprintf(path, sizeof(path), "%s/lookup.db", dir);
 	struct lookup_bench bench;
 	if (dp_sql_open(path, false, &bench.db) != DP_OK)
@@ -292,16 +293,15 @@ static int sql_table(const char *dir)
 
 int main(void)
 {
-	char dir[] = "/tmp/dp_bench_batch_XXXXXX";
+	char dir[256];
 
-	if (mkdtemp(dir) == NULL) {
-		perror("bench_batch: mkdtemp");
-		return EXIT_FAILURE;
-	}
-	int rc = file_table(dir);
+	int rc = dp_temp_dir_make(dir, sizeof(dir), "dp_bench_batch");
+	if (rc == DP_OK)
+		rc = file_table(dir);
 	if (rc == DP_OK)
 		rc = sql_table(dir);
-	rmdir(dir);
+	if (dir[0] != '\0')
+		dp_temp_dir_remove(dir);
 	if (rc != DP_OK) {
 		fprintf(stderr, "bench_batch: %s\n", dp_strerror(rc));
 		return EXIT_FAILURE;

@@ -6,11 +6,12 @@
  * batches, and the program counts what that saves: write(2) calls for the
  * file, transactions for the database, and table scans for the lookup.
  */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+#define _POSIX_C_SOURCE 200809L /* open's flags */
 
 #include "adapter/adapter.h"
 #include "batch/batch.h"
 #include "batch/batch_sql.h"
+#include "common/dp_temp.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -121,27 +122,25 @@ static int fill_database(const char *path)
 
 int main(void)
 {
-	char dir[] = "/tmp/dp_batch_example_XXXXXX";
-	char log[64], db[64];
+	char dir[256], log[512], db[512];
 
-	if (mkdtemp(dir) == NULL) {
-		perror("example: mkdtemp");
+	int rc = dp_temp_dir_make(dir, sizeof(dir), "dp_batch_example");
+	if (rc != DP_OK) {
+		fprintf(stderr, "example: %s\n", dp_strerror(rc));
 		return EXIT_FAILURE;
 	}
 	snprintf(log, sizeof(log), "%s/audit.log", dir);
 	snprintf(db, sizeof(db), "%s/audit.db", dir);
 
 	printf("Audit log, %d actions:\n", ACTIONS);
-	int rc = write_log(log, false);
+	rc = write_log(log, false);
 	if (rc == DP_OK)
 		rc = write_log(log, true);
 	printf("Audit database:\n");
 	if (rc == DP_OK)
 		rc = fill_database(db);
 
-	unlink(log);
-	unlink(db);
-	rmdir(dir);
+	dp_temp_dir_remove(dir);
 	if (rc != DP_OK) {
 		fprintf(stderr, "example: %s\n", dp_strerror(rc));
 		return EXIT_FAILURE;

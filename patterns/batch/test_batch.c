@@ -7,11 +7,12 @@
  * file on demand: a sink that refuses, and later accepts. A small test
  * stream, switch_sink, plays it, forwarding to a real file otherwise.
  */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+#define _POSIX_C_SOURCE 200809L /* open's flags */
 
 #include "adapter/adapter.h"
 #include "batch/batch.h"
 #include "batch/batch_sql.h"
+#include "common/dp_temp.h"
 #include "common/dp_test.h"
 
 #include <fcntl.h>
@@ -24,28 +25,27 @@ enum { RECORD = 16 };
 
 /* ---- fixtures ----------------------------------------------------------- */
 
-/* A fresh directory holding one file, removed by temp_remove(). */
+/* A fresh directory for one file, removed with whatever else appeared
+ * in it (SQLite's journal, for one) by temp_remove(). */
 struct temp {
-	char dir[64];
-	char path[96];
+	char dir[256];
+	char path[512];
 };
 
 static struct temp temp_make(const char *name)
 {
-	struct temp temp = {.dir = "/tmp/dp_batch_XXXXXX"};
+	struct temp temp;
 
-	ck_assert_ptr_nonnull(mkdtemp(temp.dir));
+	ck_assert_int_eq(
+		dp_temp_dir_make(temp.dir, sizeof(temp.dir), "dp_batch"),
+		DP_OK);
 	snprintf(temp.path, sizeof(temp.path), "%s/%s", temp.dir, name);
 	return temp;
 }
 
 static void temp_remove(struct temp *temp)
 {
-	unlink(temp->path);
-	char journal[128];
-	snprintf(journal, sizeof(journal), "%s-journal", temp->path);
-	unlink(journal);
-	rmdir(temp->dir);
+	ck_assert_int_eq(dp_temp_dir_remove(temp->dir), DP_OK);
 }
 
 static int temp_open(const struct temp *temp)

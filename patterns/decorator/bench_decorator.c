@@ -13,10 +13,11 @@
  *
  * Run with `make bench`; figures are ratios within this one run.
  */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp, lseek */
+#define _POSIX_C_SOURCE 200809L /* lseek */
 
 #include "adapter/adapter.h"
 #include "common/dp_bench.h"
+#include "common/dp_temp.h"
 #include "decorator/decorator.h"
 
 #include <fcntl.h>
@@ -190,10 +191,7 @@ static int file_table(void)
 		{"the limit: one write of everything", 0, true},
 	};
 	char dir[PATH_MAX], path[PATH_MAX + 16];
-	const char *base = getenv("TMPDIR");
-	snprintf(dir, sizeof(dir), "%s/dp_bench_XXXXXX",
-	         base != NULL && base[0] != '\0' ? base : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (dp_temp_dir_make(dir, sizeof(dir), "dp_bench_decorator") != DP_OK)
 		return DP_EIO;
 	snprintf(path, sizeof(path), "%s/records", dir);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -242,8 +240,7 @@ static int file_table(void)
 	free(records);
 	if (fd >= 0)
 		close(fd);
-	unlink(path);
-	rmdir(dir);
+	dp_temp_dir_remove(dir);
 	return rc;
 }
 
