@@ -1,18 +1,19 @@
 /*
- * What a pool saves over malloc/free, and what a lock or debug mode gives
- * back.
+ * What a pool saves over malloc/free, and what counters, a lock or debug
+ * mode give back.
  *
  * Every row times one acquire plus one release of a 64-byte object, in
  * four orders: a pair (acquire, release, repeat), LIFO with 1024 objects
  * live, and a random release order (one precomputed permutation) with 1024
  * and 65536 objects live. Columns: malloc/free (the naive way), the pool
- * (its inline fast path, compiled into this loop), the pool behind an
- * uncontended mutex (what a "thread-safe" global pool costs), the pool in
- * debug mode (always out of line), and two limits written here with no
- * checks and no statistics, whose state the compiler can keep in
- * registers: the classic intrusive free list (each free object holds the
- * next one's address) and a bare stack of addresses, the pool's own
- * design. Each object is written after it is acquired and its pointer
+ * (its inline fast path, compiled into this loop), the pool with a count
+ * of acquires and releases kept around each call (what statistics on the
+ * fast path would cost), the pool behind an uncontended mutex (what a
+ * "thread-safe" global pool costs), the pool in debug mode (always out of
+ * line), and two limits written here with no argument checks, no bounds
+ * and no error paths: the classic intrusive free list (each free object
+ * holds the next one's address) and a bare stack of addresses, the pool's
+ * own design. Each object is written after it is acquired and its pointer
  * stored where the compiler must keep it, so no malloc/free pair can be
  * optimised away.
  *
@@ -31,12 +32,22 @@ enum { OBJECT_SIZE = 64, CHUNK_OBJECTS = 1024 };
 /* How many times every measurement is repeated, the best kept. */
 enum { PASSES = 3 };
 
-enum kind { MALLOC, POOL, LOCKED_POOL, DEBUG_POOL, INLINE_LIST, INLINE_STACK };
+enum kind {
+	MALLOC,
+	POOL,
+	COUNTED_POOL,
+	LOCKED_POOL,
+	DEBUG_POOL,
+	INLINE_LIST,
+	INLINE_STACK
+};
 enum { KINDS = INLINE_STACK + 1 };
 
 struct bench {
 	dp_pool *pool;
 	dp_pool *debug_pool;
+	uint64_t acquires; /* The counted pool's statistics. */
+	uint64_t releases;
 	pthread_mutex_t lock;
 	void *inline_head;   /* A limit: a bare intrusive free list. */
 	void **inline_stack; /* The other: a bare stack of addresses, */
@@ -62,22 +73,28 @@ static void *checked(void *object)
 static inline __attribute__((always_inline)) void *get(struct bench *bench,
                                                        enum kind kind)
 {
-	void *object = NULL;
+	void *object;
+	int rc = DP_OK;
 
 	switch (kind) {
 	case MALLOC:
 		object = malloc(OBJECT_SIZE);
 		break;
 	case POOL:
-		dp_pool_acquire(bench->pool, &object);
+		rc = dp_pool_acquire(bench->pool, &object);
+		break;
+	case COUNTED_POOL:
+		rc = dp_pool_acquire(bench->pool, &object);
+		if (rc == DP_OK)
+			bench->acquires++;
 		break;
 	case LOCKED_POOL:
 		pthread_mutex_lock(&bench->lock);
-		dp_pool_acquire(bench->pool, &object);
+		rc = dp_pool_acquire(bench->pool, &object);
 		pthread_mutex_unlock(&bench->lock);
 		break;
 	case DEBUG_POOL:
-		dp_pool_acquire(bench->debug_pool, &object);
+		rc = dp_pool_acquire(bench->debug_pool, &object);
 		break;
 	case INLINE_LIST:
 		object = bench->inline_head;
@@ -87,7 +104,7 @@ static inline __attribute__((always_inline)) void *get(struct bench *bench,
 		object = bench->inline_stack[--bench->inline_top];
 		break;
 	}
-	return checked(object);
+	return checked(rc == DP_OK ? object : NULL);
 }
 
 static inline __attribute__((always_inline)) void
@@ -99,6 +116,10 @@ put(struct bench *bench, enum kind kind, void *object)
 		break;
 	case POOL:
 		dp_pool_release(bench->pool, object);
+		break;
+	case COUNTED_POOL:
+		if (dp_pool_release(bench->pool, object) == DP_OK)
+			bench->releases++;
 		break;
 	case LOCKED_POOL:
 		pthread_mutex_lock(&bench->lock);
@@ -141,17 +162,20 @@ rounds(struct bench *bench, size_t iterations, enum kind kind)
 {
 	uint64_t sum = 0;
 	size_t live = bench->live;
+	/* Read once: the stores below could alias them, so the compiler
+	 * would otherwise load them again in every column's loop. */
+	void **objects = bench->objects;
+	const size_t *order = bench->order;
 
 	for (size_t r = 0; r < iterations; r++) {
 		for (size_t i = 0; i < live; i++) {
 			uint64_t *object = get(bench, kind);
 			object[1] = i;
-			bench->objects[i] = object;
+			objects[i] = object;
 		}
 		for (size_t i = 0; i < live; i++) {
-			size_t k =
-				bench->order ? bench->order[i] : live - 1 - i;
-			uint64_t *object = bench->objects[k];
+			size_t k = order ? order[i] : live - 1 - i;
+			uint64_t *object = objects[k];
 			sum += object[1];
 			put(bench, kind, object);
 		}
@@ -178,6 +202,16 @@ static void pairs_pool(void *ctx, size_t iterations)
 static void rounds_pool(void *ctx, size_t iterations)
 {
 	rounds(ctx, iterations, POOL);
+}
+
+static void pairs_counted_pool(void *ctx, size_t iterations)
+{
+	pairs(ctx, iterations, COUNTED_POOL);
+}
+
+static void rounds_counted_pool(void *ctx, size_t iterations)
+{
+	rounds(ctx, iterations, COUNTED_POOL);
 }
 
 static void pairs_locked_pool(void *ctx, size_t iterations)
@@ -273,10 +307,12 @@ int main(void)
 		{"random order, 65536 live", "random 65536 live", 65536, true},
 	};
 	dp_bench_fn *const columns[2][KINDS] = {
-		{pairs_malloc, pairs_pool, pairs_locked_pool, pairs_debug_pool,
-	         pairs_inline_list, pairs_inline_stack},
-		{rounds_malloc, rounds_pool, rounds_locked_pool,
-	         rounds_debug_pool, rounds_inline_list, rounds_inline_stack},
+		{pairs_malloc, pairs_pool, pairs_counted_pool,
+	         pairs_locked_pool, pairs_debug_pool, pairs_inline_list,
+	         pairs_inline_stack},
+		{rounds_malloc, rounds_pool, rounds_counted_pool,
+	         rounds_locked_pool, rounds_debug_pool, rounds_inline_list,
+	         rounds_inline_stack},
 	};
 	enum { MAX_LIVE = 65536 };
 	struct bench bench = {
@@ -291,7 +327,8 @@ int main(void)
 	pthread_mutex_init(&bench.lock, NULL);
 	dp_bench_csv *csv = NULL;
 	int rc = dp_bench_csv_open(&csv, "pool_malloc",
-	                           "pattern,malloc,pool,pool_mutex,pool_debug,"
+	                           "pattern,malloc,pool,pool_count,pool_mutex,"
+	                           "pool_debug,"
 	                           "free_list,free_stack");
 	if (rc != DP_OK) {
 		fprintf(stderr, "bench_object_pool: %s\n", dp_strerror(rc));
@@ -303,8 +340,9 @@ int main(void)
 	printf("ns per acquire + release of a %d-byte object; pool chunks of "
 	       "%d objects; best of %d passes\n\n",
 	       OBJECT_SIZE, CHUNK_OBJECTS, PASSES);
-	printf("%-26s %7s %7s %8s %7s %7s %7s %7s\n", "pattern", "malloc",
-	       "pool", "speedup", "+mutex", "debug", "list", "stack");
+	printf("%-26s %7s %7s %8s %7s %7s %7s %7s %7s\n", "pattern",
+	       "malloc", "pool", "speedup", "+count", "+mutex", "debug", "list",
+	       "stack");
 	for (size_t r = 0; r < DP_ARRAY_SIZE(rows); r++) {
 		size_t live = rows[r].live;
 		uint64_t seed = 2026;
@@ -337,19 +375,24 @@ int main(void)
 					ns[c] = t;
 			}
 		}
-		printf("%-26s %7.2f %7.2f %7.2fx %7.2f %7.2f %7.2f %7.2f\n",
+		printf("%-26s %7.2f %7.2f %7.2fx %7.2f %7.2f %7.2f %7.2f "
+		       "%7.2f\n",
 		       rows[r].name, ns[MALLOC], ns[POOL],
-		       ns[MALLOC] / ns[POOL], ns[LOCKED_POOL], ns[DEBUG_POOL],
-		       ns[INLINE_LIST], ns[INLINE_STACK]);
+		       ns[MALLOC] / ns[POOL], ns[COUNTED_POOL],
+		       ns[LOCKED_POOL], ns[DEBUG_POOL], ns[INLINE_LIST],
+		       ns[INLINE_STACK]);
 		fflush(stdout);
 		dp_bench_csv_row(csv, rows[r].label, ns, KINDS);
 	}
 
 	struct dp_pool_stats stats;
 	dp_pool_get_stats(bench.debug_pool, &stats);
-	printf("\nspeedup = malloc / pool. The debug pool ended with %zu "
-	       "chunks, %llu objects damaged, %llu releases refused.\n",
-	       stats.chunks, (unsigned long long)stats.damaged,
+	printf("\nspeedup = malloc / pool. +count: %llu acquires and %llu "
+	       "releases counted.\nThe debug pool ended with %zu chunks, %llu "
+	       "objects damaged, %llu releases refused.\n",
+	       (unsigned long long)bench.acquires,
+	       (unsigned long long)bench.releases, stats.chunks,
+	       (unsigned long long)stats.damaged,
 	       (unsigned long long)stats.rejected_releases);
 
 	pthread_mutex_destroy(&bench.lock);

@@ -60,8 +60,6 @@ struct dp_pool_stats {
 	size_t peak;        /**< The highest #live has been. */
 	size_t capacity;    /**< Objects in all chunks, lent or free. */
 	size_t chunks;      /**< Chunks allocated. */
-	uint64_t acquires;  /**< Successful dp_pool_acquire() calls. */
-	uint64_t releases;  /**< Successful dp_pool_release() calls. */
 	/** Debug mode: releases refused as double or foreign (also counted
 	 * when the refusal came through the pool's allocator, which cannot
 	 * return the code). Always 0 otherwise. */
@@ -98,10 +96,6 @@ struct dp_pool_head {
 	 * the end. Equal to free_base in debug mode, which sends every call
 	 * to the checked, out-of-line path. */
 	void **free_limit;
-	/** Successful acquires. */
-	uint64_t acquires;
-	/** Successful releases; live objects are acquires - releases. */
-	uint64_t releases;
 };
 
 /**
@@ -177,10 +171,18 @@ static inline int dp_pool_acquire(dp_pool *pool, void **object)
 
 	/* In debug mode the free list here stays empty: one test sends
 	 * both rare cases out of line. */
-	if (pool == NULL || object == NULL || head->free_top == head->free_base)
-		return dp__pool_acquire_slow(pool, object);
+	if (pool == NULL || object == NULL ||
+	    head->free_top == head->free_base) {
+		/* Through a local of its own: were `object` handed to the
+		 * call, the caller's variable would have to live in memory,
+		 * and the fast path would store to it on every acquire. */
+		void *slow = NULL;
+		int rc = dp__pool_acquire_slow(pool, object ? &slow : NULL);
+		if (rc == DP_OK)
+			*object = slow;
+		return rc;
+	}
 	head->free_top--;
-	head->acquires++;
 	*object = *head->free_top;
 	return DP_OK;
 }
@@ -214,7 +216,6 @@ static inline int dp_pool_release(dp_pool *pool, void *object)
 		return dp__pool_release_slow(pool, object);
 	*head->free_top = object;
 	head->free_top++;
-	head->releases++;
 	return DP_OK;
 }
 
