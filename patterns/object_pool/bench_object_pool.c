@@ -340,9 +340,8 @@ int main(void)
 	printf("ns per acquire + release of a %d-byte object; pool chunks of "
 	       "%d objects; best of %d passes\n\n",
 	       OBJECT_SIZE, CHUNK_OBJECTS, PASSES);
-	printf("%-26s %7s %7s %8s %7s %7s %7s %7s %7s\n", "pattern",
-	       "malloc", "pool", "speedup", "+count", "+mutex", "debug", "list",
-	       "stack");
+	printf("%-26s %7s %7s %8s %7s %7s %7s %7s %7s\n", "pattern", "malloc",
+	       "pool", "speedup", "+count", "+mutex", "debug", "list", "stack");
 	for (size_t r = 0; r < DP_ARRAY_SIZE(rows); r++) {
 		size_t live = rows[r].live;
 		uint64_t seed = 2026;
@@ -378,9 +377,8 @@ int main(void)
 		printf("%-26s %7.2f %7.2f %7.2fx %7.2f %7.2f %7.2f %7.2f "
 		       "%7.2f\n",
 		       rows[r].name, ns[MALLOC], ns[POOL],
-		       ns[MALLOC] / ns[POOL], ns[COUNTED_POOL],
-		       ns[LOCKED_POOL], ns[DEBUG_POOL], ns[INLINE_LIST],
-		       ns[INLINE_STACK]);
+		       ns[MALLOC] / ns[POOL], ns[COUNTED_POOL], ns[LOCKED_POOL],
+		       ns[DEBUG_POOL], ns[INLINE_LIST], ns[INLINE_STACK]);
 		fflush(stdout);
 		dp_bench_csv_row(csv, rows[r].label, ns, KINDS);
 	}

@@ -68,14 +68,14 @@ struct dp_pool {
 	 * top and limit stay at the base. */
 	size_t checked_free_count;
 	bool debug;
-	char *fresh;     /* The newest chunk's first never-used slot. */
-	char *fresh_end; /* Where that chunk's slots end. */
+	char *fresh;       /* The newest chunk's first never-used slot. */
+	char *fresh_end;   /* Where that chunk's slots end. */
 	size_t handed_out; /* Slots taken fresh since creation. */
 	struct chunk *chunks;
 	struct layout layout;
 	size_t chunk_objects;
 	bool fixed;
-	/* Only the counters not kept in the head or derived. */
+	/* The counters that are not derived; live is (live_objects()). */
 	struct dp_pool_stats stats;
 };
 
@@ -346,8 +346,8 @@ static size_t live_objects(const dp_pool *pool)
 	size_t free_count = pool->checked_free_count;
 
 	if (!pool->debug)
-		free_count = (size_t)(pool->head.free_top -
-		                      pool->head.free_base);
+		free_count =
+			(size_t)(pool->head.free_top - pool->head.free_base);
 	return pool->handed_out - free_count - (size_t)pool->stats.damaged;
 }
 

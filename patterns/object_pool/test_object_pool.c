@@ -866,8 +866,7 @@ static Suite *object_pool_suite(void)
 	tcase_add_loop_test(
 		tc, test_a_growing_pool_adds_one_chunk_each_time_it_runs_dry, 0,
 		2);
-	tcase_add_test(
-		tc, test_stats_count_live_peak_and_capacity_exactly);
+	tcase_add_test(tc, test_stats_count_live_peak_and_capacity_exactly);
 	tcase_add_loop_test(tc, test_destroy_reclaims_objects_still_lent_out, 0,
 	                    3);
 	tcase_add_loop_test(tc, test_random_acquires_and_releases_match_a_model,
@@ -884,8 +883,8 @@ static Suite *object_pool_suite(void)
 		test_debug_mode_reports_a_pointer_inside_an_object_as_einval);
 	tcase_add_test(
 		tc, test_debug_mode_detects_a_write_after_release_on_acquire);
-	tcase_add_test(
-		tc, test_debug_mode_sets_aside_a_never_used_slot_written_to);
+	tcase_add_test(tc,
+	               test_debug_mode_sets_aside_a_never_used_slot_written_to);
 	tcase_add_test(tc, test_debug_mode_keeps_the_object_and_slot_sizes);
 
 	tc = dp_test_case(suite, "allocator");
