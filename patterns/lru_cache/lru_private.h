@@ -90,8 +90,14 @@ static inline uint64_t dp__lru_mix64(uint64_t x)
  */
 static inline void dp__lru_list_unlink(struct lru_link *link)
 {
-	link->prev->next = link->next;
-	link->next->prev = link->prev;
+	/* Both neighbours read first: after the first store the compiler
+	 * could no longer assume link->next unchanged, and would load it
+	 * again. */
+	struct lru_link *prev = link->prev;
+	struct lru_link *next = link->next;
+
+	prev->next = next;
+	next->prev = prev;
 }
 
 /**
@@ -102,9 +108,11 @@ static inline void dp__lru_list_unlink(struct lru_link *link)
 static inline void dp__lru_list_push_front(struct lru_link *head,
                                            struct lru_link *link)
 {
+	struct lru_link *first = head->next;
+
 	link->prev = head;
-	link->next = head->next;
-	head->next->prev = link;
+	link->next = first;
+	first->prev = link;
 	head->next = link;
 }
 
