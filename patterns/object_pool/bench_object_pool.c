@@ -328,8 +328,7 @@ int main(void)
 	dp_bench_csv *csv = NULL;
 	int rc = dp_bench_csv_open(&csv, "pool_malloc",
 	                           "pattern,malloc,pool,pool_count,pool_mutex,"
-	                           "pool_debug,"
-	                           "free_list,free_stack");
+	                           "pool_debug,free_list,free_stack");
 	if (rc != DP_OK) {
 		fprintf(stderr, "bench_object_pool: %s\n", dp_strerror(rc));
 		return EXIT_FAILURE;

@@ -31,8 +31,8 @@
  * The peak is updated on the slow path only, which is exact: live can
  * rise above every earlier value only when every slot handed out so far
  * is lent, that is when the free list is empty and the acquire is a slow
- * one. (Counting every acquire and release instead made the fast path
- * about 40% slower in the bench: see the README's Cost section.)
+ * one. (Counting every acquire and release instead makes a pair about a
+ * quarter dearer: the bench's +count column, and the README's Cost.)
  */
 #include "object_pool/object_pool.h"
 
