@@ -1,207 +1,150 @@
 /*
- * The shared main of every exercise's test binary: one Check TCase per
- * graded test, run in fork mode with a timeout, each result classified and
- * written to a result file that the report tool (report.c) turns into the
- * student's summary, results.json, junit.xml and TAP.
+ * The shared main of every exercise's test binary. It runs ONE graded test
+ * per process and says what happened; it decides nothing. The verdict is
+ * the runner's (run.c), a program that never contains a student's code.
  *
- *   test_name              run every test, print Check's report
- *   test_name --list       print the table of graded tests, run nothing
+ *   test_name --list         print the table of graded tests, run nothing
+ *   test_name --run NAME     run one test and report it
  *
- * Environment: GRADE_RESULT names the result file (none when unset);
- * GRADE_TIMEOUT sets the per-test timeout in seconds (default 5), which
- * CK_TIMEOUT_MULTIPLIER scales under valgrind; CK_RUN_CASE=<test> runs one
- * test; CK_FORK=no runs the tests in this process, for gdb.
+ * The runner starts `--run` with two pipes: fd 3 carries a token to this
+ * process, fd 4 carries reports back (GRADE_CHANNEL=1 says they are there).
+ * The protocol, one line per message on fd 4:
  *
- * Nothing here trusts the code under test. Fork mode is never switched off
- * in code. A test that calls exit(0) must not pass, and Check would pass it
- * (an exit status equal to the expected one is a pass), so each test runs
- * through run_graded(), which exits with GRADE_COMPLETED only after the
- * test's body has returned, and the test is registered as an exit test
- * expecting that status. Any other exit is an early exit: 86 is the
- * sanitizers' and valgrind's status (the Makefile sets it), a memory error.
+ *   ready                    main() has started: constructors are behind
+ *   pass TOKEN               the test's body returned; TOKEN read from fd 3
+ *   fail FILE LINE MESSAGE   a Check assertion failed (tab-separated)
+ *
+ * The token is read from fd 3 only after the body has returned, so code
+ * under test never has it in memory; a process that exits in any other
+ * way (exit(), a signal, a status of its own choosing) cannot produce a
+ * pass. A failure report needs no token: forging a failure only costs the
+ * forger. Without GRADE_CHANNEL, as under gdb, the result goes to stdout.
+ *
+ * The test runs with Check's fork mode off because the runner's process is
+ * the isolation: each test already has a process, a timeout and limits of
+ * its own, and a second fork would only hide the test from gdb.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include "grade.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* The exit status of a test process whose body returned normally. Any
- * value other than 0 and 1 (Check's own failure status) would do. */
-enum { GRADE_COMPLETED = 93 };
+enum { TOKEN_FD = 3, REPORT_FD = 4, MAX_TOKEN = 64 };
 
-/* The exit status that the memory checkers are told to use. */
-enum { GRADE_MEMORY_ERROR = 86 };
+/* The test being run, set before Check calls the trampoline. */
+static const struct grade_test *running;
+static bool have_channel;
+static bool body_returned;
 
-enum { DEFAULT_TIMEOUT = 5 };
-
-/* Caps on what goes into the result file: student code can put anything
- * in a message (a string compared with ck_assert_str_eq, for one). */
-enum { MAX_MESSAGE = 1000, MAX_HINT = 1000, MAX_NAME = 200 };
-
-/* The table being run. Set once before any test runs and only read after,
- * so forked children see it as it was at fork time. */
-static const struct grade_test *graded_tests;
-static bool graded_in_fork;
-
-/* The trampoline every TCase runs: `index` is the loop index, the test's
- * row in the table. */
-static void run_graded(int index)
+/* Write all of `text` to `fd`; a report that cannot be written is the
+ * same as no report, which the runner already treats as a failure. */
+static void put_all(int fd, const char *text, size_t len)
 {
-	graded_tests[index].test->fn(0);
-	if (graded_in_fork)
-		exit(GRADE_COMPLETED);
-}
-
-/* How many bytes the UTF-8 sequence at `s` takes, or 0 when it is not
- * valid (overlong forms and surrogates included). */
-static size_t utf8_length(const unsigned char *s)
-{
-	size_t need;
-	unsigned min;
-	unsigned code;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		need = 2, min = 0x80, code = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		need = 3, min = 0x800, code = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		need = 4, min = 0x10000, code = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		code = (code << 6) | (s[i] & 0x3f);
-	}
-	if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
-		return 0;
-	return need;
-}
-
-/*
- * Write `text` as one field of the result file: at most `cap` bytes, valid
- * UTF-8, no control character (so no tab or newline, the file's
- * separators). Whatever the code under test put in a message, the report
- * tool can read it and every format can hold it.
- */
-static void put_field(FILE *out, const char *text, size_t cap)
-{
-	const unsigned char *s = (const unsigned char *)(text ? text : "");
-	size_t written = 0;
-
-	while (*s != '\0') {
-		size_t n = utf8_length(s);
-		if (written + (n ? n : 1) > cap) {
-			fputs("...", out);
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+		if (n <= 0)
 			return;
-		}
-		if (n == 0) {
-			fputc('?', out);
-			s++;
-			written++;
-		} else if (n == 1 && (s[0] < 0x20 || s[0] == 0x7f)) {
-			fputc(' ', out);
-			s++;
-			written++;
-		} else {
-			fwrite(s, 1, n, out);
-			s += n;
-			written += n;
-		}
+		text += n;
+		len -= (size_t)n;
 	}
 }
 
-/* What happened to one test, from Check's result. */
-struct outcome {
-	const char
-		*status; /* PASS FAIL CRASH TIMEOUT EXIT MEMORY ERROR NOTRUN */
-	int code;        /* the signal or exit status; 0 otherwise */
-	const char *message;
-	const char *file;
-	int line;
-};
-
-static struct outcome classify(TestResult *result)
+static void report(const char *line)
 {
-	struct outcome o = {
-		.status = "ERROR",
-		.message = tr_msg(result),
-		.file = tr_lfile(result),
-		.line = tr_lno(result),
-	};
-	const char *msg = o.message ? o.message : "";
-	const char *at;
+	if (have_channel)
+		put_all(REPORT_FD, line, strlen(line));
+	else
+		fputs(line, stdout);
+}
 
-	switch (tr_rtype(result)) {
-	case CK_PASS:
-		o.status = "PASS";
-		break;
-	case CK_FAILURE:
-		o.status = "FAIL";
-		break;
-	default:
-		if ((at = strstr(msg, "Received signal ")) != NULL) {
-			o.status = "CRASH";
-			o.code = atoi(at + strlen("Received signal "));
-		} else if (strstr(msg, "Test timeout expired") != NULL) {
-			o.status = "TIMEOUT";
-		} else if ((at = strstr(msg,
-		                        "Early exit with return value ")) !=
-		           NULL) {
-			o.code = atoi(at +
-			              strlen("Early exit with return value "));
-			o.status = o.code == GRADE_MEMORY_ERROR ? "MEMORY"
-			                                        : "EXIT";
-		}
-		break;
+/* Read the token the runner sent: one line of at most MAX_TOKEN bytes. */
+static void read_token(char *token, size_t size)
+{
+	size_t len = 0;
+
+	while (len + 1 < size) {
+		ssize_t n = read(TOKEN_FD, token + len, 1);
+		if (n <= 0 || token[len] == '\n')
+			break;
+		len++;
 	}
-	return o;
+	token[len] = '\0';
 }
 
-static void put_test(FILE *out, const struct grade_test *test,
-                     const struct outcome *o)
+/* The body every TCase runs: the test, then the proof that it returned. */
+static void run_graded(int unused)
 {
-	bool passed = strcmp(o->status, "PASS") == 0;
+	char token[MAX_TOKEN + 2];
+	char line[MAX_TOKEN + 8];
 
-	fputs("test\t", out);
-	put_field(out, test->name, MAX_NAME);
-	fprintf(out, "\t%s\t%d\t%d\t%d\t", o->status, o->code,
-	        passed ? test->points : 0, test->points);
-	put_field(out, o->file, MAX_NAME);
-	fprintf(out, "\t%d\t", o->line);
-	put_field(out, o->message, MAX_MESSAGE);
-	fputc('\t', out);
-	put_field(out, test->hint, MAX_HINT);
-	fputc('\n', out);
+	(void)unused;
+	running->test->fn(0);
+	body_returned = true;
+	if (!have_channel)
+		return;
+	read_token(token, sizeof(token));
+	snprintf(line, sizeof(line), "pass %s\n", token);
+	report(line);
 }
 
-/* The table is the test author's promise: check it before running. */
+/* One field of a report line: tabs and newlines become spaces (the
+ * runner cleans everything else, since it trusts none of it). */
+static void report_field(const char *text)
+{
+	char chunk[256];
+	size_t len = 0;
+
+	for (; text != NULL && *text != '\0'; text++) {
+		chunk[len++] = *text == '\t' || *text == '\n' ? ' ' : *text;
+		if (len == sizeof(chunk) - 1) {
+			chunk[len] = '\0';
+			report(chunk);
+			len = 0;
+		}
+	}
+	chunk[len] = '\0';
+	report(chunk);
+}
+
+static void report_failure(TestResult *result)
+{
+	char line[32];
+
+	report("fail\t");
+	report_field(tr_lfile(result));
+	snprintf(line, sizeof(line), "\t%d\t", tr_lno(result));
+	report(line);
+	report_field(tr_msg(result));
+	report("\n");
+}
+
+/* The table is the test author's promise: check it before anything. */
 static bool table_valid(const struct grade_test *tests, size_t count)
 {
 	bool valid = count > 0;
 
 	if (count == 0)
 		fprintf(stderr, "grade: the table of tests is empty\n");
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = 0; valid && i < count; i++) {
 		const struct grade_test *t = &tests[i];
 		if (t->name == NULL || t->test == NULL ||
 		    strcmp(t->name, t->test->name) != 0) {
-			fprintf(stderr,
-			        "grade: row %zu: the name must be the "
-			        "test function's name\n",
+			fprintf(stderr, "grade: row %zu: the name must be the "
+			                "test function's name\n",
 			        i + 1);
 			valid = false;
 		} else if (t->points < 1 || t->points > 5) {
 			fprintf(stderr, "grade: %s: points must be 1 to 5\n",
 			        t->name);
 			valid = false;
-		} else if (t->hint == NULL || t->hint[0] == '\0') {
-			fprintf(stderr, "grade: %s: the hint is empty\n",
+		} else if (t->hint == NULL || t->hint[0] == '\0' ||
+		           strpbrk(t->hint, "\t\n") != NULL) {
+			fprintf(stderr, "grade: %s: the hint must be one line\n",
 			        t->name);
 			valid = false;
 		}
@@ -216,113 +159,79 @@ static bool table_valid(const struct grade_test *tests, size_t count)
 	return valid;
 }
 
-static int timeout_seconds(void)
+/* The table, one test per line: name, points, hint (tab-separated). */
+static void list(const struct grade_test *tests, size_t count)
 {
-	const char *env = getenv("GRADE_TIMEOUT");
-	int seconds = env ? atoi(env) : 0;
-
-	return seconds > 0 ? seconds : DEFAULT_TIMEOUT;
+	for (size_t i = 0; i < count; i++)
+		printf("%s\t%d\t%s\n", tests[i].name, tests[i].points,
+		       tests[i].hint);
 }
 
-/* `wrapped` has room for `count` tests: Check keeps pointers into it until
- * srunner_free(), so the caller frees it after that. */
-static Suite *make_suite(const char *exercise, const struct grade_test *tests,
-                         size_t count, TTest *wrapped)
+static const struct grade_test *find(const struct grade_test *tests,
+                                     size_t count, const char *name)
 {
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(tests[i].name, name) == 0)
+			return &tests[i];
+	}
+	return NULL;
+}
+
+/* Run one test through Check, in this process, and report it. */
+static int run_one(const char *exercise, const struct grade_test *test)
+{
+	TTest wrapped = *test->test;
 	Suite *suite = suite_create(exercise);
-	int timeout = timeout_seconds();
+	TCase *tcase = tcase_create(test->name);
 
-	for (size_t i = 0; i < count; i++) {
-		/* A copy of the test's TTest with the trampoline as its body. */
-		wrapped[i] = *tests[i].test;
-		wrapped[i].fn = run_graded;
-		TCase *tcase = tcase_create(tests[i].name);
-		tcase_set_timeout(tcase, timeout);
-		tcase_add_loop_exit_test(tcase, &wrapped[i], GRADE_COMPLETED,
-		                         (int)i, (int)i + 1);
-		suite_add_tcase(suite, tcase);
+	wrapped.fn = run_graded;
+	tcase_add_test(tcase, &wrapped);
+	suite_add_tcase(suite, tcase);
+	SRunner *runner = srunner_create(suite);
+	srunner_set_fork_status(runner, CK_NOFORK);
+	running = test;
+	srunner_run_all(runner, CK_SILENT);
+
+	int status = 0;
+	TestResult **results = srunner_results(runner);
+	if (srunner_ntests_run(runner) == 1 &&
+	    tr_rtype(results[0]) != CK_PASS) {
+		report_failure(results[0]);
+		status = 1;
+	} else if (!body_returned) {
+		status = 1;
+	} else if (!have_channel) {
+		report("PASS\n");
 	}
-	return suite;
-}
-
-/* Write every expected test's outcome: a test Check has no result for
- * (deselected, or lost) is NOTRUN and scores 0. */
-static void write_results(FILE *out, const char *exercise,
-                          const struct grade_test *tests, size_t count,
-                          SRunner *runner)
-{
-	TestResult **results = runner ? srunner_results(runner) : NULL;
-	int nresults = runner ? srunner_ntests_run(runner) : 0;
-
-	fputs("grade\t1\nexercise\t", out);
-	put_field(out, exercise, MAX_NAME);
-	fputc('\n', out);
-	for (size_t i = 0; i < count; i++) {
-		struct outcome o = {.status = "NOTRUN"};
-		for (int r = 0; r < nresults; r++) {
-			const char *name = tr_tcname(results[r]);
-			if (name != NULL && strcmp(name, tests[i].name) == 0) {
-				o = classify(results[r]);
-				break;
-			}
-		}
-		put_test(out, &tests[i], &o);
-	}
-	fputs("end\n", out);
 	free(results);
+	srunner_free(runner);
+	return status;
 }
 
 int grade_main(const char *exercise, const struct grade_test *tests,
                size_t count, int argc, char **argv)
 {
-	/* Unbuffered first: a failing test ends its process with _exit(),
-	 * which would throw away whatever the student printed. */
+	/* Unbuffered: what a test prints before it crashes is kept. */
 	setvbuf(stdout, NULL, _IONBF, 0);
 
 	if (!table_valid(tests, count))
 		return 2;
-	if (argc > 1 && strcmp(argv[1], "--list") == 0) {
-		write_results(stdout, exercise, tests, count, NULL);
+	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+		list(tests, count);
 		return 0;
 	}
-
-	graded_tests = tests;
-	TTest *wrapped = calloc(count, sizeof(*wrapped));
-	if (wrapped == NULL) {
-		fprintf(stderr, "grade: out of memory\n");
+	if (argc != 3 || strcmp(argv[1], "--run") != 0) {
+		fprintf(stderr, "usage: %s --list | --run TEST\n", argv[0]);
 		return 2;
 	}
-	Suite *suite = make_suite(exercise, tests, count, wrapped);
-	SRunner *runner = srunner_create(suite);
-	graded_in_fork = srunner_fork_status(runner) != CK_NOFORK;
-	srunner_run_all(runner, CK_ENV);
-
-	int status = 0;
-	TestResult **results = srunner_results(runner);
-	int nresults = srunner_ntests_run(runner);
-	if ((size_t)nresults != count)
-		status = 1;
-	for (int r = 0; r < nresults; r++) {
-		if (tr_rtype(results[r]) != CK_PASS)
-			status = 1;
+	const struct grade_test *test = find(tests, count, argv[2]);
+	if (test == NULL) {
+		fprintf(stderr, "grade: %s has no test named %s\n", exercise,
+		        argv[2]);
+		return 2;
 	}
-	free(results);
-
-	const char *path = getenv("GRADE_RESULT");
-	if (path != NULL && path[0] != '\0') {
-		FILE *out = fopen(path, "w");
-		if (out == NULL) {
-			perror(path);
-			status = 2;
-		} else {
-			write_results(out, exercise, tests, count, runner);
-			if (fclose(out) != 0) {
-				perror(path);
-				status = 2;
-			}
-		}
-	}
-	srunner_free(runner);
-	free(wrapped);
-	return status;
+	const char *channel = getenv("GRADE_CHANNEL");
+	have_channel = channel != NULL && strcmp(channel, "1") == 0;
+	report("ready\n");
+	return run_one(exercise, test);
 }

@@ -5,9 +5,11 @@
  *
  * A test file defines its tests with Check's START_TEST, lists them in a
  * `static const struct grade_test TESTS[]` in the order students should
- * tackle them, and calls grade_main() from main(). grade_main() runs each
- * test in its own forked process with a timeout, so a crash, a hang or an
- * exit() costs only that test, and reports the results.
+ * tackle them, and calls grade_main() from main(). The test program runs
+ * one test per process when the runner (run.c) asks it to, and only
+ * reports what happened: the runner, which never contains the student's
+ * code, decides the verdict, and the points come from grader/manifest.tsv,
+ * which `make manifest` builds from these tables.
  */
 #ifndef GRADE_H
 #define GRADE_H
@@ -42,13 +44,14 @@ struct grade_test {
 };
 
 /**
- * @brief Run and report the graded tests of one exercise.
+ * @brief List the graded tests (`--list`) or run one (`--run NAME`).
  * @param[in] exercise The exercise's folder name, e.g. "04_observer".
  * @param[in] tests    The table of graded tests.
  * @param[in] count    The number of entries in `tests`.
  * @param[in] argc     main()'s argc.
  * @param[in] argv     main()'s argv.
- * @return The process exit status: 0 when every test passed, else 1.
+ * @return The process exit status: 0 when the test passed or the table
+ *         was listed, 1 when the test failed, 2 for a bad table or usage.
  */
 int grade_main(const char *exercise, const struct grade_test *tests,
                size_t count, int argc, char **argv);

@@ -1,31 +1,40 @@
 #!/bin/sh
-# Build and run the graded exercises, then report.
+# Build, inspect and run the graded exercises, then report.
 #
-#   grade.sh [-v] [-t TEST] [--next|--hints] EXERCISE...
+#   grade.sh [-v] [-t TEST] [--next|--hints|--brief] EXERCISE...
 #
-# Environment (the Makefile sets them):
-#   GRADE_SRC     the folder holding NN_name/name.c: exercises (the
-#                 default), solutions, or any copy of either
-#   GRADE_BUILD   where products go (default exercises/build/<mode>-<src>)
-#   GRADE_REPORT  where results.json, junit.xml and results.tap go
-#                 (default exercises/build/report)
-#   GRADE_MODE    plain (default), memcheck (ASan + UBSan) or valgrind
-#   CC            the compiler (default cc)
+# Environment (the Makefiles set them):
+#   GRADE_SRC      the folder holding NN_name/name.c: exercises (the
+#                  default), solutions, or any copy of either
+#   GRADE_TRUSTED  the folder holding each NN_name/name.h and test_name.c
+#                  (default: the repository's exercises/); the header must
+#                  be the one the manifest names, byte for byte
+#   GRADE_BUILD    where products go (default exercises/build/<mode>-<src>)
+#   GRADE_REPORT   where the reports go (default exercises/build/report)
+#   GRADE_MODE     plain (default), memcheck (ASan + UBSan), valgrind or
+#                  tsan (ThreadSanitizer)
+#   GRADE_TIMEOUT  seconds per test (default 5; valgrind multiplies by 10)
+#   GRADE_SANDBOX  a slot number: run each test sandboxed (grade-class)
+#   GRADE_HIDE     colon-separated paths the sandbox hides
+#   GRADE_JAIL     a command prefix for compiling untrusted code
+#   CC             the compiler (default cc)
 #
-# Each exercise is built on its own, so a compile error costs only that
-# exercise; each runs with stdin from /dev/null, its output capped, and an
-# outer timeout as a backstop behind Check's per-test timeouts. The exit
-# status is the report's: 0 only when every graded test passed.
+# The points, names and hints of the tests come from grader/manifest.tsv;
+# the verdicts from grade-run (run.c), which never contains the student's
+# code. Each exercise is built on its own, so a compile error costs only
+# that exercise. The exit status is the report's: 0 only when every graded
+# test passed; 2 for a usage error.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+manifest=$here/manifest.tsv
 cd "$root" || exit 2
 
-report_args=""
+report_args="" only=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	-v | --next | --hints | --brief) report_args="$report_args $1" ;;
-	-t) report_args="$report_args -t $2"; export CK_RUN_CASE="$2"; shift ;;
+	-t) only=$2; report_args="$report_args -t $2"; shift ;;
 	--) shift; break ;;
 	-*) echo "grade.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -33,16 +42,38 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+known=$(awk -F'\t' '$1 == "exercise" { print $2 }' "$manifest")
+for ex in "$@"; do
+	ex=${ex%/}
+	if ! printf '%s\n' "$known" | grep -qxF -- "${ex##*/}"; then
+		echo "grade.sh: no exercise '$ex'; the exercises are:" >&2
+		printf '  %s\n' $known >&2
+		exit 2
+	fi
+done
+if [ -n "$only" ]; then
+	tests=$(for ex in "$@"; do awk -F'\t' -v e="${ex##*/}" \
+		'$1 == "test" && $2 == e { print $3 }' "$manifest"; done)
+	if ! printf '%s\n' "$tests" | grep -qxF -- "$only"; then
+		echo "grade.sh: no test '$only' in $*; its tests are:" >&2
+		printf '  %s\n' $tests >&2
+		exit 2
+	fi
+fi
+
 src=${GRADE_SRC:-exercises}
 case $src in /*) ;; *) src=$root/$src ;; esac
+trusted=${GRADE_TRUSTED:-$root/exercises}
 mode=${GRADE_MODE:-plain}
 cc=${CC:-cc}
 build=${GRADE_BUILD:-$root/exercises/build/$mode-$(basename "$src")}
 reports=${GRADE_REPORT:-$root/exercises/build/report}
+timeout=${GRADE_TIMEOUT:-5}
+jail=${GRADE_JAIL:-}
 
 cflags="-std=c11 -g -O1 -Wall -Wextra -Wpedantic -Werror -Wshadow \
 -Wstrict-prototypes -Wmissing-prototypes -pthread"
-runner=""
+runner="" memory=1024
 case $mode in
 plain) ;;
 memcheck)
@@ -50,99 +81,47 @@ memcheck)
 -fno-omit-frame-pointer"
 	export ASAN_OPTIONS=exitcode=86 LSAN_OPTIONS=exitcode=86
 	export UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
+	memory=0
 	;;
 valgrind)
 	runner="valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 --error-exitcode=86"
-	export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-10}
+	timeout=$((timeout * 10)) memory=0
 	;;
-*) echo "grade.sh: GRADE_MODE must be plain, memcheck or valgrind" >&2; exit 2 ;;
+tsan)
+	cflags="$cflags -fsanitize=thread"
+	export TSAN_OPTIONS=exitcode=86:halt_on_error=1
+	memory=0
+	;;
+*) echo "grade.sh: GRADE_MODE must be plain, memcheck, valgrind or tsan" >&2
+	exit 2 ;;
 esac
 check_flags=$(pkg-config --cflags --libs check) || exit 2
 
+# Old reports go first: a run that fails must not leave the last one's.
 mkdir -p "$build/common" "$reports" || exit 2
+rm -f "$reports"/results.json "$reports"/classroom.json \
+	"$reports"/gradescope.json "$reports"/junit.xml "$reports"/results.tap
 
-# The report tool and the shared objects, built once per build folder and
-# again only when their source, the compiler or the flags change.
-stamp="$cc $cflags"
-if [ "$(cat "$build/common/flags" 2>/dev/null)" != "$stamp" ] ||
-	[ "$here/grade.c" -nt "$build/common/grade.o" ] ||
-	[ "$here/report.c" -nt "$build/grade-report" ]; then
-	rm -f "$build/common/flags"
-	$cc -std=c11 -O1 -Wall -Wextra -Werror -o "$build/grade-report" \
-		"$here/report.c" || exit 2
-	# shellcheck disable=SC2086
-	$cc $cflags -I"$here" -I"$root/patterns" -c "$here/grade.c" \
-		-o "$build/common/grade.o" || exit 2
-	# shellcheck disable=SC2086
-	$cc $cflags -I"$root/patterns" -c "$root/patterns/common/dp_common.c" \
-		-o "$build/common/dp_common.o" || exit 2
-	echo "$stamp" >"$build/common/flags"
-fi
-
-compile() { # compile OUT INCLUDE SOURCE
-	# shellcheck disable=SC2086
-	timeout 60 $cc $cflags -I"$2" -I"$here" -I"$root/patterns" \
-		-c "$3" -o "$1"
-}
+. "$here/build.sh"
+build_tools || exit 2
 
 dirs=""
 for ex in "$@"; do
 	ex=${ex%/}
 	ex=${ex##*/}
-	name=${ex#[0-9][0-9]_}
-	if [ ! -f "exercises/$ex/test_$name.c" ]; then
-		echo "grade.sh: no exercise $ex (exercises/$ex/test_$name.c)" >&2
-		exit 2
-	fi
 	out=$build/$ex
-	rm -rf "$out"
-	mkdir -p "$out"
 	dirs="$dirs $out"
-	test_c=exercises/$ex/test_$name.c
-	code_c=$src/$ex/$name.c
-
-	{
-		compile "$out/test.o" "$src/$ex" "$test_c" &&
-			compile "$out/code.o" "$src/$ex" "$code_c" &&
-			# shellcheck disable=SC2086
-			$cc $cflags -o "$out/test" "$out/test.o" "$out/code.o" \
-				"$build/common/grade.o" "$build/common/dp_common.o" \
-				$check_flags -lm
-	} >"$out/compile.log" 2>&1
-	if [ ! -x "$out/test" ]; then
-		touch "$out/compile.failed"
-		# The table of tests, for the points at stake: link the test
-		# file alone (it is never run past --list), against the
-		# solution's header if the student's does not compile.
-		if [ -f "$out/test.o" ] ||
-			compile "$out/test.o" "$root/solutions/$ex" "$test_c" \
-				>/dev/null 2>&1; then
-			# shellcheck disable=SC2086
-			$cc -pthread -no-pie -o "$out/lister" "$out/test.o" \
-				"$build/common/grade.o" "$build/common/dp_common.o" \
-				-Wl,--unresolved-symbols=ignore-all $cflags \
-				$check_flags -lm >/dev/null 2>&1 &&
-				"$out/lister" --list >"$out/tests.txt" 2>/dev/null
-		fi
-		echo "  $ex: COMPILE ERROR (see $out/compile.log)" >&2
-		continue
-	fi
-	"$out/test" --list >"$out/tests.txt" 2>/dev/null
-
-	# The run: output capped at 64 KiB, the rest read and dropped so a
-	# flood never blocks the tests; the exit status kept for the report.
-	(
-		cd "$out" || exit 2
-		GRADE_RESULT=$out/result.txt timeout -k 5 \
-			"${GRADE_SUITE_TIMEOUT:-300}" $runner ./test \
-			</dev/null 2>&1
-		echo $? >"$out/status"
-	) | {
-		head -c 65536 >"$out/output.txt"
-		cat >/dev/null
-	}
+	build_exercise "$ex" "$out" || continue
+	awk -F'\t' -v e="$ex" -v t="$only" '$1 == "test" && $2 == e &&
+		(t == "" || $3 == t) { print $3 }' "$manifest" >"$out/tests.txt"
+	# shellcheck disable=SC2086
+	"$build/grade-run" -t "$timeout" -m "$memory" \
+		${GRADE_SANDBOX:+-s "$GRADE_SANDBOX"} $hide_args \
+		-o "$out/result.txt" -O "$out/output.txt" -l "$out/tests.txt" \
+		-- $runner "$out/test"
 done
 
 # shellcheck disable=SC2086
-"$build/grade-report" $report_args -o "$reports" $dirs
+"$build/grade-report" $report_args -M "$mode" -m "$manifest" \
+	-o "$reports" $dirs

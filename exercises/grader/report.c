@@ -1,20 +1,22 @@
 /*
- * The grader's report tool: reads what grade.sh left in each exercise's
- * build folder and prints the student's summary, and with -o writes
- * results.json, junit.xml and results.tap.
+ * The grader's report tool: reads the manifest (what each exercise is
+ * worth) and what grade.sh left in each exercise's build folder, prints
+ * the student's summary, and with -o writes results.json, classroom.json,
+ * gradescope.json, junit.xml and results.tap.
  *
- *   report [-v] [-t TEST] [-o DIR] [--next | --hints | --brief] EXDIR...
+ *   report -m MANIFEST [-M MODE] [-v] [-t TEST] [-o DIR]
+ *          [--next | --hints | --brief] EXDIR...
  *
- * Each EXDIR holds, for one exercise: tests.txt (the table, from the test
- * binary's --list), result.txt (written by grade_main() after the run),
- * compile.log and compile.failed when the build failed, output.txt (what
- * the run printed, capped by grade.sh) and status (its exit status).
+ * The points, names and hints come from the manifest only, so the maximum
+ * is the same for every submission: an exercise that is missing, does not
+ * compile or was rejected scores 0 of its points. Each EXDIR may hold
+ * result.txt (the runner's verdicts), output.txt (what the tests printed),
+ * compile.log, and one of missing, compile.failed, rejected or error.
  *
- * Nothing read here is trusted: every string is made valid UTF-8 without
- * control characters before it is printed, and escaped for each format,
- * so student output cannot break a report. An expected test without a
- * result scores 0. The exit status is 0 only when every expected test of
- * every exercise passed.
+ * Nothing read from an EXDIR is trusted: every string is made valid UTF-8
+ * without control characters or noncharacters, bidirectional controls are
+ * shown as <U+XXXX>, and each format escapes what it must. The exit status
+ * is 0 only when every selected test passed.
  */
 #define _POSIX_C_SOURCE 200809L /* getline */
 
@@ -23,33 +25,62 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_OUTPUT = 4000, MAX_LOG = 4000, MAX_TESTS = 64 };
+enum { MAX_OUTPUT = 4000, MAX_LOG = 4000, MAX_FIELD = 1000 };
+
+/* Every status a test or an exercise can have, and how each reads. */
+enum status {
+	ST_PASS,
+	ST_FAIL,
+	ST_CRASH,
+	ST_TIMEOUT,
+	ST_EXIT,
+	ST_MEMORY,
+	ST_ERROR,
+	ST_NOTRUN,
+	ST_COMPILE,
+	ST_REJECTED,
+	ST_MISSING,
+	ST_COUNT
+};
+
+static const char *const STATUS_NAMES[ST_COUNT] = {
+	[ST_PASS] = "PASS",         [ST_FAIL] = "FAIL",
+	[ST_CRASH] = "CRASH",       [ST_TIMEOUT] = "TIMEOUT",
+	[ST_EXIT] = "EXIT",         [ST_MEMORY] = "MEMORY",
+	[ST_ERROR] = "ERROR",       [ST_NOTRUN] = "NOTRUN",
+	[ST_COMPILE] = "COMPILE",   [ST_REJECTED] = "REJECTED",
+	[ST_MISSING] = "MISSING",
+};
 
 struct test {
 	char *name;
-	char *status; /* PASS FAIL CRASH TIMEOUT EXIT MEMORY ERROR NOTRUN */
-	int code;
-	int score;
 	int max_score;
+	char *hint;
+	enum status status;
+	int code; /* the signal of a CRASH, the status of an EXIT */
+	int score;
 	char *file;
 	int line;
 	char *message;
-	char *hint;
+	long milliseconds;
 };
 
 struct exercise {
 	char *name;
-	const char *status; /* as a test's, or COMPILE ERROR */
+	enum status status; /* PASS, or the first failing test's */
 	int code;
-	char *message; /* the first failure, or the compiler's first error */
-	char *output;  /* what the run printed, capped */
+	char *message; /* the first failure, or why nothing ran */
+	char *output;  /* what the tests printed, capped */
 	char *log;     /* the compiler's output, capped */
-	struct test tests[MAX_TESTS];
+	struct test *tests;
 	int ntests;
 	int score;
 	int max_score;
-	int passed;
 };
+
+static const char *mode = "plain";
+
+/* ---- memory and files ---------------------------------------------------- */
 
 static void *xmalloc(size_t size)
 {
@@ -62,78 +93,22 @@ static void *xmalloc(size_t size)
 	return p;
 }
 
+static void *xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size);
+
+	if (q == NULL) {
+		fputs("report: out of memory\n", stderr);
+		exit(2);
+	}
+	return q;
+}
+
 static char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
 
 	return memcpy(xmalloc(n), s, n);
-}
-
-/* The length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_length(const unsigned char *s)
-{
-	size_t need;
-	unsigned min;
-	unsigned code;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 2, min = 0x80, code = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 3, min = 0x800, code = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 4, min = 0x10000, code = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		code = (code << 6) | (s[i] & 0x3f);
-	}
-	if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
-		return 0;
-	return need;
-}
-
-/* A copy of at most `cap` bytes of `text` that is valid UTF-8 with no
- * control character but tabs and newlines (which every format can hold,
- * escaped): invalid bytes become '?', other controls a space. */
-static char *clean(const char *text, size_t len, size_t cap)
-{
-	char *out = xmalloc(cap + 4);
-	size_t o = 0;
-	size_t i = 0;
-
-	while (i < len && text[i] != '\0') {
-		const unsigned char *s = (const unsigned char *)text + i;
-		size_t n = len - i >= 4 ? utf8_length(s) : 0;
-		if (n == 0 && len - i < 4) {
-			/* Near the end: only check what is really there. */
-			unsigned char tail[5] = {0};
-			memcpy(tail, s, len - i);
-			n = utf8_length(tail);
-		}
-		if (o + (n ? n : 1) > cap) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (n == 0) {
-			out[o++] = '?';
-			i++;
-		} else if (n == 1 && s[0] != '\n' && s[0] != '\t' &&
-		           (s[0] < 0x20 || s[0] == 0x7f)) {
-			out[o++] = ' ';
-			i++;
-		} else {
-			memcpy(out + o, s, n);
-			o += n;
-			i += n;
-		}
-	}
-	out[o] = '\0';
-	return out;
 }
 
 static char *path_in(const char *dir, const char *file)
@@ -155,6 +130,98 @@ static bool exists(const char *dir, const char *file)
 	return f != NULL;
 }
 
+/* ---- making untrusted text safe ------------------------------------------ */
+
+/* Decode the UTF-8 sequence at s (at most `left` bytes): its length, or 0
+ * when it is not valid (overlong forms and surrogates included). */
+static size_t utf8_decode(const unsigned char *s, size_t left, unsigned *code)
+{
+	size_t need;
+	unsigned min;
+
+	if (s[0] < 0x80) {
+		*code = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 2, min = 0x80, *code = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 3, min = 0x800, *code = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 4, min = 0x10000, *code = s[0] & 0x07;
+	else
+		return 0;
+	if (need > left)
+		return 0;
+	for (size_t i = 1; i < need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*code = (*code << 6) | (s[i] & 0x3f);
+	}
+	if (*code < min || *code > 0x10ffff ||
+	    (*code >= 0xd800 && *code <= 0xdfff))
+		return 0;
+	return need;
+}
+
+/* Characters that reorder the text around them (bidirectional controls):
+ * shown as <U+XXXX> so a message cannot disguise itself. */
+static bool is_bidi_control(unsigned code)
+{
+	return code == 0x061c || code == 0x200e || code == 0x200f ||
+	       (code >= 0x202a && code <= 0x202e) ||
+	       (code >= 0x2066 && code <= 0x2069);
+}
+
+/* What one decoded character becomes: 0 to keep it, else the
+ * replacement, written to `with`. */
+static int replacement(unsigned code, size_t n, bool lines, char *with)
+{
+	if (n == 0 || (code >= 0xfdd0 && code <= 0xfdef) ||
+	    (code & 0xfffe) == 0xfffe)
+		return sprintf(with, "?");
+	if (code == '\n' || code == '\t')
+		return lines ? 0 : sprintf(with, " ");
+	if (code < 0x20 || (code >= 0x7f && code <= 0x9f))
+		return sprintf(with, " ");
+	if (is_bidi_control(code))
+		return sprintf(with, "<U+%04X>", code);
+	return 0;
+}
+
+/* A copy of at most `cap` bytes of text[0..len) that every format can
+ * hold: invalid bytes and noncharacters become '?', control characters a
+ * space (newlines and tabs kept when `lines`), bidi controls <U+XXXX>. */
+static char *clean(const char *text, size_t len, size_t cap, bool lines)
+{
+	char *out = xmalloc(cap + 4);
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && text[i] != '\0';) {
+		const unsigned char *s = (const unsigned char *)text + i;
+		unsigned code = 0;
+		size_t n = utf8_decode(s, len - i, &code);
+		char with[16];
+		int w = replacement(code, n, lines, with);
+		size_t take = w ? (size_t)w : n;
+		if (o + take > cap) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(out + o, w ? with : (const char *)s, take);
+		o += take;
+		i += n ? n : 1;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static char *clean_line(const char *text)
+{
+	return clean(text, strlen(text), MAX_FIELD, false);
+}
+
 /* The first `cap` bytes of a file, cleaned; "" when it cannot be read. */
 static char *read_capped(const char *dir, const char *file, size_t cap)
 {
@@ -169,10 +236,21 @@ static char *read_capped(const char *dir, const char *file, size_t cap)
 		fclose(f);
 	}
 	raw[n] = '\0';
-	char *text = clean(raw, n, cap);
+	char *text = clean(raw, n, cap, true);
 	free(raw);
 	return text;
 }
+
+/* The first line of a file, cleaned, without its newline. */
+static char *read_line(const char *dir, const char *file)
+{
+	char *text = read_capped(dir, file, MAX_FIELD);
+
+	text[strcspn(text, "\n")] = '\0';
+	return text;
+}
+
+/* ---- reading the manifest and the verdicts -------------------------------- */
 
 /* Split a line at tabs in place; return the number of fields. */
 static int split(char *line, char **fields, int max)
@@ -191,14 +269,78 @@ static int split(char *line, char **fields, int max)
 	return n;
 }
 
-/*
- * Read a result file (or a --list table) into `ex`. Return true when it
- * was complete, ending in "end": a run that died while writing it must
- * not count as a result.
- */
-static bool read_results(const char *dir, const char *file, struct exercise *ex)
+static enum status status_named(const char *name)
 {
-	char *path = path_in(dir, file);
+	for (int s = 0; s < ST_COUNT; s++) {
+		if (strcmp(name, STATUS_NAMES[s]) == 0)
+			return (enum status)s;
+	}
+	return ST_ERROR;
+}
+
+/* The exercise's tests, in order, from the manifest; every one starts as
+ * not run, worth its points. Return false when the manifest has none. */
+static bool read_table(const char *manifest, struct exercise *ex)
+{
+	FILE *f = fopen(manifest, "r");
+	char *line = NULL;
+	size_t size = 0;
+
+	if (f == NULL)
+		return false;
+	while (getline(&line, &size, f) > 0) {
+		char *fields[5];
+		if (split(line, fields, 5) != 5 || strcmp(fields[0], "test") ||
+		    strcmp(fields[1], ex->name))
+			continue;
+		ex->tests = xrealloc(ex->tests, sizeof(*ex->tests) *
+		                                        (size_t)(ex->ntests + 1));
+		struct test *t = &ex->tests[ex->ntests++];
+		*t = (struct test){.name = xstrdup(fields[2]),
+		                   .max_score = atoi(fields[3]),
+		                   .hint = xstrdup(fields[4]),
+		                   .status = ST_NOTRUN,
+		                   .file = xstrdup(""),
+		                   .message = xstrdup("")};
+		ex->max_score += t->max_score;
+	}
+	free(line);
+	fclose(f);
+	return ex->ntests > 0;
+}
+
+static struct test *find_test(struct exercise *ex, const char *name)
+{
+	for (int i = 0; i < ex->ntests; i++) {
+		if (strcmp(ex->tests[i].name, name) == 0)
+			return &ex->tests[i];
+	}
+	return NULL;
+}
+
+/* One verdict line of the runner's result file. */
+static void read_verdict(struct exercise *ex, char **fields)
+{
+	struct test *t = find_test(ex, fields[1]);
+
+	if (t == NULL)
+		return; /* not a graded test: it earns nothing */
+	t->status = status_named(fields[2]);
+	t->code = atoi(fields[3]);
+	free(t->file);
+	t->file = clean_line(fields[4]);
+	t->line = atoi(fields[5]);
+	free(t->message);
+	t->message = clean_line(fields[6]);
+	t->milliseconds = atol(fields[7]);
+	t->score = t->status == ST_PASS ? t->max_score : 0;
+}
+
+/* Read the runner's verdicts. Return true when the file was complete,
+ * ending in "end". */
+static bool read_results(const char *dir, struct exercise *ex)
+{
+	char *path = path_in(dir, "result.txt");
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t size = 0;
@@ -207,31 +349,42 @@ static bool read_results(const char *dir, const char *file, struct exercise *ex)
 	free(path);
 	if (f == NULL)
 		return false;
-	ex->ntests = 0;
 	while (getline(&line, &size, f) > 0) {
-		char *fields[10];
-		char *text = clean(line, strlen(line), 4000);
-		int n = split(text, fields, 10);
-		if (n == 1 && strcmp(fields[0], "end") == 0) {
+		char *fields[8];
+		int n = split(line, fields, 8);
+		if (n == 1 && strcmp(fields[0], "end") == 0)
 			complete = true;
-		} else if (n == 10 && strcmp(fields[0], "test") == 0 &&
-		           ex->ntests < MAX_TESTS) {
-			struct test *t = &ex->tests[ex->ntests++];
-			t->name = xstrdup(fields[1]);
-			t->status = xstrdup(fields[2]);
-			t->code = atoi(fields[3]);
-			t->score = atoi(fields[4]);
-			t->max_score = atoi(fields[5]);
-			t->file = xstrdup(fields[6]);
-			t->line = atoi(fields[7]);
-			t->message = xstrdup(fields[8]);
-			t->hint = xstrdup(fields[9]);
-		}
-		free(text);
+		else if (n == 8 && strcmp(fields[0], "test") == 0)
+			read_verdict(ex, fields);
 	}
 	free(line);
 	fclose(f);
 	return complete;
+}
+
+/* Why no test of the exercise ran, from the marker grade.sh left; every
+ * test then shares the exercise's status, and the message is said once. */
+static bool read_stopped(const char *dir, struct exercise *ex)
+{
+	static const struct {
+		const char *file;
+		enum status status;
+	} markers[] = {{"missing", ST_MISSING},
+	               {"rejected", ST_REJECTED},
+	               {"error", ST_ERROR},
+	               {"compile.failed", ST_COMPILE}};
+
+	for (size_t m = 0; m < sizeof(markers) / sizeof(markers[0]); m++) {
+		if (!exists(dir, markers[m].file))
+			continue;
+		ex->status = markers[m].status;
+		ex->message = ex->status == ST_COMPILE ? NULL
+		                                       : read_line(dir, markers[m].file);
+		for (int i = 0; i < ex->ntests; i++)
+			ex->tests[i].status = ex->status;
+		return true;
+	}
+	return false;
 }
 
 /* The compiler's first error, for the one-line summary. */
@@ -247,73 +400,18 @@ static char *first_error(const char *log)
 		while (start > log && start[-1] != '\n')
 			start--;
 	}
-	size_t len = strcspn(start, "\n");
-	return clean(start, len, 300);
+	return clean(start, strcspn(start, "\n"), 300, false);
 }
 
-static bool is_pass(const char *status)
+/* The exercise reads as its first failing test, preferring one that ran
+ * to one left out by TEST=. */
+static void summarise(struct exercise *ex)
 {
-	return strcmp(status, "PASS") == 0;
-}
-
-static void load(struct exercise *ex, const char *dir)
-{
-	const char *slash = strrchr(dir, '/');
-
-	memset(ex, 0, sizeof(*ex));
-	ex->name = xstrdup(slash && slash[1] ? slash + 1 : dir);
-	ex->output = read_capped(dir, "output.txt", MAX_OUTPUT);
-	ex->log = read_capped(dir, "compile.log", MAX_LOG);
-
-	bool have_result = !exists(dir, "compile.failed") &&
-	                   read_results(dir, "result.txt", ex);
-	bool have_table = have_result || read_results(dir, "tests.txt", ex);
-	if (exists(dir, "compile.failed")) {
-		ex->status = "COMPILE ERROR";
-		ex->message = first_error(ex->log);
-	} else if (have_result) {
-		ex->status = "PASS";
-	} else {
-		/* No complete result: the binary died outside any test, or
-		 * the outer timeout stopped it. Every expected test fails. */
-		char *status = read_capped(dir, "status", 20);
-		int rc = atoi(status);
-		free(status);
-		ex->status = rc == 124 || rc == 137 ? "TIMEOUT" : "ERROR";
-		ex->message = xmalloc(200);
-		snprintf(ex->message, 200,
-		         have_table ? "the test program stopped before "
-		                      "reporting (exit status %d)"
-		                    : "the test program could not run "
-		                      "(exit status %d)",
-		         rc);
-	}
-	for (int i = 0; i < ex->ntests; i++) {
-		struct test *t = &ex->tests[i];
-		if (!have_result) {
-			/* Compile error or no result: 0 for every test. */
-			free(t->status);
-			t->status = xstrdup(strcmp(ex->status, "COMPILE ERROR")
-			                            ? "NOTRUN"
-			                            : "COMPILE");
-			t->score = 0;
-			free(t->message);
-			t->message = xstrdup(ex->message);
-		}
-		if (strcmp(t->status, "PASS") != 0)
-			t->score = 0;
-		ex->score += t->score;
-		ex->max_score += t->max_score;
-		if (strcmp(t->status, "PASS") == 0)
-			ex->passed++;
-	}
-	/* The exercise reads as its first failing test, preferring one that
-	 * ran to one left out by TEST=. */
-	for (int pass = 0; pass < 2 && is_pass(ex->status); pass++) {
+	for (int pass = 0; pass < 2 && ex->status == ST_PASS; pass++) {
 		for (int i = 0; i < ex->ntests; i++) {
-			struct test *t = &ex->tests[i];
-			if (is_pass(t->status) ||
-			    (pass == 0 && strcmp(t->status, "NOTRUN") == 0))
+			const struct test *t = &ex->tests[i];
+			if (t->status == ST_PASS ||
+			    (pass == 0 && t->status == ST_NOTRUN))
 				continue;
 			ex->status = t->status;
 			ex->code = t->code;
@@ -321,105 +419,122 @@ static void load(struct exercise *ex, const char *dir)
 			break;
 		}
 	}
-	if (ex->ntests == 0 && strcmp(ex->status, "PASS") == 0) {
-		ex->status = "ERROR";
-		ex->message = xstrdup("no graded test was found");
+	for (int i = 0; i < ex->ntests; i++)
+		ex->score += ex->tests[i].score;
+}
+
+static void load(struct exercise *ex, const char *dir, const char *manifest)
+{
+	const char *slash = strrchr(dir, '/');
+
+	memset(ex, 0, sizeof(*ex));
+	ex->name = xstrdup(slash && slash[1] ? slash + 1 : dir);
+	ex->output = read_capped(dir, "output.txt", MAX_OUTPUT);
+	ex->log = read_capped(dir, "compile.log", MAX_LOG);
+	ex->status = ST_PASS;
+	if (!read_table(manifest, ex)) {
+		ex->status = ST_ERROR;
+		ex->message = xstrdup("the manifest has no test for it");
+	} else if (read_stopped(dir, ex)) {
+		if (ex->status == ST_COMPILE)
+			ex->message = first_error(ex->log);
+	} else if (!read_results(dir, ex)) {
+		ex->status = ST_ERROR;
+		ex->message = xstrdup("the runner stopped before reporting");
 	}
+	summarise(ex);
 	if (ex->message == NULL)
 		ex->message = xstrdup("");
 }
 
-/* How a status reads in the summary. */
-static const char *status_text(const char *status, int code, char *buf,
-                               size_t size)
+/* ---- what the student reads ---------------------------------------------- */
+
+/* Statuses where no test ran: the exercise's message says it once. */
+static bool stopped(enum status s)
 {
-	if (strcmp(status, "CRASH") == 0)
+	return s == ST_COMPILE || s == ST_REJECTED || s == ST_MISSING ||
+	       s == ST_ERROR;
+}
+
+static const char *status_text(enum status s, int code, char *buf, size_t size)
+{
+	static const char *const text[ST_COUNT] = {
+		[ST_MEMORY] = "MEMORY ERROR",   [ST_NOTRUN] = "NOT RUN",
+		[ST_COMPILE] = "COMPILE ERROR",
+	};
+
+	if (s == ST_CRASH)
 		snprintf(buf, size, "CRASH signal %d", code);
-	else if (strcmp(status, "EXIT") == 0)
+	else if (s == ST_EXIT)
 		snprintf(buf, size, "EXIT %d", code);
-	else if (strcmp(status, "MEMORY") == 0)
-		snprintf(buf, size, "MEMORY ERROR");
-	else if (strcmp(status, "NOTRUN") == 0)
-		snprintf(buf, size, "NOT RUN");
-	else if (strcmp(status, "COMPILE") == 0)
-		snprintf(buf, size, "COMPILE ERROR");
 	else
-		snprintf(buf, size, "%s", status);
+		snprintf(buf, size, "%s", text[s] ? text[s] : STATUS_NAMES[s]);
 	return buf;
 }
 
-/* What a student should read after the message, by status; NULL when
- * the message says it all. */
+/* What a student should do after reading the message, by status; NULL
+ * when the message and the hint say it all. */
 static const char *explain(const char *exercise, const struct test *t,
                            char *buf, size_t size)
 {
-	if (strcmp(t->status, "CRASH") == 0)
+	if (t->status == ST_CRASH)
 		snprintf(buf, size,
-		         "the test crashed: make debug EX=%s TEST=%s runs it "
-		         "under gdb, which stops where it happens",
+		         "the test crashed. First run make memcheck EX=%s "
+		         "TEST=%s: it names the line of a heap overflow or a "
+		         "use after free (signal 6 is often heap corruption). "
+		         "Then make debug EX=%s TEST=%s, type run, then bt",
+		         exercise, t->name, exercise, t->name);
+	else if (t->status == ST_TIMEOUT)
+		snprintf(buf, size, "the test did not finish in time: look for "
+		                    "a loop that never ends, or a lock never "
+		                    "released");
+	else if (t->status == ST_EXIT)
+		snprintf(buf, size, "the test process ended before the test "
+		                    "finished: does your code call exit()?");
+	else if (t->status == ST_MEMORY && strcmp(mode, "tsan") == 0)
+		snprintf(buf, size, "a data race: make tsan EX=%s TEST=%s shows "
+		                    "the two accesses",
 		         exercise, t->name);
-	else if (strcmp(t->status, "TIMEOUT") == 0)
-		snprintf(buf, size,
-		         "the test did not finish in time: look "
-		         "for a loop that never ends");
-	else if (strcmp(t->status, "EXIT") == 0)
-		snprintf(buf, size,
-		         "the test process exited before the test "
-		         "finished: does your code call exit()?");
-	else if (strcmp(t->status, "MEMORY") == 0)
-		snprintf(buf, size,
-		         "a memory error or leak: make memcheck EX=%s "
-		         "TEST=%s shows the sanitizer's report",
+	else if (t->status == ST_MEMORY)
+		snprintf(buf, size, "a memory error or leak: make memcheck "
+		                    "EX=%s TEST=%s shows the sanitizer's report",
 		         exercise, t->name);
 	else
 		return NULL;
 	return buf;
 }
 
-static const char *test_json_status(const char *status)
+static void print_test(const struct exercise *ex, const struct test *t)
 {
-	if (strcmp(status, "PASS") == 0)
-		return "pass";
-	if (strcmp(status, "FAIL") == 0)
-		return "fail";
-	return "error";
-}
-
-/* ---- the student's summary --------------------------------------------- */
-
-static void print_test(const struct exercise *ex, const struct test *t,
-                       bool details)
-{
-	char buf[64];
+	char buf[64], why[512];
 
 	printf("  %-14s %d/%d  %s\n",
 	       status_text(t->status, t->code, buf, sizeof(buf)), t->score,
 	       t->max_score, t->name);
-	if (!details || is_pass(t->status))
+	if (t->status == ST_PASS || stopped(t->status))
 		return;
 	if (t->message[0] != '\0')
 		printf("      %s:%d: %s\n", t->file, t->line, t->message);
-	char why[512];
 	if (explain(ex->name, t, why, sizeof(why)) != NULL)
 		printf("      (%s)\n", why);
 	printf("      hint: %s\n", t->hint);
 }
 
-/* The one-line summary's tail: the first failing test, with why and a
- * hint; or, when no test ran, what went wrong. */
+/* The one-line summary's tail: why nothing ran, or the first failing test
+ * with why and a hint. */
 static void print_first_failure(const struct exercise *ex)
 {
-	if (ex->message[0] != '\0' &&
-	    (ex->ntests == 0 || strcmp(ex->tests[0].status, "NOTRUN") == 0)) {
+	char why[512];
+
+	if (stopped(ex->status)) {
 		printf(" %s\n", ex->message);
 		return;
 	}
 	for (int i = 0; i < ex->ntests; i++) {
 		const struct test *t = &ex->tests[i];
-		if (is_pass(t->status))
+		if (t->status == ST_PASS)
 			continue;
 		printf(" %s: %s\n", t->name, t->message);
-		char why[512];
 		if (explain(ex->name, t, why, sizeof(why)) != NULL)
 			printf("%36s(%s)\n", "", why);
 		printf("%36shint: %s\n", "", t->hint);
@@ -428,78 +543,92 @@ static void print_first_failure(const struct exercise *ex)
 	printf("\n");
 }
 
-static void print_summary(struct exercise *exs, int n, bool verbose,
+/* Whether the tests printed anything besides the runner's "--- name ---"
+ * line before each test. */
+static bool printed_something(const char *output)
+{
+	for (const char *line = output; *line != '\0';) {
+		size_t len = strcspn(line, "\n");
+		if (len > 0 && strncmp(line, "--- ", 4) != 0)
+			return true;
+		line += len + (line[len] == '\n');
+	}
+	return false;
+}
+
+static void print_exercise(const struct exercise *ex, bool verbose,
+                           const char *only)
+{
+	char buf[64];
+
+	printf("%-20s %3d/%-3d pts  %s", ex->name, ex->score, ex->max_score,
+	       status_text(ex->status, ex->code, buf, sizeof(buf)));
+	if (ex->status == ST_PASS) {
+		printf("\n");
+	} else {
+		printf("%*s", 14 - (int)strlen(buf), "");
+		if (verbose && !stopped(ex->status))
+			printf("\n");
+		else
+			print_first_failure(ex);
+	}
+	if (!verbose)
+		return;
+	if (ex->status == ST_COMPILE)
+		printf("%s\n", ex->log);
+	for (int i = 0; i < ex->ntests; i++) {
+		if (only == NULL || strcmp(only, ex->tests[i].name) == 0)
+			print_test(ex, &ex->tests[i]);
+	}
+	if (printed_something(ex->output) && ex->status != ST_PASS)
+		printf("  output of the run (first %d bytes):\n%s\n", MAX_OUTPUT,
+		       ex->output);
+}
+
+static void print_summary(const struct exercise *exs, int n, bool verbose,
                           const char *only)
 {
 	int done = 0, score = 0, max = 0, passed = 0, failed = 0;
-	char buf[64];
 
 	for (int e = 0; e < n; e++) {
-		struct exercise *ex = &exs[e];
-		printf("%-20s %3d/%-3d pts  %s", ex->name, ex->score,
-		       ex->max_score,
-		       status_text(ex->status, ex->code, buf, sizeof(buf)));
-		if (!is_pass(ex->status))
-			printf("%*s", 14 - (int)strlen(buf), "");
-		if (strcmp(ex->status, "COMPILE ERROR") == 0) {
-			printf(" %s\n", ex->message);
-		} else if (!is_pass(ex->status) && !verbose) {
-			print_first_failure(ex);
-		} else {
-			printf("\n");
-		}
-		if (verbose) {
-			if (strcmp(ex->status, "COMPILE ERROR") == 0)
-				printf("%s\n", ex->log);
-			for (int i = 0; i < ex->ntests; i++) {
-				if (only == NULL ||
-				    strcmp(only, ex->tests[i].name) == 0)
-					print_test(ex, &ex->tests[i], true);
-			}
-			if (ex->output[0] != '\0' && !is_pass(ex->status))
-				printf("  output of the run (first %d bytes):\n"
-				       "%s\n",
-				       MAX_OUTPUT, ex->output);
-		}
+		const struct exercise *ex = &exs[e];
+		print_exercise(ex, verbose, only);
 		for (int i = 0; i < ex->ntests; i++) {
 			if (only != NULL && strcmp(only, ex->tests[i].name))
 				continue;
-			if (is_pass(ex->tests[i].status))
-				passed++;
-			else
-				failed++;
+			passed += ex->tests[i].status == ST_PASS;
+			failed += ex->tests[i].status != ST_PASS;
 		}
-		done += is_pass(ex->status);
+		done += ex->status == ST_PASS;
 		score += ex->score;
 		max += ex->max_score;
 	}
 	printf("Progress: %d/%d exercises complete, %d/%d points (%d%%)", done,
 	       n, score, max, max ? score * 100 / max : 0);
 	for (int e = 0; e < n && !verbose; e++) {
-		if (!is_pass(exs[e].status)) {
+		if (exs[e].status != ST_PASS) {
 			printf(". Next: make test EX=%s", exs[e].name);
 			break;
 		}
 	}
-	printf("\n");
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("\n%d passed, %d failed\n", passed, failed);
 }
 
-static void print_next(struct exercise *exs, int n)
+static void print_next(const struct exercise *exs, int n)
 {
 	for (int e = 0; e < n; e++) {
-		struct exercise *ex = &exs[e];
-		if (is_pass(ex->status))
+		const struct exercise *ex = &exs[e];
+		if (ex->status == ST_PASS)
 			continue;
-		printf("Next: %s (%d/%d points). Read "
-		       "exercises/%s/README.md, then run: make test EX=%s\n",
+		printf("Next: %s (%d/%d points). Read exercises/%s/README.md, "
+		       "then run: make test EX=%s\n",
 		       ex->name, ex->score, ex->max_score, ex->name, ex->name);
-		if (strcmp(ex->status, "COMPILE ERROR") == 0) {
-			printf("  It does not compile: %s\n", ex->message);
+		if (stopped(ex->status)) {
+			printf("  Nothing ran: %s\n", ex->message);
 			return;
 		}
 		for (int i = 0; i < ex->ntests; i++) {
-			if (!is_pass(ex->tests[i].status)) {
+			if (ex->tests[i].status != ST_PASS) {
 				printf("  First failing test: %s\n  hint: %s\n",
 				       ex->tests[i].name, ex->tests[i].hint);
 				return;
@@ -512,17 +641,17 @@ static void print_next(struct exercise *exs, int n)
 
 /* For scripts (the grader's self-tests): tab-separated, one line per
  * exercise and per test. */
-static void print_brief(struct exercise *exs, int n)
+static void print_brief(const struct exercise *exs, int n)
 {
 	char buf[64];
 
 	for (int e = 0; e < n; e++) {
-		struct exercise *ex = &exs[e];
+		const struct exercise *ex = &exs[e];
 		printf("exercise\t%s\t%s\t%d\t%d\n", ex->name,
 		       status_text(ex->status, ex->code, buf, sizeof(buf)),
 		       ex->score, ex->max_score);
 		for (int i = 0; i < ex->ntests; i++) {
-			struct test *t = &ex->tests[i];
+			const struct test *t = &ex->tests[i];
 			printf("test\t%s\t%s\t%s\t%d\t%d\n", ex->name, t->name,
 			       status_text(t->status, t->code, buf,
 			                   sizeof(buf)),
@@ -531,7 +660,8 @@ static void print_brief(struct exercise *exs, int n)
 	}
 }
 
-static void print_hints(struct exercise *exs, int n)
+/* Every test's hint, with its points and current status. */
+static void print_hints(const struct exercise *exs, int n)
 {
 	char buf[64];
 
@@ -539,7 +669,7 @@ static void print_hints(struct exercise *exs, int n)
 		printf("%s (exercises/%s/README.md):\n", exs[e].name,
 		       exs[e].name);
 		for (int i = 0; i < exs[e].ntests; i++) {
-			struct test *t = &exs[e].tests[i];
+			const struct test *t = &exs[e].tests[i];
 			printf("  %-14s %s (%d pts)\n      hint: %s\n",
 			       status_text(t->status, t->code, buf,
 			                   sizeof(buf)),
@@ -548,7 +678,27 @@ static void print_hints(struct exercise *exs, int n)
 	}
 }
 
-/* ---- the reports ------------------------------------------------------- */
+/* ---- the reports --------------------------------------------------------- */
+
+/* A test's message for a report: why nothing ran, or its own message,
+ * then what to do and the hint. The caller frees it. */
+static char *report_message(const struct exercise *ex, const struct test *t)
+{
+	char why[512];
+	const char *message = stopped(t->status) ? ex->message : t->message;
+	const char *extra = t->status == ST_PASS
+	                            ? NULL
+	                            : explain(ex->name, t, why, sizeof(why));
+	char *text = xmalloc(strlen(message) + sizeof(why) + strlen(t->hint) + 16);
+
+	if (t->status == ST_PASS) {
+		text[0] = '\0';
+		return text;
+	}
+	sprintf(text, "%s%s%s%s hint: %s", message, extra ? " (" : "",
+	        extra ? extra : "", extra ? ")" : "", t->hint);
+	return text;
+}
 
 static void json_string(FILE *f, const char *s)
 {
@@ -567,171 +717,224 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void write_json(FILE *f, struct exercise *exs, int n)
+static const char *json_status(enum status s)
 {
-	int score = 0, max = 0;
-	bool all = n > 0;
-	char buf[64];
+	return s == ST_PASS ? "pass" : s == ST_FAIL ? "fail" : "error";
+}
+
+static void totals(const struct exercise *exs, int n, int *score, int *max,
+                   bool *all)
+{
+	*score = *max = 0;
+	*all = n > 0;
+	for (int e = 0; e < n; e++) {
+		*score += exs[e].score;
+		*max += exs[e].max_score;
+		*all = *all && exs[e].status == ST_PASS;
+	}
+}
+
+/* The flat list of tests GitHub Classroom's reporter reads; each message
+ * cut to `cap` bytes. */
+static void json_flat_tests(FILE *f, const struct exercise *exs, int n,
+                            size_t cap)
+{
+	const char *sep = "\n";
 
 	for (int e = 0; e < n; e++) {
-		score += exs[e].score;
-		max += exs[e].max_score;
-		all = all && is_pass(exs[e].status);
+		for (int i = 0; i < exs[e].ntests; i++) {
+			const struct test *t = &exs[e].tests[i];
+			char *full = report_message(&exs[e], t);
+			char *message = clean(full, strlen(full), cap, false);
+			fprintf(f, "%s    {\"name\": \"%s/", sep, exs[e].name);
+			fprintf(f, "%s\", \"status\": \"%s\", \"score\": %d, "
+			           "\"max_score\": %d, \"message\": ",
+			        t->name, json_status(t->status), t->score,
+			        t->max_score);
+			json_string(f, message);
+			fputs(", \"test_code\": \"\", \"filename\": ", f);
+			json_string(f, t->file);
+			fprintf(f, ", \"line_no\": %d, \"duration\": %.3f}",
+			        t->line, t->milliseconds / 1000.0);
+			sep = ",\n";
+			free(message);
+			free(full);
+		}
 	}
-	/* The flat form first: what classroom autograding reporters read. */
-	fprintf(f, "{\n  \"version\": 1,\n  \"status\": \"%s\",\n",
-	        all ? "pass" : "fail");
-	fprintf(f, "  \"score\": %d,\n  \"max_score\": %d,\n  \"tests\": [",
-	        score, max);
+}
+
+static void json_exercise(FILE *f, const struct exercise *ex)
+{
+	char buf[64];
+
+	fprintf(f, "{\"name\": \"%s\", \"status\": \"%s\", \"score\": %d, "
+	           "\"max_score\": %d, \"message\": ",
+	        ex->name, status_text(ex->status, ex->code, buf, sizeof(buf)),
+	        ex->score, ex->max_score);
+	json_string(f, ex->message);
+	fputs(", \"compile_log\": ", f);
+	json_string(f, ex->log);
+	fputs(", \"output\": ", f);
+	json_string(f, ex->output);
+	fputs(", \"tests\": [", f);
+	for (int i = 0; i < ex->ntests; i++) {
+		const struct test *t = &ex->tests[i];
+		fprintf(f, "%s\n      {\"name\": \"%s\", \"status\": \"%s\", "
+		           "\"score\": %d, \"max_score\": %d, \"message\": ",
+		        i ? "," : "", t->name,
+		        status_text(t->status, t->code, buf, sizeof(buf)),
+		        t->score, t->max_score);
+		json_string(f, t->message);
+		fputs(", \"hint\": ", f);
+		json_string(f, t->hint);
+		fputs(", \"filename\": ", f);
+		json_string(f, t->file);
+		fprintf(f, ", \"line_no\": %d, \"duration\": %.3f}", t->line,
+		        t->milliseconds / 1000.0);
+	}
+	fputs(ex->ntests ? "\n    ]}" : "]}", f);
+}
+
+/* results.json: the flat form first (what classroom reporters read),
+ * then every exercise in full, with its compiler log and output. */
+static void write_json(FILE *f, const struct exercise *exs, int n)
+{
+	int score, max;
+	bool all;
+
+	totals(exs, n, &score, &max, &all);
+	fprintf(f, "{\n  \"version\": 1,\n  \"status\": \"%s\",\n  \"score\": "
+	           "%d,\n  \"max_score\": %d,\n  \"tests\": [",
+	        all ? "pass" : "fail", score, max);
+	json_flat_tests(f, exs, n, MAX_FIELD);
+	fputs("\n  ],\n  \"exercises\": [", f);
+	for (int e = 0; e < n; e++) {
+		fputs(e ? ",\n    " : "\n    ", f);
+		json_exercise(f, &exs[e]);
+	}
+	fputs("\n  ]\n}\n", f);
+}
+
+/* classroom.json: the flat form alone, its size bounded whatever the
+ * tests printed: no output, and the failing tests share a budget of
+ * message bytes, so the report stays well under 64 KiB in base64. */
+enum { CLASSROOM_BUDGET = 40000, CLASSROOM_PER_TEST = 160 };
+
+static void write_classroom(FILE *f, const struct exercise *exs, int n)
+{
+	int score, max, failing = 0, tests = 0;
+	bool all;
+
+	totals(exs, n, &score, &max, &all);
+	for (int e = 0; e < n; e++) {
+		for (int i = 0; i < exs[e].ntests; i++) {
+			tests++;
+			failing += exs[e].tests[i].status != ST_PASS;
+		}
+	}
+	long left = CLASSROOM_BUDGET - (long)tests * CLASSROOM_PER_TEST;
+	long cap = failing ? left / failing : 0;
+	cap = cap > 400 ? 400 : cap < 40 ? 40 : cap;
+	fprintf(f, "{\"version\": 1, \"status\": \"%s\", \"max_score\": %d, "
+	           "\"tests\": [",
+	        all ? "pass" : "fail", max);
+	json_flat_tests(f, exs, n, (size_t)cap);
+	fputs("\n]}\n", f);
+}
+
+/* gradescope.json: Gradescope's results format. Each test's output holds
+ * the message, what to do, and the hint. */
+static void write_gradescope(FILE *f, const struct exercise *exs, int n)
+{
+	int score, max;
+	bool all;
+	char summary[200];
+
+	totals(exs, n, &score, &max, &all);
+	snprintf(summary, sizeof(summary),
+	         "%d/%d points. Each failing test says what it checked and "
+	         "gives a hint; run make test EX=<exercise> to see more.",
+	         score, max);
+	fprintf(f, "{\"score\": %d, \"output\": ", score);
+	json_string(f, summary);
+	fputs(", \"stdout_visibility\": \"visible\", \"tests\": [", f);
 	const char *sep = "\n";
 	for (int e = 0; e < n; e++) {
 		for (int i = 0; i < exs[e].ntests; i++) {
-			struct test *t = &exs[e].tests[i];
-			char *name = xmalloc(strlen(exs[e].name) +
-			                     strlen(t->name) + 2);
-			sprintf(name, "%s/%s", exs[e].name, t->name);
-			fprintf(f, "%s    {\"name\": ", sep);
-			json_string(f, name);
-			fprintf(f,
-			        ", \"status\": \"%s\", \"score\": %d, "
-			        "\"max_score\": %d, \"message\": ",
-			        test_json_status(t->status), t->score,
-			        t->max_score);
-			json_string(f, t->message);
-			fputs(", \"filename\": ", f);
-			json_string(f, t->file);
-			fprintf(f, ", \"line_no\": %d, \"test_code\": \"\"}",
-			        t->line);
+			const struct test *t = &exs[e].tests[i];
+			char *message = report_message(&exs[e], t);
+			fprintf(f, "%s  {\"name\": \"%s: %s\", \"number\": \"%d.%d\", "
+			           "\"score\": %d, \"max_score\": %d, "
+			           "\"status\": \"%s\", \"output\": ",
+			        sep, exs[e].name, t->name, e + 1, i + 1, t->score,
+			        t->max_score,
+			        t->status == ST_PASS ? "passed" : "failed");
+			json_string(f, message);
+			fputs(", \"visibility\": \"visible\"}", f);
 			sep = ",\n";
-			free(name);
+			free(message);
 		}
 	}
-	fputs("\n  ],\n  \"exercises\": [", f);
-	sep = "\n";
-	for (int e = 0; e < n; e++) {
-		struct exercise *ex = &exs[e];
-		fprintf(f, "%s    {\"name\": ", sep);
-		json_string(f, ex->name);
-		fputs(", \"status\": ", f);
-		json_string(
-			f, status_text(ex->status, ex->code, buf, sizeof(buf)));
-		fprintf(f, ", \"score\": %d, \"max_score\": %d, \"message\": ",
-		        ex->score, ex->max_score);
-		json_string(f, ex->message);
-		fputs(", \"compile_log\": ", f);
-		json_string(f, ex->log);
-		fputs(", \"output\": ", f);
-		json_string(f, ex->output);
-		fputs(", \"tests\": [", f);
-		for (int i = 0; i < ex->ntests; i++) {
-			struct test *t = &ex->tests[i];
-			fputs(i ? ",\n      {\"name\": "
-			        : "\n      {\"name\": ",
-			      f);
-			json_string(f, t->name);
-			fputs(", \"status\": ", f);
-			json_string(f, status_text(t->status, t->code, buf,
-			                           sizeof(buf)));
-			fprintf(f,
-			        ", \"score\": %d, \"max_score\": %d, "
-			        "\"message\": ",
-			        t->score, t->max_score);
-			json_string(f, t->message);
-			fputs(", \"hint\": ", f);
-			json_string(f, t->hint);
-			fputs(", \"filename\": ", f);
-			json_string(f, t->file);
-			fprintf(f, ", \"line_no\": %d}", t->line);
-		}
-		fputs(ex->ntests ? "\n    ]}" : "]}", f);
-		sep = ",\n";
-	}
-	fputs("\n  ]\n}\n", f);
+	fputs("\n]}\n", f);
 }
 
 static void xml_string(FILE *f, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&apos;", f);
-			break;
-		default:
-			fputc(*s, f);
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default: fputc(*s, f);
 		}
 	}
 }
 
-static void write_junit(FILE *f, struct exercise *exs, int n)
+static void junit_case(FILE *f, const struct exercise *ex, const struct test *t)
 {
-	int tests = 0, failures = 0, errors = 0;
 	char buf[64];
+	const char *tag = t->status == ST_FAIL ? "failure" : "error";
 
-	for (int e = 0; e < n; e++) {
-		for (int i = 0; i < exs[e].ntests; i++) {
-			const char *s = exs[e].tests[i].status;
-			tests++;
-			failures += strcmp(s, "FAIL") == 0;
-			errors += !is_pass(s) && strcmp(s, "FAIL") != 0;
-		}
+	fprintf(f, "    <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\"",
+	        ex->name, t->name, t->milliseconds / 1000.0);
+	if (t->status == ST_PASS) {
+		fputs("/>\n", f);
+		return;
 	}
-	fprintf(f,
-	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	        "<testsuites name=\"exercises\" tests=\"%d\" "
-	        "failures=\"%d\" errors=\"%d\">\n",
-	        tests, failures, errors);
+	char *message = report_message(ex, t);
+	fprintf(f, ">\n      <%s type=\"%s\" message=\"", tag,
+	        status_text(t->status, t->code, buf, sizeof(buf)));
+	xml_string(f, message);
+	fputs("\">", f);
+	xml_string(f, t->file);
+	fprintf(f, ":%d: ", t->line);
+	xml_string(f, message);
+	fprintf(f, "</%s>\n    </testcase>\n", tag);
+	free(message);
+}
+
+static void write_junit(FILE *f, const struct exercise *exs, int n)
+{
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	      "<testsuites name=\"exercises\">\n",
+	      f);
 	for (int e = 0; e < n; e++) {
-		struct exercise *ex = &exs[e];
-		int fl = 0, er = 0;
+		const struct exercise *ex = &exs[e];
+		int failures = 0, errors = 0;
+		long ms = 0;
 		for (int i = 0; i < ex->ntests; i++) {
-			const char *s = ex->tests[i].status;
-			fl += strcmp(s, "FAIL") == 0;
-			er += !is_pass(s) && strcmp(s, "FAIL") != 0;
+			enum status s = ex->tests[i].status;
+			failures += s == ST_FAIL;
+			errors += s != ST_PASS && s != ST_FAIL;
+			ms += ex->tests[i].milliseconds;
 		}
-		fputs("  <testsuite name=\"", f);
-		xml_string(f, ex->name);
-		fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\">\n",
-		        ex->ntests, fl, er);
-		for (int i = 0; i < ex->ntests; i++) {
-			struct test *t = &ex->tests[i];
-			fputs("    <testcase classname=\"", f);
-			xml_string(f, ex->name);
-			fputs("\" name=\"", f);
-			xml_string(f, t->name);
-			fputs("\"", f);
-			if (is_pass(t->status)) {
-				fputs("/>\n", f);
-				continue;
-			}
-			fprintf(f, ">\n      <%s type=\"",
-			        strcmp(t->status, "FAIL") ? "error"
-			                                  : "failure");
-			xml_string(f, status_text(t->status, t->code, buf,
-			                          sizeof(buf)));
-			fputs("\" message=\"", f);
-			xml_string(f, t->message);
-			fputs("\">", f);
-			xml_string(f, t->file);
-			fprintf(f, ":%d: ", t->line);
-			xml_string(f, t->message);
-			fputs("\nhint: ", f);
-			xml_string(f, t->hint);
-			fprintf(f, "</%s>\n    </testcase>\n",
-			        strcmp(t->status, "FAIL") ? "error"
-			                                  : "failure");
-		}
+		fprintf(f, "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" "
+		           "errors=\"%d\" time=\"%.3f\">\n",
+		        ex->name, ex->ntests, failures, errors, ms / 1000.0);
+		for (int i = 0; i < ex->ntests; i++)
+			junit_case(f, ex, &ex->tests[i]);
 		fputs("    <system-out>", f);
 		xml_string(f, ex->output);
 		fputs("</system-out>\n    <system-err>", f);
@@ -741,14 +944,9 @@ static void write_junit(FILE *f, struct exercise *exs, int n)
 	fputs("</testsuites>\n", f);
 }
 
-/* TAP: the description must not hold a '#' (a directive) or a newline. */
-static void tap_text(FILE *f, const char *s)
-{
-	for (; *s != '\0'; s++)
-		fputc(*s == '#' || *s == '\n' ? ' ' : *s, f);
-}
-
-static void write_tap(FILE *f, struct exercise *exs, int n)
+/* TAP 13 with a YAML block per failure: the message in single quotes
+ * (a quote doubled), on one line. */
+static void write_tap(FILE *f, const struct exercise *exs, int n)
 {
 	int total = 0, k = 0;
 	char buf[64];
@@ -758,34 +956,31 @@ static void write_tap(FILE *f, struct exercise *exs, int n)
 	fprintf(f, "TAP version 13\n1..%d\n", total);
 	for (int e = 0; e < n; e++) {
 		for (int i = 0; i < exs[e].ntests; i++) {
-			struct test *t = &exs[e].tests[i];
-			fprintf(f, "%sok %d - %s: ",
-			        is_pass(t->status) ? "" : "not ", ++k,
-			        exs[e].name);
-			tap_text(f, t->name);
-			fputc('\n', f);
-			if (is_pass(t->status))
+			const struct test *t = &exs[e].tests[i];
+			fprintf(f, "%sok %d - %s: %s\n",
+			        t->status == ST_PASS ? "" : "not ", ++k,
+			        exs[e].name, t->name);
+			if (t->status == ST_PASS)
 				continue;
-			fputs("  ---\n  status: '", f);
-			fputs(status_text(t->status, t->code, buf, sizeof(buf)),
-			      f);
-			fprintf(f,
-			        "'\n  score: %d\n  max_score: %d\n"
-			        "  message: '",
+			char *message = report_message(&exs[e], t);
+			fprintf(f, "  ---\n  status: '%s'\n  score: %d\n  max_score: "
+			           "%d\n  message: '",
+			        status_text(t->status, t->code, buf, sizeof(buf)),
 			        t->score, t->max_score);
-			for (const char *s = t->message; *s; s++) {
+			for (const char *s = message; *s; s++) {
 				if (*s == '\'')
 					fputc('\'', f);
-				fputc(*s == '\n' ? ' ' : *s, f);
+				fputc(*s == '\n' || *s == '\t' ? ' ' : *s, f);
 			}
 			fputs("'\n  ...\n", f);
+			free(message);
 		}
 	}
 }
 
 static bool write_file(const char *dir, const char *file,
-                       void (*write)(FILE *, struct exercise *, int),
-                       struct exercise *exs, int n)
+                       void (*write)(FILE *, const struct exercise *, int),
+                       const struct exercise *exs, int n)
 {
 	char *path = path_in(dir, file);
 	FILE *f = fopen(path, "w");
@@ -801,64 +996,96 @@ static bool write_file(const char *dir, const char *file,
 	return ok;
 }
 
-int main(int argc, char **argv)
+static bool write_reports(const char *dir, const struct exercise *exs, int n)
 {
-	bool verbose = false, next = false, hints = false, brief = false;
-	const char *only = NULL;
-	const char *outdir = NULL;
+	return write_file(dir, "results.json", write_json, exs, n) &&
+	       write_file(dir, "classroom.json", write_classroom, exs, n) &&
+	       write_file(dir, "gradescope.json", write_gradescope, exs, n) &&
+	       write_file(dir, "junit.xml", write_junit, exs, n) &&
+	       write_file(dir, "results.tap", write_tap, exs, n);
+}
+
+/* ---- the command --------------------------------------------------------- */
+
+struct command {
+	bool verbose, next, hints, brief;
+	const char *only, *outdir, *manifest;
+	int first; /* argv index of the first EXDIR */
+};
+
+static bool parse(int argc, char **argv, struct command *c)
+{
 	int i = 1;
 
+	*c = (struct command){0};
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-v") == 0)
-			verbose = true;
-		else if (strcmp(argv[i], "--next") == 0)
-			next = true;
-		else if (strcmp(argv[i], "--hints") == 0)
-			hints = true;
-		else if (strcmp(argv[i], "--brief") == 0)
-			brief = true;
-		else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
-			only = argv[++i];
-		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-			outdir = argv[++i];
-		else {
-			fprintf(stderr, "report: unknown option %s\n", argv[i]);
-			return 2;
-		}
+		const char *a = argv[i];
+		bool has_value = i + 1 < argc;
+		if (strcmp(a, "-v") == 0)
+			c->verbose = true;
+		else if (strcmp(a, "--next") == 0)
+			c->next = true;
+		else if (strcmp(a, "--hints") == 0)
+			c->hints = true;
+		else if (strcmp(a, "--brief") == 0)
+			c->brief = true;
+		else if (strcmp(a, "-t") == 0 && has_value)
+			c->only = argv[++i];
+		else if (strcmp(a, "-o") == 0 && has_value)
+			c->outdir = argv[++i];
+		else if (strcmp(a, "-m") == 0 && has_value)
+			c->manifest = argv[++i];
+		else if (strcmp(a, "-M") == 0 && has_value)
+			mode = argv[++i];
+		else
+			return false;
 	}
-	int n = argc - i;
-	struct exercise *exs = xmalloc(sizeof(*exs) * (size_t)(n ? n : 1));
-	for (int e = 0; e < n; e++)
-		load(&exs[e], argv[i + e]);
+	c->first = i;
+	return c->manifest != NULL;
+}
 
-	bool ok = true;
-	if (outdir != NULL) {
-		ok = write_file(outdir, "results.json", write_json, exs, n) &&
-		     write_file(outdir, "junit.xml", write_junit, exs, n) &&
-		     write_file(outdir, "results.tap", write_tap, exs, n);
-	}
-	if (brief)
-		print_brief(exs, n);
-	else if (next)
-		print_next(exs, n);
-	else if (hints)
-		print_hints(exs, n);
-	else
-		print_summary(exs, n, verbose, only);
-
-	/* Nothing selected is a failure, not a pass: the pitfall of Check's
-	 * own CK_RUN_CASE. */
-	bool all = ok && n > 0;
+/* Every selected test passed (and something was selected: Check's own
+ * CK_RUN_CASE passes a run that selects nothing). */
+static bool all_passed(const struct exercise *exs, int n, const char *only)
+{
 	int selected = 0;
+	bool all = n > 0;
+
 	for (int e = 0; e < n; e++) {
 		for (int t = 0; t < exs[e].ntests; t++) {
 			if (only != NULL && strcmp(only, exs[e].tests[t].name))
 				continue;
 			selected++;
-			all = all && is_pass(exs[e].tests[t].status);
+			all = all && exs[e].tests[t].status == ST_PASS;
 		}
-		all = all && exs[e].ntests > 0 &&
-		      (only != NULL || is_pass(exs[e].status));
+		all = all && (only != NULL || exs[e].status == ST_PASS);
 	}
-	return all && selected > 0 ? 0 : 1;
+	return all && selected > 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct command c;
+
+	if (!parse(argc, argv, &c)) {
+		fputs("usage: report -m MANIFEST [-M MODE] [-v] [-t TEST] "
+		      "[-o DIR] [--next|--hints|--brief] EXDIR...\n",
+		      stderr);
+		return 2;
+	}
+	int n = argc - c.first;
+	struct exercise *exs = xmalloc(sizeof(*exs) * (size_t)(n ? n : 1));
+	for (int e = 0; e < n; e++)
+		load(&exs[e], argv[c.first + e], c.manifest);
+
+	bool ok = c.outdir == NULL || write_reports(c.outdir, exs, n);
+	if (c.brief)
+		print_brief(exs, n);
+	else if (c.next)
+		print_next(exs, n);
+	else if (c.hints)
+		print_hints(exs, n);
+	else
+		print_summary(exs, n, c.verbose, c.only);
+	return ok && all_passed(exs, n, c.only) ? 0 : 1;
 }

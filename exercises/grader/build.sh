@@ -1,0 +1,131 @@
+# Sourced by grade.sh: build the grader's own tools, and one exercise.
+# Uses grade.sh's variables: here root manifest src trusted build cc
+# cflags check_flags jail mode.
+#
+# build_exercise leaves in its folder either a linked `test` or exactly one
+# of these files, which the report reads as the exercise's status:
+#   missing        no name.c to grade
+#   compile.failed name.c (or the link) failed; compile.log says why
+#   rejected       the inspection refused the object (or a changed header)
+#   error          the grader's own side is broken (a missing test file)
+
+hide_args=""
+if [ -n "${GRADE_HIDE:-}" ]; then
+	old_ifs=$IFS IFS=:
+	for path in $GRADE_HIDE; do
+		hide_args="$hide_args -H $path"
+	done
+	IFS=$old_ifs
+fi
+
+sum() { sha256sum "$@" 2>/dev/null | cut -d' ' -f1; }
+
+# The runner, the report tool and the objects every test links: rebuilt
+# when the compiler, the flags or a source changed, and whenever a tool is
+# not the file that was built (a replaced tool does not survive).
+build_tools() {
+	stamp="$cc $cflags $(cat "$here/run.c" "$here/report.c" \
+		"$here/grade.c" "$here/grade.h" "$root/patterns/common/dp_common.c" |
+		sum)"
+	if [ "$(cat "$build/common/stamp" 2>/dev/null)" = "$stamp" ] &&
+		[ "$(cat "$build/common/tools.sum" 2>/dev/null)" = \
+			"$(sum "$build/grade-run" "$build/grade-report" \
+				"$build/common/grade.o" "$build/common/dp_common.o")" ]; then
+		return 0
+	fi
+	rm -f "$build/common/stamp"
+	warn="-std=c11 -O1 -Wall -Wextra -Wpedantic -Werror -Wshadow \
+-Wstrict-prototypes -Wmissing-prototypes"
+	# shellcheck disable=SC2086
+	$cc $warn -o "$build/grade-run" "$here/run.c" &&
+		$cc $warn -o "$build/grade-report" "$here/report.c" &&
+		$cc $cflags -I"$here" -I"$root/patterns" -c "$here/grade.c" \
+			-o "$build/common/grade.o" &&
+		$cc $cflags -I"$root/patterns" -c \
+			"$root/patterns/common/dp_common.c" \
+			-o "$build/common/dp_common.o" || return 1
+	sum "$build/grade-run" "$build/grade-report" "$build/common/grade.o" \
+		"$build/common/dp_common.o" >"$build/common/tools.sum"
+	echo "$stamp" >"$build/common/stamp"
+}
+
+manifest_field() { # manifest_field EXERCISE COLUMN
+	awk -F'\t' -v e="$1" -v c="$2" '$1 == "exercise" && $2 == e { print $c }' \
+		"$manifest"
+}
+
+# A header is the manifest's, byte for byte, or the exercise is refused:
+# one #define in it could change what a test checks.
+header_ok() { # header_ok EXERCISE HEADER OUT
+	[ ! -e "$2" ] && [ "$2" != "$trusted/$1/${1#[0-9][0-9]_}.h" ] &&
+		return 0
+	[ "$(sum "$2")" = "$(manifest_field "$1" 3)" ] && return 0
+	echo "${2#"$root"/} differs from the original; the grader uses" \
+		"only the original (restore it: git checkout -- ${2#"$root"/})" \
+		>"$3/rejected"
+	return 1
+}
+
+build_exercise() { # build_exercise EXERCISE OUT
+	ex=$1 out=$2 name=${1#[0-9][0-9]_}
+	rm -rf "$out" && mkdir -p "$out" || return 1
+	test_c=$trusted/$ex/test_$name.c
+	code_c=$src/$ex/$name.c
+	if [ ! -f "$test_c" ]; then
+		echo "the test file ${test_c#"$root"/} is missing" >"$out/error"
+		return 1
+	fi
+	header_ok "$ex" "$trusted/$ex/$name.h" "$out" || return 1
+	header_ok "$ex" "$src/$ex/$name.h" "$out" || return 1
+	if [ ! -f "$code_c" ] || [ -L "$code_c" ]; then
+		echo "there is no file $ex/$name.c to grade" >"$out/missing"
+		return 1
+	fi
+	inc="-I$trusted/$ex -I$here -I$root/patterns"
+	compile_test "$ex" "$out" || return 1
+	# shellcheck disable=SC2086
+	{
+		timeout 60 $jail $cc $cflags $inc -MD -MF "$out/code.d" \
+			-c "$code_c" -o "$out/code.o" &&
+			inspect_code "$ex" "$out" &&
+			$cc $cflags -o "$out/test" "$out/test.o" "$out/code.o" \
+				"$build/common/grade.o" "$build/common/dp_common.o" \
+				$check_flags -lm
+	} >"$out/compile.log" 2>&1
+	[ -f "$out/rejected" ] && return 1
+	[ -x "$out/test" ] && return 0
+	touch "$out/compile.failed"
+	return 1
+}
+
+# The test file's object depends only on the test file, its header, the
+# compiler and the flags, never on the student's code: it is compiled once
+# and kept under a name made of their checksum.
+compile_test() { # compile_test EXERCISE OUT
+	key=$(cat "$test_c" "$trusted/$1/${1#[0-9][0-9]_}.h" "$here/grade.h" |
+		sum)-$(echo "$cc $cflags $trusted" | sum)
+	cached=$build/common/test-$1-$key.o
+	if [ ! -f "$cached" ]; then
+		# shellcheck disable=SC2086
+		if ! timeout 60 $cc $cflags $inc -ffile-prefix-map="$trusted/=" \
+			-c "$test_c" -o "$cached.tmp" \
+			>"$2/test.log" 2>&1; then
+			echo "the test file does not compile: see $2/test.log" \
+				>"$2/error"
+			return 1
+		fi
+		mv "$cached.tmp" "$cached"
+	fi
+	cp "$cached" "$2/test.o"
+}
+
+inspect_code() { # inspect_code EXERCISE OUT
+	[ "${GRADE_INSPECT:-1}" = 0 ] && return 0
+	"$here/inspect.sh" "$2/code.o" "$2/code.d" "$1" "$manifest" \
+		"$build/common/dp_common.o" "$trusted/$1/${1#[0-9][0-9]_}.h" \
+		"$src/$1/${1#[0-9][0-9]_}.h" >"$2/rejected" && {
+		rm -f "$2/rejected"
+		return 0
+	}
+	return 1
+}

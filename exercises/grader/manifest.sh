@@ -1,0 +1,68 @@
+#!/bin/sh
+# Print the grader's manifest: what every exercise is worth and what its
+# answer may define and call, built from the test files and the reference
+# answers, never from a student's code.
+#
+#   manifest.sh [SOLUTIONS]      (default: the repository's solutions/)
+#
+# `make -C exercises manifest` writes it to exercises/grader/manifest.tsv,
+# which is committed: the grader reads the points, names and hints of the
+# tests from it, so the maximum of an exercise is the same whatever a
+# checkout holds, and the self-test proves it equal to the test files.
+# Lines (tab-separated):
+#
+#   exercise NN_name HEADER_SHA256 STUB_SHA256
+#   test     NN_name TEST POINTS HINT        (in the order students see)
+#   define   NN_name NAMES                   (what name.c may define)
+#   call     NN_name NAMES                   (what it may call, beyond the
+#                                             list every answer may use)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+solutions=${1:-$root/solutions}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cc=${CC:-cc}
+cflags="-std=c11 -O1 -pthread"
+check_flags=$(pkg-config --cflags --libs check)
+
+# Functions an answer may reasonably call that the reference does not.
+extra_calls() {
+	case $1 in
+	03_singleton) echo "pthread_mutex_lock pthread_mutex_unlock" \
+		"pthread_mutex_init pthread_mutex_destroy" ;;
+	esac
+}
+
+names() { # names NM-OPTIONS OBJECT: sorted symbol names, one line
+	# shellcheck disable=SC2086
+	nm -P $1 "$2" | awk '{ print $1 }' | sort -u | tr '\n' ' ' |
+		sed 's/ $//'
+}
+
+echo "# The grader's manifest, written by \`make -C exercises manifest\`"
+echo "# (grader/manifest.sh) from the test files and solutions/. Do not edit."
+$cc $cflags -I"$root/patterns" -c "$root/patterns/common/dp_common.c" \
+	-o "$work/dp_common.o"
+$cc $cflags -I"$here" -I"$root/patterns" -c "$here/grade.c" \
+	-o "$work/grade.o" $check_flags
+for dir in "$root"/exercises/[0-9][0-9]_*/; do
+	ex=$(basename "$dir")
+	name=${ex#[0-9][0-9]_}
+	inc="-I$solutions/$ex -I$here -I$root/patterns"
+	# shellcheck disable=SC2086
+	$cc $cflags $inc -c "$solutions/$ex/$name.c" -o "$work/$ex.o"
+	# shellcheck disable=SC2086
+	$cc $cflags $inc -c "$dir/test_$name.c" -o "$work/$ex-test.o" \
+		$check_flags
+	# shellcheck disable=SC2086
+	$cc $cflags -o "$work/$ex-test" "$work/$ex-test.o" "$work/$ex.o" \
+		"$work/grade.o" "$work/dp_common.o" $check_flags -lm
+	printf 'exercise\t%s\t%s\t%s\n' "$ex" \
+		"$(sha256sum <"$dir/$name.h" | cut -d' ' -f1)" \
+		"$(sha256sum <"$dir/$name.c" | cut -d' ' -f1)"
+	"$work/$ex-test" --list | sed "s/^/test\t$ex\t/"
+	printf 'define\t%s\t%s\n' "$ex" "$(names '-g --defined-only' "$work/$ex.o")"
+	printf 'call\t%s\t%s\n' "$ex" "$(echo $(names -u "$work/$ex.o") \
+		$(extra_calls "$ex"))"
+done
