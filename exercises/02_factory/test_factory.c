@@ -79,12 +79,10 @@ START_TEST(test_make_calls_the_named_constructor)
 	void *product = NULL;
 
 	ck_assert_ptr_nonnull(registry);
-	ck_assert_int_eq(ex_registry_add(registry, &BUTTON), DP_OK);
-	ck_assert_int_eq(ex_registry_add(registry, &SLIDER), DP_OK);
+	grade_assert_code(ex_registry_add(registry, &BUTTON), DP_OK);
+	grade_assert_code(ex_registry_add(registry, &SLIDER), DP_OK);
 	ck_assert_uint_eq(ex_registry_count(registry), 2);
-	ck_assert_int_eq(
-		ex_registry_make(registry, "slider", &config, NULL, &product),
-		DP_OK);
+	grade_assert_code(ex_registry_make(registry, "slider", &config, NULL, &product), DP_OK);
 	ck_assert_ptr_nonnull(product);
 	struct widget *widget = product;
 	ck_assert_msg(strcmp(widget->kind, "slider") == 0,
@@ -103,17 +101,13 @@ START_TEST(test_unknown_name_returns_enoent_and_calls_nothing)
 	void *product = &calls;
 
 	ck_assert_ptr_nonnull(registry);
-	ck_assert_int_eq(ex_registry_add(registry, &BUTTON), DP_OK);
+	grade_assert_code(ex_registry_add(registry, &BUTTON), DP_OK);
 	calls = 0;
-	ck_assert_int_eq(
-		ex_registry_make(registry, "Button", NULL, NULL, &product),
-		DP_ENOENT);
+	grade_assert_code(ex_registry_make(registry, "Button", NULL, NULL, &product), DP_ENOENT);
 	ck_assert_msg(calls == 0, "no constructor may run for an unknown name");
 	ck_assert_ptr_eq(product, &calls);
-	ck_assert_int_eq(ex_registry_make(registry, NULL, NULL, NULL, &product),
-	                 DP_EINVAL);
-	ck_assert_int_eq(ex_registry_make(registry, "button", NULL, NULL, NULL),
-	                 DP_EINVAL);
+	grade_assert_code(ex_registry_make(registry, NULL, NULL, NULL, &product), DP_EINVAL);
+	grade_assert_code(ex_registry_make(registry, "button", NULL, NULL, NULL), DP_EINVAL);
 	ex_registry_destroy(registry);
 }
 END_TEST
@@ -124,8 +118,8 @@ START_TEST(test_a_taken_name_is_refused)
 	const struct ex_entry impostor = {"button", make_slider};
 
 	ck_assert_ptr_nonnull(registry);
-	ck_assert_int_eq(ex_registry_add(registry, &BUTTON), DP_OK);
-	ck_assert_int_eq(ex_registry_add(registry, &impostor), DP_EEXIST);
+	grade_assert_code(ex_registry_add(registry, &BUTTON), DP_OK);
+	grade_assert_code(ex_registry_add(registry, &impostor), DP_EEXIST);
 	ck_assert_uint_eq(ex_registry_count(registry), 1);
 	ex_registry_destroy(registry);
 }
@@ -139,11 +133,11 @@ START_TEST(test_invalid_entries_are_refused)
 	const struct ex_entry no_create = {"nothing", NULL};
 
 	ck_assert_ptr_nonnull(registry);
-	ck_assert_int_eq(ex_registry_add(registry, NULL), DP_EINVAL);
-	ck_assert_int_eq(ex_registry_add(registry, &no_name), DP_EINVAL);
-	ck_assert_int_eq(ex_registry_add(registry, &empty_name), DP_EINVAL);
-	ck_assert_int_eq(ex_registry_add(registry, &no_create), DP_EINVAL);
-	ck_assert_int_eq(ex_registry_add(NULL, &BUTTON), DP_EINVAL);
+	grade_assert_code(ex_registry_add(registry, NULL), DP_EINVAL);
+	grade_assert_code(ex_registry_add(registry, &no_name), DP_EINVAL);
+	grade_assert_code(ex_registry_add(registry, &empty_name), DP_EINVAL);
+	grade_assert_code(ex_registry_add(registry, &no_create), DP_EINVAL);
+	grade_assert_code(ex_registry_add(NULL, &BUTTON), DP_EINVAL);
 	ck_assert_uint_eq(ex_registry_count(registry), 0);
 	ex_registry_destroy(registry);
 }
@@ -155,7 +149,7 @@ START_TEST(test_constructor_errors_pass_through)
 	void *product = NULL;
 
 	ck_assert_ptr_nonnull(registry);
-	ck_assert_int_eq(ex_registry_add(registry, &BROKEN), DP_OK);
+	grade_assert_code(ex_registry_add(registry, &BROKEN), DP_OK);
 	int rc = ex_registry_make(registry, "broken", NULL, NULL, &product);
 	ck_assert_msg(rc == DP_EIO,
 	              "make must return the constructor's code, DP_EIO, not "
@@ -181,14 +175,12 @@ START_TEST(test_registry_grows_and_frees_everything)
 	for (int i = 0; i < MANY; i++) {
 		snprintf(names[i], sizeof(names[i]), "kind%d", i);
 		entries[i] = (struct ex_entry){names[i], make_button};
-		ck_assert_int_eq(ex_registry_add(registry, &entries[i]), DP_OK);
+		grade_assert_code(ex_registry_add(registry, &entries[i]), DP_OK);
 	}
 	ck_assert_uint_eq(ex_registry_count(registry), MANY);
 	for (int i = 0; i < MANY; i++) {
 		void *product = NULL;
-		ck_assert_int_eq(ex_registry_make(registry, names[i], NULL,
-		                                  NULL, &product),
-		                 DP_OK);
+		grade_assert_code(ex_registry_make(registry, names[i], NULL, NULL, &product), DP_OK);
 		dp_free(NULL, product);
 	}
 	ck_assert_msg(counter.allocations > 0,
@@ -229,7 +221,7 @@ START_TEST(test_out_of_memory_changes_nothing)
 				ck_assert_uint_eq(ex_registry_count(registry),
 				                  before);
 			} else {
-				ck_assert_int_eq(rc, DP_OK);
+				grade_assert_code(rc, DP_OK);
 			}
 		}
 		ex_registry_destroy(registry);

@@ -126,8 +126,7 @@ static void profile_program(struct dp_profiler *profiler,
                             struct program *program)
 {
 	*program = (struct program){.clock = {0}};
-	ck_assert_int_eq(dp_profiler_init(profiler, fake_now, &program->clock),
-	                 DP_OK);
+	grade_assert_code(dp_profiler_init(profiler, fake_now, &program->clock), DP_OK);
 	for (int f = 0; f < N_FUNCTIONS; f++) {
 		wrappers[f] = (struct dp_profiled){0};
 		int rc = dp_profiler_wrap(profiler, &wrappers[f],
@@ -195,10 +194,8 @@ START_TEST(test_profiled_call_forwards_argument_and_result)
 	struct dp_profiler profiler;
 	struct dp_profiled wrapped = {0};
 
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	ck_assert_int_eq(
-		dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
-		DP_OK);
+	grade_assert_code(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
+	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock), DP_OK);
 	int64_t got = dp_profiled_call(&wrapped, 7);
 	ck_assert_msg(got == 21,
 	              "a decorator must return what the wrapped function "
@@ -216,10 +213,8 @@ START_TEST(test_profiled_call_counts_calls)
 	struct dp_profiler profiler;
 	struct dp_profiled wrapped = {0};
 
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	ck_assert_int_eq(
-		dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
-		DP_OK);
+	grade_assert_code(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
+	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock), DP_OK);
 	for (int64_t i = 0; i < 5; i++)
 		dp_profiled_call(&wrapped, i);
 	ck_assert_msg(wrapped.calls == 5,
@@ -235,10 +230,8 @@ START_TEST(test_profiled_call_times_with_the_injected_clock)
 	struct dp_profiler profiler;
 	struct dp_profiled wrapped = {0};
 
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	ck_assert_int_eq(
-		dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
-		DP_OK);
+	grade_assert_code(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
+	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock), DP_OK);
 	dp_profiled_call(&wrapped, 10);
 	dp_profiled_call(&wrapped, 20);
 	dp_profiled_call(&wrapped, 30);
@@ -258,14 +251,9 @@ START_TEST(test_self_time_excludes_profiled_callees)
 	struct dp_profiler profiler;
 	struct dp_profiled wrapped_outer = {0}, wrapped_inner = {0};
 
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &nested.clock),
-	                 DP_OK);
-	ck_assert_int_eq(dp_profiler_wrap(&profiler, &wrapped_outer, "outer",
-	                                  outer, &nested),
-	                 DP_OK);
-	ck_assert_int_eq(dp_profiler_wrap(&profiler, &wrapped_inner, "inner",
-	                                  inner, &nested),
-	                 DP_OK);
+	grade_assert_code(dp_profiler_init(&profiler, fake_now, &nested.clock), DP_OK);
+	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped_outer, "outer", outer, &nested), DP_OK);
+	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped_inner, "inner", inner, &nested), DP_OK);
 	nested.inner = &wrapped_inner;
 	dp_profiled_call(&wrapped_outer, 1);
 	ck_assert_msg(wrapped_outer.cumulative_ns == 25,
@@ -359,11 +347,8 @@ START_TEST(test_recursive_cumulative_time_is_counted_once)
 	struct dp_profiler profiler;
 	struct dp_profiled wrapped = {0};
 
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &nested.clock),
-	                 DP_OK);
-	ck_assert_int_eq(dp_profiler_wrap(&profiler, &wrapped, "countdown",
-	                                  countdown, &nested),
-	                 DP_OK);
+	grade_assert_code(dp_profiler_init(&profiler, fake_now, &nested.clock), DP_OK);
+	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped, "countdown", countdown, &nested), DP_OK);
 	nested.self = &wrapped;
 	int64_t got = dp_profiled_call(&wrapped, 4);
 	ck_assert_int_eq(got, 4);
@@ -389,18 +374,12 @@ START_TEST(test_wrap_refuses_bad_arguments)
 		"f0", "f1",  "f2",  "f3",  "f4",  "f5",  "f6",  "f7", "f8",
 		"f9", "f10", "f11", "f12", "f13", "f14", "f15", "f16"};
 
-	ck_assert_int_eq(dp_profiler_init(NULL, fake_now, &clock), DP_EINVAL);
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	ck_assert_int_eq(
-		dp_profiler_wrap(&profiler, &wrappers[0], NULL, triple, NULL),
-		DP_EINVAL);
-	ck_assert_int_eq(
-		dp_profiler_wrap(&profiler, &wrappers[0], "f0", NULL, NULL),
-		DP_EINVAL);
+	grade_assert_code(dp_profiler_init(NULL, fake_now, &clock), DP_EINVAL);
+	grade_assert_code(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
+	grade_assert_code(dp_profiler_wrap(&profiler, &wrappers[0], NULL, triple, NULL), DP_EINVAL);
+	grade_assert_code(dp_profiler_wrap(&profiler, &wrappers[0], "f0", NULL, NULL), DP_EINVAL);
 	for (int i = 0; i < DP_PROFILER_MAX; i++)
-		ck_assert_int_eq(dp_profiler_wrap(&profiler, &wrappers[i],
-		                                  names[i], triple, &clock),
-		                 DP_OK);
+		grade_assert_code(dp_profiler_wrap(&profiler, &wrappers[i], names[i], triple, &clock), DP_OK);
 	int rc = dp_profiler_wrap(&profiler, &wrappers[DP_PROFILER_MAX], "f3",
 	                          triple, &clock);
 	ck_assert_msg(rc == DP_EEXIST,

@@ -42,7 +42,7 @@ static void assert_info(const struct dp_cache_info *info, uint64_t hits,
 static void lookup(dp_cache *cache, int64_t key)
 {
 	if (dp_cache_get(cache, key, NULL) == DP_ENOENT)
-		ck_assert_int_eq(dp_cache_put(cache, key, key * key), DP_OK);
+		grade_assert_code(dp_cache_put(cache, key, key * key), DP_OK);
 }
 
 START_TEST(test_cache_get_returns_what_put_stored)
@@ -52,7 +52,7 @@ START_TEST(test_cache_get_returns_what_put_stored)
 
 	ck_assert_ptr_nonnull(cache);
 	for (int64_t key = 1; key <= 3; key++)
-		ck_assert_int_eq(dp_cache_put(cache, key, key * 100), DP_OK);
+		grade_assert_code(dp_cache_put(cache, key, key * 100), DP_OK);
 	for (int64_t key = 1; key <= 3; key++) {
 		int rc = dp_cache_get(cache, key, &value);
 		ck_assert_msg(rc == DP_OK && value == key * 100,
@@ -66,8 +66,8 @@ START_TEST(test_cache_get_returns_what_put_stored)
 	              "get of a key never put should return DP_ENOENT, it "
 	              "returned %s",
 	              dp_error_name(rc));
-	ck_assert_int_eq(dp_cache_put(cache, 2, 7), DP_OK);
-	ck_assert_int_eq(dp_cache_get(cache, 2, &value), DP_OK);
+	grade_assert_code(dp_cache_put(cache, 2, 7), DP_OK);
+	grade_assert_code(dp_cache_get(cache, 2, &value), DP_OK);
 	ck_assert_msg(value == 7,
 	              "a put of a cached key should replace its value with 7, "
 	              "get returned %lld",
@@ -84,7 +84,7 @@ START_TEST(test_cache_info_counts_hits_and_misses)
 	ck_assert_ptr_nonnull(cache);
 	for (int64_t key = 0; key < 10; key++)
 		lookup(cache, key % 4);
-	ck_assert_int_eq(dp_cache_info(cache, &info), DP_OK);
+	grade_assert_code(dp_cache_info(cache, &info), DP_OK);
 	/* Keys 0 1 2 3 miss once each; the six lookups after them hit. */
 	assert_info(&info, 6, 4, 128, 4);
 	dp_cache_destroy(cache);
@@ -101,7 +101,7 @@ START_TEST(test_cache_evicts_the_least_recently_used)
 	ck_assert_ptr_nonnull(cache);
 	for (size_t i = 0; i < DP_ARRAY_SIZE(calls); i++)
 		lookup(cache, calls[i]);
-	ck_assert_int_eq(dp_cache_info(cache, &info), DP_OK);
+	grade_assert_code(dp_cache_info(cache, &info), DP_OK);
 	assert_info(&info, 3, 9, 3, 3);
 
 	size_t count = dp_cache_keys(cache, keys, DP_ARRAY_SIZE(keys));
@@ -125,9 +125,9 @@ START_TEST(test_cache_get_makes_an_entry_most_recent)
 
 	ck_assert_ptr_nonnull(cache);
 	for (int64_t key = 1; key <= 3; key++)
-		ck_assert_int_eq(dp_cache_put(cache, key, key), DP_OK);
-	ck_assert_int_eq(dp_cache_get(cache, 1, NULL), DP_OK);
-	ck_assert_int_eq(dp_cache_put(cache, 4, 4), DP_OK);
+		grade_assert_code(dp_cache_put(cache, key, key), DP_OK);
+	grade_assert_code(dp_cache_get(cache, 1, NULL), DP_OK);
+	grade_assert_code(dp_cache_put(cache, 4, 4), DP_OK);
 	ck_assert_msg(dp_cache_get(cache, 1, NULL) == DP_OK,
 	              "key 1 was just read, so putting key 4 should evict "
 	              "key 2, not key 1");
@@ -157,10 +157,10 @@ START_TEST(test_cache_maxsize_zero_and_unbounded)
 		lookup(none, key % 10);
 		lookup(all, key);
 	}
-	ck_assert_int_eq(dp_cache_info(none, &info), DP_OK);
+	grade_assert_code(dp_cache_info(none, &info), DP_OK);
 	/* maxsize=0 caches nothing: every lookup misses. */
 	assert_info(&info, 0, 1000, 0, 0);
-	ck_assert_int_eq(dp_cache_info(all, &info), DP_OK);
+	grade_assert_code(dp_cache_info(all, &info), DP_OK);
 	assert_info(&info, 0, 1000, DP_CACHE_UNBOUNDED, 1000);
 	ck_assert_msg(dp_cache_get(all, 0, NULL) == DP_OK,
 	              "an unbounded cache must never evict, but key 0 is gone");
@@ -232,7 +232,7 @@ START_TEST(test_memo_fib_30_matches_python)
 	              "with lru_cache(maxsize=128) fib(30) runs 31 times "
 	              "instead of 2692537; yours ran %llu times",
 	              (unsigned long long)counted.calls);
-	ck_assert_int_eq(dp_memo_info(counted.memo, &info), DP_OK);
+	grade_assert_code(dp_memo_info(counted.memo, &info), DP_OK);
 	assert_info(&info, 28, 31, 128, 31);
 	dp_memo_destroy(counted.memo);
 }
@@ -251,7 +251,7 @@ START_TEST(test_memo_fib_20_with_maxsize_2_matches_python)
 	              "with lru_cache(maxsize=2) Python runs fib 1657 times "
 	              "for fib(20) (21891 uncached); yours ran %llu times",
 	              (unsigned long long)counted.calls);
-	ck_assert_int_eq(dp_memo_info(counted.memo, &info), DP_OK);
+	grade_assert_code(dp_memo_info(counted.memo, &info), DP_OK);
 	assert_info(&info, 344, 1657, 2, 2);
 	dp_memo_destroy(counted.memo);
 }
@@ -270,7 +270,7 @@ START_TEST(test_memo_maxsize_zero_saves_nothing)
 	              "with maxsize 0 nothing is cached, so fib(20) runs "
 	              "21891 times; yours ran %llu times",
 	              (unsigned long long)counted.calls);
-	ck_assert_int_eq(dp_memo_info(counted.memo, &info), DP_OK);
+	grade_assert_code(dp_memo_info(counted.memo, &info), DP_OK);
 	assert_info(&info, 0, 21891, 0, 0);
 	dp_memo_destroy(counted.memo);
 }
@@ -281,7 +281,7 @@ START_TEST(test_memory_is_freed_and_out_of_memory_is_survived)
 	struct dp_counting_allocator counter;
 	struct counted counted = {0};
 
-	ck_assert_int_eq(dp_counting_allocator_init(&counter, NULL), DP_OK);
+	grade_assert_code(dp_counting_allocator_init(&counter, NULL), DP_OK);
 	counted.memo = dp_memo_create(fib, &counted, 64, &counter.base);
 	ck_assert_ptr_nonnull(counted.memo);
 	ck_assert_int_eq(dp_memo_call(counted.memo, 40), 102334155);
@@ -296,9 +296,7 @@ START_TEST(test_memory_is_freed_and_out_of_memory_is_survived)
 	 * memo still computes the right answer, and nothing leaks. */
 	for (size_t fail_at = 1; fail_at <= 40; fail_at++) {
 		struct dp_failing_allocator failing;
-		ck_assert_int_eq(dp_failing_allocator_init(&failing, fail_at,
-		                                           &counter.base),
-		                 DP_OK);
+		grade_assert_code(dp_failing_allocator_init(&failing, fail_at, &counter.base), DP_OK);
 		counted.calls = 0;
 		counted.memo = dp_memo_create(fib, &counted, 64, &failing.base);
 		if (counted.memo != NULL) {

@@ -169,7 +169,7 @@ START_TEST(test_records_below_a_batch_make_no_write_call)
 	fd_sink_open(&sink);
 	dp_batch_writer *writer = fd_writer(&sink, 4);
 	ck_assert_ptr_nonnull(writer);
-	ck_assert_int_eq(write_records(writer, 0, 3), DP_OK);
+	grade_assert_code(write_records(writer, 0, 3), DP_OK);
 	ck_assert_msg(sink.write_calls == 0,
 	              "3 records with a batch of 4 should wait in memory, but "
 	              "write(2) was called %zu times",
@@ -190,7 +190,7 @@ START_TEST(test_a_full_batch_is_one_write_call)
 	fd_sink_open(&sink);
 	dp_batch_writer *writer = fd_writer(&sink, 4);
 	ck_assert_ptr_nonnull(writer);
-	ck_assert_int_eq(write_records(writer, 0, 4), DP_OK);
+	grade_assert_code(write_records(writer, 0, 4), DP_OK);
 	ck_assert_msg(sink.write_calls == 1,
 	              "the 4th record of a batch of 4 should send all 4 in ONE "
 	              "write(2) call; there were %zu",
@@ -217,8 +217,8 @@ START_TEST(test_n_records_make_ceil_n_over_batch_write_calls)
 		fd_sink_open(&sink);
 		dp_batch_writer *writer = fd_writer(&sink, batch);
 		ck_assert_ptr_nonnull(writer);
-		ck_assert_int_eq(write_records(writer, 0, n), DP_OK);
-		ck_assert_int_eq(dp_batch_flush(writer), DP_OK);
+		grade_assert_code(write_records(writer, 0, n), DP_OK);
+		grade_assert_code(dp_batch_flush(writer), DP_OK);
 		ck_assert_msg(sink.write_calls == expected,
 		              "%zu records in batches of %zu, then a flush, "
 		              "should make ceil(%zu/%zu) = %zu write(2) calls; "
@@ -239,18 +239,18 @@ START_TEST(test_flush_writes_a_partial_batch_and_nothing_when_empty)
 	ck_assert_ptr_nonnull(sink);
 	dp_batch_writer *writer = memory_writer(sink, 8);
 	ck_assert_ptr_nonnull(writer);
-	ck_assert_int_eq(dp_batch_flush(writer), DP_OK);
+	grade_assert_code(dp_batch_flush(writer), DP_OK);
 	ck_assert_msg(sink->calls == 0,
 	              "flushing with nothing pending must not call the sink "
 	              "(a system call for nothing); it was called %zu times",
 	              sink->calls);
-	ck_assert_int_eq(write_records(writer, 0, 3), DP_OK);
-	ck_assert_int_eq(dp_batch_flush(writer), DP_OK);
+	grade_assert_code(write_records(writer, 0, 3), DP_OK);
+	grade_assert_code(dp_batch_flush(writer), DP_OK);
 	ck_assert_msg(sink->calls == 1,
 	              "a flush should send the 3 pending records in one call; "
 	              "the sink was called %zu times",
 	              sink->calls);
-	ck_assert_int_eq(dp_batch_flush(writer), DP_OK);
+	grade_assert_code(dp_batch_flush(writer), DP_OK);
 	ck_assert_msg(sink->calls == 1,
 	              "a second flush has nothing to send and must not call "
 	              "the sink");
@@ -272,13 +272,12 @@ START_TEST(test_records_of_any_length_arrive_intact)
 	ck_assert_ptr_nonnull(writer);
 	for (size_t r = 0; r < DP_ARRAY_SIZE(lengths); r++) {
 		memset(record, (int)('A' + r), lengths[r]);
-		ck_assert_int_eq(dp_batch_write(writer, record, lengths[r]),
-		                 DP_OK);
+		grade_assert_code(dp_batch_write(writer, record, lengths[r]), DP_OK);
 		/* The caller may reuse its buffer at once. */
 		memset(record, '?', sizeof(record));
 		total += lengths[r];
 	}
-	ck_assert_int_eq(dp_batch_flush(writer), DP_OK);
+	grade_assert_code(dp_batch_flush(writer), DP_OK);
 	ck_assert_msg(sink->size == total,
 	              "the sink received %zu bytes; the records hold %zu",
 	              sink->size, total);
@@ -304,7 +303,7 @@ START_TEST(test_a_failed_write_keeps_every_record)
 	dp_batch_writer *writer = memory_writer(sink, 4);
 	ck_assert_ptr_nonnull(writer);
 	sink->failures = 1000;
-	ck_assert_int_eq(write_records(writer, 0, 3), DP_OK);
+	grade_assert_code(write_records(writer, 0, 3), DP_OK);
 	int rc = write_records(writer, 3, 1);
 	ck_assert_msg(rc == DP_EIO,
 	              "the write that fills the batch should report the sink's "
@@ -334,16 +333,16 @@ START_TEST(test_records_are_retried_once_the_sink_recovers)
 	/* The first two sink calls fail: records 0-3 and 0-4 are refused,
 	 * then 0-5 go through at the 6th record. */
 	sink->failures = 2;
-	ck_assert_int_eq(write_records(writer, 0, 4), DP_EIO);
-	ck_assert_int_eq(write_records(writer, 4, 1), DP_EIO);
-	ck_assert_int_eq(write_records(writer, 5, 1), DP_OK);
+	grade_assert_code(write_records(writer, 0, 4), DP_EIO);
+	grade_assert_code(write_records(writer, 4, 1), DP_EIO);
+	grade_assert_code(write_records(writer, 5, 1), DP_OK);
 	ck_assert_msg(dp_batch_pending(writer) == 0,
 	              "once the sink accepts, every pending record is written; "
 	              "%zu are still pending",
 	              dp_batch_pending(writer));
-	ck_assert_int_eq(write_records(writer, 6, 4), DP_OK);
-	ck_assert_int_eq(write_records(writer, 10, 2), DP_OK);
-	ck_assert_int_eq(dp_batch_flush(writer), DP_OK);
+	grade_assert_code(write_records(writer, 6, 4), DP_OK);
+	grade_assert_code(write_records(writer, 10, 2), DP_OK);
+	grade_assert_code(dp_batch_flush(writer), DP_OK);
 	assert_records(sink->data, sink->size, 12);
 	dp_batch_destroy(writer);
 	free(sink);
@@ -369,8 +368,8 @@ START_TEST(test_create_checks_its_config)
 	config.sink = &no_write;
 	ck_assert_msg(dp_batch_create(&config) == NULL,
 	              "a sink without a write must be refused");
-	ck_assert_int_eq(dp_batch_write(NULL, "x", 1), DP_EINVAL);
-	ck_assert_int_eq(dp_batch_flush(NULL), DP_EINVAL);
+	grade_assert_code(dp_batch_write(NULL, "x", 1), DP_EINVAL);
+	grade_assert_code(dp_batch_flush(NULL), DP_EINVAL);
 	free(sink);
 }
 END_TEST
@@ -381,12 +380,10 @@ START_TEST(test_out_of_memory_keeps_the_record_with_the_caller)
 	struct memory_sink *sink = calloc(1, sizeof(*sink));
 
 	ck_assert_ptr_nonnull(sink);
-	ck_assert_int_eq(dp_counting_allocator_init(&counter, NULL), DP_OK);
+	grade_assert_code(dp_counting_allocator_init(&counter, NULL), DP_OK);
 	for (size_t fail_at = 1; fail_at <= 6; fail_at++) {
 		struct dp_failing_allocator failing;
-		ck_assert_int_eq(dp_failing_allocator_init(&failing, fail_at,
-		                                           &counter.base),
-		                 DP_OK);
+		grade_assert_code(dp_failing_allocator_init(&failing, fail_at, &counter.base), DP_OK);
 		struct dp_batch_config config = {
 			.sink = &memory_sink_ops,
 			.sink_ctx = sink,
@@ -415,7 +412,7 @@ START_TEST(test_out_of_memory_keeps_the_record_with_the_caller)
 				dp_batch_pending(writer), stored);
 		}
 		sink->size = 0;
-		ck_assert_int_eq(dp_batch_flush(writer), DP_OK);
+		grade_assert_code(dp_batch_flush(writer), DP_OK);
 		assert_records(sink->data, sink->size, stored);
 		dp_batch_destroy(writer);
 	}

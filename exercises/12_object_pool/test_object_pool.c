@@ -124,15 +124,15 @@ START_TEST(test_release_then_acquire_reuses_the_last_released)
 	ck_assert_ptr_nonnull(pool);
 	size_t got = acquire_all(pool, objects, 5);
 	ck_assert_msg(got == 5, "expected 5 objects, got %zu", got);
-	ck_assert_int_eq(dp_pool_release(pool, objects[1]), DP_OK);
-	ck_assert_int_eq(dp_pool_release(pool, objects[3]), DP_OK);
-	ck_assert_int_eq(dp_pool_release(pool, objects[0]), DP_OK);
+	grade_assert_code(dp_pool_release(pool, objects[1]), DP_OK);
+	grade_assert_code(dp_pool_release(pool, objects[3]), DP_OK);
+	grade_assert_code(dp_pool_release(pool, objects[0]), DP_OK);
 
 	/* LIFO: the last released comes back first, still warm in cache. */
 	void *expected[] = {objects[0], objects[3], objects[1]};
 	for (size_t i = 0; i < DP_ARRAY_SIZE(expected); i++) {
 		void *again = NULL;
-		ck_assert_int_eq(dp_pool_acquire(pool, &again), DP_OK);
+		grade_assert_code(dp_pool_acquire(pool, &again), DP_OK);
 		ck_assert_msg(again == expected[i],
 		              "acquire %zu after releasing objects 1, 3, 0 "
 		              "should return the object released %zu-th from "
@@ -170,7 +170,7 @@ START_TEST(test_double_release_returns_eexist)
 	ck_assert_ptr_nonnull(pool);
 	size_t got = acquire_all(pool, objects, 2);
 	ck_assert_msg(got == 2, "expected 2 objects, got %zu", got);
-	ck_assert_int_eq(dp_pool_release(pool, objects[0]), DP_OK);
+	grade_assert_code(dp_pool_release(pool, objects[0]), DP_OK);
 	int rc = dp_pool_release(pool, objects[0]);
 	ck_assert_msg(rc == DP_EEXIST,
 	              "releasing an object twice should return DP_EEXIST, it "
@@ -209,7 +209,7 @@ START_TEST(test_foreign_pointer_release_returns_einval)
 	long on_the_stack = 0;
 
 	ck_assert_ptr_nonnull(pool);
-	ck_assert_int_eq(dp_pool_acquire(pool, &object), DP_OK);
+	grade_assert_code(dp_pool_acquire(pool, &object), DP_OK);
 	ck_assert_ptr_nonnull(object);
 
 	int rc = dp_pool_release(pool, &on_the_stack);
@@ -230,7 +230,7 @@ START_TEST(test_foreign_pointer_release_returns_einval)
 	              "refused releases must leave the pool unchanged: "
 	              "available should be %d, it is %zu",
 	              CAPACITY - 1, dp_pool_available(pool));
-	ck_assert_int_eq(dp_pool_release(pool, object), DP_OK);
+	grade_assert_code(dp_pool_release(pool, object), DP_OK);
 	dp_pool_destroy(pool);
 }
 END_TEST
@@ -250,8 +250,7 @@ START_TEST(test_tiny_objects_hold_the_free_list)
 		for (size_t i = 0; i < got; i++)
 			*(unsigned char *)objects[i] = 0xAB;
 		for (size_t i = 0; i < got; i++)
-			ck_assert_int_eq(dp_pool_release(pool, objects[i]),
-			                 DP_OK);
+			grade_assert_code(dp_pool_release(pool, objects[i]), DP_OK);
 	}
 	ck_assert_uint_eq(dp_pool_available(pool), CAPACITY);
 	dp_pool_destroy(pool);
@@ -274,7 +273,7 @@ START_TEST(test_acquire_and_release_never_allocate)
 	struct dp_counting_allocator counter;
 	void *objects[CAPACITY];
 
-	ck_assert_int_eq(dp_counting_allocator_init(&counter, NULL), DP_OK);
+	grade_assert_code(dp_counting_allocator_init(&counter, NULL), DP_OK);
 	dp_pool *pool = dp_pool_create(64, 0, CAPACITY, &counter.base);
 	ck_assert_ptr_nonnull(pool);
 	ck_assert_msg(counter.allocations > 0,
@@ -287,8 +286,7 @@ START_TEST(test_acquire_and_release_never_allocate)
 		ck_assert_msg(got == CAPACITY, "round %d: expected %d, got %zu",
 		              round, CAPACITY, got);
 		for (size_t i = 0; i < got; i++)
-			ck_assert_int_eq(dp_pool_release(pool, objects[i]),
-			                 DP_OK);
+			grade_assert_code(dp_pool_release(pool, objects[i]), DP_OK);
 	}
 	size_t after_rounds = allocations_through(&counter.base);
 	ck_assert_msg(after_rounds == after_create,
@@ -307,7 +305,7 @@ START_TEST(test_create_refuses_bad_arguments_and_leaks_nothing)
 {
 	struct dp_counting_allocator counter;
 
-	ck_assert_int_eq(dp_counting_allocator_init(&counter, NULL), DP_OK);
+	grade_assert_code(dp_counting_allocator_init(&counter, NULL), DP_OK);
 	dp_pool *good = dp_pool_create(8, 16, 4, &counter.base);
 	ck_assert_msg(good != NULL, "a valid pool could not be created");
 	dp_pool_destroy(good);
@@ -324,9 +322,7 @@ START_TEST(test_create_refuses_bad_arguments_and_leaks_nothing)
 	/* Fail each allocation of dp_pool_create in turn. */
 	for (size_t fail_at = 1; fail_at <= 8; fail_at++) {
 		struct dp_failing_allocator failing;
-		ck_assert_int_eq(dp_failing_allocator_init(&failing, fail_at,
-		                                           &counter.base),
-		                 DP_OK);
+		grade_assert_code(dp_failing_allocator_init(&failing, fail_at, &counter.base), DP_OK);
 		dp_pool *pool = dp_pool_create(8, 0, 4, &failing.base);
 		ck_assert_msg(pool == NULL || !failing.failed,
 		              "allocation %zu failed but dp_pool_create "
