@@ -6,6 +6,7 @@
  */
 #include "factory.h"
 #include "grade.h"
+#include "grade_assert.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -82,7 +83,9 @@ START_TEST(test_make_calls_the_named_constructor)
 	grade_assert_code(ex_registry_add(registry, &BUTTON), DP_OK);
 	grade_assert_code(ex_registry_add(registry, &SLIDER), DP_OK);
 	ck_assert_uint_eq(ex_registry_count(registry), 2);
-	grade_assert_code(ex_registry_make(registry, "slider", &config, NULL, &product), DP_OK);
+	grade_assert_code(
+		ex_registry_make(registry, "slider", &config, NULL, &product),
+		DP_OK);
 	ck_assert_ptr_nonnull(product);
 	struct widget *widget = product;
 	ck_assert_msg(strcmp(widget->kind, "slider") == 0,
@@ -103,11 +106,17 @@ START_TEST(test_unknown_name_returns_enoent_and_calls_nothing)
 	ck_assert_ptr_nonnull(registry);
 	grade_assert_code(ex_registry_add(registry, &BUTTON), DP_OK);
 	calls = 0;
-	grade_assert_code(ex_registry_make(registry, "Button", NULL, NULL, &product), DP_ENOENT);
+	grade_assert_code(
+		ex_registry_make(registry, "Button", NULL, NULL, &product),
+		DP_ENOENT);
 	ck_assert_msg(calls == 0, "no constructor may run for an unknown name");
 	ck_assert_ptr_eq(product, &calls);
-	grade_assert_code(ex_registry_make(registry, NULL, NULL, NULL, &product), DP_EINVAL);
-	grade_assert_code(ex_registry_make(registry, "button", NULL, NULL, NULL), DP_EINVAL);
+	grade_assert_code(
+		ex_registry_make(registry, NULL, NULL, NULL, &product),
+		DP_EINVAL);
+	grade_assert_code(
+		ex_registry_make(registry, "button", NULL, NULL, NULL),
+		DP_EINVAL);
 	ex_registry_destroy(registry);
 }
 END_TEST
@@ -150,11 +159,10 @@ START_TEST(test_constructor_errors_pass_through)
 
 	ck_assert_ptr_nonnull(registry);
 	grade_assert_code(ex_registry_add(registry, &BROKEN), DP_OK);
-	int rc = ex_registry_make(registry, "broken", NULL, NULL, &product);
-	ck_assert_msg(rc == DP_EIO,
-	              "make must return the constructor's code, DP_EIO, not "
-	              "%s",
-	              dp_error_name(rc));
+	/* Make returns the constructor's own code. */
+	grade_assert_code(
+		ex_registry_make(registry, "broken", NULL, NULL, &product),
+		DP_EIO);
 	ck_assert_msg(product == NULL,
 	              "on error, *product must be left untouched");
 	ex_registry_destroy(registry);
@@ -175,12 +183,15 @@ START_TEST(test_registry_grows_and_frees_everything)
 	for (int i = 0; i < MANY; i++) {
 		snprintf(names[i], sizeof(names[i]), "kind%d", i);
 		entries[i] = (struct ex_entry){names[i], make_button};
-		grade_assert_code(ex_registry_add(registry, &entries[i]), DP_OK);
+		grade_assert_code(ex_registry_add(registry, &entries[i]),
+		                  DP_OK);
 	}
 	ck_assert_uint_eq(ex_registry_count(registry), MANY);
 	for (int i = 0; i < MANY; i++) {
 		void *product = NULL;
-		grade_assert_code(ex_registry_make(registry, names[i], NULL, NULL, &product), DP_OK);
+		grade_assert_code(ex_registry_make(registry, names[i], NULL,
+		                                   NULL, &product),
+		                  DP_OK);
 		dp_free(NULL, product);
 	}
 	ck_assert_msg(counter.allocations > 0,
@@ -215,13 +226,13 @@ START_TEST(test_out_of_memory_changes_nothing)
 			snprintf(names[i], sizeof(names[i]), "kind%d", i);
 			entries[i] = (struct ex_entry){names[i], make_slider};
 			size_t before = ex_registry_count(registry);
-			int rc = ex_registry_add(registry, &entries[i]);
-			if (rc == DP_ENOMEM) {
+			int add_rc = ex_registry_add(registry, &entries[i]);
+			if (add_rc == DP_ENOMEM) {
 				failures++;
 				ck_assert_uint_eq(ex_registry_count(registry),
 				                  before);
 			} else {
-				grade_assert_code(rc, DP_OK);
+				grade_assert_code(add_rc, DP_OK);
 			}
 		}
 		ex_registry_destroy(registry);

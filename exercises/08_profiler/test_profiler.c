@@ -5,6 +5,7 @@
  * time.
  */
 #include "grade.h"
+#include "grade_assert.h"
 #include "profiler.h"
 
 #include "common/dp_common.h"
@@ -126,14 +127,14 @@ static void profile_program(struct dp_profiler *profiler,
                             struct program *program)
 {
 	*program = (struct program){.clock = {0}};
-	grade_assert_code(dp_profiler_init(profiler, fake_now, &program->clock), DP_OK);
+	grade_assert_code(dp_profiler_init(profiler, fake_now, &program->clock),
+	                  DP_OK);
 	for (int f = 0; f < N_FUNCTIONS; f++) {
 		wrappers[f] = (struct dp_profiled){0};
-		int rc = dp_profiler_wrap(profiler, &wrappers[f],
-		                          EXPECTED[f].name, EXPECTED[f].fn,
-		                          program);
-		ck_assert_msg(rc == DP_OK, "wrapping %s returned %s",
-		              EXPECTED[f].name, dp_error_name(rc));
+		grade_assert_code(dp_profiler_wrap(profiler, &wrappers[f],
+		                                   EXPECTED[f].name,
+		                                   EXPECTED[f].fn, program),
+		                  DP_OK);
 	}
 	struct callee *slots[N_FUNCTIONS] = {
 		[LOAD] = &program->load,     [PROCESS] = &program->process,
@@ -195,7 +196,9 @@ START_TEST(test_profiled_call_forwards_argument_and_result)
 	struct dp_profiled wrapped = {0};
 
 	grade_assert_code(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock), DP_OK);
+	grade_assert_code(
+		dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
+		DP_OK);
 	int64_t got = dp_profiled_call(&wrapped, 7);
 	ck_assert_msg(got == 21,
 	              "a decorator must return what the wrapped function "
@@ -214,7 +217,9 @@ START_TEST(test_profiled_call_counts_calls)
 	struct dp_profiled wrapped = {0};
 
 	grade_assert_code(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock), DP_OK);
+	grade_assert_code(
+		dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
+		DP_OK);
 	for (int64_t i = 0; i < 5; i++)
 		dp_profiled_call(&wrapped, i);
 	ck_assert_msg(wrapped.calls == 5,
@@ -231,7 +236,9 @@ START_TEST(test_profiled_call_times_with_the_injected_clock)
 	struct dp_profiled wrapped = {0};
 
 	grade_assert_code(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock), DP_OK);
+	grade_assert_code(
+		dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
+		DP_OK);
 	dp_profiled_call(&wrapped, 10);
 	dp_profiled_call(&wrapped, 20);
 	dp_profiled_call(&wrapped, 30);
@@ -251,9 +258,14 @@ START_TEST(test_self_time_excludes_profiled_callees)
 	struct dp_profiler profiler;
 	struct dp_profiled wrapped_outer = {0}, wrapped_inner = {0};
 
-	grade_assert_code(dp_profiler_init(&profiler, fake_now, &nested.clock), DP_OK);
-	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped_outer, "outer", outer, &nested), DP_OK);
-	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped_inner, "inner", inner, &nested), DP_OK);
+	grade_assert_code(dp_profiler_init(&profiler, fake_now, &nested.clock),
+	                  DP_OK);
+	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped_outer, "outer",
+	                                   outer, &nested),
+	                  DP_OK);
+	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped_inner, "inner",
+	                                   inner, &nested),
+	                  DP_OK);
 	nested.inner = &wrapped_inner;
 	dp_profiled_call(&wrapped_outer, 1);
 	ck_assert_msg(wrapped_outer.cumulative_ns == 25,
@@ -347,8 +359,11 @@ START_TEST(test_recursive_cumulative_time_is_counted_once)
 	struct dp_profiler profiler;
 	struct dp_profiled wrapped = {0};
 
-	grade_assert_code(dp_profiler_init(&profiler, fake_now, &nested.clock), DP_OK);
-	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped, "countdown", countdown, &nested), DP_OK);
+	grade_assert_code(dp_profiler_init(&profiler, fake_now, &nested.clock),
+	                  DP_OK);
+	grade_assert_code(dp_profiler_wrap(&profiler, &wrapped, "countdown",
+	                                   countdown, &nested),
+	                  DP_OK);
 	nested.self = &wrapped;
 	int64_t got = dp_profiled_call(&wrapped, 4);
 	ck_assert_int_eq(got, 4);
@@ -376,22 +391,26 @@ START_TEST(test_wrap_refuses_bad_arguments)
 
 	grade_assert_code(dp_profiler_init(NULL, fake_now, &clock), DP_EINVAL);
 	grade_assert_code(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	grade_assert_code(dp_profiler_wrap(&profiler, &wrappers[0], NULL, triple, NULL), DP_EINVAL);
-	grade_assert_code(dp_profiler_wrap(&profiler, &wrappers[0], "f0", NULL, NULL), DP_EINVAL);
+	grade_assert_code(
+		dp_profiler_wrap(&profiler, &wrappers[0], NULL, triple, NULL),
+		DP_EINVAL);
+	grade_assert_code(
+		dp_profiler_wrap(&profiler, &wrappers[0], "f0", NULL, NULL),
+		DP_EINVAL);
 	for (int i = 0; i < DP_PROFILER_MAX; i++)
-		grade_assert_code(dp_profiler_wrap(&profiler, &wrappers[i], names[i], triple, &clock), DP_OK);
-	int rc = dp_profiler_wrap(&profiler, &wrappers[DP_PROFILER_MAX], "f3",
-	                          triple, &clock);
-	ck_assert_msg(rc == DP_EEXIST,
-	              "wrapping a second function named f3 should return "
-	              "DP_EEXIST, it returned %s",
-	              dp_error_name(rc));
-	rc = dp_profiler_wrap(&profiler, &wrappers[DP_PROFILER_MAX],
-	                      names[DP_PROFILER_MAX], triple, &clock);
-	ck_assert_msg(rc == DP_ERANGE,
-	              "wrapping more than DP_PROFILER_MAX functions should "
-	              "return DP_ERANGE, it returned %s",
-	              dp_error_name(rc));
+		grade_assert_code(dp_profiler_wrap(&profiler, &wrappers[i],
+		                                   names[i], triple, &clock),
+		                  DP_OK);
+	/* A second function named f3. */
+	grade_assert_code(dp_profiler_wrap(&profiler,
+	                                   &wrappers[DP_PROFILER_MAX], "f3",
+	                                   triple, &clock),
+	                  DP_EEXIST);
+	/* One function more than DP_PROFILER_MAX. */
+	grade_assert_code(
+		dp_profiler_wrap(&profiler, &wrappers[DP_PROFILER_MAX],
+	                         names[DP_PROFILER_MAX], triple, &clock),
+		DP_ERANGE);
 }
 END_TEST
 

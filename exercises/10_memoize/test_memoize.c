@@ -17,6 +17,7 @@
  * same figures.
  */
 #include "grade.h"
+#include "grade_assert.h"
 #include "memoize.h"
 
 #include "common/dp_common.h"
@@ -54,18 +55,14 @@ START_TEST(test_cache_get_returns_what_put_stored)
 	for (int64_t key = 1; key <= 3; key++)
 		grade_assert_code(dp_cache_put(cache, key, key * 100), DP_OK);
 	for (int64_t key = 1; key <= 3; key++) {
-		int rc = dp_cache_get(cache, key, &value);
-		ck_assert_msg(rc == DP_OK && value == key * 100,
-		              "get(%lld) should hit with %lld, it returned %s "
-		              "and %lld",
+		grade_assert_code(dp_cache_get(cache, key, &value), DP_OK);
+		ck_assert_msg(value == key * 100,
+		              "get(%lld) should find %lld, it found %lld",
 		              (long long)key, (long long)(key * 100),
-		              dp_error_name(rc), (long long)value);
+		              (long long)value);
 	}
-	int rc = dp_cache_get(cache, 4, &value);
-	ck_assert_msg(rc == DP_ENOENT,
-	              "get of a key never put should return DP_ENOENT, it "
-	              "returned %s",
-	              dp_error_name(rc));
+	/* Key 4 was never put. */
+	grade_assert_code(dp_cache_get(cache, 4, &value), DP_ENOENT);
 	grade_assert_code(dp_cache_put(cache, 2, 7), DP_OK);
 	grade_assert_code(dp_cache_get(cache, 2, &value), DP_OK);
 	ck_assert_msg(value == 7,
@@ -128,12 +125,10 @@ START_TEST(test_cache_get_makes_an_entry_most_recent)
 		grade_assert_code(dp_cache_put(cache, key, key), DP_OK);
 	grade_assert_code(dp_cache_get(cache, 1, NULL), DP_OK);
 	grade_assert_code(dp_cache_put(cache, 4, 4), DP_OK);
-	ck_assert_msg(dp_cache_get(cache, 1, NULL) == DP_OK,
-	              "key 1 was just read, so putting key 4 should evict "
-	              "key 2, not key 1");
-	ck_assert_msg(dp_cache_get(cache, 2, NULL) == DP_ENOENT,
-	              "key 2 was the least recently used and should have been "
-	              "evicted by the put of key 4");
+	/* Key 1 was just read, so the put of key 4 evicts key 2, the least
+	 * recently used, and keeps key 1. */
+	grade_assert_code(dp_cache_get(cache, 1, NULL), DP_OK);
+	grade_assert_code(dp_cache_get(cache, 2, NULL), DP_ENOENT);
 	size_t count = dp_cache_keys(cache, keys, DP_ARRAY_SIZE(keys));
 	ck_assert_msg(count == 3 && keys[0] == 1 && keys[1] == 4 &&
 	                      keys[2] == 3,
@@ -162,8 +157,8 @@ START_TEST(test_cache_maxsize_zero_and_unbounded)
 	assert_info(&info, 0, 1000, 0, 0);
 	grade_assert_code(dp_cache_info(all, &info), DP_OK);
 	assert_info(&info, 0, 1000, DP_CACHE_UNBOUNDED, 1000);
-	ck_assert_msg(dp_cache_get(all, 0, NULL) == DP_OK,
-	              "an unbounded cache must never evict, but key 0 is gone");
+	/* An unbounded cache never evicts: key 0 is still there. */
+	grade_assert_code(dp_cache_get(all, 0, NULL), DP_OK);
 	dp_cache_destroy(none);
 	dp_cache_destroy(all);
 }
@@ -296,7 +291,9 @@ START_TEST(test_memory_is_freed_and_out_of_memory_is_survived)
 	 * memo still computes the right answer, and nothing leaks. */
 	for (size_t fail_at = 1; fail_at <= 40; fail_at++) {
 		struct dp_failing_allocator failing;
-		grade_assert_code(dp_failing_allocator_init(&failing, fail_at, &counter.base), DP_OK);
+		grade_assert_code(dp_failing_allocator_init(&failing, fail_at,
+		                                            &counter.base),
+		                  DP_OK);
 		counted.calls = 0;
 		counted.memo = dp_memo_create(fib, &counted, 64, &failing.base);
 		if (counted.memo != NULL) {
