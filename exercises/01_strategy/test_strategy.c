@@ -4,6 +4,7 @@
  * table once when it is installed, and let the strategy change at run time.
  */
 #include "grade.h"
+#include "grade_assert.h"
 #include "strategy.h"
 
 #include <string.h>
@@ -77,12 +78,12 @@ START_TEST(test_init_refuses_an_incomplete_table)
 	const struct ex_pricing_ops no_price = {.name = "broken"};
 	const struct ex_pricing_ops no_name = {.price = spy_price};
 
-	ck_assert_int_eq(ex_checkout_init(&checkout, NULL, NULL), DP_EINVAL);
-	ck_assert_int_eq(ex_checkout_init(&checkout, &no_price, NULL),
-	                 DP_EINVAL);
-	ck_assert_int_eq(ex_checkout_init(&checkout, &no_name, NULL),
-	                 DP_EINVAL);
-	ck_assert_int_eq(ex_checkout_init(NULL, &SPY, NULL), DP_EINVAL);
+	grade_assert_code(ex_checkout_init(&checkout, NULL, NULL), DP_EINVAL);
+	grade_assert_code(ex_checkout_init(&checkout, &no_price, NULL),
+	                  DP_EINVAL);
+	grade_assert_code(ex_checkout_init(&checkout, &no_name, NULL),
+	                  DP_EINVAL);
+	grade_assert_code(ex_checkout_init(NULL, &SPY, NULL), DP_EINVAL);
 	ck_assert_msg(checkout.ops == &SPY,
 	              "a refused init must not write the checkout");
 }
@@ -94,9 +95,9 @@ START_TEST(test_total_prices_every_line_through_the_strategy)
 	struct ex_checkout checkout;
 	int64_t total = -1;
 
-	ck_assert_int_eq(ex_checkout_init(&checkout, &SPY, &spy), DP_OK);
-	ck_assert_int_eq(ex_checkout_total(&checkout, CART, CART_LINES, &total),
-	                 DP_OK);
+	grade_assert_code(ex_checkout_init(&checkout, &SPY, &spy), DP_OK);
+	grade_assert_code(
+		ex_checkout_total(&checkout, CART, CART_LINES, &total), DP_OK);
 	ck_assert_msg(spy.calls == CART_LINES,
 	              "a cart of %d lines should call the strategy's price "
 	              "%d times, it called it %d times",
@@ -115,9 +116,9 @@ START_TEST(test_total_of_an_empty_cart_is_zero)
 	struct ex_checkout checkout;
 	int64_t total = -1;
 
-	ck_assert_int_eq(ex_checkout_init(&checkout, &ex_pricing_regular, NULL),
-	                 DP_OK);
-	ck_assert_int_eq(ex_checkout_total(&checkout, NULL, 0, &total), DP_OK);
+	grade_assert_code(
+		ex_checkout_init(&checkout, &ex_pricing_regular, NULL), DP_OK);
+	grade_assert_code(ex_checkout_total(&checkout, NULL, 0, &total), DP_OK);
 	ck_assert_int_eq(total, 0);
 }
 END_TEST
@@ -129,18 +130,18 @@ START_TEST(test_strategy_changes_at_run_time)
 	int64_t regular = -1;
 	int64_t bulk = -1;
 
-	ck_assert_int_eq(ex_checkout_init(&checkout, &ex_pricing_regular, NULL),
-	                 DP_OK);
-	ck_assert_int_eq(
+	grade_assert_code(
+		ex_checkout_init(&checkout, &ex_pricing_regular, NULL), DP_OK);
+	grade_assert_code(
 		ex_checkout_total(&checkout, CART, CART_LINES, &regular),
 		DP_OK);
 	ck_assert_int_eq(regular, 1000 + 1000 + 999);
-	ck_assert_int_eq(
+	grade_assert_code(
 		ex_checkout_set_strategy(&checkout, &ex_pricing_bulk, &rule),
 		DP_OK);
 	ck_assert_pstr_eq(ex_checkout_strategy_name(&checkout), "bulk");
-	ck_assert_int_eq(ex_checkout_total(&checkout, CART, CART_LINES, &bulk),
-	                 DP_OK);
+	grade_assert_code(ex_checkout_total(&checkout, CART, CART_LINES, &bulk),
+	                  DP_OK);
 	ck_assert_msg(bulk == 1000 + 500 + 999,
 	              "after the change to bulk (50%% off from 10 units), the "
 	              "cart should cost 2499, not %lld",
@@ -154,16 +155,17 @@ START_TEST(test_a_refused_change_keeps_the_old_strategy)
 	struct ex_checkout checkout;
 	int64_t total = -1;
 
-	ck_assert_int_eq(ex_checkout_init(&checkout, &ex_pricing_regular, NULL),
-	                 DP_OK);
-	ck_assert_int_eq(ex_checkout_set_strategy(&checkout, &no_price, NULL),
-	                 DP_EINVAL);
-	ck_assert_int_eq(ex_checkout_set_strategy(&checkout, NULL, NULL),
-	                 DP_EINVAL);
-	ck_assert_int_eq(ex_checkout_set_strategy(NULL, &ex_pricing_bulk, NULL),
-	                 DP_EINVAL);
+	grade_assert_code(
+		ex_checkout_init(&checkout, &ex_pricing_regular, NULL), DP_OK);
+	grade_assert_code(ex_checkout_set_strategy(&checkout, &no_price, NULL),
+	                  DP_EINVAL);
+	grade_assert_code(ex_checkout_set_strategy(&checkout, NULL, NULL),
+	                  DP_EINVAL);
+	grade_assert_code(
+		ex_checkout_set_strategy(NULL, &ex_pricing_bulk, NULL),
+		DP_EINVAL);
 	ck_assert_pstr_eq(ex_checkout_strategy_name(&checkout), "regular");
-	ck_assert_int_eq(ex_checkout_total(&checkout, CART, 1, &total), DP_OK);
+	grade_assert_code(ex_checkout_total(&checkout, CART, 1, &total), DP_OK);
 	ck_assert_int_eq(total, 1000);
 }
 END_TEST
@@ -173,13 +175,13 @@ START_TEST(test_total_rejects_invalid_arguments)
 	struct ex_checkout checkout;
 	int64_t total = 42;
 
-	ck_assert_int_eq(ex_checkout_init(&checkout, &ex_pricing_regular, NULL),
-	                 DP_OK);
-	ck_assert_int_eq(ex_checkout_total(NULL, CART, 1, &total), DP_EINVAL);
-	ck_assert_int_eq(ex_checkout_total(&checkout, CART, 1, NULL),
-	                 DP_EINVAL);
-	ck_assert_int_eq(ex_checkout_total(&checkout, NULL, 1, &total),
-	                 DP_EINVAL);
+	grade_assert_code(
+		ex_checkout_init(&checkout, &ex_pricing_regular, NULL), DP_OK);
+	grade_assert_code(ex_checkout_total(NULL, CART, 1, &total), DP_EINVAL);
+	grade_assert_code(ex_checkout_total(&checkout, CART, 1, NULL),
+	                  DP_EINVAL);
+	grade_assert_code(ex_checkout_total(&checkout, NULL, 1, &total),
+	                  DP_EINVAL);
 	ck_assert_msg(total == 42, "a refused call must not write the total");
 	ck_assert_ptr_null(ex_checkout_strategy_name(NULL));
 }

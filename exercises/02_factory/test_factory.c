@@ -6,6 +6,7 @@
  */
 #include "factory.h"
 #include "grade.h"
+#include "grade_assert.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -79,10 +80,10 @@ START_TEST(test_make_calls_the_named_constructor)
 	void *product = NULL;
 
 	ck_assert_ptr_nonnull(registry);
-	ck_assert_int_eq(ex_registry_add(registry, &BUTTON), DP_OK);
-	ck_assert_int_eq(ex_registry_add(registry, &SLIDER), DP_OK);
+	grade_assert_code(ex_registry_add(registry, &BUTTON), DP_OK);
+	grade_assert_code(ex_registry_add(registry, &SLIDER), DP_OK);
 	ck_assert_uint_eq(ex_registry_count(registry), 2);
-	ck_assert_int_eq(
+	grade_assert_code(
 		ex_registry_make(registry, "slider", &config, NULL, &product),
 		DP_OK);
 	ck_assert_ptr_nonnull(product);
@@ -103,17 +104,19 @@ START_TEST(test_unknown_name_returns_enoent_and_calls_nothing)
 	void *product = &calls;
 
 	ck_assert_ptr_nonnull(registry);
-	ck_assert_int_eq(ex_registry_add(registry, &BUTTON), DP_OK);
+	grade_assert_code(ex_registry_add(registry, &BUTTON), DP_OK);
 	calls = 0;
-	ck_assert_int_eq(
+	grade_assert_code(
 		ex_registry_make(registry, "Button", NULL, NULL, &product),
 		DP_ENOENT);
 	ck_assert_msg(calls == 0, "no constructor may run for an unknown name");
 	ck_assert_ptr_eq(product, &calls);
-	ck_assert_int_eq(ex_registry_make(registry, NULL, NULL, NULL, &product),
-	                 DP_EINVAL);
-	ck_assert_int_eq(ex_registry_make(registry, "button", NULL, NULL, NULL),
-	                 DP_EINVAL);
+	grade_assert_code(
+		ex_registry_make(registry, NULL, NULL, NULL, &product),
+		DP_EINVAL);
+	grade_assert_code(
+		ex_registry_make(registry, "button", NULL, NULL, NULL),
+		DP_EINVAL);
 	ex_registry_destroy(registry);
 }
 END_TEST
@@ -124,8 +127,8 @@ START_TEST(test_a_taken_name_is_refused)
 	const struct ex_entry impostor = {"button", make_slider};
 
 	ck_assert_ptr_nonnull(registry);
-	ck_assert_int_eq(ex_registry_add(registry, &BUTTON), DP_OK);
-	ck_assert_int_eq(ex_registry_add(registry, &impostor), DP_EEXIST);
+	grade_assert_code(ex_registry_add(registry, &BUTTON), DP_OK);
+	grade_assert_code(ex_registry_add(registry, &impostor), DP_EEXIST);
 	ck_assert_uint_eq(ex_registry_count(registry), 1);
 	ex_registry_destroy(registry);
 }
@@ -139,11 +142,11 @@ START_TEST(test_invalid_entries_are_refused)
 	const struct ex_entry no_create = {"nothing", NULL};
 
 	ck_assert_ptr_nonnull(registry);
-	ck_assert_int_eq(ex_registry_add(registry, NULL), DP_EINVAL);
-	ck_assert_int_eq(ex_registry_add(registry, &no_name), DP_EINVAL);
-	ck_assert_int_eq(ex_registry_add(registry, &empty_name), DP_EINVAL);
-	ck_assert_int_eq(ex_registry_add(registry, &no_create), DP_EINVAL);
-	ck_assert_int_eq(ex_registry_add(NULL, &BUTTON), DP_EINVAL);
+	grade_assert_code(ex_registry_add(registry, NULL), DP_EINVAL);
+	grade_assert_code(ex_registry_add(registry, &no_name), DP_EINVAL);
+	grade_assert_code(ex_registry_add(registry, &empty_name), DP_EINVAL);
+	grade_assert_code(ex_registry_add(registry, &no_create), DP_EINVAL);
+	grade_assert_code(ex_registry_add(NULL, &BUTTON), DP_EINVAL);
 	ck_assert_uint_eq(ex_registry_count(registry), 0);
 	ex_registry_destroy(registry);
 }
@@ -155,12 +158,11 @@ START_TEST(test_constructor_errors_pass_through)
 	void *product = NULL;
 
 	ck_assert_ptr_nonnull(registry);
-	ck_assert_int_eq(ex_registry_add(registry, &BROKEN), DP_OK);
-	int rc = ex_registry_make(registry, "broken", NULL, NULL, &product);
-	ck_assert_msg(rc == DP_EIO,
-	              "make must return the constructor's code, DP_EIO, not "
-	              "%s",
-	              dp_error_name(rc));
+	grade_assert_code(ex_registry_add(registry, &BROKEN), DP_OK);
+	/* Make returns the constructor's own code. */
+	grade_assert_code(
+		ex_registry_make(registry, "broken", NULL, NULL, &product),
+		DP_EIO);
 	ck_assert_msg(product == NULL,
 	              "on error, *product must be left untouched");
 	ex_registry_destroy(registry);
@@ -181,14 +183,15 @@ START_TEST(test_registry_grows_and_frees_everything)
 	for (int i = 0; i < MANY; i++) {
 		snprintf(names[i], sizeof(names[i]), "kind%d", i);
 		entries[i] = (struct ex_entry){names[i], make_button};
-		ck_assert_int_eq(ex_registry_add(registry, &entries[i]), DP_OK);
+		grade_assert_code(ex_registry_add(registry, &entries[i]),
+		                  DP_OK);
 	}
 	ck_assert_uint_eq(ex_registry_count(registry), MANY);
 	for (int i = 0; i < MANY; i++) {
 		void *product = NULL;
-		ck_assert_int_eq(ex_registry_make(registry, names[i], NULL,
-		                                  NULL, &product),
-		                 DP_OK);
+		grade_assert_code(ex_registry_make(registry, names[i], NULL,
+		                                   NULL, &product),
+		                  DP_OK);
 		dp_free(NULL, product);
 	}
 	ck_assert_msg(counter.allocations > 0,
@@ -223,13 +226,13 @@ START_TEST(test_out_of_memory_changes_nothing)
 			snprintf(names[i], sizeof(names[i]), "kind%d", i);
 			entries[i] = (struct ex_entry){names[i], make_slider};
 			size_t before = ex_registry_count(registry);
-			int rc = ex_registry_add(registry, &entries[i]);
-			if (rc == DP_ENOMEM) {
+			int add_rc = ex_registry_add(registry, &entries[i]);
+			if (add_rc == DP_ENOMEM) {
 				failures++;
 				ck_assert_uint_eq(ex_registry_count(registry),
 				                  before);
 			} else {
-				ck_assert_int_eq(rc, DP_OK);
+				grade_assert_code(add_rc, DP_OK);
 			}
 		}
 		ex_registry_destroy(registry);

@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L /* setenv, pthread_barrier_t */
 
 #include "grade.h"
+#include "grade_assert.h"
 #include "singleton.h"
 
 #include <pthread.h>
@@ -38,17 +39,37 @@ static const struct dp_settings POISON = {
 	.capacity = 7777,
 };
 
+/*
+ * Run dp_settings_init() on `settings`, first filled with POISON, with
+ * DP_LEVEL and DP_CAPACITY set to `level` and `capacity` (NULL: unset).
+ */
+static int init_with(struct dp_settings *settings, const char *level,
+                     const char *capacity)
+{
+	struct variable vars[] = {
+		{"DP_LEVEL", level}, {"DP_CAPACITY", capacity}, {NULL, NULL}};
+
+	*settings = POISON;
+	return dp_settings_init(settings, lookup_table, vars);
+}
+
+/* A statement macro, so that a failure names the caller's line. */
+#define assert_unchanged(settings)                                             \
+	do {                                                                   \
+		ck_assert_msg((settings)->level == POISON.level &&             \
+		                      (settings)->capacity == POISON.capacity, \
+		              "a failed dp_settings_init must leave the "      \
+		              "settings unchanged");                           \
+	} while (0)
+
 START_TEST(test_init_reads_level_and_capacity)
 {
 	struct variable vars[] = {
 		{"DP_LEVEL", "debug"}, {"DP_CAPACITY", "128"}, {NULL, NULL}};
 	struct dp_settings settings = POISON;
 
-	int rc = dp_settings_init(&settings, lookup_table, vars);
-	ck_assert_msg(rc == DP_OK,
-	              "dp_settings_init with DP_LEVEL=debug DP_CAPACITY=128 "
-	              "should return DP_OK, it returned %s",
-	              dp_error_name(rc));
+	grade_assert_code(dp_settings_init(&settings, lookup_table, vars),
+	                  DP_OK);
 	ck_assert_msg(settings.level == DP_LEVEL_DEBUG,
 	              "DP_LEVEL=debug should give level DP_LEVEL_DEBUG (3), "
 	              "got %d",
@@ -64,11 +85,8 @@ START_TEST(test_init_uses_defaults_for_unset_variables)
 	struct variable vars[] = {{NULL, NULL}};
 	struct dp_settings settings = POISON;
 
-	int rc = dp_settings_init(&settings, lookup_table, vars);
-	ck_assert_msg(rc == DP_OK,
-	              "with no variable set dp_settings_init should return "
-	              "DP_OK, it returned %s",
-	              dp_error_name(rc));
+	grade_assert_code(dp_settings_init(&settings, lookup_table, vars),
+	                  DP_OK);
 	ck_assert_msg(settings.level == DP_LEVEL_INFO,
 	              "an unset DP_LEVEL should give DP_LEVEL_INFO (2), got %d",
 	              (int)settings.level);
@@ -80,46 +98,29 @@ END_TEST
 
 START_TEST(test_init_rejects_invalid_values)
 {
-	static const struct {
-		const char *level;
-		const char *capacity;
-		int expected;
-	} cases[] = {
-		{"loud", NULL, DP_EINVAL},
-		{"INFO", NULL, DP_EINVAL},
-		{NULL, "12x", DP_EINVAL},
-		{NULL, "", DP_EINVAL},
-		{NULL, "-5", DP_EINVAL},
-		{NULL, "0", DP_ERANGE},
-		{NULL, "1000001", DP_ERANGE},
-		{NULL, "99999999999999999999999", DP_ERANGE},
-	};
+	struct dp_settings settings;
 
-	for (size_t i = 0; i < DP_ARRAY_SIZE(cases); i++) {
-		struct variable vars[] = {{"DP_LEVEL", cases[i].level},
-		                          {"DP_CAPACITY", cases[i].capacity},
-		                          {NULL, NULL}};
-		struct dp_settings settings = POISON;
-		int rc = dp_settings_init(&settings, lookup_table, vars);
-		ck_assert_msg(
-			rc == cases[i].expected,
-			"DP_LEVEL=%s DP_CAPACITY=%s should give %s, got %s",
-			cases[i].level ? cases[i].level : "(unset)",
-			cases[i].capacity ? cases[i].capacity : "(unset)",
-			dp_error_name(cases[i].expected), dp_error_name(rc));
-		ck_assert_msg(
-			settings.level == POISON.level &&
-				settings.capacity == POISON.capacity,
-			"a failed dp_settings_init must leave the settings "
-			"unchanged (case DP_LEVEL=%s DP_CAPACITY=%s)",
-			cases[i].level ? cases[i].level : "(unset)",
-			cases[i].capacity ? cases[i].capacity : "(unset)");
-	}
-	int rc = dp_settings_init(NULL, lookup_table, NULL);
-	ck_assert_msg(rc == DP_EINVAL,
-	              "dp_settings_init(NULL, ...) should return DP_EINVAL, "
-	              "got %s",
-	              dp_error_name(rc));
+	/* Each case is written out, not looped over, so that a failure
+	 * message shows the values that were refused. */
+	grade_assert_code(init_with(&settings, "loud", NULL), DP_EINVAL);
+	assert_unchanged(&settings);
+	grade_assert_code(init_with(&settings, "INFO", NULL), DP_EINVAL);
+	assert_unchanged(&settings);
+	grade_assert_code(init_with(&settings, NULL, "12x"), DP_EINVAL);
+	assert_unchanged(&settings);
+	grade_assert_code(init_with(&settings, NULL, ""), DP_EINVAL);
+	assert_unchanged(&settings);
+	grade_assert_code(init_with(&settings, NULL, "-5"), DP_EINVAL);
+	assert_unchanged(&settings);
+	grade_assert_code(init_with(&settings, NULL, "0"), DP_ERANGE);
+	assert_unchanged(&settings);
+	grade_assert_code(init_with(&settings, NULL, "1000001"), DP_ERANGE);
+	assert_unchanged(&settings);
+	grade_assert_code(init_with(&settings, NULL, "99999999999999999999999"),
+	                  DP_ERANGE);
+	assert_unchanged(&settings);
+	grade_assert_code(dp_settings_init(NULL, lookup_table, NULL),
+	                  DP_EINVAL);
 }
 END_TEST
 

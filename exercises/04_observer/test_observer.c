@@ -4,6 +4,7 @@
  * `make test EX=04_observer`.
  */
 #include "grade.h"
+#include "grade_assert.h"
 #include "observer.h"
 
 #include <string.h>
@@ -84,21 +85,6 @@ static void probe_init(struct probe *probe, const char *name, int priority,
 	};
 }
 
-static void topic_init_or_fail(struct dp_topic *topic)
-{
-	int rc = dp_topic_init(topic);
-	ck_assert_msg(rc == DP_OK, "dp_topic_init should return DP_OK, got %s",
-	              dp_error_name(rc));
-}
-
-static void subscribe_or_fail(struct dp_topic *topic, struct probe *probe)
-{
-	int rc = dp_topic_subscribe(topic, &probe->node);
-	ck_assert_msg(rc == DP_OK,
-	              "subscribing watcher \"%s\" should return DP_OK, got %s",
-	              probe->name, dp_error_name(rc));
-}
-
 /* The journal as one string, "a b c", for messages and comparisons. */
 static const char *journal_text(const struct journal *journal, char *text,
                                 size_t size)
@@ -118,17 +104,14 @@ START_TEST(test_publish_calls_every_subscriber)
 	struct probe a, b, c;
 	int payload = 42;
 
-	topic_init_or_fail(&topic);
+	grade_assert_code(dp_topic_init(&topic), DP_OK);
 	probe_init(&a, "a", 0, NULL);
 	probe_init(&b, "b", 0, NULL);
 	probe_init(&c, "c", 0, NULL);
-	int rc = dp_watcher_init(&a.node, probe_notify, 0);
-	ck_assert_msg(rc == DP_OK,
-	              "dp_watcher_init should return DP_OK, got %s",
-	              dp_error_name(rc));
-	subscribe_or_fail(&topic, &a);
-	subscribe_or_fail(&topic, &b);
-	subscribe_or_fail(&topic, &c);
+	grade_assert_code(dp_watcher_init(&a.node, probe_notify, 0), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &a.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &b.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &c.node), DP_OK);
 	ck_assert_msg(
 		dp_topic_count(&topic) == 3,
 		"after 3 subscriptions dp_topic_count should be 3, got %zu",
@@ -162,17 +145,17 @@ START_TEST(test_higher_priority_is_called_first)
 	struct probe low, high, mid, mid2, negative;
 	char text[128];
 
-	topic_init_or_fail(&topic);
+	grade_assert_code(dp_topic_init(&topic), DP_OK);
 	probe_init(&low, "low(1)", 1, &journal);
 	probe_init(&high, "high(5)", 5, &journal);
 	probe_init(&mid, "mid(3)", 3, &journal);
 	probe_init(&mid2, "mid2(3)", 3, &journal);
 	probe_init(&negative, "negative(-2)", -2, &journal);
-	subscribe_or_fail(&topic, &low);
-	subscribe_or_fail(&topic, &high);
-	subscribe_or_fail(&topic, &mid);
-	subscribe_or_fail(&topic, &mid2);
-	subscribe_or_fail(&topic, &negative);
+	grade_assert_code(dp_topic_subscribe(&topic, &low.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &high.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &mid.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &mid2.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &negative.node), DP_OK);
 
 	dp_topic_publish(&topic, 1, NULL);
 	journal_text(&journal, text, sizeof(text));
@@ -191,14 +174,14 @@ START_TEST(test_stop_ends_the_delivery)
 	struct dp_topic topic;
 	struct probe first, stopper, last;
 
-	topic_init_or_fail(&topic);
+	grade_assert_code(dp_topic_init(&topic), DP_OK);
 	probe_init(&first, "first", 3, NULL);
 	probe_init(&stopper, "stopper", 2, NULL);
 	probe_init(&last, "last", 1, NULL);
 	stopper.action = PROBE_STOP;
-	subscribe_or_fail(&topic, &first);
-	subscribe_or_fail(&topic, &stopper);
-	subscribe_or_fail(&topic, &last);
+	grade_assert_code(dp_topic_subscribe(&topic, &first.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &stopper.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &last.node), DP_OK);
 
 	int called = dp_topic_publish(&topic, 1, NULL);
 	ck_assert_msg(last.calls == 0,
@@ -221,21 +204,14 @@ START_TEST(test_subscribing_twice_is_refused)
 	struct dp_topic topic, other;
 	struct probe a;
 
-	topic_init_or_fail(&topic);
-	topic_init_or_fail(&other);
+	grade_assert_code(dp_topic_init(&topic), DP_OK);
+	grade_assert_code(dp_topic_init(&other), DP_OK);
 	probe_init(&a, "a", 0, NULL);
-	subscribe_or_fail(&topic, &a);
+	grade_assert_code(dp_topic_subscribe(&topic, &a.node), DP_OK);
 
-	int rc = dp_topic_subscribe(&topic, &a.node);
-	ck_assert_msg(rc == DP_EEXIST,
-	              "subscribing a watcher twice to one topic should return "
-	              "DP_EEXIST, got %s",
-	              dp_error_name(rc));
-	rc = dp_topic_subscribe(&other, &a.node);
-	ck_assert_msg(rc == DP_EBUSY,
-	              "subscribing a watcher that is on another topic should "
-	              "return DP_EBUSY (a node has room for one chain), got %s",
-	              dp_error_name(rc));
+	grade_assert_code(dp_topic_subscribe(&topic, &a.node), DP_EEXIST);
+	/* A node has room for one chain: it cannot join a second topic. */
+	grade_assert_code(dp_topic_subscribe(&other, &a.node), DP_EBUSY);
 	ck_assert_msg(dp_topic_count(&topic) == 1 &&
 	                      dp_topic_count(&other) == 0,
 	              "a refused subscription must change nothing: expected "
@@ -254,34 +230,22 @@ START_TEST(test_unsubscribing_a_stranger_is_enoent)
 	struct dp_topic topic, other;
 	struct probe a, stranger, elsewhere;
 
-	topic_init_or_fail(&topic);
-	topic_init_or_fail(&other);
+	grade_assert_code(dp_topic_init(&topic), DP_OK);
+	grade_assert_code(dp_topic_init(&other), DP_OK);
 	probe_init(&a, "a", 0, NULL);
 	probe_init(&stranger, "stranger", 0, NULL);
 	probe_init(&elsewhere, "elsewhere", 0, NULL);
-	subscribe_or_fail(&topic, &a);
-	subscribe_or_fail(&other, &elsewhere);
+	grade_assert_code(dp_topic_subscribe(&topic, &a.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&other, &elsewhere.node), DP_OK);
 
-	int rc = dp_topic_unsubscribe(&topic, &stranger.node);
-	ck_assert_msg(rc == DP_ENOENT,
-	              "unsubscribing a watcher that never subscribed should "
-	              "return DP_ENOENT, got %s",
-	              dp_error_name(rc));
-	rc = dp_topic_unsubscribe(&topic, &elsewhere.node);
-	ck_assert_msg(rc == DP_ENOENT,
-	              "unsubscribing a watcher of another topic should return "
-	              "DP_ENOENT, got %s",
-	              dp_error_name(rc));
-	rc = dp_topic_unsubscribe(&topic, &a.node);
-	ck_assert_msg(rc == DP_OK,
-	              "unsubscribing a subscribed watcher should return DP_OK, "
-	              "got %s",
-	              dp_error_name(rc));
-	rc = dp_topic_unsubscribe(&topic, &a.node);
-	ck_assert_msg(rc == DP_ENOENT,
-	              "unsubscribing the same watcher a second time should "
-	              "return DP_ENOENT, got %s",
-	              dp_error_name(rc));
+	grade_assert_code(dp_topic_unsubscribe(&topic, &stranger.node),
+	                  DP_ENOENT);
+	/* `elsewhere` is subscribed, but to the other topic. */
+	grade_assert_code(dp_topic_unsubscribe(&topic, &elsewhere.node),
+	                  DP_ENOENT);
+	grade_assert_code(dp_topic_unsubscribe(&topic, &a.node), DP_OK);
+	/* A second time: `a` is no longer there. */
+	grade_assert_code(dp_topic_unsubscribe(&topic, &a.node), DP_ENOENT);
 	ck_assert_msg(dp_topic_count(&other) == 1,
 	              "a refused unsubscribe must not touch the other topic: "
 	              "its count should stay 1, got %zu",
@@ -294,17 +258,14 @@ START_TEST(test_unsubscribed_watcher_is_not_called)
 	struct dp_topic topic;
 	struct probe a, b, c;
 
-	topic_init_or_fail(&topic);
+	grade_assert_code(dp_topic_init(&topic), DP_OK);
 	probe_init(&a, "a", 0, NULL);
 	probe_init(&b, "b", 0, NULL);
 	probe_init(&c, "c", 0, NULL);
-	subscribe_or_fail(&topic, &a);
-	subscribe_or_fail(&topic, &b);
-	subscribe_or_fail(&topic, &c);
-	int rc = dp_topic_unsubscribe(&topic, &b.node);
-	ck_assert_msg(rc == DP_OK,
-	              "unsubscribing b should return DP_OK, got %s",
-	              dp_error_name(rc));
+	grade_assert_code(dp_topic_subscribe(&topic, &a.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &b.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &c.node), DP_OK);
+	grade_assert_code(dp_topic_unsubscribe(&topic, &b.node), DP_OK);
 	ck_assert_msg(dp_topic_count(&topic) == 2,
 	              "after removing 1 of 3 watchers the count should be 2, "
 	              "got %zu",
@@ -330,21 +291,19 @@ START_TEST(test_watcher_can_unsubscribe_itself_during_publish)
 	struct probe a, quitter, c;
 	char text[128];
 
-	topic_init_or_fail(&topic);
+	grade_assert_code(dp_topic_init(&topic), DP_OK);
 	probe_init(&a, "a", 3, &journal);
 	probe_init(&quitter, "quitter", 2, &journal);
 	probe_init(&c, "c", 1, &journal);
 	quitter.action = PROBE_REMOVE_SELF;
 	quitter.topic = &topic;
-	subscribe_or_fail(&topic, &a);
-	subscribe_or_fail(&topic, &quitter);
-	subscribe_or_fail(&topic, &c);
+	grade_assert_code(dp_topic_subscribe(&topic, &a.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &quitter.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &c.node), DP_OK);
 
 	int called = dp_topic_publish(&topic, 1, NULL);
-	ck_assert_msg(quitter.action_rc == DP_OK,
-	              "a watcher unsubscribing itself from its callback should "
-	              "get DP_OK, got %s",
-	              dp_error_name(quitter.action_rc));
+	/* What the quitter's dp_topic_unsubscribe() of itself returned. */
+	grade_assert_code(quitter.action_rc, DP_OK);
 	journal_text(&journal, text, sizeof(text));
 	ck_assert_msg(strcmp(text, "a quitter c") == 0,
 	              "a watcher that unsubscribes itself (and whose node is "
@@ -372,22 +331,20 @@ START_TEST(test_unsubscribing_a_later_watcher_during_publish_skips_it)
 	struct probe remover, victim, c;
 	char text[128];
 
-	topic_init_or_fail(&topic);
+	grade_assert_code(dp_topic_init(&topic), DP_OK);
 	probe_init(&remover, "remover", 3, &journal);
 	probe_init(&victim, "victim", 2, &journal);
 	probe_init(&c, "c", 1, &journal);
 	remover.action = PROBE_REMOVE_VICTIM;
 	remover.topic = &topic;
 	remover.victim = &victim.node;
-	subscribe_or_fail(&topic, &remover);
-	subscribe_or_fail(&topic, &victim);
-	subscribe_or_fail(&topic, &c);
+	grade_assert_code(dp_topic_subscribe(&topic, &remover.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &victim.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &c.node), DP_OK);
 
 	int called = dp_topic_publish(&topic, 1, NULL);
-	ck_assert_msg(remover.action_rc == DP_OK,
-	              "unsubscribing another watcher from a callback should "
-	              "return DP_OK, got %s",
-	              dp_error_name(remover.action_rc));
+	/* What the remover's dp_topic_unsubscribe() of the victim returned. */
+	grade_assert_code(remover.action_rc, DP_OK);
 	journal_text(&journal, text, sizeof(text));
 	ck_assert_msg(victim.calls == 0,
 	              "a watcher unsubscribed before its turn must not be "
@@ -407,20 +364,19 @@ START_TEST(test_publish_from_a_callback_is_ebusy)
 	struct dp_topic topic;
 	struct probe echo, b;
 
-	topic_init_or_fail(&topic);
+	grade_assert_code(dp_topic_init(&topic), DP_OK);
 	probe_init(&echo, "echo", 2, NULL);
 	probe_init(&b, "b", 1, NULL);
 	echo.action = PROBE_PUBLISH_AGAIN;
 	echo.topic = &topic;
 	echo.action_rc = 12345;
-	subscribe_or_fail(&topic, &echo);
-	subscribe_or_fail(&topic, &b);
+	grade_assert_code(dp_topic_subscribe(&topic, &echo.node), DP_OK);
+	grade_assert_code(dp_topic_subscribe(&topic, &b.node), DP_OK);
 
 	int called = dp_topic_publish(&topic, 1, NULL);
-	ck_assert_msg(echo.action_rc == DP_EBUSY,
-	              "dp_topic_publish called from a callback of the same "
-	              "topic should return DP_EBUSY, got %s (%d)",
-	              dp_error_name(echo.action_rc), echo.action_rc);
+	/* What dp_topic_publish(), called again from echo's callback on the
+	 * same topic, returned. */
+	grade_assert_code(echo.action_rc, DP_EBUSY);
 	ck_assert_msg(called == 2 && echo.calls == 1 && b.calls == 1,
 	              "the refused nested publish must call nobody and leave "
 	              "the outer one intact: expected 2 called once each, got "

@@ -6,6 +6,7 @@
  */
 #include "command.h"
 #include "grade.h"
+#include "grade_assert.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -93,24 +94,15 @@ static dp_history *history_create_or_fail(size_t capacity)
 	return history;
 }
 
-static void execute_probe_or_fail(dp_history *history, int id,
-                                  struct trace *trace)
+/* Execute a new probe action `id` in `history`; return what
+ * dp_history_execute() returned. */
+static int execute_probe(dp_history *history, int id, struct trace *trace)
 {
 	struct dp_action *probe = probe_create(id, trace);
 	int rc = dp_history_execute(history, probe);
 	if (rc != DP_OK)
 		free(probe); /* Still ours: the history refused it. */
-	ck_assert_msg(rc == DP_OK,
-	              "dp_history_execute of probe %d should return DP_OK, "
-	              "got %s",
-	              id, dp_error_name(rc));
-}
-
-/* Fail with a message that names the call when it did not return DP_OK. */
-static void expect_ok(int rc, const char *call)
-{
-	ck_assert_msg(rc == DP_OK, "%s should return DP_OK, it returned %s",
-	              call, dp_error_name(rc));
+	return rc;
 }
 
 START_TEST(test_add_action_executes_and_undoes)
@@ -119,16 +111,13 @@ START_TEST(test_add_action_executes_and_undoes)
 	struct dp_action *add = dp_add_action_create(&value, 5, NULL);
 
 	ck_assert_msg(add != NULL, "dp_add_action_create returned NULL");
-	int rc = dp_action_execute(add);
-	ck_assert_msg(rc == DP_OK && value == 15,
-	              "executing \"add 5\" on 10 should give DP_OK and 15, got "
-	              "%s and %d",
-	              dp_error_name(rc), value);
-	rc = dp_action_undo(add);
-	ck_assert_msg(rc == DP_OK && value == 10,
-	              "undoing \"add 5\" should give DP_OK and restore 10, got "
-	              "%s and %d",
-	              dp_error_name(rc), value);
+	grade_assert_code(dp_action_execute(add), DP_OK);
+	ck_assert_msg(value == 15,
+	              "executing \"add 5\" on 10 should give 15, got %d",
+	              value);
+	grade_assert_code(dp_action_undo(add), DP_OK);
+	ck_assert_msg(value == 10,
+	              "undoing \"add 5\" should restore 10, got %d", value);
 	ck_assert_msg(add->ops != NULL && add->ops->name != NULL &&
 	                      strcmp(add->ops->name, "add") == 0,
 	              "the add action's ops table should be named \"add\"");
@@ -142,12 +131,9 @@ START_TEST(test_add_action_refuses_overflow)
 	struct dp_action *add = dp_add_action_create(&value, 5, NULL);
 
 	ck_assert_msg(add != NULL, "dp_add_action_create returned NULL");
-	int rc = dp_action_execute(add);
+	/* Adding 5 to INT_MAX - 1 overflows. */
+	grade_assert_code(dp_action_execute(add), DP_ERANGE);
 	dp_action_destroy(add);
-	ck_assert_msg(rc == DP_ERANGE,
-	              "adding 5 to INT_MAX - 1 overflows: expected DP_ERANGE, "
-	              "got %s",
-	              dp_error_name(rc));
 	ck_assert_msg(value == INT_MAX - 1,
 	              "a failed execute must leave the receiver unchanged, it "
 	              "became %d",
@@ -156,12 +142,13 @@ START_TEST(test_add_action_refuses_overflow)
 	value = INT_MIN + 1;
 	add = dp_add_action_create(&value, -5, NULL);
 	ck_assert_msg(add != NULL, "dp_add_action_create returned NULL");
-	rc = dp_action_execute(add);
+	/* Adding -5 to INT_MIN + 1 overflows. */
+	grade_assert_code(dp_action_execute(add), DP_ERANGE);
 	dp_action_destroy(add);
-	ck_assert_msg(rc == DP_ERANGE && value == INT_MIN + 1,
-	              "adding -5 to INT_MIN + 1 overflows: expected DP_ERANGE "
-	              "and no change, got %s and a change of %d",
-	              dp_error_name(rc), value - (INT_MIN + 1));
+	ck_assert_msg(value == INT_MIN + 1,
+	              "a failed execute must leave the receiver unchanged, it "
+	              "changed by %d",
+	              value - (INT_MIN + 1));
 }
 END_TEST
 
@@ -174,44 +161,32 @@ START_TEST(test_history_undoes_and_redoes_in_order)
 
 	ck_assert_msg(add5 != NULL && add7 != NULL,
 	              "dp_add_action_create returned NULL");
-	expect_ok(dp_history_execute(history, add5),
-	          "dp_history_execute(history, add5)");
-	expect_ok(dp_history_execute(history, add7),
-	          "dp_history_execute(history, add7)");
+	grade_assert_code(dp_history_execute(history, add5), DP_OK);
+	grade_assert_code(dp_history_execute(history, add7), DP_OK);
 	ck_assert_msg(value == 12, "0 + 5 + 7 should be 12, got %d", value);
 
 	static const int expected_after_undo[] = {5, 0};
 	for (int i = 0; i < 2; i++) {
-		int rc = dp_history_undo(history);
-		ck_assert_msg(rc == DP_OK && value == expected_after_undo[i],
-		              "undo %d should return DP_OK and leave %d, got "
-		              "%s and %d",
-		              i + 1, expected_after_undo[i], dp_error_name(rc),
-		              value);
+		grade_assert_code(dp_history_undo(history), DP_OK);
+		ck_assert_msg(value == expected_after_undo[i],
+		              "undo %d should leave %d, got %d", i + 1,
+		              expected_after_undo[i], value);
 	}
-	int rc = dp_history_undo(history);
-	ck_assert_msg(rc == DP_ENOENT,
-	              "with everything undone, undo should return DP_ENOENT, "
-	              "got %s",
-	              dp_error_name(rc));
+	/* Everything is undone: there is nothing left to undo. */
+	grade_assert_code(dp_history_undo(history), DP_ENOENT);
 	ck_assert_msg(dp_history_redo_count(history) == 2,
 	              "after 2 undos redo_count should be 2, got %zu",
 	              dp_history_redo_count(history));
 
 	static const int expected_after_redo[] = {5, 12};
 	for (int i = 0; i < 2; i++) {
-		rc = dp_history_redo(history);
-		ck_assert_msg(rc == DP_OK && value == expected_after_redo[i],
-		              "redo %d should return DP_OK and give %d, got %s "
-		              "and %d",
-		              i + 1, expected_after_redo[i], dp_error_name(rc),
-		              value);
+		grade_assert_code(dp_history_redo(history), DP_OK);
+		ck_assert_msg(value == expected_after_redo[i],
+		              "redo %d should give %d, got %d", i + 1,
+		              expected_after_redo[i], value);
 	}
-	rc = dp_history_redo(history);
-	ck_assert_msg(rc == DP_ENOENT,
-	              "with nothing undone, redo should return DP_ENOENT, got "
-	              "%s",
-	              dp_error_name(rc));
+	/* Nothing is undone any more: there is nothing to redo. */
+	grade_assert_code(dp_history_redo(history), DP_ENOENT);
 	ck_assert_msg(dp_history_undo_count(history) == 2,
 	              "after redoing both, undo_count should be 2, got %zu",
 	              dp_history_undo_count(history));
@@ -224,12 +199,12 @@ START_TEST(test_new_command_clears_the_redo_side)
 	struct trace trace = {0};
 	dp_history *history = history_create_or_fail(5);
 
-	execute_probe_or_fail(history, 1, &trace);
-	execute_probe_or_fail(history, 2, &trace);
-	execute_probe_or_fail(history, 3, &trace);
-	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
-	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
-	execute_probe_or_fail(history, 4, &trace);
+	grade_assert_code(execute_probe(history, 1, &trace), DP_OK);
+	grade_assert_code(execute_probe(history, 2, &trace), DP_OK);
+	grade_assert_code(execute_probe(history, 3, &trace), DP_OK);
+	grade_assert_code(dp_history_undo(history), DP_OK);
+	grade_assert_code(dp_history_undo(history), DP_OK);
+	grade_assert_code(execute_probe(history, 4, &trace), DP_OK);
 
 	ck_assert_msg(strstr(trace.text, "d2") != NULL &&
 	                      strstr(trace.text, "d3") != NULL,
@@ -240,10 +215,8 @@ START_TEST(test_new_command_clears_the_redo_side)
 	              "a new action clears the redo side: redo_count should be "
 	              "0, got %zu",
 	              dp_history_redo_count(history));
-	int rc = dp_history_redo(history);
-	ck_assert_msg(rc == DP_ENOENT,
-	              "redo after a new action should return DP_ENOENT, got %s",
-	              dp_error_name(rc));
+	/* A new action cleared the redo side. */
+	grade_assert_code(dp_history_redo(history), DP_ENOENT);
 	ck_assert_msg(dp_history_undo_count(history) == 2,
 	              "actions 1 and 4 are left to undo: undo_count should be "
 	              "2, got %zu",
@@ -258,7 +231,7 @@ START_TEST(test_full_history_drops_the_oldest)
 	dp_history *history = history_create_or_fail(3);
 
 	for (int id = 1; id <= 5; id++)
-		execute_probe_or_fail(history, id, &trace);
+		grade_assert_code(execute_probe(history, id, &trace), DP_OK);
 	ck_assert_msg(strcmp(trace.text, "x1 x2 x3 x4 d1 x5 d2") == 0,
 	              "with capacity 3, action 4 should drop action 1 and "
 	              "action 5 drop action 2: expected trace \"x1 x2 x3 x4 "
@@ -270,12 +243,9 @@ START_TEST(test_full_history_drops_the_oldest)
 	              dp_history_undo_count(history));
 
 	for (int i = 0; i < 3; i++)
-		expect_ok(dp_history_undo(history), "dp_history_undo(history)");
-	int rc = dp_history_undo(history);
-	ck_assert_msg(rc == DP_ENOENT,
-	              "dropped actions cannot be undone: the 4th undo should "
-	              "return DP_ENOENT, got %s",
-	              dp_error_name(rc));
+		grade_assert_code(dp_history_undo(history), DP_OK);
+	/* Dropped actions cannot be undone: the 4th undo finds nothing. */
+	grade_assert_code(dp_history_undo(history), DP_ENOENT);
 	ck_assert_msg(strcmp(trace.text, "x1 x2 x3 x4 d1 x5 d2 u5 u4 u3") == 0,
 	              "the undos should undo 5, 4, 3, newest first: expected "
 	              "\"... u5 u4 u3\", got \"%s\"",
@@ -289,17 +259,14 @@ START_TEST(test_failed_execute_is_not_recorded)
 	struct trace trace = {0};
 	dp_history *history = history_create_or_fail(5);
 
-	execute_probe_or_fail(history, 1, &trace);
-	execute_probe_or_fail(history, 2, &trace);
-	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
+	grade_assert_code(execute_probe(history, 1, &trace), DP_OK);
+	grade_assert_code(execute_probe(history, 2, &trace), DP_OK);
+	grade_assert_code(dp_history_undo(history), DP_OK);
 
 	struct dp_action *failing = probe_create(3, &trace);
 	dp_container_of(failing, struct probe_action, base)->fail_with = DP_EIO;
-	int rc = dp_history_execute(history, failing);
-	ck_assert_msg(rc == DP_EIO,
-	              "dp_history_execute should return the code the action's "
-	              "execute returned (DP_EIO), got %s",
-	              dp_error_name(rc));
+	/* The history returns the code the action's execute returned. */
+	grade_assert_code(dp_history_execute(history, failing), DP_EIO);
 	ck_assert_msg(strstr(trace.text, "d3") == NULL,
 	              "the history must not destroy an action it refused: the "
 	              "caller still owns it; trace: \"%s\"",
@@ -331,10 +298,9 @@ START_TEST(test_destroy_frees_every_command)
 			dp_add_action_create(&value, amount, &counter.base);
 		ck_assert_msg(add != NULL,
 		              "dp_add_action_create returned NULL");
-		expect_ok(dp_history_execute(history, add),
-		          "dp_history_execute(history, add)");
+		grade_assert_code(dp_history_execute(history, add), DP_OK);
 	}
-	expect_ok(dp_history_undo(history), "dp_history_undo(history)");
+	grade_assert_code(dp_history_undo(history), DP_OK);
 	dp_history_destroy(history);
 
 	ck_assert_msg(value == 3,
@@ -361,17 +327,14 @@ START_TEST(test_history_rejects_invalid_arguments)
 
 	ck_assert_msg(zero == NULL, "dp_history_create(0, NULL) should return "
 	                            "NULL");
-	int rc = dp_history_execute(history, NULL);
-	ck_assert_msg(rc == DP_EINVAL,
-	              "executing a NULL action should return DP_EINVAL, got %s",
-	              dp_error_name(rc));
+	grade_assert_code(dp_history_execute(history, NULL), DP_EINVAL);
 	struct dp_action *add = dp_add_action_create(&value, 1, NULL);
 	ck_assert_msg(add != NULL, "dp_add_action_create returned NULL");
-	rc = dp_history_execute(NULL, add);
-	ck_assert_msg(rc == DP_EINVAL && value == 0,
-	              "dp_history_execute(NULL, action) should return "
-	              "DP_EINVAL and execute nothing, got %s and value %d",
-	              dp_error_name(rc), value);
+	grade_assert_code(dp_history_execute(NULL, add), DP_EINVAL);
+	ck_assert_msg(value == 0,
+	              "dp_history_execute(NULL, action) must execute nothing, "
+	              "value became %d",
+	              value);
 	dp_action_destroy(add);
 
 	static const struct dp_action_ops no_undo = {
@@ -381,15 +344,14 @@ START_TEST(test_history_rejects_invalid_arguments)
 	struct trace trace = {0};
 	struct probe_action incomplete = {
 		.base = {.ops = &no_undo}, .id = 9, .trace = &trace};
-	rc = dp_history_execute(history, &incomplete.base);
-	ck_assert_msg(rc == DP_EINVAL && trace.count == 0,
-	              "an action whose ops lack undo should be refused with "
-	              "DP_EINVAL before anything runs; got %s, trace \"%s\"",
-	              dp_error_name(rc), trace.text);
-	ck_assert_msg(dp_history_undo(NULL) == DP_EINVAL &&
-	                      dp_history_redo(NULL) == DP_EINVAL,
-	              "undo and redo of a NULL history should return "
-	              "DP_EINVAL");
+	/* An action whose ops lack undo is refused before anything runs. */
+	grade_assert_code(dp_history_execute(history, &incomplete.base),
+	                  DP_EINVAL);
+	ck_assert_msg(trace.count == 0,
+	              "a refused action must not run; trace \"%s\"",
+	              trace.text);
+	grade_assert_code(dp_history_undo(NULL), DP_EINVAL);
+	grade_assert_code(dp_history_redo(NULL), DP_EINVAL);
 	dp_history_destroy(history);
 }
 END_TEST

@@ -1,6 +1,6 @@
 /*
  * Exercise 06: Adapter. Read README.md first, then adapter.h, which is the
- * contract: dp_acme_sink_create() must return a sink whose operations do
+ * contract: ex_acme_sink_create() must return a sink whose operations do
  * what the comment there says.
  */
 #include "adapter.h"
@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 
-/* TODO: define struct acme_sink: a struct dp_sink base first, a COPY of the
+/* TODO: define struct acme_sink: a struct ex_sink base first, a COPY of the
  * struct acme_output, and the allocator. */
 
 /* TODO: write the three operations, each recovering the acme_sink with
@@ -19,9 +19,9 @@
  * - flush: call sync() when there is one;
  * - close: sync, then finish (even if sync failed), then dp_free; return
  *   the first error.
- * Then put them in a static const struct dp_sink_ops named "acme". */
+ * Then put them in a static const struct ex_sink_ops named "acme". */
 
-struct dp_sink *dp_acme_sink_create(const struct acme_output *output,
+struct ex_sink *ex_acme_sink_create(const struct acme_output *output,
                                     const struct dp_allocator *alloc)
 {
 	/* TODO: refuse a NULL output or put; allocate the adapter with

@@ -6,6 +6,7 @@
  */
 #include "adapter.h"
 #include "grade.h"
+#include "grade_assert.h"
 
 #include <errno.h>
 #include <string.h>
@@ -98,13 +99,13 @@ static struct acme_output fake_output(struct fake *fake)
 	};
 }
 
-static struct dp_sink *create_or_fail(struct fake *fake)
+static struct ex_sink *create_or_fail(struct fake *fake)
 {
 	struct acme_output output = fake_output(fake);
-	struct dp_sink *sink = dp_acme_sink_create(&output, NULL);
+	struct ex_sink *sink = ex_acme_sink_create(&output, NULL);
 
 	ck_assert_msg(sink != NULL,
-	              "dp_acme_sink_create returned NULL for a complete acme "
+	              "ex_acme_sink_create returned NULL for a complete acme "
 	              "output");
 	ck_assert_msg(sink->ops != NULL && sink->ops->write != NULL &&
 	                      sink->ops->close != NULL,
@@ -113,42 +114,32 @@ static struct dp_sink *create_or_fail(struct fake *fake)
 	return sink;
 }
 
-/* Fail with a message that names the call when it did not return DP_OK. */
-static void expect_ok(int rc, const char *call)
-{
-	ck_assert_msg(rc == DP_OK, "%s should return DP_OK, it returned %s",
-	              call, dp_error_name(rc));
-}
-
 START_TEST(test_create_wraps_a_complete_output)
 {
 	struct fake fake = {0};
-	struct dp_sink *sink = create_or_fail(&fake);
+	struct ex_sink *sink = create_or_fail(&fake);
 
 	ck_assert_msg(sink->ops->name != NULL &&
 	                      strcmp(sink->ops->name, "acme") == 0,
 	              "the adapter's ops table should be named \"acme\"");
-	dp_sink_close(sink);
+	ex_sink_close(sink);
 
-	ck_assert_msg(dp_acme_sink_create(NULL, NULL) == NULL,
-	              "dp_acme_sink_create(NULL, ...) should return NULL");
+	ck_assert_msg(ex_acme_sink_create(NULL, NULL) == NULL,
+	              "ex_acme_sink_create(NULL, ...) should return NULL");
 	struct acme_output no_put = fake_output(&fake);
 	no_put.put = NULL;
-	ck_assert_msg(dp_acme_sink_create(&no_put, NULL) == NULL,
+	ck_assert_msg(ex_acme_sink_create(&no_put, NULL) == NULL,
 	              "an acme output without put cannot be adapted: "
-	              "dp_acme_sink_create should return NULL");
+	              "ex_acme_sink_create should return NULL");
 }
 END_TEST
 
 START_TEST(test_write_passes_bytes_through)
 {
 	struct fake fake = {0};
-	struct dp_sink *sink = create_or_fail(&fake);
+	struct ex_sink *sink = create_or_fail(&fake);
 
-	int rc = dp_sink_write(sink, "hello", 5);
-	ck_assert_msg(rc == DP_OK,
-	              "writing \"hello\" should return DP_OK, got %s",
-	              dp_error_name(rc));
+	grade_assert_code(ex_sink_write(sink, "hello", 5), DP_OK);
 	ck_assert_msg(fake.length == 5 && memcmp(fake.data, "hello", 5) == 0,
 	              "acme should have received \"hello\", it received "
 	              "\"%.*s\"",
@@ -156,20 +147,17 @@ START_TEST(test_write_passes_bytes_through)
 	ck_assert_msg(fake.put_calls == 1,
 	              "one write that acme takes whole is one put, got %d",
 	              fake.put_calls);
-	dp_sink_close(sink);
+	ex_sink_close(sink);
 }
 END_TEST
 
 START_TEST(test_short_puts_are_completed)
 {
 	struct fake fake = {.max_take = 3};
-	struct dp_sink *sink = create_or_fail(&fake);
+	struct ex_sink *sink = create_or_fail(&fake);
 
-	int rc = dp_sink_write(sink, "0123456789", 10);
-	ck_assert_msg(rc == DP_OK,
-	              "a write that acme takes 3 bytes at a time should still "
-	              "return DP_OK, got %s",
-	              dp_error_name(rc));
+	/* Acme takes 3 bytes at a time; the write still succeeds. */
+	grade_assert_code(ex_sink_write(sink, "0123456789", 10), DP_OK);
 	ck_assert_msg(fake.length == 10 &&
 	                      memcmp(fake.data, "0123456789", 10) == 0,
 	              "after short puts acme should hold \"0123456789\", it "
@@ -179,86 +167,66 @@ START_TEST(test_short_puts_are_completed)
 		fake.put_calls == 4,
 		"10 bytes taken 3 at a time need 4 puts (3+3+3+1), got %d",
 		fake.put_calls);
-	dp_sink_close(sink);
+	ex_sink_close(sink);
 }
 END_TEST
 
 START_TEST(test_put_failure_translates_errno)
 {
 	struct fake fake = {.put_errno = EPIPE};
-	struct dp_sink *sink = create_or_fail(&fake);
+	struct ex_sink *sink = create_or_fail(&fake);
 
-	int rc = dp_sink_write(sink, "abc", 3);
-	ck_assert_msg(rc == DP_EIO,
-	              "put returning -1 with errno EPIPE should become DP_EIO, "
-	              "got %s",
-	              dp_error_name(rc));
+	/* Put returns -1 with errno EPIPE. */
+	grade_assert_code(ex_sink_write(sink, "abc", 3), DP_EIO);
 	fake.put_errno = ENOMEM;
-	rc = dp_sink_write(sink, "abc", 3);
-	ck_assert_msg(rc == DP_ENOMEM,
-	              "put returning -1 with errno ENOMEM should become "
-	              "DP_ENOMEM, got %s",
-	              dp_error_name(rc));
+	/* Put returns -1 with errno ENOMEM. */
+	grade_assert_code(ex_sink_write(sink, "abc", 3), DP_ENOMEM);
 	ck_assert_msg(fake.put_calls == 2,
 	              "a failed put must not be retried: expected 2 puts for 2 "
 	              "writes, got %d",
 	              fake.put_calls);
-	dp_sink_close(sink);
+	ex_sink_close(sink);
 }
 END_TEST
 
 START_TEST(test_put_that_takes_nothing_is_eio)
 {
 	struct fake fake = {.take_nothing = 1};
-	struct dp_sink *sink = create_or_fail(&fake);
+	struct ex_sink *sink = create_or_fail(&fake);
 
-	int rc = dp_sink_write(sink, "abc", 3);
-	ck_assert_msg(rc == DP_EIO,
-	              "a put that takes 0 bytes should fail the write with "
-	              "DP_EIO, got %s",
-	              dp_error_name(rc));
+	/* A put that takes 0 bytes fails the write. */
+	grade_assert_code(ex_sink_write(sink, "abc", 3), DP_EIO);
 	ck_assert_msg(fake.put_calls == 1,
 	              "a put that takes nothing must not be retried (it could "
 	              "loop forever): expected 1 put, got %d",
 	              fake.put_calls);
-	dp_sink_close(sink);
+	ex_sink_close(sink);
 }
 END_TEST
 
 START_TEST(test_flush_maps_to_sync)
 {
 	struct fake fake = {0};
-	struct dp_sink *sink = create_or_fail(&fake);
+	struct ex_sink *sink = create_or_fail(&fake);
 
-	int rc = dp_sink_flush(sink);
-	ck_assert_msg(rc == DP_OK && fake.sync_calls == 1,
-	              "flush should call sync once and return DP_OK, got %s "
-	              "with %d syncs",
-	              dp_error_name(rc), fake.sync_calls);
+	grade_assert_code(ex_sink_flush(sink), DP_OK);
+	ck_assert_msg(fake.sync_calls == 1,
+	              "flush should call sync once, it called it %d times",
+	              fake.sync_calls);
 	fake.sync_errno = EIO;
-	rc = dp_sink_flush(sink);
-	ck_assert_msg(rc == DP_EIO,
-	              "sync returning -1 with errno EIO should make flush "
-	              "return DP_EIO, got %s",
-	              dp_error_name(rc));
-	dp_sink_close(sink);
+	/* Sync returns -1 with errno EIO. */
+	grade_assert_code(ex_sink_flush(sink), DP_EIO);
+	ex_sink_close(sink);
 
 	struct fake bare = {0};
 	struct acme_output no_sync = {.handle = &bare, .put = fake_put};
-	sink = dp_acme_sink_create(&no_sync, NULL);
+	sink = ex_acme_sink_create(&no_sync, NULL);
 	ck_assert_msg(sink != NULL, "an acme output with only put is complete: "
-	                            "dp_acme_sink_create should accept it");
-	rc = dp_sink_flush(sink);
-	ck_assert_msg(
-		rc == DP_OK,
-		"with no sync in acme, flush has nothing to do and should "
-		"return DP_OK, got %s",
-		dp_error_name(rc));
-	rc = dp_sink_close(sink);
-	ck_assert_msg(rc == DP_OK,
-	              "with no sync and no finish in acme, close should return "
-	              "DP_OK, got %s",
-	              dp_error_name(rc));
+	                            "ex_acme_sink_create should accept it");
+	/* With no sync in acme, flush has nothing to do. */
+	grade_assert_code(ex_sink_flush(sink), DP_OK);
+	/* With no sync and no finish in acme, close only frees. */
+	grade_assert_code(ex_sink_close(sink), DP_OK);
 }
 END_TEST
 
@@ -269,16 +237,14 @@ START_TEST(test_close_syncs_finishes_and_frees)
 	struct acme_output output = fake_output(&fake);
 
 	dp_counting_allocator_init(&counter, NULL);
-	struct dp_sink *sink = dp_acme_sink_create(&output, &counter.base);
-	ck_assert_msg(sink != NULL, "dp_acme_sink_create returned NULL");
+	struct ex_sink *sink = ex_acme_sink_create(&output, &counter.base);
+	ck_assert_msg(sink != NULL, "ex_acme_sink_create returned NULL");
 	ck_assert_msg(counter.allocations == 1,
 	              "the adapter should be allocated through the allocator "
 	              "given: expected 1 allocation, saw %zu",
 	              counter.allocations);
-	expect_ok(dp_sink_write(sink, "x", 1), "dp_sink_write(sink, \"x\", 1)");
-	int rc = dp_sink_close(sink);
-	ck_assert_msg(rc == DP_OK, "close should return DP_OK, got %s",
-	              dp_error_name(rc));
+	grade_assert_code(ex_sink_write(sink, "x", 1), DP_OK);
+	grade_assert_code(ex_sink_close(sink), DP_OK);
 	ck_assert_msg(strcmp(fake.calls, "psf") == 0,
 	              "close should sync, then finish, each once: expected "
 	              "the calls \"psf\" (put, sync, finish), got \"%s\"",
@@ -297,13 +263,10 @@ START_TEST(test_close_reports_failure_but_still_frees)
 	struct acme_output output = fake_output(&fake);
 
 	dp_counting_allocator_init(&counter, NULL);
-	struct dp_sink *sink = dp_acme_sink_create(&output, &counter.base);
-	ck_assert_msg(sink != NULL, "dp_acme_sink_create returned NULL");
-	int rc = dp_sink_close(sink);
-	ck_assert_msg(rc == DP_EIO,
-	              "finish failing with EIO should make close return "
-	              "DP_EIO, got %s",
-	              dp_error_name(rc));
+	struct ex_sink *sink = ex_acme_sink_create(&output, &counter.base);
+	ck_assert_msg(sink != NULL, "ex_acme_sink_create returned NULL");
+	/* Finish fails with EIO. */
+	grade_assert_code(ex_sink_close(sink), DP_EIO);
 	ck_assert_msg(counter.live_blocks == 0,
 	              "close must free the adapter even when finish fails: "
 	              "%zu blocks still allocated",
@@ -311,13 +274,10 @@ START_TEST(test_close_reports_failure_but_still_frees)
 
 	struct fake failing_sync = {.sync_errno = ENOMEM};
 	output = fake_output(&failing_sync);
-	sink = dp_acme_sink_create(&output, &counter.base);
-	ck_assert_msg(sink != NULL, "dp_acme_sink_create returned NULL");
-	rc = dp_sink_close(sink);
-	ck_assert_msg(rc == DP_ENOMEM,
-	              "sync failing with ENOMEM should make close return "
-	              "DP_ENOMEM, got %s",
-	              dp_error_name(rc));
+	sink = ex_acme_sink_create(&output, &counter.base);
+	ck_assert_msg(sink != NULL, "ex_acme_sink_create returned NULL");
+	/* Sync fails with ENOMEM. */
+	grade_assert_code(ex_sink_close(sink), DP_ENOMEM);
 	ck_assert_msg(failing_sync.finish_calls == 1,
 	              "close must still finish the output when sync fails: "
 	              "finish was called %d times",
@@ -334,19 +294,18 @@ START_TEST(test_adapter_copies_the_output_struct)
 	struct fake fake = {0};
 	struct fake wrong = {0};
 	struct acme_output output = fake_output(&fake);
-	struct dp_sink *sink = dp_acme_sink_create(&output, NULL);
+	struct ex_sink *sink = ex_acme_sink_create(&output, NULL);
 
-	ck_assert_msg(sink != NULL, "dp_acme_sink_create returned NULL");
+	ck_assert_msg(sink != NULL, "ex_acme_sink_create returned NULL");
 	/* The caller reuses its struct for something else. */
 	output = fake_output(&wrong);
-	expect_ok(dp_sink_write(sink, "ok", 2),
-	          "dp_sink_write(sink, \"ok\", 2)");
+	grade_assert_code(ex_sink_write(sink, "ok", 2), DP_OK);
 	ck_assert_msg(fake.length == 2 && wrong.put_calls == 0,
 	              "the adapter should keep its own copy of the acme "
 	              "output: the bytes went to the caller's changed struct "
 	              "instead (%d puts there)",
 	              wrong.put_calls);
-	dp_sink_close(sink);
+	ex_sink_close(sink);
 }
 END_TEST
 

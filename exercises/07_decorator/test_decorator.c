@@ -6,6 +6,7 @@
  */
 #include "decorator.h"
 #include "grade.h"
+#include "grade_assert.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -132,13 +133,6 @@ static struct dp_channel *buffered_or_fail(struct dp_channel *inner,
 	return buffered;
 }
 
-/* Fail with a message that names the call when it did not return DP_OK. */
-static void expect_ok(int rc, const char *call)
-{
-	ck_assert_msg(rc == DP_OK, "%s should return DP_OK, it returned %s",
-	              call, dp_error_name(rc));
-}
-
 START_TEST(test_counting_forwards_every_operation)
 {
 	struct record record = {0};
@@ -154,27 +148,27 @@ START_TEST(test_counting_forwards_every_operation)
 	              "the channel below",
 	              top->ops->read ? "is set" : "is EMPTY",
 	              top->ops->flush ? "is set" : "is EMPTY");
-	int rc = dp_channel_write(top, "abc", 3);
-	ck_assert_msg(rc == DP_OK && record.writes == 1 && record.length == 3,
+	grade_assert_code(dp_channel_write(top, "abc", 3), DP_OK);
+	ck_assert_msg(record.writes == 1 && record.length == 3,
 	              "write should reach the channel below once with 3 bytes: "
-	              "got %s, %d writes, %zu bytes",
-	              dp_error_name(rc), record.writes, record.length);
-	rc = dp_channel_read(top, buf, sizeof(buf), &got);
-	ck_assert_msg(rc == DP_OK && record.reads == 1 && got == 3 &&
+	              "got %d writes, %zu bytes",
+	              record.writes, record.length);
+	grade_assert_code(dp_channel_read(top, buf, sizeof(buf), &got), DP_OK);
+	ck_assert_msg(record.reads == 1 && got == 3 &&
 	                      memcmp(buf, "abc", 3) == 0,
 	              "read should reach the channel below once and bring "
-	              "back \"abc\": got %s, %d reads, %zu bytes",
-	              dp_error_name(rc), record.reads, got);
-	rc = dp_channel_flush(top);
-	ck_assert_msg(rc == DP_OK && record.flushes == 1,
-	              "flush should reach the channel below once: got %s, %d "
+	              "back \"abc\": got %d reads, %zu bytes",
+	              record.reads, got);
+	grade_assert_code(dp_channel_flush(top), DP_OK);
+	ck_assert_msg(record.flushes == 1,
+	              "flush should reach the channel below once: got %d "
 	              "flushes",
-	              dp_error_name(rc), record.flushes);
-	rc = dp_channel_close(top);
-	ck_assert_msg(rc == DP_OK && record.closes == 1,
-	              "close should close the channel below once: got %s, %d "
+	              record.flushes);
+	grade_assert_code(dp_channel_close(top), DP_OK);
+	ck_assert_msg(record.closes == 1,
+	              "close should close the channel below once: got %d "
 	              "closes",
-	              dp_error_name(rc), record.closes);
+	              record.closes);
 }
 END_TEST
 
@@ -224,16 +218,10 @@ START_TEST(test_counting_passes_errors_through)
 	struct dp_channel *top =
 		counting_or_fail(record_create(&record), &counts);
 
-	int rc = dp_channel_write(top, "abc", 3);
-	ck_assert_msg(rc == DP_EIO,
-	              "the channel below failed the write with DP_EIO; the "
-	              "decorator should return the same code, got %s",
-	              dp_error_name(rc));
-	rc = dp_channel_flush(top);
-	ck_assert_msg(rc == DP_EIO,
-	              "the channel below failed the flush with DP_EIO; the "
-	              "decorator should return the same code, got %s",
-	              dp_error_name(rc));
+	/* The channel below fails both with DP_EIO; the decorator returns
+	 * the same code. */
+	grade_assert_code(dp_channel_write(top, "abc", 3), DP_EIO);
+	grade_assert_code(dp_channel_flush(top), DP_EIO);
 	ck_assert_msg(counts.writes == 1 && counts.bytes_written == 0 &&
 	                      counts.errors == 2,
 	              "a failed write counts as a write and an error but moves "
@@ -252,14 +240,13 @@ START_TEST(test_buffering_gathers_small_writes)
 	struct dp_channel *top = buffered_or_fail(record_create(&record), 16);
 
 	for (int i = 0; i < 100; i++)
-		expect_ok(dp_channel_write(top, "abcd", 4),
-		          "dp_channel_write(top, \"abcd\", 4)");
+		grade_assert_code(dp_channel_write(top, "abcd", 4), DP_OK);
 	ck_assert_msg(record.writes == 24,
 	              "100 writes of 4 bytes through a 16-byte buffer: the "
 	              "buffer should have gone down 24 times before the flush, "
 	              "it went %d times",
 	              record.writes);
-	expect_ok(dp_channel_flush(top), "dp_channel_flush(top)");
+	grade_assert_code(dp_channel_flush(top), DP_OK);
 	ck_assert_msg(record.writes == 25,
 	              "with the flush that makes ceil(400 / 16) = 25 writes "
 	              "below instead of 100, got %d",
@@ -279,24 +266,22 @@ START_TEST(test_buffering_flushes_on_flush_and_close)
 	struct record record = {0};
 	struct dp_channel *top = buffered_or_fail(record_create(&record), 64);
 
-	expect_ok(dp_channel_write(top, "hello", 5),
-	          "dp_channel_write(top, \"hello\", 5)");
+	grade_assert_code(dp_channel_write(top, "hello", 5), DP_OK);
 	ck_assert_msg(record.writes == 0,
 	              "a small write should stay in the buffer: %d writes "
 	              "reached the channel below",
 	              record.writes);
-	expect_ok(dp_channel_flush(top), "dp_channel_flush(top)");
+	grade_assert_code(dp_channel_flush(top), DP_OK);
 	ck_assert_msg(record.writes == 1 && record.flushes == 1,
 	              "flush should write the buffer below once and then flush "
 	              "the channel below: got %d writes and %d flushes",
 	              record.writes, record.flushes);
-	expect_ok(dp_channel_write(top, "abc", 3),
-	          "dp_channel_write(top, \"abc\", 3)");
-	int rc = dp_channel_close(top);
-	ck_assert_msg(rc == DP_OK && record.closes == 1,
-	              "close should return DP_OK and close the channel below, "
-	              "got %s and %d closes",
-	              dp_error_name(rc), record.closes);
+	grade_assert_code(dp_channel_write(top, "abc", 3), DP_OK);
+	grade_assert_code(dp_channel_close(top), DP_OK);
+	ck_assert_msg(record.closes == 1,
+	              "close should close the channel below once, got %d "
+	              "closes",
+	              record.closes);
 	ck_assert_msg(record.length == 8 &&
 	                      memcmp(record.data, "helloabc", 8) == 0,
 	              "close must write out what is still buffered: expected "
@@ -311,10 +296,8 @@ START_TEST(test_buffering_sends_large_writes_straight_down)
 	struct dp_channel *top = buffered_or_fail(record_create(&record), 8);
 	const char *big = "0123456789ABCDEFGHIJ";
 
-	expect_ok(dp_channel_write(top, "abc", 3),
-	          "dp_channel_write(top, \"abc\", 3)");
-	expect_ok(dp_channel_write(top, big, 20),
-	          "dp_channel_write(top, big, 20)");
+	grade_assert_code(dp_channel_write(top, "abc", 3), DP_OK);
+	grade_assert_code(dp_channel_write(top, big, 20), DP_OK);
 	ck_assert_msg(record.writes == 2 && record.sizes[0] == 3 &&
 	                      record.sizes[1] == 20,
 	              "a 20-byte write through an 8-byte buffer holding 3 "
@@ -337,13 +320,12 @@ START_TEST(test_buffering_read_sees_buffered_bytes)
 	char buf[16] = {0};
 	size_t got = 0;
 
-	expect_ok(dp_channel_write(top, "hello", 5),
-	          "dp_channel_write(top, \"hello\", 5)");
-	int rc = dp_channel_read(top, buf, sizeof(buf), &got);
-	ck_assert_msg(rc == DP_OK && got == 5 && memcmp(buf, "hello", 5) == 0,
-	              "reading back should see the buffered \"hello\": got %s "
-	              "and %zu bytes \"%.*s\"",
-	              dp_error_name(rc), got, (int)got, buf);
+	grade_assert_code(dp_channel_write(top, "hello", 5), DP_OK);
+	grade_assert_code(dp_channel_read(top, buf, sizeof(buf), &got), DP_OK);
+	ck_assert_msg(got == 5 && memcmp(buf, "hello", 5) == 0,
+	              "reading back should see the buffered \"hello\": got "
+	              "%zu bytes \"%.*s\"",
+	              got, (int)got, buf);
 	ck_assert_msg(record.writes == 1 && record.reads == 1,
 	              "read should write the buffer below, then read from "
 	              "below: got %d writes and %d reads",
@@ -365,13 +347,11 @@ START_TEST(test_stacking_order_changes_what_is_counted)
 		counting_or_fail(record_create(&below_record), &below), 16);
 
 	for (int i = 0; i < 100; i++) {
-		expect_ok(dp_channel_write(first, "abcd", 4),
-		          "dp_channel_write(first, \"abcd\", 4)");
-		expect_ok(dp_channel_write(second, "abcd", 4),
-		          "dp_channel_write(second, \"abcd\", 4)");
+		grade_assert_code(dp_channel_write(first, "abcd", 4), DP_OK);
+		grade_assert_code(dp_channel_write(second, "abcd", 4), DP_OK);
 	}
-	expect_ok(dp_channel_flush(first), "dp_channel_flush(first)");
-	expect_ok(dp_channel_flush(second), "dp_channel_flush(second)");
+	grade_assert_code(dp_channel_flush(first), DP_OK);
+	grade_assert_code(dp_channel_flush(second), DP_OK);
 	ck_assert_msg(above.writes == 100,
 	              "counting ABOVE the buffer sees every write the program "
 	              "makes: expected 100, counted %llu",
@@ -419,12 +399,8 @@ START_TEST(test_closing_the_top_frees_the_whole_stack)
 	              "both decorators should allocate through the allocator "
 	              "given: expected at least 2 allocations, saw %zu",
 	              counter.allocations);
-	expect_ok(dp_channel_write(top, "xyz", 3),
-	          "dp_channel_write(top, \"xyz\", 3)");
-	int rc = dp_channel_close(top);
-	ck_assert_msg(rc == DP_OK,
-	              "closing the stack should return DP_OK, got %s",
-	              dp_error_name(rc));
+	grade_assert_code(dp_channel_write(top, "xyz", 3), DP_OK);
+	grade_assert_code(dp_channel_close(top), DP_OK);
 	ck_assert_msg(record.closes == 1 && record.length == 3,
 	              "closing the top should close the bottom once after "
 	              "writing out the buffer: %d closes, %zu bytes",
@@ -473,8 +449,7 @@ START_TEST(test_failed_create_leaves_inner_with_caller)
 	              "given: the caller still owns it (closes: %d, expected "
 	              "the 1 from earlier)",
 	              record.closes);
-	expect_ok(dp_channel_write(inner, "still mine", 10),
-	          "dp_channel_write(inner, \"still mine\", 10)");
+	grade_assert_code(dp_channel_write(inner, "still mine", 10), DP_OK);
 	dp_channel_close(inner);
 }
 END_TEST

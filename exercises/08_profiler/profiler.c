@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-int dp_profiler_init(struct dp_profiler *profiler, dp_prof_clock_fn *now,
+int ex_profiler_init(struct ex_profiler *profiler, ex_prof_clock_fn *now,
                      void *clock_ctx)
 {
 	/* TODO: zero the profiler and keep the clock; a NULL clock means
@@ -18,8 +18,8 @@ int dp_profiler_init(struct dp_profiler *profiler, dp_prof_clock_fn *now,
 	return DP_ENOTSUP;
 }
 
-int dp_profiler_wrap(struct dp_profiler *profiler, struct dp_profiled *profiled,
-                     const char *name, dp_prof_fn *fn, void *ctx)
+int ex_profiler_wrap(struct ex_profiler *profiler, struct ex_profiled *profiled,
+                     const char *name, ex_prof_fn *fn, void *ctx)
 {
 	/* TODO: check the arguments, refuse a name already wrapped and a
 	 * full table, then set up `profiled` with zero statistics and add
@@ -32,7 +32,7 @@ int dp_profiler_wrap(struct dp_profiler *profiler, struct dp_profiled *profiled,
 	return DP_ENOTSUP;
 }
 
-int64_t dp_profiled_call(void *profiled, int64_t arg)
+int64_t ex_profiled_call(void *profiled, int64_t arg)
 {
 	/* TODO: step 1, read the clock, call the function, read the clock,
 	 * count the call and add the elapsed time.
@@ -47,7 +47,7 @@ int64_t dp_profiled_call(void *profiled, int64_t arg)
 	return 0;
 }
 
-const struct dp_profiled *dp_profiler_find(const struct dp_profiler *profiler,
+const struct ex_profiled *ex_profiler_find(const struct ex_profiler *profiler,
                                            const char *name)
 {
 	/* TODO: the wrapped function whose name is `name` (strcmp). */
@@ -56,8 +56,8 @@ const struct dp_profiled *dp_profiler_find(const struct dp_profiler *profiler,
 	return NULL;
 }
 
-const struct dp_profiled *
-dp_profiler_hottest(const struct dp_profiler *profiler)
+const struct ex_profiled *
+ex_profiler_hottest(const struct ex_profiler *profiler)
 {
 	/* TODO: among the functions called at least once, the one with the
 	 * most self time; the first wrapped wins a tie. */

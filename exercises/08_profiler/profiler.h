@@ -18,33 +18,33 @@
 #include <stdint.h>
 
 /** @brief How many functions one profiler can follow. */
-#define DP_PROFILER_MAX 16
+#define EX_PROFILER_MAX 16
 
 /**
  * @brief The shape of function the profiler wraps: an integer in, an
  *        integer out, and a context for everything else.
  */
-typedef int64_t dp_prof_fn(void *ctx, int64_t arg);
+typedef int64_t ex_prof_fn(void *ctx, int64_t arg);
 
 /**
  * @brief A clock: the time now, in nanoseconds. Only differences matter.
  * @param[in] clock_ctx The clock's context, unchanged.
  */
-typedef uint64_t dp_prof_clock_fn(void *clock_ctx);
+typedef uint64_t ex_prof_clock_fn(void *clock_ctx);
 
-struct dp_profiled;
+struct ex_profiled;
 
 /**
  * @brief A profiler: the clock and the functions it follows.
  *
  * Public so that the caller can allocate it; set it up with
- * dp_profiler_init() and read it only through the functions below.
+ * ex_profiler_init() and read it only through the functions below.
  */
-struct dp_profiler {
-	dp_prof_clock_fn *now; /**< The clock; never NULL after init. */
+struct ex_profiler {
+	ex_prof_clock_fn *now; /**< The clock; never NULL after init. */
 	void *clock_ctx;       /**< Handed to #now unchanged. */
 	/** The wrapped functions, in the order they were wrapped. */
-	struct dp_profiled *functions[DP_PROFILER_MAX];
+	struct ex_profiled *functions[EX_PROFILER_MAX];
 	size_t count; /**< How many of #functions are in use. */
 	/** While a profiled call runs: where it adds the time of the
 	 * profiled calls it makes (its children). NULL outside any call. */
@@ -56,11 +56,11 @@ struct dp_profiler {
  *        figures of one line of cProfile's report.
  *
  * Public so that the caller can allocate it and read its figures. Set up
- * by dp_profiler_wrap(); only dp_profiled_call() changes it afterwards.
+ * by ex_profiler_wrap(); only ex_profiled_call() changes it afterwards.
  */
-struct dp_profiled {
-	struct dp_profiler *profiler; /**< The profiler it reports to. */
-	dp_prof_fn *fn;               /**< The wrapped function. */
+struct ex_profiled {
+	struct ex_profiler *profiler; /**< The profiler it reports to. */
+	ex_prof_fn *fn;               /**< The wrapped function. */
 	void *ctx;                    /**< Its context, handed on unchanged. */
 	const char *name;             /**< Its name in reports (not copied). */
 	uint64_t calls; /**< Completed calls: cProfile's ncalls. */
@@ -83,17 +83,17 @@ struct dp_profiled {
  * @param[in]  clock_ctx Handed to `now` unchanged.
  * @return #DP_OK; #DP_EINVAL when `profiler` is NULL.
  */
-int dp_profiler_init(struct dp_profiler *profiler, dp_prof_clock_fn *now,
+int ex_profiler_init(struct ex_profiler *profiler, ex_prof_clock_fn *now,
                      void *clock_ctx);
 
 /**
  * @brief Wrap a function: set up `profiled` with zero statistics and add
  *        it to the profiler.
  *
- * Afterwards, call `dp_profiled_call` with `profiled` as its context
+ * Afterwards, call `ex_profiled_call` with `profiled` as its context
  * wherever the program called `fn` with `ctx`: like a Python decorator,
  * the wrapper has the function's shape and takes its place.
- * @param[in,out] profiler The profiler, set up with dp_profiler_init().
+ * @param[in,out] profiler The profiler, set up with ex_profiler_init().
  * @param[out]    profiled The wrapper to set up; must stay alive and in
  *                         place while the profiler is used.
  * @param[in]     name     The function's name; not copied.
@@ -101,26 +101,26 @@ int dp_profiler_init(struct dp_profiler *profiler, dp_prof_clock_fn *now,
  * @param[in]     ctx      Its context.
  * @return #DP_OK; #DP_EINVAL when any pointer but `ctx` is NULL;
  *         #DP_EEXIST when a function of that name is already wrapped;
- *         #DP_ERANGE when #DP_PROFILER_MAX functions are. The checks are
+ *         #DP_ERANGE when #EX_PROFILER_MAX functions are. The checks are
  *         made in that order; on error nothing changes.
  */
-int dp_profiler_wrap(struct dp_profiler *profiler, struct dp_profiled *profiled,
-                     const char *name, dp_prof_fn *fn, void *ctx);
+int ex_profiler_wrap(struct ex_profiler *profiler, struct ex_profiled *profiled,
+                     const char *name, ex_prof_fn *fn, void *ctx);
 
 /**
  * @brief Call the wrapped function, counting the call and timing it.
  *
- * Its type is #dp_prof_fn: pass it, with the `struct dp_profiled *` as
+ * Its type is #ex_prof_fn: pass it, with the `struct ex_profiled *` as
  * context, wherever the wrapped function went. The clock is read before
- * and after the call; the elapsed time goes to #dp_profiled.cumulative_ns
+ * and after the call; the elapsed time goes to #ex_profiled.cumulative_ns
  * (outermost calls only), and, minus the time of profiled calls made
- * meanwhile, to #dp_profiled.self_ns.
- * @param[in,out] profiled The `struct dp_profiled *`.
+ * meanwhile, to #ex_profiled.self_ns.
+ * @param[in,out] profiled The `struct ex_profiled *`.
  * @param[in]     arg      Passed to the wrapped function.
  * @return What the wrapped function returns; 0, calling nothing, when
  *         `profiled` is NULL.
  */
-int64_t dp_profiled_call(void *profiled, int64_t arg);
+int64_t ex_profiled_call(void *profiled, int64_t arg);
 
 /**
  * @brief Find a wrapped function by name.
@@ -128,17 +128,17 @@ int64_t dp_profiled_call(void *profiled, int64_t arg);
  * @param[in] name     The name; NULL finds nothing.
  * @return Its wrapper, or NULL when no function of that name is wrapped.
  */
-const struct dp_profiled *dp_profiler_find(const struct dp_profiler *profiler,
+const struct ex_profiled *ex_profiler_find(const struct ex_profiler *profiler,
                                            const char *name);
 
 /**
  * @brief Name the hot spot: the function with the most self time, where
  *        making the code faster pays most.
  * @param[in] profiler The profiler; NULL follows nothing.
- * @return The wrapper with the largest #dp_profiled.self_ns, the first
+ * @return The wrapper with the largest #ex_profiled.self_ns, the first
  *         wrapped on a tie; NULL when no function has been called.
  */
-const struct dp_profiled *
-dp_profiler_hottest(const struct dp_profiler *profiler);
+const struct ex_profiled *
+ex_profiler_hottest(const struct ex_profiler *profiler);
 
 #endif /* EX_PROFILER_H */

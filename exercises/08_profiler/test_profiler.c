@@ -5,6 +5,7 @@
  * time.
  */
 #include "grade.h"
+#include "grade_assert.h"
 #include "profiler.h"
 
 #include "common/dp_common.h"
@@ -33,7 +34,7 @@ static uint64_t fake_now(void *clock_ctx)
  * name to a decorated function does in Python.
  */
 struct callee {
-	dp_prof_fn *fn;
+	ex_prof_fn *fn;
 	void *ctx;
 };
 
@@ -107,7 +108,7 @@ enum { MAIN, LOAD, PROCESS, LOOKUP, FORMAT, REPORT, N_FUNCTIONS };
 
 static const struct {
 	const char *name;
-	dp_prof_fn *fn;
+	ex_prof_fn *fn;
 	uint64_t calls, self_ns, cumulative_ns;
 } EXPECTED[N_FUNCTIONS] = {
 	/* main: 5 + load 100 + 10 process of 27 + report 50. */
@@ -121,20 +122,19 @@ static const struct {
 };
 
 /* Wrap every function of `program` and rebind its slots to the wrappers. */
-static void profile_program(struct dp_profiler *profiler,
-                            struct dp_profiled wrappers[N_FUNCTIONS],
+static void profile_program(struct ex_profiler *profiler,
+                            struct ex_profiled wrappers[N_FUNCTIONS],
                             struct program *program)
 {
 	*program = (struct program){.clock = {0}};
-	ck_assert_int_eq(dp_profiler_init(profiler, fake_now, &program->clock),
-	                 DP_OK);
+	grade_assert_code(ex_profiler_init(profiler, fake_now, &program->clock),
+	                  DP_OK);
 	for (int f = 0; f < N_FUNCTIONS; f++) {
-		wrappers[f] = (struct dp_profiled){0};
-		int rc = dp_profiler_wrap(profiler, &wrappers[f],
-		                          EXPECTED[f].name, EXPECTED[f].fn,
-		                          program);
-		ck_assert_msg(rc == DP_OK, "wrapping %s returned %s",
-		              EXPECTED[f].name, dp_error_name(rc));
+		wrappers[f] = (struct ex_profiled){0};
+		grade_assert_code(ex_profiler_wrap(profiler, &wrappers[f],
+		                                   EXPECTED[f].name,
+		                                   EXPECTED[f].fn, program),
+		                  DP_OK);
 	}
 	struct callee *slots[N_FUNCTIONS] = {
 		[LOAD] = &program->load,     [PROCESS] = &program->process,
@@ -144,7 +144,7 @@ static void profile_program(struct dp_profiler *profiler,
 	for (int f = 0; f < N_FUNCTIONS; f++)
 		if (slots[f] != NULL)
 			*slots[f] =
-				(struct callee){dp_profiled_call, &wrappers[f]};
+				(struct callee){ex_profiled_call, &wrappers[f]};
 }
 
 /* ---- small functions for the unit tests --------------------------------- */
@@ -158,8 +158,8 @@ static int64_t triple(void *ctx, int64_t arg)
 
 struct nested {
 	struct fake_clock clock;
-	struct dp_profiled *inner; /* outer calls inner through this. */
-	struct dp_profiled *self;  /* countdown recurses through this. */
+	struct ex_profiled *inner; /* outer calls inner through this. */
+	struct ex_profiled *self;  /* countdown recurses through this. */
 };
 
 static int64_t inner(void *ctx, int64_t arg)
@@ -173,8 +173,8 @@ static int64_t outer(void *ctx, int64_t arg)
 	struct nested *nested = ctx;
 
 	nested->clock.now_ns += 5;
-	return dp_profiled_call(nested->inner, arg) +
-	       dp_profiled_call(nested->inner, arg);
+	return ex_profiled_call(nested->inner, arg) +
+	       ex_profiled_call(nested->inner, arg);
 }
 
 static int64_t countdown(void *ctx, int64_t n)
@@ -184,7 +184,7 @@ static int64_t countdown(void *ctx, int64_t n)
 	nested->clock.now_ns += 1;
 	if (n <= 0 || n > 100)
 		return 0;
-	return 1 + dp_profiled_call(nested->self, n - 1);
+	return 1 + ex_profiled_call(nested->self, n - 1);
 }
 
 /* ---- the tests ---------------------------------------------------------- */
@@ -192,14 +192,14 @@ static int64_t countdown(void *ctx, int64_t n)
 START_TEST(test_profiled_call_forwards_argument_and_result)
 {
 	struct fake_clock clock = {0};
-	struct dp_profiler profiler;
-	struct dp_profiled wrapped = {0};
+	struct ex_profiler profiler;
+	struct ex_profiled wrapped = {0};
 
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	ck_assert_int_eq(
-		dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
+	grade_assert_code(ex_profiler_init(&profiler, fake_now, &clock), DP_OK);
+	grade_assert_code(
+		ex_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
 		DP_OK);
-	int64_t got = dp_profiled_call(&wrapped, 7);
+	int64_t got = ex_profiled_call(&wrapped, 7);
 	ck_assert_msg(got == 21,
 	              "a decorator must return what the wrapped function "
 	              "returns: triple(7) is 21, the wrapper returned %lld",
@@ -213,15 +213,15 @@ END_TEST
 START_TEST(test_profiled_call_counts_calls)
 {
 	struct fake_clock clock = {0};
-	struct dp_profiler profiler;
-	struct dp_profiled wrapped = {0};
+	struct ex_profiler profiler;
+	struct ex_profiled wrapped = {0};
 
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	ck_assert_int_eq(
-		dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
+	grade_assert_code(ex_profiler_init(&profiler, fake_now, &clock), DP_OK);
+	grade_assert_code(
+		ex_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
 		DP_OK);
 	for (int64_t i = 0; i < 5; i++)
-		dp_profiled_call(&wrapped, i);
+		ex_profiled_call(&wrapped, i);
 	ck_assert_msg(wrapped.calls == 5,
 	              "5 calls through the wrapper should count 5, it counted "
 	              "%llu",
@@ -232,16 +232,16 @@ END_TEST
 START_TEST(test_profiled_call_times_with_the_injected_clock)
 {
 	struct fake_clock clock = {1000};
-	struct dp_profiler profiler;
-	struct dp_profiled wrapped = {0};
+	struct ex_profiler profiler;
+	struct ex_profiled wrapped = {0};
 
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	ck_assert_int_eq(
-		dp_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
+	grade_assert_code(ex_profiler_init(&profiler, fake_now, &clock), DP_OK);
+	grade_assert_code(
+		ex_profiler_wrap(&profiler, &wrapped, "triple", triple, &clock),
 		DP_OK);
-	dp_profiled_call(&wrapped, 10);
-	dp_profiled_call(&wrapped, 20);
-	dp_profiled_call(&wrapped, 30);
+	ex_profiled_call(&wrapped, 10);
+	ex_profiled_call(&wrapped, 20);
+	ex_profiled_call(&wrapped, 30);
 	ck_assert_msg(wrapped.cumulative_ns == 60 && wrapped.self_ns == 60,
 	              "3 calls spending 10, 20 and 30 ns on the injected clock "
 	              "should total 60 ns (self and cumulative), got self %llu "
@@ -255,19 +255,19 @@ END_TEST
 START_TEST(test_self_time_excludes_profiled_callees)
 {
 	struct nested nested = {{0}, NULL, NULL};
-	struct dp_profiler profiler;
-	struct dp_profiled wrapped_outer = {0}, wrapped_inner = {0};
+	struct ex_profiler profiler;
+	struct ex_profiled wrapped_outer = {0}, wrapped_inner = {0};
 
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &nested.clock),
-	                 DP_OK);
-	ck_assert_int_eq(dp_profiler_wrap(&profiler, &wrapped_outer, "outer",
-	                                  outer, &nested),
-	                 DP_OK);
-	ck_assert_int_eq(dp_profiler_wrap(&profiler, &wrapped_inner, "inner",
-	                                  inner, &nested),
-	                 DP_OK);
+	grade_assert_code(ex_profiler_init(&profiler, fake_now, &nested.clock),
+	                  DP_OK);
+	grade_assert_code(ex_profiler_wrap(&profiler, &wrapped_outer, "outer",
+	                                   outer, &nested),
+	                  DP_OK);
+	grade_assert_code(ex_profiler_wrap(&profiler, &wrapped_inner, "inner",
+	                                   inner, &nested),
+	                  DP_OK);
 	nested.inner = &wrapped_inner;
-	dp_profiled_call(&wrapped_outer, 1);
+	ex_profiled_call(&wrapped_outer, 1);
 	ck_assert_msg(wrapped_outer.cumulative_ns == 25,
 	              "outer spends 5 ns and calls inner (10 ns) twice: its "
 	              "cumulative time is 25, got %llu",
@@ -287,16 +287,16 @@ END_TEST
 START_TEST(test_program_call_counts)
 {
 	struct program program;
-	struct dp_profiler profiler;
-	struct dp_profiled wrappers[N_FUNCTIONS];
+	struct ex_profiler profiler;
+	struct ex_profiled wrappers[N_FUNCTIONS];
 
 	profile_program(&profiler, wrappers, &program);
-	dp_profiled_call(&wrappers[MAIN], N_ITEMS);
+	ex_profiled_call(&wrappers[MAIN], N_ITEMS);
 	for (int f = 0; f < N_FUNCTIONS; f++) {
-		const struct dp_profiled *found =
-			dp_profiler_find(&profiler, EXPECTED[f].name);
+		const struct ex_profiled *found =
+			ex_profiler_find(&profiler, EXPECTED[f].name);
 		ck_assert_msg(found == &wrappers[f],
-		              "dp_profiler_find(\"%s\") should return its "
+		              "ex_profiler_find(\"%s\") should return its "
 		              "wrapper",
 		              EXPECTED[f].name);
 		ck_assert_msg(found->calls == EXPECTED[f].calls,
@@ -312,11 +312,11 @@ END_TEST
 START_TEST(test_program_times_are_exact)
 {
 	struct program program;
-	struct dp_profiler profiler;
-	struct dp_profiled wrappers[N_FUNCTIONS];
+	struct ex_profiler profiler;
+	struct ex_profiled wrappers[N_FUNCTIONS];
 
 	profile_program(&profiler, wrappers, &program);
-	dp_profiled_call(&wrappers[MAIN], N_ITEMS);
+	ex_profiled_call(&wrappers[MAIN], N_ITEMS);
 	for (int f = 0; f < N_FUNCTIONS; f++)
 		ck_assert_msg(wrappers[f].self_ns == EXPECTED[f].self_ns &&
 		                      wrappers[f].cumulative_ns ==
@@ -335,14 +335,14 @@ END_TEST
 START_TEST(test_hottest_is_the_function_with_most_self_time)
 {
 	struct program program;
-	struct dp_profiler profiler;
-	struct dp_profiled wrappers[N_FUNCTIONS];
+	struct ex_profiler profiler;
+	struct ex_profiled wrappers[N_FUNCTIONS];
 
 	profile_program(&profiler, wrappers, &program);
-	ck_assert_msg(dp_profiler_hottest(&profiler) == NULL,
+	ck_assert_msg(ex_profiler_hottest(&profiler) == NULL,
 	              "before any call there is no hot function: return NULL");
-	dp_profiled_call(&wrappers[MAIN], N_ITEMS);
-	const struct dp_profiled *hottest = dp_profiler_hottest(&profiler);
+	ex_profiled_call(&wrappers[MAIN], N_ITEMS);
+	const struct ex_profiled *hottest = ex_profiler_hottest(&profiler);
 	ck_assert_ptr_nonnull(hottest);
 	/* Not main (most cumulative time: it calls everything), not load
 	 * (the slowest single call): lookup, cheap but called 30 times. */
@@ -356,16 +356,16 @@ END_TEST
 START_TEST(test_recursive_cumulative_time_is_counted_once)
 {
 	struct nested nested = {{0}, NULL, NULL};
-	struct dp_profiler profiler;
-	struct dp_profiled wrapped = {0};
+	struct ex_profiler profiler;
+	struct ex_profiled wrapped = {0};
 
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &nested.clock),
-	                 DP_OK);
-	ck_assert_int_eq(dp_profiler_wrap(&profiler, &wrapped, "countdown",
-	                                  countdown, &nested),
-	                 DP_OK);
+	grade_assert_code(ex_profiler_init(&profiler, fake_now, &nested.clock),
+	                  DP_OK);
+	grade_assert_code(ex_profiler_wrap(&profiler, &wrapped, "countdown",
+	                                   countdown, &nested),
+	                  DP_OK);
 	nested.self = &wrapped;
-	int64_t got = dp_profiled_call(&wrapped, 4);
+	int64_t got = ex_profiled_call(&wrapped, 4);
 	ck_assert_int_eq(got, 4);
 	ck_assert_msg(wrapped.calls == 5 && wrapped.self_ns == 5,
 	              "countdown(4) makes 5 calls of 1 ns each: 5 calls and 5 "
@@ -383,36 +383,34 @@ END_TEST
 START_TEST(test_wrap_refuses_bad_arguments)
 {
 	struct fake_clock clock = {0};
-	struct dp_profiler profiler;
-	struct dp_profiled wrappers[DP_PROFILER_MAX + 1];
-	static const char *names[DP_PROFILER_MAX + 1] = {
+	struct ex_profiler profiler;
+	struct ex_profiled wrappers[EX_PROFILER_MAX + 1];
+	static const char *names[EX_PROFILER_MAX + 1] = {
 		"f0", "f1",  "f2",  "f3",  "f4",  "f5",  "f6",  "f7", "f8",
 		"f9", "f10", "f11", "f12", "f13", "f14", "f15", "f16"};
 
-	ck_assert_int_eq(dp_profiler_init(NULL, fake_now, &clock), DP_EINVAL);
-	ck_assert_int_eq(dp_profiler_init(&profiler, fake_now, &clock), DP_OK);
-	ck_assert_int_eq(
-		dp_profiler_wrap(&profiler, &wrappers[0], NULL, triple, NULL),
+	grade_assert_code(ex_profiler_init(NULL, fake_now, &clock), DP_EINVAL);
+	grade_assert_code(ex_profiler_init(&profiler, fake_now, &clock), DP_OK);
+	grade_assert_code(
+		ex_profiler_wrap(&profiler, &wrappers[0], NULL, triple, NULL),
 		DP_EINVAL);
-	ck_assert_int_eq(
-		dp_profiler_wrap(&profiler, &wrappers[0], "f0", NULL, NULL),
+	grade_assert_code(
+		ex_profiler_wrap(&profiler, &wrappers[0], "f0", NULL, NULL),
 		DP_EINVAL);
-	for (int i = 0; i < DP_PROFILER_MAX; i++)
-		ck_assert_int_eq(dp_profiler_wrap(&profiler, &wrappers[i],
-		                                  names[i], triple, &clock),
-		                 DP_OK);
-	int rc = dp_profiler_wrap(&profiler, &wrappers[DP_PROFILER_MAX], "f3",
-	                          triple, &clock);
-	ck_assert_msg(rc == DP_EEXIST,
-	              "wrapping a second function named f3 should return "
-	              "DP_EEXIST, it returned %s",
-	              dp_error_name(rc));
-	rc = dp_profiler_wrap(&profiler, &wrappers[DP_PROFILER_MAX],
-	                      names[DP_PROFILER_MAX], triple, &clock);
-	ck_assert_msg(rc == DP_ERANGE,
-	              "wrapping more than DP_PROFILER_MAX functions should "
-	              "return DP_ERANGE, it returned %s",
-	              dp_error_name(rc));
+	for (int i = 0; i < EX_PROFILER_MAX; i++)
+		grade_assert_code(ex_profiler_wrap(&profiler, &wrappers[i],
+		                                   names[i], triple, &clock),
+		                  DP_OK);
+	/* A second function named f3. */
+	grade_assert_code(ex_profiler_wrap(&profiler,
+	                                   &wrappers[EX_PROFILER_MAX], "f3",
+	                                   triple, &clock),
+	                  DP_EEXIST);
+	/* One function more than EX_PROFILER_MAX. */
+	grade_assert_code(
+		ex_profiler_wrap(&profiler, &wrappers[EX_PROFILER_MAX],
+	                         names[EX_PROFILER_MAX], triple, &clock),
+		DP_ERANGE);
 }
 END_TEST
 
@@ -420,21 +418,21 @@ END_TEST
 static const struct grade_test TESTS[] = {
 	{"test_profiled_call_forwards_argument_and_result",
          test_profiled_call_forwards_argument_and_result, 2,
-         "Start with dp_profiler_init, dp_profiler_wrap and dp_profiled_call: "
+         "Start with ex_profiler_init, ex_profiler_wrap and ex_profiled_call: "
          "the wrapper calls fn(ctx, arg) and returns its result. README step "
          "1."},
 	{"test_profiled_call_counts_calls", test_profiled_call_counts_calls, 2,
          "Count each completed call in the wrapper's statistics."},
 	{"test_profiled_call_times_with_the_injected_clock",
          test_profiled_call_times_with_the_injected_clock, 3,
-         "Read the clock given to dp_profiler_init (with its clock_ctx) just "
+         "Read the clock given to ex_profiler_init (with its clock_ctx) just "
          "before and just after the call; the difference is the call's time."},
 	{"test_self_time_excludes_profiled_callees",
          test_self_time_excludes_profiled_callees, 4,
          "Self time needs to know how long the callees took: see children_ns "
          "in profiler.h and README step 2."},
 	{"test_program_call_counts", test_program_call_counts, 3,
-         "Implement dp_profiler_find; then check that every wrapped call is "
+         "Implement ex_profiler_find; then check that every wrapped call is "
          "counted, however deep it is."},
 	{"test_program_times_are_exact", test_program_times_are_exact, 3,
          "Work the figures out by hand from the program in README.md and "

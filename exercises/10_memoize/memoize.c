@@ -16,16 +16,16 @@ struct entry {
 
 /* TODO: the cache holds its allocator, the bucket array, the recency list
  * (a sentinel node makes it simplest), maxsize, currsize, hits, misses. */
-struct dp_cache {
+struct ex_cache {
 	const struct dp_allocator *alloc;
 };
 
 /* TODO: the memo holds its allocator, the function, its ctx, its cache. */
-struct dp_memo {
+struct ex_memo {
 	const struct dp_allocator *alloc;
 };
 
-dp_cache *dp_cache_create(size_t maxsize, const struct dp_allocator *alloc)
+ex_cache *ex_cache_create(size_t maxsize, const struct dp_allocator *alloc)
 {
 	/* TODO: allocate the cache and its buckets with dp_alloc(),
 	 * freeing what you have if a later allocation fails. */
@@ -34,13 +34,13 @@ dp_cache *dp_cache_create(size_t maxsize, const struct dp_allocator *alloc)
 	return NULL;
 }
 
-void dp_cache_destroy(dp_cache *cache)
+void ex_cache_destroy(ex_cache *cache)
 {
 	/* TODO: free every entry, the buckets and the cache. */
 	(void)cache;
 }
 
-int dp_cache_get(dp_cache *cache, int64_t key, int64_t *value)
+int ex_cache_get(ex_cache *cache, int64_t key, int64_t *value)
 {
 	/* TODO: find the key; count a miss, or count a hit, move the entry
 	 * to the front of the recency list and copy its value out. */
@@ -50,7 +50,7 @@ int dp_cache_get(dp_cache *cache, int64_t key, int64_t *value)
 	return DP_ENOTSUP;
 }
 
-int dp_cache_put(dp_cache *cache, int64_t key, int64_t value)
+int ex_cache_put(ex_cache *cache, int64_t key, int64_t value)
 {
 	/* TODO: update an existing key and move it to the front; else, when
 	 * the cache is full, evict the entry at the back of the list; then
@@ -61,7 +61,7 @@ int dp_cache_put(dp_cache *cache, int64_t key, int64_t value)
 	return DP_ENOTSUP;
 }
 
-int dp_cache_info(const dp_cache *cache, struct dp_cache_info *info)
+int ex_cache_info(const ex_cache *cache, struct ex_cache_info *info)
 {
 	/* TODO: copy hits, misses, maxsize and currsize into *info. */
 	(void)cache;
@@ -69,7 +69,7 @@ int dp_cache_info(const dp_cache *cache, struct dp_cache_info *info)
 	return DP_ENOTSUP;
 }
 
-size_t dp_cache_keys(const dp_cache *cache, int64_t *keys, size_t capacity)
+size_t ex_cache_keys(const ex_cache *cache, int64_t *keys, size_t capacity)
 {
 	/* TODO: walk the recency list from the front, writing at most
 	 * `capacity` keys. */
@@ -79,7 +79,7 @@ size_t dp_cache_keys(const dp_cache *cache, int64_t *keys, size_t capacity)
 	return 0;
 }
 
-dp_memo *dp_memo_create(dp_memo_fn *fn, void *ctx, size_t maxsize,
+ex_memo *ex_memo_create(ex_memo_fn *fn, void *ctx, size_t maxsize,
                         const struct dp_allocator *alloc)
 {
 	/* TODO: allocate the memo and create its cache. */
@@ -90,13 +90,13 @@ dp_memo *dp_memo_create(dp_memo_fn *fn, void *ctx, size_t maxsize,
 	return NULL;
 }
 
-void dp_memo_destroy(dp_memo *memo)
+void ex_memo_destroy(ex_memo *memo)
 {
 	/* TODO: destroy the cache, free the memo. */
 	(void)memo;
 }
 
-int64_t dp_memo_call(void *memo, int64_t arg)
+int64_t ex_memo_call(void *memo, int64_t arg)
 {
 	/* TODO: on a cache hit return the cached result; on a miss call
 	 * the function, store its result, return it. */
@@ -105,7 +105,7 @@ int64_t dp_memo_call(void *memo, int64_t arg)
 	return 0;
 }
 
-int dp_memo_info(const dp_memo *memo, struct dp_cache_info *info)
+int ex_memo_info(const ex_memo *memo, struct ex_cache_info *info)
 {
 	/* TODO: the figures of the memo's cache. */
 	(void)memo;

@@ -10,11 +10,11 @@
 /* TODO: the writer keeps a copy of the config's fields, a growable buffer
  * of pending bytes (its size and capacity) and the number of pending
  * records. */
-struct dp_batch_writer {
+struct ex_batch_writer {
 	const struct dp_allocator *alloc;
 };
 
-dp_batch_writer *dp_batch_create(const struct dp_batch_config *config)
+ex_batch_writer *ex_batch_create(const struct ex_batch_config *config)
 {
 	/* TODO: check the config (sink, its write, batch_records > 0),
 	 * allocate the writer with dp_alloc() and copy the config in. */
@@ -22,13 +22,13 @@ dp_batch_writer *dp_batch_create(const struct dp_batch_config *config)
 	return NULL;
 }
 
-void dp_batch_destroy(dp_batch_writer *writer)
+void ex_batch_destroy(ex_batch_writer *writer)
 {
 	/* TODO: free the buffer and the writer. NULL is a no-op. */
 	(void)writer;
 }
 
-int dp_batch_flush(dp_batch_writer *writer)
+int ex_batch_flush(ex_batch_writer *writer)
 {
 	/* TODO: if bytes are pending, hand them ALL to the sink in one
 	 * write; only when it returns DP_OK, empty the buffer. On failure
@@ -37,7 +37,7 @@ int dp_batch_flush(dp_batch_writer *writer)
 	return DP_ENOTSUP;
 }
 
-int dp_batch_write(dp_batch_writer *writer, const void *record, size_t len)
+int ex_batch_write(ex_batch_writer *writer, const void *record, size_t len)
 {
 	/* TODO: grow the buffer if needed (dp_realloc_array; on failure
 	 * return DP_ENOMEM with nothing changed), copy the record in, count
@@ -48,7 +48,7 @@ int dp_batch_write(dp_batch_writer *writer, const void *record, size_t len)
 	return DP_ENOTSUP;
 }
 
-size_t dp_batch_pending(const dp_batch_writer *writer)
+size_t ex_batch_pending(const ex_batch_writer *writer)
 {
 	/* TODO: the number of records waiting. */
 	(void)writer;

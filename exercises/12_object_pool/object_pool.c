@@ -13,11 +13,11 @@
  * where the first aligned slot starts), the slot size, the capacity, the
  * free list's head, how many are free, and one "lent" flag per slot so a
  * release can be checked in O(1). */
-struct dp_pool {
+struct ex_pool {
 	const struct dp_allocator *alloc;
 };
 
-dp_pool *dp_pool_create(size_t object_size, size_t alignment, size_t capacity,
+ex_pool *ex_pool_create(size_t object_size, size_t alignment, size_t capacity,
                         const struct dp_allocator *alloc)
 {
 	/* TODO: validate the arguments; round the slot size up to a
@@ -33,14 +33,14 @@ dp_pool *dp_pool_create(size_t object_size, size_t alignment, size_t capacity,
 	return NULL;
 }
 
-void dp_pool_destroy(dp_pool *pool)
+void ex_pool_destroy(ex_pool *pool)
 {
-	/* TODO: free everything dp_pool_create() allocated, with dp_free()
+	/* TODO: free everything ex_pool_create() allocated, with dp_free()
 	 * on the same allocator. NULL is a no-op. */
 	(void)pool;
 }
 
-int dp_pool_acquire(dp_pool *pool, void **object)
+int ex_pool_acquire(ex_pool *pool, void **object)
 {
 	/* TODO: pop the head of the free list (its link is stored inside
 	 * the free slot: read it with memcpy), mark the slot lent. */
@@ -49,7 +49,7 @@ int dp_pool_acquire(dp_pool *pool, void **object)
 	return DP_ENOTSUP;
 }
 
-int dp_pool_release(dp_pool *pool, void *object)
+int ex_pool_release(ex_pool *pool, void *object)
 {
 	/* TODO: check that `object` is the start of a slot of this pool
 	 * (compare addresses as uintptr_t), refuse a slot that is not lent
@@ -59,14 +59,14 @@ int dp_pool_release(dp_pool *pool, void *object)
 	return DP_ENOTSUP;
 }
 
-size_t dp_pool_available(const dp_pool *pool)
+size_t ex_pool_available(const ex_pool *pool)
 {
 	/* TODO: the number of free objects. */
 	(void)pool;
 	return 0;
 }
 
-size_t dp_pool_capacity(const dp_pool *pool)
+size_t ex_pool_capacity(const ex_pool *pool)
 {
 	/* TODO: the capacity given at creation. */
 	(void)pool;

@@ -5,7 +5,7 @@
  *        taken back in O(1) through a free list kept inside the free objects.
  *
  * Ownership: the pool owns its block; an acquired object is lent to the
- * caller until dp_pool_release(), and dp_pool_destroy() frees everything,
+ * caller until ex_pool_release(), and ex_pool_destroy() frees everything,
  * lent or not. Thread-safety: none; one pool per thread or your own lock.
  */
 #ifndef EX_OBJECT_POOL_H
@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 /** @brief A fixed-capacity pool of equal-size objects (opaque). */
-typedef struct dp_pool dp_pool;
+typedef struct ex_pool ex_pool;
 
 /**
  * @brief Create a pool of `capacity` objects, all allocated at once.
@@ -29,18 +29,18 @@ typedef struct dp_pool dp_pool;
  * @param[in] capacity    How many objects, > 0. The pool never grows.
  * @param[in] alloc       Where the pool's memory comes from, or NULL for
  *                        malloc/free. It must outlive the pool.
- * @return The pool, freed with dp_pool_destroy(); NULL when `object_size`
+ * @return The pool, freed with ex_pool_destroy(); NULL when `object_size`
  *         or `capacity` is 0, `alignment` is not 0 or a power of two, the
  *         size overflows, or memory runs out (then nothing leaks).
  */
-dp_pool *dp_pool_create(size_t object_size, size_t alignment, size_t capacity,
+ex_pool *ex_pool_create(size_t object_size, size_t alignment, size_t capacity,
                         const struct dp_allocator *alloc);
 
 /**
  * @brief Free the pool and every object, lent out or not.
  * @param[in] pool The pool; NULL is a no-op.
  */
-void dp_pool_destroy(dp_pool *pool);
+void ex_pool_destroy(ex_pool *pool);
 
 /**
  * @brief Take a free object in O(1): the most recently released one first
@@ -52,7 +52,7 @@ void dp_pool_destroy(dp_pool *pool);
  * @return #DP_OK; #DP_EINVAL when `pool` or `object` is NULL; #DP_EBUSY
  *         when every object is lent out.
  */
-int dp_pool_acquire(dp_pool *pool, void **object);
+int ex_pool_acquire(ex_pool *pool, void **object);
 
 /**
  * @brief Give an object back in O(1); it becomes the next one acquired.
@@ -66,20 +66,20 @@ int dp_pool_acquire(dp_pool *pool, void **object);
  *         not the start of an object of this pool; #DP_EEXIST when the
  *         object is already free (a double release).
  */
-int dp_pool_release(dp_pool *pool, void *object);
+int ex_pool_release(ex_pool *pool, void *object);
 
 /**
  * @brief How many objects can be acquired now.
  * @param[in] pool The pool; NULL has none.
  * @return The number of free objects.
  */
-size_t dp_pool_available(const dp_pool *pool);
+size_t ex_pool_available(const ex_pool *pool);
 
 /**
  * @brief How many objects the pool holds in all, lent or free.
  * @param[in] pool The pool; NULL has none.
- * @return The capacity given to dp_pool_create().
+ * @return The capacity given to ex_pool_create().
  */
-size_t dp_pool_capacity(const dp_pool *pool);
+size_t ex_pool_capacity(const ex_pool *pool);
 
 #endif /* EX_OBJECT_POOL_H */

@@ -9,13 +9,13 @@
 #include <limits.h>
 
 struct acme_sink {
-	struct dp_sink base; /* Base. Must be first. */
+	struct ex_sink base; /* Base. Must be first. */
 	/* A copy, so the caller's struct may change or go away. */
 	struct acme_output output;
 	const struct dp_allocator *alloc;
 };
 
-static struct acme_sink *to_acme(struct dp_sink *sink)
+static struct acme_sink *to_acme(struct ex_sink *sink)
 {
 	return dp_container_of(sink, struct acme_sink, base);
 }
@@ -26,7 +26,7 @@ static int from_errno(int error)
 	return error == ENOMEM ? DP_ENOMEM : DP_EIO;
 }
 
-static int acme_write(struct dp_sink *sink, const void *buf, size_t len)
+static int acme_write(struct ex_sink *sink, const void *buf, size_t len)
 {
 	struct acme_sink *acme = to_acme(sink);
 	const char *data = buf;
@@ -48,7 +48,7 @@ static int acme_write(struct dp_sink *sink, const void *buf, size_t len)
 	return DP_OK;
 }
 
-static int acme_flush(struct dp_sink *sink)
+static int acme_flush(struct ex_sink *sink)
 {
 	struct acme_sink *acme = to_acme(sink);
 
@@ -59,7 +59,7 @@ static int acme_flush(struct dp_sink *sink)
 	return DP_OK;
 }
 
-static int acme_close(struct dp_sink *sink)
+static int acme_close(struct ex_sink *sink)
 {
 	struct acme_sink *acme = to_acme(sink);
 	int rc = acme_flush(sink);
@@ -73,14 +73,14 @@ static int acme_close(struct dp_sink *sink)
 	return rc;
 }
 
-static const struct dp_sink_ops acme_ops = {
+static const struct ex_sink_ops acme_ops = {
 	.name = "acme",
 	.write = acme_write,
 	.flush = acme_flush,
 	.close = acme_close,
 };
 
-struct dp_sink *dp_acme_sink_create(const struct acme_output *output,
+struct ex_sink *ex_acme_sink_create(const struct acme_output *output,
                                     const struct dp_allocator *alloc)
 {
 	if (output == NULL || output->put == NULL)

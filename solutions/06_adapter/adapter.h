@@ -4,8 +4,8 @@
  *        given) fit this exercise's small sink interface, translating
  *        lengths, short writes, errno and optional functions.
  *
- * Ownership: dp_acme_sink_create() allocates the adapter from the given
- * allocator; dp_sink_close() ends the acme output and frees the adapter. The
+ * Ownership: ex_acme_sink_create() allocates the adapter from the given
+ * allocator; ex_sink_close() ends the acme output and frees the adapter. The
  * acme handle itself belongs to its creator. Thread-safety: none; one
  * thread per sink.
  */
@@ -40,43 +40,43 @@ struct acme_output {
 
 /* ---- the interface to adapt to: given, do not change -------------------- */
 
-struct dp_sink;
+struct ex_sink;
 
 /**
  * @brief What a sink can do: a `const` table shared by every sink of one
- *        kind. An implementation embeds `struct dp_sink` first in its own
+ *        kind. An implementation embeds `struct ex_sink` first in its own
  *        struct and recovers it with dp_container_of().
  *
  * The dispatchers below check every argument, so an operation may trust
  * its own.
  */
-struct dp_sink_ops {
+struct ex_sink_ops {
 	/** Required. A short name for people: "acme". */
 	const char *name;
 	/**
 	 * Required. Write all `len` bytes (`len` > 0) of `buf`, or fail.
 	 * @return #DP_OK; a negative code when the destination failed.
 	 */
-	int (*write)(struct dp_sink *sink, const void *buf, size_t len);
+	int (*write)(struct ex_sink *sink, const void *buf, size_t len);
 	/**
 	 * Optional: NULL means there is nothing to flush. Push what the sink
 	 * holds to its destination.
 	 * @return #DP_OK or a negative code.
 	 */
-	int (*flush)(struct dp_sink *sink);
+	int (*flush)(struct ex_sink *sink);
 	/**
 	 * Required. Flush, release what the sink holds and free the sink,
 	 * even when something fails.
 	 * @return #DP_OK or the first error met; the sink is gone either way.
 	 */
-	int (*close)(struct dp_sink *sink);
+	int (*close)(struct ex_sink *sink);
 };
 
 /** @brief The base of every sink. Public because implementations embed it
  *         first. */
-struct dp_sink {
+struct ex_sink {
 	/** The operations; never NULL. */
-	const struct dp_sink_ops *ops;
+	const struct ex_sink_ops *ops;
 };
 
 /**
@@ -87,7 +87,7 @@ struct dp_sink {
  * @return #DP_OK; #DP_EINVAL when `sink` is NULL or `buf` is NULL with a
  *         non-zero `len`; otherwise what the sink's write returns.
  */
-static inline int dp_sink_write(struct dp_sink *sink, const void *buf,
+static inline int ex_sink_write(struct ex_sink *sink, const void *buf,
                                 size_t len)
 {
 	if (sink == NULL || (buf == NULL && len > 0))
@@ -103,7 +103,7 @@ static inline int dp_sink_write(struct dp_sink *sink, const void *buf,
  * @return #DP_OK (at once when the sink has no flush); #DP_EINVAL when
  *         `sink` is NULL; otherwise what the sink's flush returns.
  */
-static inline int dp_sink_flush(struct dp_sink *sink)
+static inline int ex_sink_flush(struct ex_sink *sink)
 {
 	if (sink == NULL)
 		return DP_EINVAL;
@@ -118,7 +118,7 @@ static inline int dp_sink_flush(struct dp_sink *sink)
  *                 the result.
  * @return #DP_OK, or the first error met.
  */
-static inline int dp_sink_close(struct dp_sink *sink)
+static inline int ex_sink_close(struct ex_sink *sink)
 {
 	if (sink == NULL)
 		return DP_OK;
@@ -145,10 +145,10 @@ static inline int dp_sink_close(struct dp_sink *sink)
  *                   sink.
  * @param[in] alloc  The allocator for the adapter, or NULL for malloc/free.
  *                   It must outlive the sink.
- * @return The sink, closed with dp_sink_close(); NULL when `output` or its
+ * @return The sink, closed with ex_sink_close(); NULL when `output` or its
  *         `put` is NULL or memory runs out.
  */
-struct dp_sink *dp_acme_sink_create(const struct acme_output *output,
+struct ex_sink *ex_acme_sink_create(const struct acme_output *output,
                                     const struct dp_allocator *alloc);
 
 #endif /* DP_EX_ADAPTER_H */

@@ -16,28 +16,28 @@ static uint64_t real_now(void *clock_ctx)
 	return dp_now_ns();
 }
 
-int dp_profiler_init(struct dp_profiler *profiler, dp_prof_clock_fn *now,
+int ex_profiler_init(struct ex_profiler *profiler, ex_prof_clock_fn *now,
                      void *clock_ctx)
 {
 	if (profiler == NULL)
 		return DP_EINVAL;
-	*profiler = (struct dp_profiler){
+	*profiler = (struct ex_profiler){
 		.now = now != NULL ? now : real_now,
 		.clock_ctx = clock_ctx,
 	};
 	return DP_OK;
 }
 
-int dp_profiler_wrap(struct dp_profiler *profiler, struct dp_profiled *profiled,
-                     const char *name, dp_prof_fn *fn, void *ctx)
+int ex_profiler_wrap(struct ex_profiler *profiler, struct ex_profiled *profiled,
+                     const char *name, ex_prof_fn *fn, void *ctx)
 {
 	if (profiler == NULL || profiled == NULL || name == NULL || fn == NULL)
 		return DP_EINVAL;
-	if (dp_profiler_find(profiler, name) != NULL)
+	if (ex_profiler_find(profiler, name) != NULL)
 		return DP_EEXIST;
-	if (profiler->count == DP_PROFILER_MAX)
+	if (profiler->count == EX_PROFILER_MAX)
 		return DP_ERANGE;
-	*profiled = (struct dp_profiled){
+	*profiled = (struct ex_profiled){
 		.profiler = profiler,
 		.fn = fn,
 		.ctx = ctx,
@@ -47,14 +47,14 @@ int dp_profiler_wrap(struct dp_profiler *profiler, struct dp_profiled *profiled,
 	return DP_OK;
 }
 
-int64_t dp_profiled_call(void *profiled, int64_t arg)
+int64_t ex_profiled_call(void *profiled, int64_t arg)
 {
-	struct dp_profiled *self = profiled;
+	struct ex_profiled *self = profiled;
 
 	if (self == NULL)
 		return 0;
 
-	struct dp_profiler *profiler = self->profiler;
+	struct ex_profiler *profiler = self->profiler;
 	uint64_t children = 0;
 	uint64_t *caller = profiler->children_ns;
 
@@ -77,7 +77,7 @@ int64_t dp_profiled_call(void *profiled, int64_t arg)
 	return result;
 }
 
-const struct dp_profiled *dp_profiler_find(const struct dp_profiler *profiler,
+const struct ex_profiled *ex_profiler_find(const struct ex_profiler *profiler,
                                            const char *name)
 {
 	if (profiler == NULL || name == NULL)
@@ -88,16 +88,16 @@ const struct dp_profiled *dp_profiler_find(const struct dp_profiler *profiler,
 	return NULL;
 }
 
-const struct dp_profiled *
-dp_profiler_hottest(const struct dp_profiler *profiler)
+const struct ex_profiled *
+ex_profiler_hottest(const struct ex_profiler *profiler)
 {
 	if (profiler == NULL)
 		return NULL;
 
-	const struct dp_profiled *hottest = NULL;
+	const struct ex_profiled *hottest = NULL;
 
 	for (size_t i = 0; i < profiler->count; i++) {
-		const struct dp_profiled *f = profiler->functions[i];
+		const struct ex_profiled *f = profiler->functions[i];
 		if (f->calls == 0)
 			continue;
 		if (hottest == NULL || f->self_ns > hottest->self_ns)

@@ -17,7 +17,7 @@ struct entry {
 	struct entry *next;  /* Towards the least recently used. */
 };
 
-struct dp_cache {
+struct ex_cache {
 	const struct dp_allocator *alloc;
 	struct entry **buckets;
 	size_t bucket_count; /* A power of two. */
@@ -30,11 +30,11 @@ struct dp_cache {
 	uint64_t misses;
 };
 
-struct dp_memo {
+struct ex_memo {
 	const struct dp_allocator *alloc;
-	dp_memo_fn *fn;
+	ex_memo_fn *fn;
 	void *ctx;
-	dp_cache *cache;
+	ex_cache *cache;
 };
 
 enum { INITIAL_BUCKETS = 16 };
@@ -48,7 +48,7 @@ static size_t bucket_of(size_t bucket_count, int64_t key)
 	return (size_t)(hash ^ (hash >> 32)) & (bucket_count - 1);
 }
 
-static struct entry *find(const dp_cache *cache, int64_t key)
+static struct entry *find(const ex_cache *cache, int64_t key)
 {
 	struct entry *entry =
 		cache->buckets[bucket_of(cache->bucket_count, key)];
@@ -64,7 +64,7 @@ static void list_unlink(struct entry *entry)
 	entry->next->prev = entry->prev;
 }
 
-static void list_push_front(dp_cache *cache, struct entry *entry)
+static void list_push_front(ex_cache *cache, struct entry *entry)
 {
 	entry->prev = &cache->head;
 	entry->next = cache->head.next;
@@ -72,7 +72,7 @@ static void list_push_front(dp_cache *cache, struct entry *entry)
 	cache->head.next = entry;
 }
 
-static void chain_insert(dp_cache *cache, struct entry *entry)
+static void chain_insert(ex_cache *cache, struct entry *entry)
 {
 	struct entry **bucket =
 		&cache->buckets[bucket_of(cache->bucket_count, entry->key)];
@@ -81,7 +81,7 @@ static void chain_insert(dp_cache *cache, struct entry *entry)
 	*bucket = entry;
 }
 
-static void chain_remove(dp_cache *cache, struct entry *entry)
+static void chain_remove(ex_cache *cache, struct entry *entry)
 {
 	struct entry **link =
 		&cache->buckets[bucket_of(cache->bucket_count, entry->key)];
@@ -94,7 +94,7 @@ static void chain_remove(dp_cache *cache, struct entry *entry)
 /* Doubling keeps chains short on average. A failed doubling is not an
  * error: the table still works, with longer chains, so a put never fails
  * because of it. */
-static void maybe_grow(dp_cache *cache)
+static void maybe_grow(ex_cache *cache)
 {
 	if (cache->currsize < cache->bucket_count ||
 	    cache->bucket_count > SIZE_MAX / 2)
@@ -115,9 +115,9 @@ static void maybe_grow(dp_cache *cache)
 		chain_insert(cache, e);
 }
 
-dp_cache *dp_cache_create(size_t maxsize, const struct dp_allocator *alloc)
+ex_cache *ex_cache_create(size_t maxsize, const struct dp_allocator *alloc)
 {
-	dp_cache *cache = dp_alloc(alloc, sizeof(*cache));
+	ex_cache *cache = dp_alloc(alloc, sizeof(*cache));
 
 	if (cache == NULL)
 		return NULL;
@@ -142,7 +142,7 @@ fail_free_cache:
 	return NULL;
 }
 
-void dp_cache_destroy(dp_cache *cache)
+void ex_cache_destroy(ex_cache *cache)
 {
 	if (cache == NULL)
 		return;
@@ -158,7 +158,7 @@ void dp_cache_destroy(dp_cache *cache)
 	dp_free(cache->alloc, cache);
 }
 
-int dp_cache_get(dp_cache *cache, int64_t key, int64_t *value)
+int ex_cache_get(ex_cache *cache, int64_t key, int64_t *value)
 {
 	if (cache == NULL)
 		return DP_EINVAL;
@@ -177,7 +177,7 @@ int dp_cache_get(dp_cache *cache, int64_t key, int64_t *value)
 	return DP_OK;
 }
 
-int dp_cache_put(dp_cache *cache, int64_t key, int64_t value)
+int ex_cache_put(ex_cache *cache, int64_t key, int64_t value)
 {
 	if (cache == NULL)
 		return DP_EINVAL;
@@ -212,11 +212,11 @@ int dp_cache_put(dp_cache *cache, int64_t key, int64_t value)
 	return DP_OK;
 }
 
-int dp_cache_info(const dp_cache *cache, struct dp_cache_info *info)
+int ex_cache_info(const ex_cache *cache, struct ex_cache_info *info)
 {
 	if (cache == NULL || info == NULL)
 		return DP_EINVAL;
-	*info = (struct dp_cache_info){
+	*info = (struct ex_cache_info){
 		.hits = cache->hits,
 		.misses = cache->misses,
 		.maxsize = cache->maxsize,
@@ -225,7 +225,7 @@ int dp_cache_info(const dp_cache *cache, struct dp_cache_info *info)
 	return DP_OK;
 }
 
-size_t dp_cache_keys(const dp_cache *cache, int64_t *keys, size_t capacity)
+size_t ex_cache_keys(const ex_cache *cache, int64_t *keys, size_t capacity)
 {
 	if (cache == NULL || keys == NULL)
 		return 0;
@@ -238,17 +238,17 @@ size_t dp_cache_keys(const dp_cache *cache, int64_t *keys, size_t capacity)
 	return count;
 }
 
-dp_memo *dp_memo_create(dp_memo_fn *fn, void *ctx, size_t maxsize,
+ex_memo *ex_memo_create(ex_memo_fn *fn, void *ctx, size_t maxsize,
                         const struct dp_allocator *alloc)
 {
 	if (fn == NULL)
 		return NULL;
 
-	dp_memo *memo = dp_alloc(alloc, sizeof(*memo));
+	ex_memo *memo = dp_alloc(alloc, sizeof(*memo));
 
 	if (memo == NULL)
 		return NULL;
-	memo->cache = dp_cache_create(maxsize, alloc);
+	memo->cache = ex_cache_create(maxsize, alloc);
 	if (memo->cache == NULL)
 		goto fail_free_memo;
 	memo->alloc = alloc;
@@ -261,34 +261,34 @@ fail_free_memo:
 	return NULL;
 }
 
-void dp_memo_destroy(dp_memo *memo)
+void ex_memo_destroy(ex_memo *memo)
 {
 	if (memo == NULL)
 		return;
-	dp_cache_destroy(memo->cache);
+	ex_cache_destroy(memo->cache);
 	dp_free(memo->alloc, memo);
 }
 
-int64_t dp_memo_call(void *memo, int64_t arg)
+int64_t ex_memo_call(void *memo, int64_t arg)
 {
-	dp_memo *self = memo;
+	ex_memo *self = memo;
 	int64_t result;
 
 	if (self == NULL)
 		return 0;
-	if (dp_cache_get(self->cache, arg, &result) == DP_OK)
+	if (ex_cache_get(self->cache, arg, &result) == DP_OK)
 		return result;
 	/* Stored after the call, as Python's lru_cache does: a recursive
 	 * function fills the cache from the bottom up while it unwinds. A
 	 * put that runs out of memory only costs a future recomputation. */
 	result = self->fn(self->ctx, arg);
-	(void)dp_cache_put(self->cache, arg, result);
+	(void)ex_cache_put(self->cache, arg, result);
 	return result;
 }
 
-int dp_memo_info(const dp_memo *memo, struct dp_cache_info *info)
+int ex_memo_info(const ex_memo *memo, struct ex_cache_info *info)
 {
 	if (memo == NULL)
 		return DP_EINVAL;
-	return dp_cache_info(memo->cache, info);
+	return ex_cache_info(memo->cache, info);
 }

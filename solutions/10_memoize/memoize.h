@@ -4,7 +4,7 @@
  *        C's version of Python's `functools.lru_cache`.
  *
  * Ownership: a cache owns its entries, allocated from the allocator given
- * at creation and freed by dp_cache_destroy(); a memo owns its cache.
+ * at creation and freed by ex_cache_destroy(); a memo owns its cache.
  * Thread-safety: none; even a lookup reorders the cache, so serialise
  * every call on one cache or memo.
  */
@@ -18,35 +18,35 @@
 
 /** @brief The `maxsize` of a cache that never evicts: Python's
  *         `lru_cache(maxsize=None)`. */
-#define DP_CACHE_UNBOUNDED SIZE_MAX
+#define EX_CACHE_UNBOUNDED SIZE_MAX
 
 /** @brief The figures of Python's `cache_info()`, with the same meaning. */
-struct dp_cache_info {
+struct ex_cache_info {
 	uint64_t hits;   /**< Lookups that found their key. */
 	uint64_t misses; /**< Lookups that did not. */
-	size_t maxsize;  /**< As created; #DP_CACHE_UNBOUNDED for None. */
+	size_t maxsize;  /**< As created; #EX_CACHE_UNBOUNDED for None. */
 	size_t currsize; /**< Entries cached now. */
 };
 
 /** @brief An LRU cache from `int64_t` keys to `int64_t` values (opaque). */
-typedef struct dp_cache dp_cache;
+typedef struct ex_cache ex_cache;
 
 /**
  * @brief Create an empty cache.
  * @param[in] maxsize The most entries kept: 0 caches nothing (every lookup
- *                    misses), #DP_CACHE_UNBOUNDED never evicts.
+ *                    misses), #EX_CACHE_UNBOUNDED never evicts.
  * @param[in] alloc   Where entries come from, or NULL for malloc/free. It
  *                    must outlive the cache.
- * @return The cache, freed with dp_cache_destroy(); NULL when memory runs
+ * @return The cache, freed with ex_cache_destroy(); NULL when memory runs
  *         out.
  */
-dp_cache *dp_cache_create(size_t maxsize, const struct dp_allocator *alloc);
+ex_cache *ex_cache_create(size_t maxsize, const struct dp_allocator *alloc);
 
 /**
  * @brief Free the cache and every entry.
  * @param[in] cache The cache; NULL is a no-op.
  */
-void dp_cache_destroy(dp_cache *cache);
+void ex_cache_destroy(ex_cache *cache);
 
 /**
  * @brief Look a key up, counting a hit or a miss; a hit makes the entry
@@ -58,7 +58,7 @@ void dp_cache_destroy(dp_cache *cache);
  * @return #DP_OK on a hit; #DP_ENOENT on a miss; #DP_EINVAL when `cache`
  *         is NULL (nothing counted).
  */
-int dp_cache_get(dp_cache *cache, int64_t key, int64_t *value);
+int ex_cache_get(ex_cache *cache, int64_t key, int64_t *value);
 
 /**
  * @brief Store a value as the most recently used entry.
@@ -72,7 +72,7 @@ int dp_cache_get(dp_cache *cache, int64_t key, int64_t *value);
  * @return #DP_OK; #DP_EINVAL when `cache` is NULL; #DP_ENOMEM when memory
  *         runs out, with the cache unchanged.
  */
-int dp_cache_put(dp_cache *cache, int64_t key, int64_t value);
+int ex_cache_put(ex_cache *cache, int64_t key, int64_t value);
 
 /**
  * @brief Copy the cache's figures, as Python's `cache_info()`.
@@ -80,7 +80,7 @@ int dp_cache_put(dp_cache *cache, int64_t key, int64_t value);
  * @param[out] info  Receives the figures.
  * @return #DP_OK; #DP_EINVAL when `cache` or `info` is NULL.
  */
-int dp_cache_info(const dp_cache *cache, struct dp_cache_info *info);
+int ex_cache_info(const ex_cache *cache, struct ex_cache_info *info);
 
 /**
  * @brief List the cached keys from the most to the least recently used,
@@ -92,52 +92,52 @@ int dp_cache_info(const dp_cache *cache, struct dp_cache_info *info);
  * @return The number of keys written: the smaller of `capacity` and the
  *         number cached.
  */
-size_t dp_cache_keys(const dp_cache *cache, int64_t *keys, size_t capacity);
+size_t ex_cache_keys(const ex_cache *cache, int64_t *keys, size_t capacity);
 
 /**
  * @brief The shape of function a memo wraps: an integer in, an integer
  *        out, and a context for everything else. It must be pure: the
  *        same argument always gives the same result.
  */
-typedef int64_t dp_memo_fn(void *ctx, int64_t arg);
+typedef int64_t ex_memo_fn(void *ctx, int64_t arg);
 
 /** @brief A memoized function: a function plus its LRU cache (opaque). */
-typedef struct dp_memo dp_memo;
+typedef struct ex_memo ex_memo;
 
 /**
  * @brief Wrap a function in an LRU cache of `maxsize` results.
  * @param[in] fn      The function; required.
  * @param[in] ctx     Handed to `fn` unchanged. A recursive function keeps
  *                    the memo in its ctx and recurses through
- *                    dp_memo_call(), as a Python function decorated with
+ *                    ex_memo_call(), as a Python function decorated with
  *                    `@lru_cache` recurses through the decorated name.
- * @param[in] maxsize As for dp_cache_create().
+ * @param[in] maxsize As for ex_cache_create().
  * @param[in] alloc   Where the memo and its cache come from, or NULL.
- * @return The memo, freed with dp_memo_destroy(); NULL when `fn` is NULL
+ * @return The memo, freed with ex_memo_destroy(); NULL when `fn` is NULL
  *         or memory runs out.
  */
-dp_memo *dp_memo_create(dp_memo_fn *fn, void *ctx, size_t maxsize,
+ex_memo *ex_memo_create(ex_memo_fn *fn, void *ctx, size_t maxsize,
                         const struct dp_allocator *alloc);
 
 /**
  * @brief Free the memo and its cache.
  * @param[in] memo The memo; NULL is a no-op.
  */
-void dp_memo_destroy(dp_memo *memo);
+void ex_memo_destroy(ex_memo *memo);
 
 /**
  * @brief Call the memoized function: return the cached result on a hit,
  *        else call the function once and cache what it returns.
  *
- * Its type is #dp_memo_fn, so dp_memo_call with the memo as context
+ * Its type is #ex_memo_fn, so ex_memo_call with the memo as context
  * stands in for the wrapped function anywhere. When the result cannot be
  * cached (out of memory) it is still returned, just not remembered.
- * @param[in,out] memo The `dp_memo *`.
+ * @param[in,out] memo The `ex_memo *`.
  * @param[in]     arg  The argument.
  * @return The function's result for `arg`; 0, calling nothing, when
  *         `memo` is NULL.
  */
-int64_t dp_memo_call(void *memo, int64_t arg);
+int64_t ex_memo_call(void *memo, int64_t arg);
 
 /**
  * @brief Copy the memo's cache figures, as Python's `f.cache_info()`.
@@ -145,6 +145,6 @@ int64_t dp_memo_call(void *memo, int64_t arg);
  * @param[out] info Receives the figures.
  * @return #DP_OK; #DP_EINVAL when `memo` or `info` is NULL.
  */
-int dp_memo_info(const dp_memo *memo, struct dp_cache_info *info);
+int ex_memo_info(const ex_memo *memo, struct ex_cache_info *info);
 
 #endif /* EX_MEMOIZE_H */

@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-struct dp_batch_writer {
-	const struct dp_sink_ops *sink;
+struct ex_batch_writer {
+	const struct ex_batch_sink_ops *sink;
 	void *sink_ctx;
 	size_t batch_records;
 	const struct dp_allocator *alloc;
@@ -21,19 +21,19 @@ struct dp_batch_writer {
 
 enum { INITIAL_CAPACITY = 256 };
 
-dp_batch_writer *dp_batch_create(const struct dp_batch_config *config)
+ex_batch_writer *ex_batch_create(const struct ex_batch_config *config)
 {
 	if (config == NULL || config->sink == NULL ||
 	    config->sink->write == NULL || config->batch_records == 0)
 		return NULL;
 
-	dp_batch_writer *writer = dp_alloc(config->alloc, sizeof(*writer));
+	ex_batch_writer *writer = dp_alloc(config->alloc, sizeof(*writer));
 
 	if (writer == NULL)
 		return NULL;
 	/* The buffer is allocated at the first write, so a writer that
 	 * never writes costs one small block. */
-	*writer = (struct dp_batch_writer){
+	*writer = (struct ex_batch_writer){
 		.sink = config->sink,
 		.sink_ctx = config->sink_ctx,
 		.batch_records = config->batch_records,
@@ -42,7 +42,7 @@ dp_batch_writer *dp_batch_create(const struct dp_batch_config *config)
 	return writer;
 }
 
-void dp_batch_destroy(dp_batch_writer *writer)
+void ex_batch_destroy(ex_batch_writer *writer)
 {
 	if (writer == NULL)
 		return;
@@ -50,7 +50,7 @@ void dp_batch_destroy(dp_batch_writer *writer)
 	dp_free(writer->alloc, writer);
 }
 
-static int reserve(dp_batch_writer *writer, size_t extra)
+static int reserve(ex_batch_writer *writer, size_t extra)
 {
 	if (extra > SIZE_MAX - writer->used)
 		return DP_ENOMEM;
@@ -74,7 +74,7 @@ static int reserve(dp_batch_writer *writer, size_t extra)
 	return DP_OK;
 }
 
-int dp_batch_flush(dp_batch_writer *writer)
+int ex_batch_flush(ex_batch_writer *writer)
 {
 	if (writer == NULL)
 		return DP_EINVAL;
@@ -94,7 +94,7 @@ int dp_batch_flush(dp_batch_writer *writer)
 	return DP_OK;
 }
 
-int dp_batch_write(dp_batch_writer *writer, const void *record, size_t len)
+int ex_batch_write(ex_batch_writer *writer, const void *record, size_t len)
 {
 	if (writer == NULL || (record == NULL && len > 0))
 		return DP_EINVAL;
@@ -110,11 +110,11 @@ int dp_batch_write(dp_batch_writer *writer, const void *record, size_t len)
 	/* ">=" rather than "==": after a failed flush the batch has more
 	 * than batch_records records, and each later write retries it. */
 	if (writer->pending >= writer->batch_records)
-		return dp_batch_flush(writer);
+		return ex_batch_flush(writer);
 	return DP_OK;
 }
 
-size_t dp_batch_pending(const dp_batch_writer *writer)
+size_t ex_batch_pending(const ex_batch_writer *writer)
 {
 	return writer != NULL ? writer->pending : 0;
 }

@@ -20,10 +20,10 @@
  * @brief Where batches go: a file, a socket, a database. One call of
  *        #write is one expensive operation (a system call, a round trip).
  */
-struct dp_sink_ops {
+struct ex_batch_sink_ops {
 	/**
 	 * Required. Write `len` bytes, all of them or none.
-	 * @param[in] ctx #dp_batch_config.sink_ctx, unchanged.
+	 * @param[in] ctx #ex_batch_config.sink_ctx, unchanged.
 	 * @param[in] buf The bytes; never NULL.
 	 * @param[in] len How many; never 0.
 	 * @return #DP_OK when every byte was written; a negative code (such
@@ -33,10 +33,10 @@ struct dp_sink_ops {
 	int (*write)(void *ctx, const void *buf, size_t len);
 };
 
-/** @brief What dp_batch_create() needs, filled by field name. */
-struct dp_batch_config {
+/** @brief What ex_batch_create() needs, filled by field name. */
+struct ex_batch_config {
 	/** Required. The sink; must outlive the writer. */
-	const struct dp_sink_ops *sink;
+	const struct ex_batch_sink_ops *sink;
 	/** Handed to the sink's write unchanged. */
 	void *sink_ctx;
 	/** Required, > 0. Records per batch: the writer calls the sink when
@@ -47,23 +47,23 @@ struct dp_batch_config {
 };
 
 /** @brief A batched writer (opaque); see the file comment. */
-typedef struct dp_batch_writer dp_batch_writer;
+typedef struct ex_batch_writer ex_batch_writer;
 
 /**
  * @brief Create a writer with nothing pending.
  * @param[in] config The configuration; read during the call only.
- * @return The writer, freed with dp_batch_destroy(); NULL when `config` or
+ * @return The writer, freed with ex_batch_destroy(); NULL when `config` or
  *         its sink or the sink's write is NULL, `batch_records` is 0, or
  *         memory runs out.
  */
-dp_batch_writer *dp_batch_create(const struct dp_batch_config *config);
+ex_batch_writer *ex_batch_create(const struct ex_batch_config *config);
 
 /**
  * @brief Free the writer. Pending records are dropped, not written: call
- *        dp_batch_flush() first and check what it returns.
+ *        ex_batch_flush() first and check what it returns.
  * @param[in] writer The writer; NULL is a no-op.
  */
-void dp_batch_destroy(dp_batch_writer *writer);
+void ex_batch_destroy(ex_batch_writer *writer);
 
 /**
  * @brief Append one record; when `batch_records` are pending, write them
@@ -80,7 +80,7 @@ void dp_batch_destroy(dp_batch_writer *writer);
  *         stored, with every other pending one: they are retried, whole
  *         and in order, at the next write or flush.
  */
-int dp_batch_write(dp_batch_writer *writer, const void *record, size_t len);
+int ex_batch_write(ex_batch_writer *writer, const void *record, size_t len);
 
 /**
  * @brief Write every pending record in one sink call, now.
@@ -89,13 +89,13 @@ int dp_batch_write(dp_batch_writer *writer, const void *record, size_t len);
  *         called); #DP_EINVAL when `writer` is NULL; or the sink's error,
  *         with every record still pending.
  */
-int dp_batch_flush(dp_batch_writer *writer);
+int ex_batch_flush(ex_batch_writer *writer);
 
 /**
  * @brief How many records wait to be written.
  * @param[in] writer The writer; NULL has none.
  * @return The number of records appended and not yet written.
  */
-size_t dp_batch_pending(const dp_batch_writer *writer);
+size_t ex_batch_pending(const ex_batch_writer *writer);
 
 #endif /* EX_BATCH_WRITER_H */

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-struct dp_pool {
+struct ex_pool {
 	const struct dp_allocator *alloc;
 	char *block; /* What the allocator returned; freed at destroy. */
 	char *slots; /* The first slot: `block` rounded up to the alignment. */
@@ -31,14 +31,14 @@ static char *next_free(const char *slot)
 	return next;
 }
 
-static void push_free(dp_pool *pool, char *slot)
+static void push_free(ex_pool *pool, char *slot)
 {
 	memcpy(slot, &pool->free, sizeof(pool->free));
 	pool->free = slot;
 	pool->available++;
 }
 
-dp_pool *dp_pool_create(size_t object_size, size_t alignment, size_t capacity,
+ex_pool *ex_pool_create(size_t object_size, size_t alignment, size_t capacity,
                         const struct dp_allocator *alloc)
 {
 	if (object_size == 0 || capacity == 0)
@@ -58,7 +58,7 @@ dp_pool *dp_pool_create(size_t object_size, size_t alignment, size_t capacity,
 	if (capacity > (SIZE_MAX - (alignment - 1)) / slot_size)
 		return NULL;
 
-	dp_pool *pool = dp_alloc(alloc, sizeof(*pool));
+	ex_pool *pool = dp_alloc(alloc, sizeof(*pool));
 	if (pool == NULL)
 		return NULL;
 	pool->block = dp_alloc(alloc, capacity * slot_size + alignment - 1);
@@ -92,7 +92,7 @@ fail_free_pool:
 	return NULL;
 }
 
-void dp_pool_destroy(dp_pool *pool)
+void ex_pool_destroy(ex_pool *pool)
 {
 	if (pool == NULL)
 		return;
@@ -101,7 +101,7 @@ void dp_pool_destroy(dp_pool *pool)
 	dp_free(pool->alloc, pool);
 }
 
-int dp_pool_acquire(dp_pool *pool, void **object)
+int ex_pool_acquire(ex_pool *pool, void **object)
 {
 	if (pool == NULL || object == NULL)
 		return DP_EINVAL;
@@ -117,7 +117,7 @@ int dp_pool_acquire(dp_pool *pool, void **object)
 	return DP_OK;
 }
 
-int dp_pool_release(dp_pool *pool, void *object)
+int ex_pool_release(ex_pool *pool, void *object)
 {
 	if (pool == NULL || object == NULL)
 		return DP_EINVAL;
@@ -144,12 +144,12 @@ int dp_pool_release(dp_pool *pool, void *object)
 	return DP_OK;
 }
 
-size_t dp_pool_available(const dp_pool *pool)
+size_t ex_pool_available(const ex_pool *pool)
 {
 	return pool != NULL ? pool->available : 0;
 }
 
-size_t dp_pool_capacity(const dp_pool *pool)
+size_t ex_pool_capacity(const ex_pool *pool)
 {
 	return pool != NULL ? pool->capacity : 0;
 }
