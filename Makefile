@@ -206,17 +206,36 @@ profile: ## Run the course's functions under gprof, callgrind and massif.
 	    build/libdp.a $(LIBS)
 	@patterns/profiling/profile.sh $(PROF)
 
-docs: ## Build docs/html/; fails on a warning, a broken link, a lost diagram or unparsed Markdown.
+# Two sites from one source. `make docs` is the students': no reference
+# answer is on it, and scripts/check_no_solutions.sh fails the build if
+# one is. `make docs SOLUTIONS=1` is the instructors', with the answers in
+# solutions/ shown where the pages link to them. DOCS_SOLUTIONS tells
+# docs/Doxyfile and the docs filter which one they are building.
+ifeq ($(SOLUTIONS),1)
+DOCS_SOLUTIONS := solutions
+DOCS_AUDIENCE  := instructors
+else ifeq ($(filter-out 0,$(SOLUTIONS)),)
+DOCS_SOLUTIONS :=
+DOCS_AUDIENCE  := students
+else
+$(error SOLUTIONS must be 1 (the instructors' site), 0 or unset, not '$(SOLUTIONS)')
+endif
+
+docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails on a warning, a broken link, a lost diagram, unparsed Markdown or an answer shown.
 	@scripts/deps.sh docs
+	@if [ -n "$(DOCS_SOLUTIONS)" ] && [ ! -d solutions ]; then \
+	    echo "docs: SOLUTIONS=1 needs the reference answers in solutions/," \
+	         "which this copy does not have" >&2; exit 2; fi
 	@$(MAKE) --no-print-directory charts
 	@# From empty, so that no page of an earlier build can satisfy a link.
 	@rm -rf docs/html
-	@doxygen docs/Doxyfile
+	@DOCS_SOLUTIONS="$(DOCS_SOLUTIONS)" doxygen docs/Doxyfile
 	@scripts/fix_graph_links.sh docs/html
 	@scripts/check_links.sh docs/html
 	@scripts/check_diagrams.sh docs/html
 	@scripts/check_markup.sh docs/html
-	@echo "docs: open docs/html/index.html"
+	@$(if $(DOCS_SOLUTIONS),,scripts/check_no_solutions.sh docs/html .)
+	@echo "docs: the $(DOCS_AUDIENCE)' site; open docs/html/index.html"
 
 # ---- the bench results as charts ------------------------------------------
 # docs/charts/<name>.gp draws build/charts/<name>.svg with gnuplot from the
