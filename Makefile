@@ -147,14 +147,14 @@ SOURCES := $(HEADERS) $(ALL_C)
 
 .PHONY: all help deps test memcheck valgrind tsan examples bench profile \
         docs docs-check lint format clean build-tests run-tests run-examples \
-        run-benches FORCE bench-charts charts
+        run-benches FORCE bench-charts charts student-template
 
 help: ## List the targets.
 	@echo "Targets (CC=clang works with each; P=<pattern> narrows test,"
 	@echo "memcheck, valgrind, tsan, examples and bench to one folder):"
 	@grep -hE '^[a-z-]+:.*## ' Makefile | \
 	    sed -E 's/^([a-z-]+):.*## (.*)/  make \1|\2/' | \
-	    awk -F"|" '{ printf "%-20s %s\n", $$1, $$2 }'
+	    awk -F"|" '{ printf "%-24s %s\n", $$1, $$2 }'
 
 all: ## Build the library, every test suite and every example.
 	@scripts/deps.sh test $(CC_DEPS)
@@ -295,6 +295,11 @@ DOCS_CHECK_PAGES := index.html md_patterns_strategy_README.html
 docs-check: docs ## Render pages in headless Chromium; screenshots in build/docs-check/.
 	@scripts/deps.sh chromium
 	@scripts/docs_check.sh docs/html build/docs-check $(DOCS_CHECK_PAGES)
+
+# The tree students receive: the last commit without solutions/, as a
+# fresh repository of one commit. DIR must be new or empty.
+student-template: ## Write the students' copy into DIR=path: the last commit without solutions/.
+	@scripts/student_template.sh "$(DIR)"
 
 lint: ## clang-format check and cppcheck over every source.
 	@scripts/deps.sh lint
