@@ -50,9 +50,14 @@ fi
 dir=$(cd "$dir" && pwd)
 
 # From here on DIR was empty or new: whatever is in it is ours to remove.
-trap 'status=$?; if [ "$status" -ne 0 ]; then
-	find "$dir" -mindepth 1 -delete 2>/dev/null || true
-	echo "student_template: failed; $dir left empty" >&2; fi' EXIT
+cleanup() {
+	status=$?
+	if [ "$status" -ne 0 ]; then
+		find "$dir" -mindepth 1 -delete 2>/dev/null || true
+		echo "student_template: failed; $dir left empty" >&2
+	fi
+}
+trap cleanup EXIT
 
 git -C "$top" archive --format=tar HEAD -- . ':(exclude)solutions' |
 	tar -x -C "$dir"
