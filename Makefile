@@ -147,14 +147,14 @@ SOURCES := $(HEADERS) $(ALL_C)
 
 .PHONY: all help deps test memcheck valgrind tsan examples bench profile \
         docs docs-check lint format clean build-tests run-tests run-examples \
-        run-benches FORCE bench-charts charts
+        run-benches FORCE bench-charts charts student-template
 
 help: ## List the targets.
 	@echo "Targets (CC=clang works with each; P=<pattern> narrows test,"
 	@echo "memcheck, valgrind, tsan, examples and bench to one folder):"
 	@grep -hE '^[a-z-]+:.*## ' Makefile | \
 	    sed -E 's/^([a-z-]+):.*## (.*)/  make \1|\2/' | \
-	    awk -F"|" '{ printf "%-20s %s\n", $$1, $$2 }'
+	    awk -F"|" '{ printf "%-24s %s\n", $$1, $$2 }'
 
 all: ## Build the library, every test suite and every example.
 	@scripts/deps.sh test $(CC_DEPS)
@@ -206,17 +206,36 @@ profile: ## Run the course's functions under gprof, callgrind and massif.
 	    build/libdp.a $(LIBS)
 	@patterns/profiling/profile.sh $(PROF)
 
-docs: ## Build docs/html/; fails on a warning, a broken link, a lost diagram or unparsed Markdown.
+# Two sites from one source. `make docs` is the students': no reference
+# answer is on it, and scripts/check_no_solutions.sh fails the build if
+# one is. `make docs SOLUTIONS=1` is the instructors', with the answers in
+# solutions/ shown where the pages link to them. DOCS_SOLUTIONS tells
+# docs/Doxyfile and the docs filter which one they are building.
+ifeq ($(SOLUTIONS),1)
+DOCS_SOLUTIONS := solutions
+DOCS_AUDIENCE  := instructors
+else ifeq ($(filter-out 0,$(SOLUTIONS)),)
+DOCS_SOLUTIONS :=
+DOCS_AUDIENCE  := students
+else
+$(error SOLUTIONS must be 1 (the instructors' site), 0 or unset, not '$(SOLUTIONS)')
+endif
+
+docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails on a warning, a broken link, a lost diagram, unparsed Markdown or an answer shown.
 	@scripts/deps.sh docs
+	@if [ -n "$(DOCS_SOLUTIONS)" ] && [ ! -d solutions ]; then \
+	    echo "docs: SOLUTIONS=1 needs the reference answers in solutions/," \
+	         "which this copy does not have" >&2; exit 2; fi
 	@$(MAKE) --no-print-directory charts
 	@# From empty, so that no page of an earlier build can satisfy a link.
 	@rm -rf docs/html
-	@doxygen docs/Doxyfile
+	@DOCS_SOLUTIONS="$(DOCS_SOLUTIONS)" doxygen docs/Doxyfile
 	@scripts/fix_graph_links.sh docs/html
 	@scripts/check_links.sh docs/html
 	@scripts/check_diagrams.sh docs/html
 	@scripts/check_markup.sh docs/html
-	@echo "docs: open docs/html/index.html"
+	@$(if $(DOCS_SOLUTIONS),,scripts/check_no_solutions.sh docs/html .)
+	@echo "docs: the $(DOCS_AUDIENCE)' site; open docs/html/index.html"
 
 # ---- the bench results as charts ------------------------------------------
 # docs/charts/<name>.gp draws build/charts/<name>.svg with gnuplot from the
@@ -276,6 +295,11 @@ DOCS_CHECK_PAGES := index.html md_patterns_strategy_README.html
 docs-check: docs ## Render pages in headless Chromium; screenshots in build/docs-check/.
 	@scripts/deps.sh chromium
 	@scripts/docs_check.sh docs/html build/docs-check $(DOCS_CHECK_PAGES)
+
+# The tree students receive: the last commit without solutions/, as a
+# fresh repository of one commit. DIR must be new or empty.
+student-template: ## Write the students' copy into DIR=path: the last commit without solutions/.
+	@scripts/student_template.sh "$(DIR)"
 
 lint: ## clang-format check and cppcheck over every source.
 	@scripts/deps.sh lint

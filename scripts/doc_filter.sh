@@ -25,6 +25,10 @@
 #                                      if it is C, verbatim otherwise
 #   [x.md](x.md), a page of the site   that page (@ref)
 #   a URL, an image                    unchanged (Doxygen handles them)
+#   [text](solutions/...), a link      its text alone, no link, on the
+#   into the reference answers         students' site; on the instructors'
+#                                      (DOCS_SOLUTIONS set, `make docs
+#                                      SOLUTIONS=1`) like any other file
 #
 # Links to files that do not exist are left alone, so the link checker
 # (scripts/check_links.sh) reports them. Links inside code, fenced or
@@ -166,6 +170,41 @@ function rewrite(t,    p, fragment, at, k, b) {
 	return own_page(p, "file")
 }
 
+# Is link target t a file or folder of the reference answers?
+function is_answer(t,    at) {
+	if (t ~ /^[#@]/ || t ~ /^[A-Za-z][A-Za-z0-9+.-]*:/)
+		return 0
+	if ((at = index(t, "#")) > 0)
+		t = substr(t, 1, at - 1)
+	return normalize((dir == "" ? "" : dir "/") t) ~ /^solutions(\/|$)/
+}
+
+# On the site for students, every link [text](target) of line s that
+# leads into solutions/ becomes its text, whether the folder is there or
+# not (the copy students receive has none). This runs before the code spans are told
+# apart: a path in backticks names an answer all the same.
+function unlink_answers(s,    out, whole, text, t, before) {
+	if (show_answers)
+		return s
+	out = ""
+	while (match(s, /\[[^]\[]*\]\([^() \t]*\)/)) {
+		whole = substr(s, RSTART, RLENGTH)
+		before = substr(s, 1, RSTART - 1)
+		s = substr(s, RSTART + RLENGTH)
+		text = whole
+		sub(/\]\(.*$/, "", text)
+		text = substr(text, 2)
+		t = whole
+		sub(/^.*\]\(/, "", t)
+		sub(/\)$/, "", t)
+		if (is_answer(t) && before !~ /!$/)
+			out = out before text
+		else
+			out = out before whole
+	}
+	return out s
+}
+
 # Rewrite every link [text](target) in s, a stretch of text outside code.
 # Images, ![alt](file), are left to Doxygen.
 function links(s,    out, t, rest) {
@@ -258,6 +297,7 @@ BEGIN {
 	example_c = (dir == "" ? "" : dir "/") "example.c"
 	example_out = (dir == "" ? "" : dir "/") "example.out"
 	show_example = kind(example_c) == "f" && kind(example_out) == "f"
+	show_answers = ENVIRON["DOCS_SOLUTIONS"] != ""
 }
 
 /^[ \t]*(```|~~~)/ { fenced = !fenced; print; next }
@@ -305,7 +345,7 @@ function bold_code(s,    inner) {
 	return s
 }
 
-{ print line_links(bold_code($0)) }
+{ print line_links(bold_code(unlink_answers($0))) }
 
 END {
 	if (self == "")
