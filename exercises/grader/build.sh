@@ -1,5 +1,5 @@
 # Sourced by grade.sh: build the grader's own tools, and one exercise.
-# Uses grade.sh's variables: here root manifest src trusted build cc
+# Uses grade.sh's variables: here root manifest src trusted tools cc
 # cflags check_flags jail mode.
 #
 # build_exercise leaves in its folder either a linked `test` or exactly one
@@ -27,26 +27,26 @@ build_tools() {
 	stamp="$cc $cflags $(cat "$here/run.c" "$here/report.c" \
 		"$here/grade.c" "$here/grade.h" "$root/patterns/common/dp_common.c" |
 		sum)"
-	if [ "$(cat "$build/common/stamp" 2>/dev/null)" = "$stamp" ] &&
-		[ "$(cat "$build/common/tools.sum" 2>/dev/null)" = \
-			"$(sum "$build/grade-run" "$build/grade-report" \
-				"$build/common/grade.o" "$build/common/dp_common.o")" ]; then
+	if [ "$(cat "$tools/common/stamp" 2>/dev/null)" = "$stamp" ] &&
+		[ "$(cat "$tools/common/tools.sum" 2>/dev/null)" = \
+			"$(sum "$tools/grade-run" "$tools/grade-report" \
+				"$tools/common/grade.o" "$tools/common/dp_common.o")" ]; then
 		return 0
 	fi
-	rm -f "$build/common/stamp"
+	rm -f "$tools/common/stamp"
 	warn="-std=c11 -O1 -Wall -Wextra -Wpedantic -Werror -Wshadow \
 -Wstrict-prototypes -Wmissing-prototypes"
 	# shellcheck disable=SC2086
-	$cc $warn -o "$build/grade-run" "$here/run.c" &&
-		$cc $warn -o "$build/grade-report" "$here/report.c" &&
+	$cc $warn -o "$tools/grade-run" "$here/run.c" &&
+		$cc $warn -o "$tools/grade-report" "$here/report.c" &&
 		$cc $cflags -I"$here" -I"$root/patterns" -c "$here/grade.c" \
-			-o "$build/common/grade.o" &&
+			-o "$tools/common/grade.o" &&
 		$cc $cflags -I"$root/patterns" -c \
 			"$root/patterns/common/dp_common.c" \
-			-o "$build/common/dp_common.o" || return 1
-	sum "$build/grade-run" "$build/grade-report" "$build/common/grade.o" \
-		"$build/common/dp_common.o" >"$build/common/tools.sum"
-	echo "$stamp" >"$build/common/stamp"
+			-o "$tools/common/dp_common.o" || return 1
+	sum "$tools/grade-run" "$tools/grade-report" "$tools/common/grade.o" \
+		"$tools/common/dp_common.o" >"$tools/common/tools.sum"
+	echo "$stamp" >"$tools/common/stamp"
 }
 
 manifest_field() { # manifest_field EXERCISE COLUMN
@@ -69,6 +69,7 @@ header_ok() { # header_ok EXERCISE HEADER OUT
 build_exercise() { # build_exercise EXERCISE OUT
 	ex=$1 out=$2 name=${1#[0-9][0-9]_}
 	rm -rf "$out" && mkdir -p "$out" || return 1
+	[ -n "${GRADE_JAIL_OWNER:-}" ] && chown "$GRADE_JAIL_OWNER" "$out"
 	test_c=$trusted/$ex/test_$name.c
 	code_c=$src/$ex/$name.c
 	if [ ! -f "$test_c" ]; then
@@ -89,7 +90,7 @@ build_exercise() { # build_exercise EXERCISE OUT
 			-c "$code_c" -o "$out/code.o" &&
 			inspect_code "$ex" "$out" &&
 			$cc $cflags -o "$out/test" "$out/test.o" "$out/code.o" \
-				"$build/common/grade.o" "$build/common/dp_common.o" \
+				"$tools/common/grade.o" "$tools/common/dp_common.o" \
 				$check_flags -lm
 	} >"$out/compile.log" 2>&1
 	[ -f "$out/rejected" ] && return 1
@@ -102,19 +103,19 @@ build_exercise() { # build_exercise EXERCISE OUT
 # compiler and the flags, never on the student's code: it is compiled once
 # and kept under a name made of their checksum.
 compile_test() { # compile_test EXERCISE OUT
-	key=$(cat "$test_c" "$trusted/$1/${1#[0-9][0-9]_}.h" "$here/grade.h" |
+	key=$(cat "$test_c" "$trusted/$1/${1#[0-9][0-9]_}.h" "$here"/grade*.h |
 		sum)-$(echo "$cc $cflags $trusted" | sum)
-	cached=$build/common/test-$1-$key.o
+	cached=$tools/common/test-$1-$key.o
 	if [ ! -f "$cached" ]; then
 		# shellcheck disable=SC2086
 		if ! timeout 60 $cc $cflags $inc -ffile-prefix-map="$trusted/=" \
-			-c "$test_c" -o "$cached.tmp" \
+			-c "$test_c" -o "$cached.$$" \
 			>"$2/test.log" 2>&1; then
 			echo "the test file does not compile: see $2/test.log" \
 				>"$2/error"
 			return 1
 		fi
-		mv "$cached.tmp" "$cached"
+		mv "$cached.$$" "$cached"
 	fi
 	cp "$cached" "$2/test.o"
 }
@@ -122,7 +123,7 @@ compile_test() { # compile_test EXERCISE OUT
 inspect_code() { # inspect_code EXERCISE OUT
 	[ "${GRADE_INSPECT:-1}" = 0 ] && return 0
 	"$here/inspect.sh" "$2/code.o" "$2/code.d" "$1" "$manifest" \
-		"$build/common/dp_common.o" "$trusted/$1/${1#[0-9][0-9]_}.h" \
+		"$tools/common/dp_common.o" "$trusted/$1/${1#[0-9][0-9]_}.h" \
 		"$src/$1/${1#[0-9][0-9]_}.h" >"$2/rejected" && {
 		rm -f "$2/rejected"
 		return 0

@@ -2,6 +2,7 @@
 # Build, inspect and run the graded exercises, then report.
 #
 #   grade.sh [-v] [-t TEST] [--next|--hints|--brief] EXERCISE...
+#   grade.sh --tools          build the grader's own tools, then stop
 #
 # Environment (the Makefiles set them):
 #   GRADE_SRC      the folder holding NN_name/name.c: exercises (the
@@ -10,13 +11,15 @@
 #                  (default: the repository's exercises/); the header must
 #                  be the one the manifest names, byte for byte
 #   GRADE_BUILD    where products go (default exercises/build/<mode>-<src>)
+#   GRADE_TOOLS    where the grader's own tools are (default GRADE_BUILD)
 #   GRADE_REPORT   where the reports go (default exercises/build/report)
 #   GRADE_MODE     plain (default), memcheck (ASan + UBSan), valgrind or
 #                  tsan (ThreadSanitizer)
 #   GRADE_TIMEOUT  seconds per test (default 5; valgrind multiplies by 10)
 #   GRADE_SANDBOX  a slot number: run each test sandboxed (grade-class)
 #   GRADE_HIDE     colon-separated paths the sandbox hides
-#   GRADE_JAIL     a command prefix for compiling untrusted code
+#   GRADE_JAIL     a command prefix for compiling untrusted code, and
+#   GRADE_JAIL_OWNER the user:group it runs as (grade-class sets both)
 #   CC             the compiler (default cc)
 #
 # The points, names and hints of the tests come from grader/manifest.tsv;
@@ -30,9 +33,10 @@ root=$(cd "$here/../.." && pwd)
 manifest=$here/manifest.tsv
 cd "$root" || exit 2
 
-report_args="" only=""
+report_args="" only="" tools_only=""
 while [ $# -gt 0 ]; do
 	case $1 in
+	--tools) tools_only=yes ;;
 	-v | --next | --hints | --brief) report_args="$report_args $1" ;;
 	-t) only=$2; report_args="$report_args -t $2"; shift ;;
 	--) shift; break ;;
@@ -67,6 +71,7 @@ trusted=${GRADE_TRUSTED:-$root/exercises}
 mode=${GRADE_MODE:-plain}
 cc=${CC:-cc}
 build=${GRADE_BUILD:-$root/exercises/build/$mode-$(basename "$src")}
+tools=${GRADE_TOOLS:-$build}
 reports=${GRADE_REPORT:-$root/exercises/build/report}
 timeout=${GRADE_TIMEOUT:-5}
 jail=${GRADE_JAIL:-}
@@ -98,13 +103,15 @@ tsan)
 esac
 check_flags=$(pkg-config --cflags --libs check) || exit 2
 
+. "$here/build.sh"
+mkdir -p "$tools/common" || exit 2
+build_tools || exit 2
+[ -n "$tools_only" ] && exit 0
+
 # Old reports go first: a run that fails must not leave the last one's.
-mkdir -p "$build/common" "$reports" || exit 2
+mkdir -p "$build" "$reports" || exit 2
 rm -f "$reports"/results.json "$reports"/classroom.json \
 	"$reports"/gradescope.json "$reports"/junit.xml "$reports"/results.tap
-
-. "$here/build.sh"
-build_tools || exit 2
 
 dirs=""
 for ex in "$@"; do
@@ -116,12 +123,12 @@ for ex in "$@"; do
 	awk -F'\t' -v e="$ex" -v t="$only" '$1 == "test" && $2 == e &&
 		(t == "" || $3 == t) { print $3 }' "$manifest" >"$out/tests.txt"
 	# shellcheck disable=SC2086
-	"$build/grade-run" -t "$timeout" -m "$memory" \
+	"$tools/grade-run" -t "$timeout" -m "$memory" \
 		${GRADE_SANDBOX:+-s "$GRADE_SANDBOX"} $hide_args \
 		-o "$out/result.txt" -O "$out/output.txt" -l "$out/tests.txt" \
 		-- $runner "$out/test"
 done
 
 # shellcheck disable=SC2086
-"$build/grade-report" $report_args -M "$mode" -m "$manifest" \
+"$tools/grade-report" $report_args -M "$mode" -m "$manifest" \
 	-o "$reports" $dirs

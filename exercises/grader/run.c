@@ -170,8 +170,12 @@ static void exec_test(const struct launch *l)
 	apply_limits(l->opt);
 	setenv("GRADE_CHANNEL", "1", 1);
 	if (l->opt->slot >= 0) {
-		drop_privileges(l->opt->slot);
+		/* Nothing of the grader's environment goes into the sandbox. */
+		clearenv();
+		setenv("PATH", "/usr/bin:/bin", 1);
 		setenv("TMPDIR", "/tmp", 1);
+		setenv("GRADE_CHANNEL", "1", 1);
+		drop_privileges(l->opt->slot);
 		fexecve(l->binary_fd, l->argv, environ);
 	} else {
 		execvp(l->argv[0], l->argv);

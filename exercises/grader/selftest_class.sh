@@ -1,0 +1,107 @@
+# Sourced by selftest_fixtures.sh: grade-class over ten submissions of
+# every kind, and the sandbox seen from inside. Needs root.
+
+# submission STUDENT LAYOUT: a student folder from the solutions, as a
+# clone (LAYOUT=clone: exercises/NN_name/) or flat (NN_name/).
+submission() {
+	if [ "$2" = clone ]; then
+		mkdir -p "$subs/$1/exercises"
+		cp -R "$root"/solutions/[0-9][0-9]_* "$subs/$1/exercises/"
+		echo "$subs/$1/exercises"
+	else
+		mkdir -p "$subs/$1"
+		cp -R "$root"/solutions/[0-9][0-9]_* "$subs/$1/"
+		echo "$subs/$1"
+	fi
+}
+
+make_class() {
+	subs=$work/submissions
+	submission alice flat >/dev/null
+	mkdir -p "$subs/bob"
+	for ex in $exercises; do
+		mkdir -p "$subs/bob/$ex"
+		pristine_stub "$ex" "$subs/bob/$ex/${ex#[0-9][0-9]_}.c" ||
+			cp "$root/exercises/$ex/${ex#[0-9][0-9]_}.c" "$subs/bob/$ex/"
+	done
+	d=$(submission carol clone)
+	cat "$here/fixtures/cheat_exit.c" >>"$d/01_strategy/strategy.c"
+	echo '#define ck_assert_msg(...) ((void)0)' >>"$d/02_factory/factory.h"
+	mkdir -p "$subs/dave"
+	d=$(submission erin flat)
+	ln -sf "$root/solutions/01_strategy/strategy.c" "$d/01_strategy/strategy.c"
+	d=$(submission frank clone)
+	cat "$here/fixtures/cheat_daemon.c" >>"$d/01_strategy/strategy.c"
+	d=$(submission grace flat)
+	cat "$here/fixtures/cheat_constructor.c" >>"$d/04_observer/observer.c"
+	d=$(submission heidi flat)
+	echo 'this is not C' >>"$d/03_singleton/singleton.c"
+	d=$(submission ivan flat)
+	head -c 2000000 /dev/zero >"$d/05_command/command.c"
+	submission 'judy "j", jr' clone >/dev/null
+}
+
+# row STUDENT: the student's gradebook row, without the name.
+row() {
+	python3 -c 'import csv,sys
+for r in csv.DictReader(open(sys.argv[1])):
+    if r["student"] == sys.argv[2]:
+        print(r["total"], r["max"], r["flags"])' \
+		"$work/out/gradebook.csv" "$1"
+}
+
+class_checks() {
+	if [ "$(id -u)" != 0 ]; then
+		skipped="grade-class needs root"
+		return 0
+	fi
+	make_class
+	CC=${CC:-cc} "$here/grade-class.sh" "$work/submissions" "$work/out" \
+		>"$work/class.out" 2>&1
+	check "grade-class exits 0" 0 $?
+	check "one row per student" 10 \
+		"$(($(wc -l <"$work/out/gradebook.csv") - 1))"
+	check "the maximum is the same in every row" 254 \
+		"$(python3 -c 'import csv,sys
+print(*{r["max"] for r in csv.DictReader(open(sys.argv[1]))})' \
+			"$work/out/gradebook.csv")"
+	check "alice: every point" "254 254 " "$(row alice)"
+	check "bob: the stubs score 0" "0 254 " "$(row bob)"
+	check "carol: cheat rejected, header flagged and not used" \
+		"237 254 header:02_factory rejected:01_strategy" "$(row carol)"
+	check "dave: an empty folder scores 0" "0 254 " "$(row dave)"
+	check "erin: a symlink is never followed" "237 254 symlink:01_strategy" \
+		"$(row erin)"
+	check "frank: the daemon is rejected" "237 254 rejected:01_strategy" \
+		"$(row frank)"
+	check "grace: the constructor is rejected" "234 254 rejected:04_observer" \
+		"$(row grace)"
+	check "heidi: a compile error costs one exercise" "237 254 " "$(row heidi)"
+	check "ivan: a file over 1 MiB is not taken" "236 254 too-large:05_command" \
+		"$(row ivan)"
+	check "judy: a name that needs quoting" "254 254 " "$(row 'judy "j", jr')"
+	check "each student's reports" yes "$([ -f "$work/out/carol/junit.xml" ] &&
+		[ -f "$work/out/carol/gradescope.json" ] && echo yes)"
+	sandbox_checks
+}
+
+# The sandbox from inside: the probe, with the inspection off.
+sandbox_checks() {
+	subs=$work/probe-submissions
+	d=$(submission mallory flat)
+	cat "$here/fixtures/probe.c" >>"$d/01_strategy/strategy.c"
+	GRADE_INSPECT=0 CC=${CC:-cc} "$here/grade-class.sh" "$subs" \
+		"$work/probe-out" >"$work/probe.out" 2>&1
+	probe=$(python3 -c 'import json,sys,re
+r = json.load(open(sys.argv[1]))
+out = [e["output"] for e in r["exercises"] if e["name"] == "01_strategy"][0]
+print(re.search(r"probe: [^\n]*", out).group(0))' \
+		"$work/probe-out/mallory/results.json" 2>/dev/null)
+	for want in "uid=600" "pid=2 " "netdev=3 " "gcc=hidden" "tree=hidden" \
+		"home=unset"; do
+		check "sandbox: $want" yes "$(case $probe in *"$want"*) echo yes ;; esac)"
+	done
+	forks=$(echo "$probe" | sed -n 's/.*forks=\([0-9]*\).*/\1/p')
+	check "sandbox: fork stops at the process limit" yes \
+		"$([ "${forks:-999}" -lt 64 ] && echo yes)"
+}
