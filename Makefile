@@ -100,7 +100,12 @@ RESULT_FILES := $(TESTS:$(O)/%=$(RESULTS)/%.check) \
 # broken answers (exercises/grader/fixtures/) get the expected status and
 # points. memcheck grades the solutions, the stubs (the grader must not
 # leak when tests fail) and the leak fixture under ASan + UBSan, valgrind
-# the solutions under valgrind. `P=...` leaves them out.
+# the solutions under valgrind, tsan the solutions under ThreadSanitizer.
+# The pristine stubs are found by the manifest's checksums, in the tree or
+# in git, so a student's work in progress never turns this red; a tree
+# without solutions/ (a student's template) skips what needs them and says
+# so. `make grader-class` (root) regrades ten submissions through
+# grade-class's sandbox. `P=...` leaves them out.
 GRADER_GROUPS :=
 ifeq ($(P),)
 ifeq ($(MODE)-$(RUN),debug-plain)
@@ -112,6 +117,9 @@ GRADER_MODE := memcheck
 else ifeq ($(RUN),valgrind)
 GRADER_GROUPS := solutions
 GRADER_MODE := valgrind
+else ifeq ($(MODE),tsan)
+GRADER_GROUPS := solutions
+GRADER_MODE := tsan
 endif
 endif
 RESULT_FILES += $(GRADER_GROUPS:%=$(RESULTS)/exercises/%.grade)
@@ -127,6 +135,10 @@ GRADER_SOURCES := $(GRADER_C) $(wildcard exercises/grader/*.h \
 $(RESULTS)/exercises/%.grade: FORCE
 	@GRADE_MODE=$(GRADER_MODE) CC="$(CC)" exercises/grader/selftest.sh $* $@ \
 	    || true
+
+grader-class: ## The class regrade's own test: ten submissions, sandboxed (root).
+	@scripts/deps.sh test
+	@exercises/grader/selftest.sh class
 # ---- end of the graded exercises -------------------------------------------
 
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
@@ -147,7 +159,7 @@ SOURCES := $(HEADERS) $(ALL_C)
 
 .PHONY: all help deps test memcheck valgrind tsan examples bench profile \
         docs docs-check lint format clean build-tests run-tests run-examples \
-        run-benches FORCE bench-charts charts student-template
+        run-benches FORCE bench-charts charts student-template grader-class
 
 help: ## List the targets.
 	@echo "Targets (CC=clang works with each; P=<pattern> narrows test,"

@@ -78,7 +78,7 @@ jail=${GRADE_JAIL:-}
 
 cflags="-std=c11 -g -O1 -Wall -Wextra -Wpedantic -Werror -Wshadow \
 -Wstrict-prototypes -Wmissing-prototypes -pthread"
-runner="" memory=1024
+plain_cflags=$cflags runner="" memory=1024
 case $mode in
 plain) ;;
 memcheck)

@@ -680,23 +680,28 @@ static void print_hints(const struct exercise *exs, int n)
 
 /* ---- the reports --------------------------------------------------------- */
 
-/* A test's message for a report: why nothing ran, or its own message,
- * then what to do and the hint. The caller frees it. */
-static char *report_message(const struct exercise *ex, const struct test *t)
+/* A test's message for a report: why nothing ran or its own message, then
+ * what to do, then (with `hint`) the hint. The caller frees it. */
+static char *report_message(const struct exercise *ex, const struct test *t,
+                            bool hint)
 {
 	char why[512];
 	const char *message = stopped(t->status) ? ex->message : t->message;
 	const char *extra = t->status == ST_PASS
 	                            ? NULL
 	                            : explain(ex->name, t, why, sizeof(why));
-	char *text = xmalloc(strlen(message) + sizeof(why) + strlen(t->hint) + 16);
+	char *text = xmalloc(strlen(message) + sizeof(why) + strlen(t->hint) +
+	                     16);
 
-	if (t->status == ST_PASS) {
-		text[0] = '\0';
+	text[0] = '\0';
+	if (t->status == ST_PASS)
 		return text;
-	}
-	sprintf(text, "%s%s%s%s hint: %s", message, extra ? " (" : "",
-	        extra ? extra : "", extra ? ")" : "", t->hint);
+	strcat(text, message);
+	if (extra != NULL)
+		sprintf(text + strlen(text), "%s(%s)", *text ? " " : "", extra);
+	if (hint)
+		sprintf(text + strlen(text), "%shint: %s", *text ? " " : "",
+		        t->hint);
 	return text;
 }
 
@@ -734,31 +739,61 @@ static void totals(const struct exercise *exs, int n, int *score, int *max,
 	}
 }
 
-/* The flat list of tests GitHub Classroom's reporter reads; each message
- * cut to `cap` bytes. */
+/* How much of each message the flat list keeps. */
+struct caps {
+	size_t first; /* the first failing test of an exercise */
+	size_t rest;  /* every other one */
+	bool hint_in_code; /* the hint in test_code, which the Classroom
+	                      reporter prints under a failed test's name */
+};
+
+static void json_flat_test(FILE *f, const struct exercise *ex,
+                           const struct test *t, size_t cap, bool hint_in_code)
+{
+	char *full = report_message(ex, t, !hint_in_code);
+	char *message = clean(full, strlen(full), cap, false);
+	char *hint = xstrdup("");
+
+	if (t->status != ST_PASS && hint_in_code) {
+		free(hint);
+		hint = xmalloc(strlen(t->hint) + 8);
+		sprintf(hint, "hint: %s", t->hint);
+	}
+	char *code = clean(hint, strlen(hint), cap, false);
+
+	fprintf(f, "    {\"name\": \"%s/%s\", \"status\": \"%s\", \"score\": %d, "
+	           "\"max_score\": %d, \"message\": ",
+	        ex->name, t->name, json_status(t->status), t->score,
+	        t->max_score);
+	json_string(f, message);
+	fputs(", \"test_code\": ", f);
+	json_string(f, code);
+	fputs(", \"filename\": ", f);
+	json_string(f, t->file);
+	fprintf(f, ", \"line_no\": %d, \"duration\": %.3f}", t->line,
+	        t->milliseconds / 1000.0);
+	free(code);
+	free(hint);
+	free(message);
+	free(full);
+}
+
+/* The flat list of tests that GitHub Classroom's reporter reads. */
 static void json_flat_tests(FILE *f, const struct exercise *exs, int n,
-                            size_t cap)
+                            const struct caps *caps)
 {
 	const char *sep = "\n";
 
 	for (int e = 0; e < n; e++) {
+		bool first = true;
 		for (int i = 0; i < exs[e].ntests; i++) {
 			const struct test *t = &exs[e].tests[i];
-			char *full = report_message(&exs[e], t);
-			char *message = clean(full, strlen(full), cap, false);
-			fprintf(f, "%s    {\"name\": \"%s/", sep, exs[e].name);
-			fprintf(f, "%s\", \"status\": \"%s\", \"score\": %d, "
-			           "\"max_score\": %d, \"message\": ",
-			        t->name, json_status(t->status), t->score,
-			        t->max_score);
-			json_string(f, message);
-			fputs(", \"test_code\": \"\", \"filename\": ", f);
-			json_string(f, t->file);
-			fprintf(f, ", \"line_no\": %d, \"duration\": %.3f}",
-			        t->line, t->milliseconds / 1000.0);
+			fputs(sep, f);
+			json_flat_test(f, &exs[e], t,
+			               first ? caps->first : caps->rest,
+			               caps->hint_in_code);
+			first = first && t->status == ST_PASS;
 			sep = ",\n";
-			free(message);
-			free(full);
 		}
 	}
 }
@@ -806,7 +841,8 @@ static void write_json(FILE *f, const struct exercise *exs, int n)
 	fprintf(f, "{\n  \"version\": 1,\n  \"status\": \"%s\",\n  \"score\": "
 	           "%d,\n  \"max_score\": %d,\n  \"tests\": [",
 	        all ? "pass" : "fail", score, max);
-	json_flat_tests(f, exs, n, MAX_FIELD);
+	json_flat_tests(f, exs, n,
+	                &(struct caps){MAX_FIELD, MAX_FIELD, false});
 	fputs("\n  ],\n  \"exercises\": [", f);
 	for (int e = 0; e < n; e++) {
 		fputs(e ? ",\n    " : "\n    ", f);
@@ -816,29 +852,37 @@ static void write_json(FILE *f, const struct exercise *exs, int n)
 }
 
 /* classroom.json: the flat form alone, its size bounded whatever the
- * tests printed: no output, and the failing tests share a budget of
- * message bytes, so the report stays well under 64 KiB in base64. */
-enum { CLASSROOM_BUDGET = 40000, CLASSROOM_PER_TEST = 160 };
+ * tests printed: no output, each message and hint cut, the first failing
+ * test of each exercise (the one to fix first) at 400 bytes, the others
+ * sharing what is left of a budget that keeps the file under 48 KiB, so
+ * under 64 KiB in base64. */
+enum { CLASSROOM_BUDGET = 46000, CLASSROOM_PER_TEST = 200, FIRST_CAP = 400 };
 
 static void write_classroom(FILE *f, const struct exercise *exs, int n)
 {
-	int score, max, failing = 0, tests = 0;
+	int score, max, rest = 0, tests = 0, firsts = 0;
 	bool all;
 
 	totals(exs, n, &score, &max, &all);
 	for (int e = 0; e < n; e++) {
+		bool first = true;
 		for (int i = 0; i < exs[e].ntests; i++) {
+			bool failed = exs[e].tests[i].status != ST_PASS;
 			tests++;
-			failing += exs[e].tests[i].status != ST_PASS;
+			firsts += failed && first;
+			rest += failed && !first;
+			first = first && !failed;
 		}
 	}
-	long left = CLASSROOM_BUDGET - (long)tests * CLASSROOM_PER_TEST;
-	long cap = failing ? left / failing : 0;
-	cap = cap > 400 ? 400 : cap < 40 ? 40 : cap;
+	long left = CLASSROOM_BUDGET - (long)tests * CLASSROOM_PER_TEST -
+	            (long)firsts * 2 * FIRST_CAP;
+	long cap = rest ? left / (2L * rest) : FIRST_CAP;
+	cap = cap > FIRST_CAP ? FIRST_CAP : cap < 40 ? 40 : cap;
 	fprintf(f, "{\"version\": 1, \"status\": \"%s\", \"max_score\": %d, "
 	           "\"tests\": [",
 	        all ? "pass" : "fail", max);
-	json_flat_tests(f, exs, n, (size_t)cap);
+	json_flat_tests(f, exs, n,
+	                &(struct caps){FIRST_CAP, (size_t)cap, true});
 	fputs("\n]}\n", f);
 }
 
@@ -862,7 +906,7 @@ static void write_gradescope(FILE *f, const struct exercise *exs, int n)
 	for (int e = 0; e < n; e++) {
 		for (int i = 0; i < exs[e].ntests; i++) {
 			const struct test *t = &exs[e].tests[i];
-			char *message = report_message(&exs[e], t);
+			char *message = report_message(&exs[e], t, true);
 			fprintf(f, "%s  {\"name\": \"%s: %s\", \"number\": \"%d.%d\", "
 			           "\"score\": %d, \"max_score\": %d, "
 			           "\"status\": \"%s\", \"output\": ",
@@ -903,7 +947,7 @@ static void junit_case(FILE *f, const struct exercise *ex, const struct test *t)
 		fputs("/>\n", f);
 		return;
 	}
-	char *message = report_message(ex, t);
+	char *message = report_message(ex, t, true);
 	fprintf(f, ">\n      <%s type=\"%s\" message=\"", tag,
 	        status_text(t->status, t->code, buf, sizeof(buf)));
 	xml_string(f, message);
@@ -962,7 +1006,7 @@ static void write_tap(FILE *f, const struct exercise *exs, int n)
 			        exs[e].name, t->name);
 			if (t->status == ST_PASS)
 				continue;
-			char *message = report_message(&exs[e], t);
+			char *message = report_message(&exs[e], t, true);
 			fprintf(f, "  ---\n  status: '%s'\n  score: %d\n  max_score: "
 			           "%d\n  message: '",
 			        status_text(t->status, t->code, buf, sizeof(buf)),
