@@ -134,8 +134,9 @@ static bool table_valid(const struct grade_test *tests, size_t count)
 		const struct grade_test *t = &tests[i];
 		if (t->name == NULL || t->test == NULL ||
 		    strcmp(t->name, t->test->name) != 0) {
-			fprintf(stderr, "grade: row %zu: the name must be the "
-			                "test function's name\n",
+			fprintf(stderr,
+			        "grade: row %zu: the name must be the "
+			        "test function's name\n",
 			        i + 1);
 			valid = false;
 		} else if (t->points < 1 || t->points > 5) {
@@ -144,7 +145,8 @@ static bool table_valid(const struct grade_test *tests, size_t count)
 			valid = false;
 		} else if (t->hint == NULL || t->hint[0] == '\0' ||
 		           strpbrk(t->hint, "\t\n") != NULL) {
-			fprintf(stderr, "grade: %s: the hint must be one line\n",
+			fprintf(stderr,
+			        "grade: %s: the hint must be one line\n",
 			        t->name);
 			valid = false;
 		}

@@ -44,11 +44,11 @@ enum status {
 };
 
 static const char *const STATUS_NAMES[ST_COUNT] = {
-	[ST_PASS] = "PASS",         [ST_FAIL] = "FAIL",
-	[ST_CRASH] = "CRASH",       [ST_TIMEOUT] = "TIMEOUT",
-	[ST_EXIT] = "EXIT",         [ST_MEMORY] = "MEMORY",
-	[ST_ERROR] = "ERROR",       [ST_NOTRUN] = "NOTRUN",
-	[ST_COMPILE] = "COMPILE",   [ST_REJECTED] = "REJECTED",
+	[ST_PASS] = "PASS",       [ST_FAIL] = "FAIL",
+	[ST_CRASH] = "CRASH",     [ST_TIMEOUT] = "TIMEOUT",
+	[ST_EXIT] = "EXIT",       [ST_MEMORY] = "MEMORY",
+	[ST_ERROR] = "ERROR",     [ST_NOTRUN] = "NOTRUN",
+	[ST_COMPILE] = "COMPILE", [ST_REJECTED] = "REJECTED",
 	[ST_MISSING] = "MISSING",
 };
 
@@ -293,8 +293,9 @@ static bool read_table(const char *manifest, struct exercise *ex)
 		if (split(line, fields, 5) != 5 || strcmp(fields[0], "test") ||
 		    strcmp(fields[1], ex->name))
 			continue;
-		ex->tests = xrealloc(ex->tests, sizeof(*ex->tests) *
-		                                        (size_t)(ex->ntests + 1));
+		ex->tests =
+			xrealloc(ex->tests,
+		                 sizeof(*ex->tests) * (size_t)(ex->ntests + 1));
 		struct test *t = &ex->tests[ex->ntests++];
 		*t = (struct test){.name = xstrdup(fields[2]),
 		                   .max_score = atoi(fields[3]),
@@ -378,8 +379,9 @@ static bool read_stopped(const char *dir, struct exercise *ex)
 		if (!exists(dir, markers[m].file))
 			continue;
 		ex->status = markers[m].status;
-		ex->message = ex->status == ST_COMPILE ? NULL
-		                                       : read_line(dir, markers[m].file);
+		ex->message = ex->status == ST_COMPILE
+		                      ? NULL
+		                      : read_line(dir, markers[m].file);
 		for (int i = 0; i < ex->ntests; i++)
 			ex->tests[i].status = ex->status;
 		return true;
@@ -459,7 +461,8 @@ static bool stopped(enum status s)
 static const char *status_text(enum status s, int code, char *buf, size_t size)
 {
 	static const char *const text[ST_COUNT] = {
-		[ST_MEMORY] = "MEMORY ERROR",   [ST_NOTRUN] = "NOT RUN",
+		[ST_MEMORY] = "MEMORY ERROR",
+		[ST_NOTRUN] = "NOT RUN",
 		[ST_COMPILE] = "COMPILE ERROR",
 	};
 
@@ -485,19 +488,23 @@ static const char *explain(const char *exercise, const struct test *t,
 		         "Then make debug EX=%s TEST=%s, type run, then bt",
 		         exercise, t->name, exercise, t->name);
 	else if (t->status == ST_TIMEOUT)
-		snprintf(buf, size, "the test did not finish in time: look for "
-		                    "a loop that never ends, or a lock never "
-		                    "released");
+		snprintf(buf, size,
+		         "the test did not finish in time: look for "
+		         "a loop that never ends, or a lock never "
+		         "released");
 	else if (t->status == ST_EXIT)
-		snprintf(buf, size, "the test process ended before the test "
-		                    "finished: does your code call exit()?");
+		snprintf(buf, size,
+		         "the test process ended before the test "
+		         "finished: does your code call exit()?");
 	else if (t->status == ST_MEMORY && strcmp(mode, "tsan") == 0)
-		snprintf(buf, size, "a data race: make tsan EX=%s TEST=%s shows "
-		                    "the two accesses",
+		snprintf(buf, size,
+		         "a data race: make tsan EX=%s TEST=%s shows "
+		         "the two accesses",
 		         exercise, t->name);
 	else if (t->status == ST_MEMORY)
-		snprintf(buf, size, "a memory error or leak: make memcheck "
-		                    "EX=%s TEST=%s shows the sanitizer's report",
+		snprintf(buf, size,
+		         "a memory error or leak: make memcheck "
+		         "EX=%s TEST=%s shows the sanitizer's report",
 		         exercise, t->name);
 	else
 		return NULL;
@@ -581,8 +588,8 @@ static void print_exercise(const struct exercise *ex, bool verbose,
 			print_test(ex, &ex->tests[i]);
 	}
 	if (printed_something(ex->output) && ex->status != ST_PASS)
-		printf("  output of the run (first %d bytes):\n%s\n", MAX_OUTPUT,
-		       ex->output);
+		printf("  output of the run (first %d bytes):\n%s\n",
+		       MAX_OUTPUT, ex->output);
 }
 
 static void print_summary(const struct exercise *exs, int n, bool verbose,
@@ -690,8 +697,8 @@ static char *report_message(const struct exercise *ex, const struct test *t,
 	const char *extra = t->status == ST_PASS
 	                            ? NULL
 	                            : explain(ex->name, t, why, sizeof(why));
-	char *text = xmalloc(strlen(message) + sizeof(why) + strlen(t->hint) +
-	                     16);
+	char *text =
+		xmalloc(strlen(message) + sizeof(why) + strlen(t->hint) + 16);
 
 	text[0] = '\0';
 	if (t->status == ST_PASS)
@@ -741,8 +748,8 @@ static void totals(const struct exercise *exs, int n, int *score, int *max,
 
 /* How much of each message the flat list keeps. */
 struct caps {
-	size_t first; /* the first failing test of an exercise */
-	size_t rest;  /* every other one */
+	size_t first;      /* the first failing test of an exercise */
+	size_t rest;       /* every other one */
 	bool hint_in_code; /* the hint in test_code, which the Classroom
 	                      reporter prints under a failed test's name */
 };
@@ -761,8 +768,9 @@ static void json_flat_test(FILE *f, const struct exercise *ex,
 	}
 	char *code = clean(hint, strlen(hint), cap, false);
 
-	fprintf(f, "    {\"name\": \"%s/%s\", \"status\": \"%s\", \"score\": %d, "
-	           "\"max_score\": %d, \"message\": ",
+	fprintf(f,
+	        "    {\"name\": \"%s/%s\", \"status\": \"%s\", \"score\": %d, "
+	        "\"max_score\": %d, \"message\": ",
 	        ex->name, t->name, json_status(t->status), t->score,
 	        t->max_score);
 	json_string(f, message);
@@ -802,8 +810,9 @@ static void json_exercise(FILE *f, const struct exercise *ex)
 {
 	char buf[64];
 
-	fprintf(f, "{\"name\": \"%s\", \"status\": \"%s\", \"score\": %d, "
-	           "\"max_score\": %d, \"message\": ",
+	fprintf(f,
+	        "{\"name\": \"%s\", \"status\": \"%s\", \"score\": %d, "
+	        "\"max_score\": %d, \"message\": ",
 	        ex->name, status_text(ex->status, ex->code, buf, sizeof(buf)),
 	        ex->score, ex->max_score);
 	json_string(f, ex->message);
@@ -814,8 +823,9 @@ static void json_exercise(FILE *f, const struct exercise *ex)
 	fputs(", \"tests\": [", f);
 	for (int i = 0; i < ex->ntests; i++) {
 		const struct test *t = &ex->tests[i];
-		fprintf(f, "%s\n      {\"name\": \"%s\", \"status\": \"%s\", "
-		           "\"score\": %d, \"max_score\": %d, \"message\": ",
+		fprintf(f,
+		        "%s\n      {\"name\": \"%s\", \"status\": \"%s\", "
+		        "\"score\": %d, \"max_score\": %d, \"message\": ",
 		        i ? "," : "", t->name,
 		        status_text(t->status, t->code, buf, sizeof(buf)),
 		        t->score, t->max_score);
@@ -838,11 +848,11 @@ static void write_json(FILE *f, const struct exercise *exs, int n)
 	bool all;
 
 	totals(exs, n, &score, &max, &all);
-	fprintf(f, "{\n  \"version\": 1,\n  \"status\": \"%s\",\n  \"score\": "
-	           "%d,\n  \"max_score\": %d,\n  \"tests\": [",
+	fprintf(f,
+	        "{\n  \"version\": 1,\n  \"status\": \"%s\",\n  \"score\": "
+	        "%d,\n  \"max_score\": %d,\n  \"tests\": [",
 	        all ? "pass" : "fail", score, max);
-	json_flat_tests(f, exs, n,
-	                &(struct caps){MAX_FIELD, MAX_FIELD, false});
+	json_flat_tests(f, exs, n, &(struct caps){MAX_FIELD, MAX_FIELD, false});
 	fputs("\n  ],\n  \"exercises\": [", f);
 	for (int e = 0; e < n; e++) {
 		fputs(e ? ",\n    " : "\n    ", f);
@@ -878,8 +888,9 @@ static void write_classroom(FILE *f, const struct exercise *exs, int n)
 	            (long)firsts * 2 * FIRST_CAP;
 	long cap = rest ? left / (2L * rest) : FIRST_CAP;
 	cap = cap > FIRST_CAP ? FIRST_CAP : cap < 40 ? 40 : cap;
-	fprintf(f, "{\"version\": 1, \"status\": \"%s\", \"max_score\": %d, "
-	           "\"tests\": [",
+	fprintf(f,
+	        "{\"version\": 1, \"status\": \"%s\", \"max_score\": %d, "
+	        "\"tests\": [",
 	        all ? "pass" : "fail", max);
 	json_flat_tests(f, exs, n,
 	                &(struct caps){FIRST_CAP, (size_t)cap, true});
@@ -907,11 +918,13 @@ static void write_gradescope(FILE *f, const struct exercise *exs, int n)
 		for (int i = 0; i < exs[e].ntests; i++) {
 			const struct test *t = &exs[e].tests[i];
 			char *message = report_message(&exs[e], t, true);
-			fprintf(f, "%s  {\"name\": \"%s: %s\", \"number\": \"%d.%d\", "
-			           "\"score\": %d, \"max_score\": %d, "
-			           "\"status\": \"%s\", \"output\": ",
-			        sep, exs[e].name, t->name, e + 1, i + 1, t->score,
-			        t->max_score,
+			fprintf(f,
+			        "%s  {\"name\": \"%s: %s\", \"number\": "
+			        "\"%d.%d\", "
+			        "\"score\": %d, \"max_score\": %d, "
+			        "\"status\": \"%s\", \"output\": ",
+			        sep, exs[e].name, t->name, e + 1, i + 1,
+			        t->score, t->max_score,
 			        t->status == ST_PASS ? "passed" : "failed");
 			json_string(f, message);
 			fputs(", \"visibility\": \"visible\"}", f);
@@ -926,12 +939,23 @@ static void xml_string(FILE *f, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		default: fputc(*s, f);
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&apos;", f);
+			break;
+		default:
+			fputc(*s, f);
 		}
 	}
 }
@@ -974,8 +998,9 @@ static void write_junit(FILE *f, const struct exercise *exs, int n)
 			errors += s != ST_PASS && s != ST_FAIL;
 			ms += ex->tests[i].milliseconds;
 		}
-		fprintf(f, "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" "
-		           "errors=\"%d\" time=\"%.3f\">\n",
+		fprintf(f,
+		        "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" "
+		        "errors=\"%d\" time=\"%.3f\">\n",
 		        ex->name, ex->ntests, failures, errors, ms / 1000.0);
 		for (int i = 0; i < ex->ntests; i++)
 			junit_case(f, ex, &ex->tests[i]);
@@ -1007,9 +1032,12 @@ static void write_tap(FILE *f, const struct exercise *exs, int n)
 			if (t->status == ST_PASS)
 				continue;
 			char *message = report_message(&exs[e], t, true);
-			fprintf(f, "  ---\n  status: '%s'\n  score: %d\n  max_score: "
-			           "%d\n  message: '",
-			        status_text(t->status, t->code, buf, sizeof(buf)),
+			fprintf(f,
+			        "  ---\n  status: '%s'\n  score: %d\n  "
+			        "max_score: "
+			        "%d\n  message: '",
+			        status_text(t->status, t->code, buf,
+			                    sizeof(buf)),
 			        t->score, t->max_score);
 			for (const char *s = message; *s; s++) {
 				if (*s == '\'')

@@ -65,9 +65,9 @@ enum {
 };
 
 struct options {
-	int timeout;        /* seconds per test */
-	long memory_mib;    /* address-space limit; 0 for none */
-	int slot;           /* sandbox slot; -1 for no sandbox */
+	int timeout;     /* seconds per test */
+	long memory_mib; /* address-space limit; 0 for none */
+	int slot;        /* sandbox slot; -1 for no sandbox */
 	const char *hidden[MAX_HIDDEN];
 	int nhidden;
 	const char *result; /* where the verdicts go */
@@ -79,9 +79,9 @@ struct options {
 
 /* What one test's process did, as the runner saw it. */
 struct run {
-	bool ready;       /* it said "ready": main() started */
+	bool ready; /* it said "ready": main() started */
 	bool timed_out;
-	int wait_status;  /* from waitpid(), or relayed by the sandbox */
+	int wait_status; /* from waitpid(), or relayed by the sandbox */
 	bool have_status;
 	long milliseconds;
 	char report[MAX_REPORT + 1];
@@ -96,7 +96,7 @@ struct launch {
 	int report_pipe[2];
 	int status_pipe[2]; /* sandbox only: the relay's channel */
 	int output_fd;
-	int binary_fd;      /* sandbox only: the binary, opened before hiding */
+	int binary_fd; /* sandbox only: the binary, opened before hiding */
 };
 
 static void die(const char *what)
@@ -144,7 +144,8 @@ static void wire_fds(const struct launch *l)
 	               l->token_pipe[0], l->report_pipe[1]};
 
 	for (int fd = 0; fd < 5; fd++) {
-		if (from[fd] < 0 || (from[fd] = fcntl(from[fd], F_DUPFD, 10)) < 0)
+		if (from[fd] < 0 ||
+		    (from[fd] = fcntl(from[fd], F_DUPFD, 10)) < 0)
 			die("moving a descriptor");
 	}
 	for (int fd = 0; fd < 5; fd++) {
@@ -205,7 +206,8 @@ static void build_sandbox(const struct options *opt)
 	mount_or_die(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	for (int i = 0; i < opt->nhidden; i++)
 		mount_or_die("tmpfs", opt->hidden[i], "tmpfs",
-		             MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,mode=755");
+		             MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		             "size=64k,mode=755");
 	mount_or_die("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
 	             "size=64m,mode=1777");
 	mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -321,8 +323,7 @@ static void answer_ready(struct run *r, struct launch *l, const char *token)
 }
 
 /* Follow one test's process until it exits or its time is up. */
-static void watch(pid_t pid, struct launch *l, const char *token,
-                  struct run *r)
+static void watch(pid_t pid, struct launch *l, const char *token, struct run *r)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	long deadline = now_ms() + l->opt->timeout * 1000L;
@@ -480,16 +481,19 @@ static void open_channel(struct launch *l)
 	fcntl(l->status_pipe[0], F_SETFL, O_NONBLOCK);
 }
 
+static void close_end(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 static void close_channel(struct launch *l)
 {
-	int *fds[] = {&l->token_pipe[0],  &l->token_pipe[1],
-	              &l->report_pipe[0], &l->report_pipe[1],
-	              &l->status_pipe[0], &l->status_pipe[1]};
-
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
+	for (int i = 0; i < 2; i++) {
+		close_end(&l->token_pipe[i]);
+		close_end(&l->report_pipe[i]);
+		close_end(&l->status_pipe[i]);
 	}
 }
 
@@ -509,10 +513,9 @@ static bool run_test(struct launch *l, const char *name, struct verdict *v)
 	pid_t pid = start(l);
 	if (pid < 0)
 		die("starting the test");
-	close(l->token_pipe[0]);
-	close(l->report_pipe[1]);
-	close(l->status_pipe[1]);
-	l->token_pipe[0] = l->report_pipe[1] = l->status_pipe[1] = -1;
+	close_end(&l->token_pipe[0]);
+	close_end(&l->report_pipe[1]);
+	close_end(&l->status_pipe[1]);
 	watch(pid, l, token, r);
 	kill_leftovers(l->opt->slot >= 0 ? 0 : pid);
 	r->milliseconds = now_ms() - started;
@@ -571,18 +574,31 @@ static void parse(int argc, char **argv, struct options *opt)
 	*opt = (struct options){.timeout = 5, .slot = -1};
 	while ((c = getopt(argc, argv, "t:m:s:H:o:O:l:")) != -1) {
 		switch (c) {
-		case 't': opt->timeout = atoi(optarg); break;
-		case 'm': opt->memory_mib = atol(optarg); break;
-		case 's': opt->slot = atoi(optarg); break;
+		case 't':
+			opt->timeout = atoi(optarg);
+			break;
+		case 'm':
+			opt->memory_mib = atol(optarg);
+			break;
+		case 's':
+			opt->slot = atoi(optarg);
+			break;
 		case 'H':
 			if (opt->nhidden == MAX_HIDDEN)
 				usage();
 			opt->hidden[opt->nhidden++] = optarg;
 			break;
-		case 'o': opt->result = optarg; break;
-		case 'O': opt->output = optarg; break;
-		case 'l': opt->tests = optarg; break;
-		default: usage();
+		case 'o':
+			opt->result = optarg;
+			break;
+		case 'O':
+			opt->output = optarg;
+			break;
+		case 'l':
+			opt->tests = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	opt->command = argv + optind;
@@ -610,8 +626,9 @@ int main(int argc, char **argv)
 		die("calloc");
 	memcpy(l.argv, opt.command, (size_t)opt.ncommand * sizeof(char *));
 	l.argv[opt.ncommand] = "--run";
-	l.output_fd = open(opt.output, O_WRONLY | O_CREAT | O_TRUNC |
-	                   O_APPEND | O_CLOEXEC, 0644);
+	l.output_fd =
+		open(opt.output,
+	             O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 	if (l.output_fd < 0)
 		die(opt.output);
 	if (opt.slot >= 0 &&
