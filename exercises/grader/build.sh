@@ -61,8 +61,8 @@ header_ok() { # header_ok EXERCISE HEADER OUT
 		return 0
 	[ "$(sum "$2")" = "$(manifest_field "$1" 3)" ] && return 0
 	echo "${2#"$root"/} differs from the original; the grader uses" \
-		"only the original (restore it: git checkout -- ${2#"$root"/})" \
-		>"$3/rejected"
+		"only the original (restore it, in exercises/: git checkout --" \
+		"$1/${1#[0-9][0-9]_}.h)" >"$3/rejected"
 	return 1
 }
 
@@ -93,6 +93,8 @@ build_exercise() { # build_exercise EXERCISE OUT
 				"$tools/common/grade.o" "$tools/common/dp_common.o" \
 				$check_flags -lm
 	} >"$out/compile.log" 2>&1
+	# Paths as a student reads them, from the repository's root.
+	sed -i "s|$root/||g" "$out/compile.log"
 	[ -f "$out/rejected" ] && return 1
 	[ -x "$out/test" ] && return 0
 	touch "$out/compile.failed"
