@@ -26,18 +26,7 @@ reject() {
 	exit 1
 }
 
-# Calls every answer may make: memory and strings, printing to the
-# program's own output, assertions, the compiler's helpers.
-common="malloc calloc realloc free memcpy memmove memset memcmp memchr
-strlen strnlen strcmp strncmp strchr strrchr strstr strcpy strncpy strcat
-strncat strdup strndup strspn strcspn strtol strtoul strtoll strtoull
-snprintf vsnprintf sprintf printf fprintf vprintf vfprintf puts putchar
-fputs fputc putc fwrite fflush perror stdout stderr abort __assert_fail
-abs labs llabs qsort bsearch sqrt fabs floor ceil round pow exp log
-__errno_location __ctype_b_loc __ctype_tolower_loc __ctype_toupper_loc
-tolower toupper __stack_chk_fail __printf_chk __fprintf_chk __sprintf_chk
-__snprintf_chk __vsnprintf_chk __memcpy_chk __memmove_chk __memset_chk
-__strcpy_chk __strncpy_chk __strcat_chk _GLOBAL_OFFSET_TABLE_"
+. "$(dirname "$0")/allowed.sh"
 
 field() { # field KIND: the manifest's names of that kind for EXERCISE
 	awk -F'\t' -v k="$1" -v e="$ex" '$1 == k && $2 == e { print $3 }' \
@@ -58,7 +47,7 @@ for s in .init_array .fini_array .preinit_array .ctors .dtors; do
 done
 
 defined=$(field define)
-called="$common $(field call) $(nm -P -g --defined-only "$library" |
+called="$common_calls $(field call) $(nm -P -g --defined-only "$library" |
 	awk '{ print $1 }') $defined"
 # The first symbol that breaks a rule, as "kind name", in one pass.
 verdict=$(nm -P "$obj" 2>/dev/null | awk -v defined="$defined" \

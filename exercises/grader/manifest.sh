@@ -24,7 +24,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc=${CC:-cc}
 cflags="-std=c11 -O1 -pthread"
-check_flags=$(pkg-config --cflags --libs check)
+check_cflags=$(pkg-config --cflags check)
+check_libs=$(pkg-config --libs check)
 
 # Functions an answer may reasonably call that the reference does not.
 extra_calls() {
@@ -33,6 +34,8 @@ extra_calls() {
 		"pthread_mutex_init pthread_mutex_destroy" ;;
 	esac
 }
+
+. "$here/allowed.sh"
 
 names() { # names NM-OPTIONS OBJECT: sorted symbol names, one line
 	# shellcheck disable=SC2086
@@ -44,8 +47,9 @@ echo "# The grader's manifest, written by \`make -C exercises manifest\`"
 echo "# (grader/manifest.sh) from the test files and solutions/. Do not edit."
 $cc $cflags -I"$root/patterns" -c "$root/patterns/common/dp_common.c" \
 	-o "$work/dp_common.o"
-$cc $cflags -I"$here" -I"$root/patterns" -c "$here/grade.c" \
-	-o "$work/grade.o" $check_flags
+# shellcheck disable=SC2086
+$cc $cflags $check_cflags -I"$here" -I"$root/patterns" -c "$here/grade.c" \
+	-o "$work/grade.o"
 for dir in "$root"/exercises/[0-9][0-9]_*/; do
 	ex=$(basename "$dir")
 	name=${ex#[0-9][0-9]_}
@@ -53,16 +57,17 @@ for dir in "$root"/exercises/[0-9][0-9]_*/; do
 	# shellcheck disable=SC2086
 	$cc $cflags $inc -c "$solutions/$ex/$name.c" -o "$work/$ex.o"
 	# shellcheck disable=SC2086
-	$cc $cflags $inc -c "$dir/test_$name.c" -o "$work/$ex-test.o" \
-		$check_flags
+	$cc $cflags $check_cflags $inc -c "$dir/test_$name.c" \
+		-o "$work/$ex-test.o"
 	# shellcheck disable=SC2086
 	$cc $cflags -o "$work/$ex-test" "$work/$ex-test.o" "$work/$ex.o" \
-		"$work/grade.o" "$work/dp_common.o" $check_flags -lm
+		"$work/grade.o" "$work/dp_common.o" $check_libs -lm
 	printf 'exercise\t%s\t%s\t%s\n' "$ex" \
 		"$(sha256sum <"$dir/$name.h" | cut -d' ' -f1)" \
 		"$(sha256sum <"$dir/$name.c" | cut -d' ' -f1)"
 	"$work/$ex-test" --list | sed "s/^/test\t$ex\t/"
 	printf 'define\t%s\t%s\n' "$ex" "$(names '-g --defined-only' "$work/$ex.o")"
-	printf 'call\t%s\t%s\n' "$ex" "$(echo $(names -u "$work/$ex.o") \
+	printf 'call\t%s\t%s\n' "$ex" "$(echo $(names -u "$work/$ex.o" |
+		tr ' ' '\n' | grep -vxF -e "$(echo $common_calls | tr ' ' '\n')") \
 		$(extra_calls "$ex"))"
 done
