@@ -25,13 +25,39 @@ cheat_tree() { # cheat_tree NAME EXERCISE FIXTURE
 	echo "$dir"
 }
 
-# fixture NAME EXERCISE STATUS SCORE SRC: grade SRC's EXERCISE beside the
-# other pilot; assert the status, the points, that the maximum did not
-# move, and that the other one is still graded in full.
-fixture() {
+# The fixtures are graded first, all of them, as many at a time as there
+# are processors, each in a build folder of its own; the checks follow.
+# plan NAME EXERCISE SRC [VAR=VALUE...]: queue a grade of SRC's EXERCISE
+# beside the other pilot exercise.
+plan() {
+	name=$1 ex=$2 src=$3 other=01_strategy
+	shift 3
+	[ "$ex" = 01_strategy ] && other=02_factory
+	mkdir -p "$work/jobs" "$work/$name/report"
+	{
+		printf 'cd %s || exit 2\n' "$root"
+		printf 'env GRADE_SRC=%s GRADE_BUILD=%s GRADE_TOOLS=%s ' "$src" \
+			"$work/build-$name" "$work/tools"
+		printf 'GRADE_REPORT=%s %s ' "$work/$name/report" "$*"
+		printf '%s --brief %s %s >%s 2>%s\n' "$here/grade.sh" "$ex" \
+			"$other" "$work/$name.brief" "$work/$name.err"
+		printf 'echo $? >%s\n' "$work/$name.rc"
+	} >"$work/jobs/$name.sh"
+}
+
+run_planned() {
+	GRADE_BUILD=$work/tools GRADE_TOOLS=$work/tools "$here/grade.sh" \
+		--tools || return 1
+	find "$work/jobs" -name '*.sh' -print0 |
+		xargs -0 -n 1 -P "$(nproc 2>/dev/null || echo 2)" sh
+	rm -rf "$work/jobs"
+}
+
+# verify NAME EXERCISE STATUS SCORE: assert the status, the points, that
+# the maximum did not move, and that the other one is graded in full.
+verify() {
 	name=$1 ex=$2 other=01_strategy
 	[ "$ex" = 01_strategy ] && other=02_factory
-	grade "$name" "$5" "$ex" "$other"
 	check "$name: $ex status" "$3" "$(field "$name" "$ex" 3)"
 	check "$name: $ex points" "$4" "$(field "$name" "$ex" 4)"
 	check "$name: $ex maximum" \
@@ -46,68 +72,96 @@ fixture() {
 	validate "$name"
 }
 
-runner_fixture() { # runner_fixture NAME EXERCISE STATUS SCORE
-	GRADE_INSPECT=0 fixture "$1" "$2" "$3" "$4" "$(tree "$1" "$2" "$1")"
-}
+# The runner alone (inspection off): the fixture includes the reference.
+RUNNER_FIXTURES="crash 01_strategy|CRASH signal 11|6
+abort 01_strategy|CRASH signal 6|6
+loop 01_strategy|TIMEOUT|12
+exit0 01_strategy|EXIT 0|12
+exit93 01_strategy|EXIT 93|6
+forge 01_strategy|PASS|17
+kill_runner 01_strategy|ERROR|0
+hang 01_strategy|TIMEOUT|0
+daemon 01_strategy|PASS|17
+flood 01_strategy|FAIL|12"
 
-cheat_fixture() { # cheat_fixture NAME: appended to 01_strategy's answer
-	fixture "$1" 01_strategy REJECTED 0 "$(cheat_tree "$1" 01_strategy "$1")"
-	check "$1: the reason is given" yes "$(grep -q "$2" \
-		"$work/$1/report/results.json" && echo yes)"
-}
+# Cheats appended to a complete answer, and what the inspection says.
+CHEATS="cheat_exit|calls exit()
+cheat_define|defines _exit
+cheat_constructor|constructor
+cheat_syscall|system-call
+cheat_daemon|calls fork()"
 
-check_runner_fixtures() {
-	runner_fixture crash 01_strategy "CRASH signal 11" 6
-	runner_fixture abort 01_strategy "CRASH signal 6" 6
-	GRADE_TIMEOUT=1 runner_fixture loop 01_strategy TIMEOUT 12
-	runner_fixture exit0 01_strategy "EXIT 0" 12
-	runner_fixture exit93 01_strategy "EXIT 93" 6
-	runner_fixture forge 01_strategy PASS 17
-	runner_fixture kill_runner 01_strategy ERROR 0
-	GRADE_TIMEOUT=2 runner_fixture hang 01_strategy TIMEOUT 0
-	# One time limit, not one per test: the tests after it never start.
-	check "hang: the other tests are not run" "NOT RUN" \
-		"$(field hang 01_strategy test_tables_are_named 4)"
-	runner_fixture daemon 01_strategy PASS 17
-	check "daemon: nothing left running" "" \
-		"$(pgrep -f "$work/build/01_strategy/test" 2>/dev/null)"
-	runner_fixture flood 01_strategy FAIL 12
-}
-
-check_cheats() {
-	cheat_fixture cheat_exit "calls exit()"
-	cheat_fixture cheat_define "defines _exit"
-	cheat_fixture cheat_constructor "constructor"
-	cheat_fixture cheat_syscall "system-call"
-	cheat_fixture cheat_daemon "calls fork()"
+plan_fixtures() {
+	printf '%s\n' "$RUNNER_FIXTURES" | while IFS='|' read -r what _ _; do
+		# shellcheck disable=SC2086
+		set -- $what
+		timeout=
+		case $1 in loop | hang) timeout=GRADE_TIMEOUT=1 ;; esac
+		plan "$1" "$2" "$(tree "$1" "$2" "$1")" GRADE_INSPECT=0 $timeout
+	done
+	printf '%s\n' "$CHEATS" | while IFS='|' read -r name _; do
+		plan "$name" 01_strategy "$(cheat_tree "$name" 01_strategy "$name")"
+	done
 	# #include of the solution, as a student's file would write it.
 	dir=$(cheat_tree include 01_strategy cheat_exit)
 	printf '#include "%s"\n' "$root/solutions/01_strategy/strategy.c" \
 		>"$dir/01_strategy/strategy.c"
-	fixture include 01_strategy REJECTED 0 "$dir"
+	plan include 01_strategy "$dir"
 	# One #define in the header is enough to change what a test checks.
 	dir=$(cheat_tree header 01_strategy cheat_exit)
 	cp "$root/solutions/01_strategy/strategy.c" "$dir/01_strategy/"
 	echo '#define ck_assert_msg(...) ((void)0)' >>"$dir/01_strategy/strategy.h"
-	fixture header 01_strategy REJECTED 0 "$dir"
+	plan header 01_strategy "$dir"
 	# A missing exercise still counts its points in the maximum.
 	dir=$(cheat_tree missing 01_strategy cheat_exit)
 	rm -rf "$dir/01_strategy"
-	fixture missing 01_strategy MISSING 0 "$dir"
-	GRADE_INSPECT=0 fixture compile_error 01_strategy "COMPILE ERROR" 0 \
-		"$(tree compile_error 01_strategy compile_error)"
+	plan missing 01_strategy "$dir"
+	plan compile_error 01_strategy \
+		"$(tree compile_error 01_strategy compile_error)" GRADE_INSPECT=0
+	# Plain mode cannot see a leak that bypasses the allocator.
+	plan leak 02_factory "$(tree leak 02_factory leak)" GRADE_INSPECT=0
+}
+
+verify_fixtures() {
+	# Redirected, not piped: a pipe would run the checks in a subshell,
+	# whose counts are lost.
+	while IFS='|' read -r what status score; do
+		# shellcheck disable=SC2086
+		set -- $what
+		verify "$1" "$2" "$status" "$score"
+	done <<EOF
+$RUNNER_FIXTURES
+EOF
+	# One time limit, not one per test: the tests after it never start.
+	check "hang: the other tests are not run" "NOT RUN" \
+		"$(field hang 01_strategy test_tables_are_named 4)"
+	check "daemon: nothing left running" "" \
+		"$(pgrep -f "$work/build-daemon/01_strategy/test" 2>/dev/null)"
+	while IFS='|' read -r cheat reason; do
+		verify "$cheat" 01_strategy REJECTED 0
+		check "$cheat: the reason is given" yes "$(grep -qF "$reason" \
+			"$work/$cheat/report/results.json" && echo yes)"
+	done <<EOF
+$CHEATS
+EOF
+	verify include 01_strategy REJECTED 0
+	verify header 01_strategy REJECTED 0
+	verify missing 01_strategy MISSING 0
+	verify compile_error 01_strategy "COMPILE ERROR" 0
 	check "compile_error: the first error is shown" yes \
 		"$(grep -q "DP_OKAY" "$work/compile_error/report/results.json" &&
 			echo yes)"
+	check "leak (plain mode): graded PASS" "PASS 18" \
+		"$(field leak 02_factory 3) $(field leak 02_factory 4)"
 }
 
 # The grader's own parts cannot be swapped for a run's benefit.
 check_tools() {
-	GRADE_BUILD=$work/tools grade tools "$root/solutions" 01_strategy
+	GRADE_BUILD=$work/tooltest grade tools "$root/solutions" 01_strategy
 	printf '#!/bin/sh\necho "exercise\t01_strategy\tPASS\t17\t17"\n' \
-		>"$work/tools/grade-report"
+		>"$work/tooltest/grade-report"
 	dir=$(cheat_tree tools2 01_strategy cheat_exit)
-	GRADE_BUILD=$work/tools grade tools2 "$dir" 01_strategy
+	GRADE_BUILD=$work/tooltest grade tools2 "$dir" 01_strategy
 	check "a replaced report tool is rebuilt" "REJECTED 0" \
 		"$(field tools2 01_strategy 3) $(field tools2 01_strategy 4)"
 	trusted=$work/trusted
@@ -122,18 +176,15 @@ $(cat "$work/notest.rc")"
 check_fixtures() {
 	have_solutions || return 0
 	if [ "$mode" != plain ]; then
-		GRADE_INSPECT=0 fixture leak 02_factory "MEMORY ERROR" 8 \
-			"$(tree leak 02_factory leak)"
+		plan leak 02_factory "$(tree leak 02_factory leak)" GRADE_INSPECT=0
+		run_planned
+		verify leak 02_factory "MEMORY ERROR" 8
 		return 0
 	fi
-	check_runner_fixtures
-	check_cheats
+	plan_fixtures
+	run_planned
+	verify_fixtures
 	check_tools
-	# Plain mode cannot see a leak that bypasses the allocator.
-	GRADE_INSPECT=0 grade leak "$(tree leak 02_factory leak)" 02_factory \
-		01_strategy
-	check "leak (plain mode): graded PASS" "PASS 18" \
-		"$(field leak 02_factory 3) $(field leak 02_factory 4)"
 }
 
 check_class() {
