@@ -104,7 +104,7 @@ RESULT_FILES := $(TESTS:$(O)/%=$(RESULTS)/%.check) \
 # The pristine stubs are found by the manifest's checksums, in the tree or
 # in git, so a student's work in progress never turns this red; a tree
 # without solutions/ (a student's template) skips what needs them and says
-# so. `make grader-class` (root) regrades ten submissions through
+# so. `make grader-class` (root) regrades eleven submissions through
 # grade-class's sandbox. `P=...` leaves them out.
 GRADER_GROUPS :=
 ifeq ($(P),)
@@ -136,7 +136,7 @@ $(RESULTS)/exercises/%.grade: FORCE
 	@GRADE_MODE=$(GRADER_MODE) CC="$(CC)" exercises/grader/selftest.sh $* $@ \
 	    || true
 
-grader-class: ## The class regrade's own test: ten submissions, sandboxed (root).
+grader-class: ## The class regrade's own test: eleven submissions, sandboxed (root).
 	@scripts/deps.sh test
 	@exercises/grader/selftest.sh class
 # ---- end of the graded exercises -------------------------------------------

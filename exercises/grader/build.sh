@@ -95,6 +95,7 @@ build_exercise() { # build_exercise EXERCISE OUT
 	} >"$out/compile.log" 2>&1
 	# Paths as a student reads them, from the repository's root.
 	sed -i "s|$root/||g" "$out/compile.log"
+	[ -f "$out/rejected" ] && sed -i "s|$root/||g" "$out/rejected"
 	[ -f "$out/rejected" ] && return 1
 	[ -x "$out/test" ] && return 0
 	touch "$out/compile.failed"

@@ -10,7 +10,10 @@ collect() { # collect STUDENT SRC FLAGS_FILE
 		name=${ex#[0-9][0-9]_}
 		for place in "$submissions/$1/exercises/$ex" "$submissions/$1/$ex"; do
 			file=$place/$name.c
-			if [ -L "$file" ] || [ -L "$place" ]; then
+			[ -e "$file" ] || [ -L "$file" ] || continue
+			# Every part of the path must be the student's own: a
+			# symlinked exercises/ or NN_name/ could point anywhere.
+			if [ -L "$file" ] || ! inside "$file" "$submissions/$1"; then
 				echo "symlink:$ex" >>"$3"
 				break
 			fi
@@ -26,8 +29,15 @@ collect() { # collect STUDENT SRC FLAGS_FILE
 	done
 }
 
+inside() { # inside FILE FOLDER: FILE's real path is under FOLDER's
+	real=$(realpath -e -- "$1" 2>/dev/null) || return 1
+	case $real in "$(realpath -e -- "$2")"/*) return 0 ;; esac
+	return 1
+}
+
 header_changed() { # header_changed HEADER EXERCISE
-	[ -f "$1" ] && [ ! -L "$1" ] || return 1
+	[ -f "$1" ] && [ ! -L "$1" ] && inside "$1" "$submissions/$student" ||
+		return 1
 	[ "$(sha256sum <"$1" | cut -d' ' -f1)" != "$(awk -F'\t' -v e="$2" \
 		'$1 == "exercise" && $2 == e { print $3 }' "$manifest")" ]
 }
@@ -48,7 +58,8 @@ grade_student() { # grade_student STUDENT (GRADE_SLOT set by xargs)
 		"$here/grade.sh" --brief $exercises >"$dir/brief" 2>"$dir/err"
 	cp "$dir/brief" "$out/$student/brief.tsv"
 	cp "$dir/flags" "$out/$student/flags.txt"
-	done_count=$(find "$out" -name brief.tsv | wc -l)
+	mkdir -p "$work/done" && : >"$work/done/$slot-$$"
+	done_count=$(find "$work/done" -type f | wc -l)
 	printf 'graded %d/%d: %s %s\n' "$done_count" "$count" "$student" \
 		"$(awk -F'\t' '$1 == "exercise" { s += $4; m += $5 }
 			END { print s "/" m }' "$dir/brief")"
@@ -62,13 +73,15 @@ csv_field() { # a CSV field, quoted when it must be
 	esac
 }
 
-write_gradebook() {
+# The gradebook of this run's students, read from the file that lists
+# them (one per line), so an OUT used before keeps no stale row.
+write_gradebook() { # write_gradebook STUDENTS_FILE
 	printf 'student,total,max'
 	for ex in $exercises; do printf ',%s' "$ex"; done
 	printf ',flags\n'
-	for report in "$out"/*/brief.tsv; do
+	while IFS= read -r student; do
+		report=$out/$student/brief.tsv
 		[ -f "$report" ] || continue
-		student=$(basename "$(dirname "$report")")
 		flags=$( (cat "$(dirname "$report")/flags.txt"
 			awk -F'\t' '$1 == "exercise" && $3 == "REJECTED" {
 				print "rejected:" $2 }' "$report") | sort -u |
@@ -85,5 +98,5 @@ write_gradebook() {
 		printf ','
 		csv_field "$flags"
 		printf '\n'
-	done
+	done <"$1"
 }

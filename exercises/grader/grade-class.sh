@@ -79,5 +79,6 @@ export here root manifest submissions out work exercises count
 printf '%s\n' "$students" | tr '\n' '\0' |
 	xargs -0 -P "$slots" --process-slot-var=GRADE_SLOT -I{} \
 		sh -c '. "$here/grade-class-collect.sh"; grade_student "$1"' _ {}
-write_gradebook >"$out/gradebook.csv"
+printf '%s\n' "$students" >"$work/students.txt"
+write_gradebook "$work/students.txt" >"$out/gradebook.csv"
 echo "grade-class: $out/gradebook.csv"

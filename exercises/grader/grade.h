@@ -35,7 +35,8 @@
 struct grade_test {
 	/** The test function's name, exactly as written in START_TEST. */
 	const char *name;
-	/** The test itself: `START_TEST(x)` makes `x` a `const TTest *`. */
+	/** The test itself: `START_TEST(x)` makes `x` a `const TTest[1]`,
+	 *  which decays to this pointer. */
 	const TTest *test;
 	/** Points it is worth, 1 to 5. */
 	int points;

@@ -520,8 +520,10 @@ static void print_test(const struct exercise *ex, const struct test *t)
 	       t->max_score, t->name);
 	if (t->status == ST_PASS || stopped(t->status))
 		return;
-	if (t->message[0] != '\0')
+	if (t->line > 0)
 		printf("      %s:%d: %s\n", t->file, t->line, t->message);
+	else if (t->message[0] != '\0')
+		printf("      %s\n", t->message);
 	if (explain(ex->name, t, why, sizeof(why)) != NULL)
 		printf("      (%s)\n", why);
 	printf("      hint: %s\n", t->hint);
@@ -976,8 +978,10 @@ static void junit_case(FILE *f, const struct exercise *ex, const struct test *t)
 	        status_text(t->status, t->code, buf, sizeof(buf)));
 	xml_string(f, message);
 	fputs("\">", f);
-	xml_string(f, t->file);
-	fprintf(f, ":%d: ", t->line);
+	if (t->line > 0) {
+		xml_string(f, t->file);
+		fprintf(f, ":%d: ", t->line);
+	}
 	xml_string(f, message);
 	fprintf(f, "</%s>\n    </testcase>\n", tag);
 	free(message);

@@ -8,8 +8,9 @@
  *             -O OUTPUT -l TESTS -- COMMAND...
  *
  * For each line of TESTS (a test name), it runs `COMMAND... --run NAME`
- * with stdin from /dev/null, stdout and stderr appended to OUTPUT (a file,
- * never a pipe), limits on CPU time, file size, core size and (with -m)
+ * with stdin from /dev/null, stdout and stderr to a file of its own (never
+ * a pipe) whose first 64 KiB then go to OUTPUT after a "--- NAME ---"
+ * line, limits on CPU time, file size, core size and (with -m)
  * address space, and two pipes: fd 3 sends the token, fd 4 brings the
  * reports (see grade.c). A test passes only when its process sends back
  * this run's random token after the body returned and then exits 0.
@@ -59,6 +60,7 @@ enum {
 	MAX_TESTS = 64,
 	MAX_HIDDEN = 32,
 	FILE_LIMIT = 16 << 20,
+	KEPT_OUTPUT = 64 << 10,
 	SANDBOX_UID = 60000,
 	SANDBOX_PROCESSES = 64,
 	STACK_SIZE = 1 << 20,
@@ -95,7 +97,9 @@ struct launch {
 	int token_pipe[2];
 	int report_pipe[2];
 	int status_pipe[2]; /* sandbox only: the relay's channel */
-	int output_fd;
+	int output_fd;      /* this test's output, a file of its own */
+	int log_fd; /* OUTPUT: every test's output, cut to KEPT_OUTPUT */
+	char *output_path;
 	int binary_fd; /* sandbox only: the binary, opened before hiding */
 };
 
@@ -268,28 +272,39 @@ static pid_t start(struct launch *l)
 
 /* ---- the runner's side --------------------------------------------------- */
 
-/* Kill every process left over from a test: its process group, then every
- * child of this subreaper, until none is left. */
-static void kill_leftovers(pid_t pid)
+/* SIGKILL every child of this process (a subreaper: orphans of the test
+ * come back here). */
+static void kill_children(void)
 {
 	char path[64], line[4096];
 
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+	         (int)getpid());
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(line, 1, sizeof(line) - 1, f) : 0;
+	if (f != NULL)
+		fclose(f);
+	line[n] = '\0';
+	for (char *p = strtok(line, " \n"); p; p = strtok(NULL, " \n"))
+		kill((pid_t)atol(p), SIGKILL);
+}
+
+/* Kill every process left over from a test: its process group, then every
+ * child, round after round, until none is left. Never a blocking wait: a
+ * process that forks as it is killed hands its child to this subreaper
+ * after the kill, and the next round kills that one. Gives up after ten
+ * seconds of rounds (a process stuck in the kernel cannot be killed). */
+static void kill_leftovers(pid_t pid)
+{
 	if (pid > 0)
 		kill(-pid, SIGKILL);
-	for (int round = 0; round < 100; round++) {
-		snprintf(path, sizeof(path), "/proc/self/task/%d/children",
-		         (int)getpid());
-		FILE *f = fopen(path, "r");
-		size_t n = f ? fread(line, 1, sizeof(line) - 1, f) : 0;
-		if (f != NULL)
-			fclose(f);
-		line[n] = '\0';
-		if (n == 0)
-			break;
-		for (char *p = strtok(line, " \n"); p; p = strtok(NULL, " \n"))
-			kill((pid_t)atol(p), SIGKILL);
-		while (waitpid(-1, NULL, 0) > 0)
+	for (int round = 0; round < 10000; round++) {
+		kill_children();
+		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
+		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+			return;
+		usleep(1000);
 	}
 }
 
@@ -497,6 +512,41 @@ static void close_channel(struct launch *l)
 	}
 }
 
+/* Open `path` on a descriptor above the ones the test is given, so that
+ * wiring the test's descriptors never closes it. */
+static int open_high(const char *path, int flags)
+{
+	int fd = open(path, flags, 0644);
+	int high = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 10);
+
+	if (high < 0)
+		die(path);
+	close(fd);
+	return high;
+}
+
+/* Append the first KEPT_OUTPUT bytes of what the test printed to the log,
+ * then drop the test's own file: a test that floods its output (up to the
+ * file-size limit) never takes the room of the tests after it. */
+static void keep_output(struct launch *l)
+{
+	char buf[8192];
+	size_t kept = 0;
+	ssize_t n;
+
+	lseek(l->output_fd, 0, SEEK_SET);
+	while (kept < KEPT_OUTPUT &&
+	       (n = read(l->output_fd, buf,
+	                 KEPT_OUTPUT - kept < sizeof(buf) ? KEPT_OUTPUT - kept
+	                                                  : sizeof(buf))) > 0) {
+		if (write(l->log_fd, buf, (size_t)n) != n)
+			break;
+		kept += (size_t)n;
+	}
+	close(l->output_fd);
+	unlink(l->output_path);
+}
+
 /* Run `name` and judge it; return whether its program started at all. */
 static bool run_test(struct launch *l, const char *name, struct verdict *v)
 {
@@ -506,7 +556,9 @@ static bool run_test(struct launch *l, const char *name, struct verdict *v)
 	if (r == NULL)
 		die("calloc");
 	make_token(token, sizeof(token));
-	dprintf(l->output_fd, "--- %s ---\n", name);
+	dprintf(l->log_fd, "--- %s ---\n", name);
+	l->output_fd = open_high(l->output_path,
+	                         O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC);
 	l->argv[l->opt->ncommand + 1] = (char *)name;
 	open_channel(l);
 	long started = now_ms();
@@ -520,6 +572,7 @@ static bool run_test(struct launch *l, const char *name, struct verdict *v)
 	kill_leftovers(l->opt->slot >= 0 ? 0 : pid);
 	r->milliseconds = now_ms() - started;
 	close_channel(l);
+	keep_output(l);
 	judge(r, l->opt, token, v);
 	v->milliseconds = r->milliseconds;
 	bool ready = r->ready;
@@ -626,18 +679,12 @@ int main(int argc, char **argv)
 		die("calloc");
 	memcpy(l.argv, opt.command, (size_t)opt.ncommand * sizeof(char *));
 	l.argv[opt.ncommand] = "--run";
-	l.output_fd =
-		open(opt.output,
-	             O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-	if (l.output_fd < 0)
-		die(opt.output);
-	if (opt.slot >= 0 &&
-	    (l.binary_fd = open(opt.command[0], O_RDONLY | O_CLOEXEC)) < 0)
-		die(opt.command[0]);
-	/* Above the fds the test is given, so wiring it never closes them. */
-	l.output_fd = fcntl(l.output_fd, F_DUPFD_CLOEXEC, 10);
-	if (l.binary_fd >= 0)
-		l.binary_fd = fcntl(l.binary_fd, F_DUPFD_CLOEXEC, 10);
+	l.log_fd = open_high(opt.output, O_WRONLY | O_CREAT | O_TRUNC |
+	                                         O_APPEND | O_CLOEXEC);
+	if (asprintf(&l.output_path, "%s.test", opt.output) < 0)
+		die("asprintf");
+	if (opt.slot >= 0)
+		l.binary_fd = open_high(opt.command[0], O_RDONLY | O_CLOEXEC);
 	FILE *tests = fopen(opt.tests, "r");
 	if (tests == NULL)
 		die(opt.tests);

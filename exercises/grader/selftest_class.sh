@@ -1,4 +1,4 @@
-# Sourced by selftest_fixtures.sh: grade-class over ten submissions of
+# Sourced by selftest_fixtures.sh: grade-class over eleven submissions of
 # every kind, and the sandbox seen from inside. Needs root.
 
 # submission STUDENT LAYOUT: a student folder from the solutions, as a
@@ -39,6 +39,8 @@ make_class() {
 	d=$(submission ivan flat)
 	head -c 2000000 /dev/zero >"$d/05_command/command.c"
 	submission 'judy "j", jr' clone >/dev/null
+	mkdir -p "$subs/zed"
+	ln -s "$root/solutions" "$subs/zed/exercises"
 }
 
 # row STUDENT: the student's gradebook row, without the name.
@@ -59,7 +61,7 @@ class_checks() {
 	CC=${CC:-cc} "$here/grade-class.sh" "$work/submissions" "$work/out" \
 		>"$work/class.out" 2>&1
 	check "grade-class exits 0" 0 $?
-	check "one row per student" 10 \
+	check "one row per student" 11 \
 		"$(($(wc -l <"$work/out/gradebook.csv") - 1))"
 	check "the maximum is the same in every row" 254 \
 		"$(python3 -c 'import csv,sys
@@ -80,6 +82,9 @@ print(*{r["max"] for r in csv.DictReader(open(sys.argv[1]))})' \
 	check "ivan: a file over 1 MiB is not taken" "236 254 too-large:05_command" \
 		"$(row ivan)"
 	check "judy: a name that needs quoting" "254 254 " "$(row 'judy "j", jr')"
+	check "zed: a symlinked folder is never followed" \
+		"0 254 $(printf 'symlink:%s ' $exercises | sed 's/ $//')" \
+		"$(row zed)"
 	check "each student's reports" yes "$([ -f "$work/out/carol/junit.xml" ] &&
 		[ -f "$work/out/carol/gradescope.json" ] && echo yes)"
 	sandbox_checks

@@ -36,12 +36,15 @@ plan() {
 	mkdir -p "$work/jobs" "$work/$name/report"
 	{
 		printf 'cd %s || exit 2\n' "$root"
+		printf 'started=$(date +%%s)\n'
 		printf 'env GRADE_SRC=%s GRADE_BUILD=%s GRADE_TOOLS=%s ' "$src" \
 			"$work/build-$name" "$work/tools"
 		printf 'GRADE_REPORT=%s %s ' "$work/$name/report" "$*"
 		printf '%s --brief %s %s >%s 2>%s\n' "$here/grade.sh" "$ex" \
 			"$other" "$work/$name.brief" "$work/$name.err"
 		printf 'echo $? >%s\n' "$work/$name.rc"
+		printf 'echo $(($(date +%%s) - started)) >%s\n' \
+			"$work/$name.seconds"
 	} >"$work/jobs/$name.sh"
 }
 
@@ -82,7 +85,8 @@ forge 01_strategy|PASS|17
 kill_runner 01_strategy|ERROR|0
 hang 01_strategy|TIMEOUT|0
 daemon 01_strategy|PASS|17
-flood 01_strategy|FAIL|12"
+flood 01_strategy|FAIL|12
+flood_big 01_strategy|CRASH signal 25|12"
 
 # Cheats appended to a complete answer, and what the inspection says.
 CHEATS="cheat_exit|calls exit()
@@ -137,6 +141,11 @@ EOF
 		"$(field hang 01_strategy test_tables_are_named 4)"
 	check "daemon: nothing left running" "" \
 		"$(pgrep -f "$work/build-daemon/01_strategy/test" 2>/dev/null)"
+	# The daemon lives ten minutes unless the runner kills it: a grade
+	# that waited for it would take that long, so five minutes is a bound
+	# that only a hang can reach.
+	check "daemon: the runner does not wait for it" yes \
+		"$([ "$(cat "$work/daemon.seconds")" -lt 300 ] && echo yes)"
 	while IFS='|' read -r cheat reason; do
 		verify "$cheat" 01_strategy REJECTED 0
 		check "$cheat: the reason is given" yes "$(grep -qF "$reason" \
