@@ -48,10 +48,11 @@ ALL_CFLAGS = -std=c11 $(WARNINGS) -g $(OPT) -pthread $(MODE_FLAGS) \
              -Ipatterns -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = -pthread $(MODE_FLAGS) $(LDFLAGS)
 # Libraries every program that links libdp.a needs: SQLite (the batch
-# chapter's database half) and hiredis (the Redis cache). Recursive, like
+# chapter's database half), hiredis (the Redis cache), libmicrohttpd and
+# libcurl (the HTTP cache's server and client). Recursive, like
 # CHECK_LIBS: pkg-config runs when a recipe does, after scripts/deps.sh
 # has installed them.
-LIBS = -lm $(shell pkg-config --libs sqlite3 hiredis)
+LIBS = -lm $(shell pkg-config --libs sqlite3 hiredis libmicrohttpd libcurl)
 
 # Evaluated when a recipe runs, after scripts/deps.sh has installed Check.
 CHECK_LIBS = $(shell pkg-config --libs check)

@@ -14,12 +14,13 @@ packages_for() {
 	case "$1" in
 	test)
 		# SKIP_REDIS=1 is the only way to do without redis-server; the
-		# Redis suites then say that they were skipped.
+		# Redis suites then say that they were skipped. libmicrohttpd
+		# and libcurl are the HTTP cache chapter's server and client.
 		if [ "${SKIP_REDIS:-}" = 1 ]; then
 			echo "deps.sh: SKIP_REDIS=1: redis-server is not required; the Redis suites are skipped" >&2
-			echo "check pkg-config libsqlite3-dev libhiredis-dev"
+			echo "check pkg-config libsqlite3-dev libhiredis-dev libmicrohttpd-dev libcurl4-openssl-dev"
 		else
-			echo "check pkg-config libsqlite3-dev libhiredis-dev redis-server"
+			echo "check pkg-config libsqlite3-dev libhiredis-dev libmicrohttpd-dev libcurl4-openssl-dev redis-server"
 		fi ;;
 	clang)    echo "clang" ;;
 	valgrind) echo "valgrind" ;;
