@@ -85,7 +85,8 @@ static const char python_script[] =
 	"port, etag, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])\n"
 	"c = http.client.HTTPConnection(\"127.0.0.1\", port)\n"
 	"def run(path, headers, status):\n"
-	"    c.request(\"GET\", path, headers=headers); c.getresponse().read()\n"
+	"    c.request(\"GET\", path, headers=headers); "
+	"c.getresponse().read()\n"
 	"    t = time.perf_counter()\n"
 	"    for _ in range(n):\n"
 	"        c.request(\"GET\", path, headers=headers)\n"
@@ -137,11 +138,11 @@ int main(void)
 	}
 	struct row rows[] = {
 		{"plain 200 (no-store)", "/store-nothing", "no-store",
-		 DP_HTTP_FROM_NETWORK, 0, 0, 0, 0},
+	         DP_HTTP_FROM_NETWORK, 0, 0, 0, 0},
 		{"revalidated 304 (no-cache)", "/revalidate", "no-cache",
-		 DP_HTTP_REVALIDATED, 0, 0, 0, 0},
+	         DP_HTTP_REVALIDATED, 0, 0, 0, 0},
 		{"fresh hit (max-age=3600)", "/fresh", "max-age=3600",
-		 DP_HTTP_FROM_CACHE, 0, 0, 0, 0},
+	         DP_HTTP_FROM_CACHE, 0, 0, 0, 0},
 	};
 	int rc = DP_OK;
 	for (size_t i = 0; i < DP_ARRAY_SIZE(rows) && rc == DP_OK; i++) {

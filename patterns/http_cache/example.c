@@ -21,8 +21,8 @@ static const char *const SOURCES[] = {
 	[DP_HTTP_REVALIDATED] = "cache, revalidated by a 304",
 };
 
-static int get(dp_http_client *client, dp_http_server *server,
-               const char *path, const char *header)
+static int get(dp_http_client *client, dp_http_server *server, const char *path,
+               const char *header)
 {
 	char url[128];
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s",
@@ -41,9 +41,9 @@ static int get(dp_http_client *client, dp_http_server *server,
 	         header ? header : "");
 	printf("GET %-32s %ld  %-27s %-22.*s server: %llu requests, %llu "
 	       "body bytes\n",
-	       what, response.status,
-	       SOURCES[response.source], (int)response.size,
-	       (const char *)response.body, (unsigned long long)stats.requests,
+	       what, response.status, SOURCES[response.source],
+	       (int)response.size, (const char *)response.body,
+	       (unsigned long long)stats.requests,
 	       (unsigned long long)stats.body_bytes);
 	return DP_OK;
 }
@@ -59,7 +59,7 @@ static int put(dp_http_server *server, const char *path, const char *body,
 		.cache_control = cache_control,
 		.last_modified = 1700000000, /* 14 Nov 2023 22:13:20 GMT */
 		.vary = strcmp(path, "/greeting") == 0 ? "Accept-Language"
-		                                       : NULL,
+	                                               : NULL,
 		.variant = variant,
 	};
 	return dp_http_server_put(server, &resource);
@@ -80,7 +80,8 @@ int main(void)
 	}
 	int rc = put(server, "/app.css", "body { color: teal }",
 	             "public, max-age=60", NULL);
-	rc = rc ? rc : put(server, "/news", "rates unchanged", "no-cache", NULL);
+	rc = rc ? rc
+	        : put(server, "/news", "rates unchanged", "no-cache", NULL);
 	rc = rc ? rc
 	        : put(server, "/account", "balance 42", "private, no-store",
 	              NULL);
@@ -121,8 +122,7 @@ int main(void)
 	dp_http_client_stats(client, &c);
 	printf("client: %llu requests sent, %llu fresh hits, %llu "
 	       "revalidated, %llu stored\n",
-	       (unsigned long long)c.requests,
-	       (unsigned long long)c.fresh_hits,
+	       (unsigned long long)c.requests, (unsigned long long)c.fresh_hits,
 	       (unsigned long long)c.revalidated, (unsigned long long)c.stored);
 	struct dp_http_server_stats s;
 	dp_http_server_stats(server, &s);

@@ -231,10 +231,10 @@ int dp_http_cache_control_parse(const char *value,
 		else if (is_directive(name, name_size, "must-revalidate"))
 			out->must_revalidate = true;
 		else if (is_directive(name, name_size, "max-age"))
-			out->max_age = argument != NULL
-			                       ? parse_seconds(argument,
-			                                       argument_size)
-			                       : -1;
+			out->max_age =
+				argument != NULL
+					? parse_seconds(argument, argument_size)
+					: -1;
 	}
 	return DP_OK;
 }

@@ -151,8 +151,8 @@ struct dp_http_request_record {
  * @param[in] ctx    #dp_http_server_config.log_ctx, unchanged.
  * @param[in] record The request and its answer.
  */
-typedef void dp_http_request_log_fn(void *ctx,
-                                    const struct dp_http_request_record *record);
+typedef void
+dp_http_request_log_fn(void *ctx, const struct dp_http_request_record *record);
 
 /** @brief How to start a server; zero fields are the defaults. */
 struct dp_http_server_config {
@@ -193,7 +193,8 @@ typedef struct dp_http_server dp_http_server;
  *         dp_http_server_destroy(); NULL when memory runs out or the port
  *         cannot be bound.
  */
-dp_http_server *dp_http_server_create(const struct dp_http_server_config *config);
+dp_http_server *
+dp_http_server_create(const struct dp_http_server_config *config);
 
 /**
  * @brief Stop the server (waiting for its thread) and free it and every
@@ -301,7 +302,8 @@ typedef struct dp_http_client dp_http_client;
  * @return The client, freed with dp_http_client_destroy(); NULL when
  *         memory runs out or libcurl cannot start.
  */
-dp_http_client *dp_http_client_create(const struct dp_http_client_config *config);
+dp_http_client *
+dp_http_client_create(const struct dp_http_client_config *config);
 
 /**
  * @brief Free the client, its cache and its connection.

@@ -27,12 +27,12 @@ enum { DEFAULT_ENTRIES = 64, HEADER_MAX = 512 };
 struct entry {
 	unsigned char *body;
 	size_t size;
-	int64_t stored_at;          /* When it was last confirmed, by clock. */
-	int64_t max_age;            /* -1: none, so always stale. */
-	bool no_cache;              /* Revalidate on every use. */
-	char *vary_key;             /* The request's values of Vary's names. */
-	char vary[HEADER_MAX];      /* The response's Vary: "" for none. */
-	char etag[HEADER_MAX];      /* "" when the server sent none. */
+	int64_t stored_at;     /* When it was last confirmed, by clock. */
+	int64_t max_age;       /* -1: none, so always stale. */
+	bool no_cache;         /* Revalidate on every use. */
+	char *vary_key;        /* The request's values of Vary's names. */
+	char vary[HEADER_MAX]; /* The response's Vary: "" for none. */
+	char etag[HEADER_MAX]; /* "" when the server sent none. */
 	char last_modified[HEADER_MAX];
 };
 
@@ -88,8 +88,8 @@ static size_t on_body(char *data, size_t size, size_t count, void *ctx)
 		size_t capacity = r->capacity ? r->capacity : 4096;
 		while (capacity < r->size + bytes)
 			capacity *= 2;
-		unsigned char *grown = dp_realloc_array(client->alloc, r->body,
-		                                        capacity, 1);
+		unsigned char *grown =
+			dp_realloc_array(client->alloc, r->body, capacity, 1);
 		if (grown == NULL) {
 			client->out_of_memory = true;
 			return 0; /* libcurl stops with CURLE_WRITE_ERROR. */
@@ -109,8 +109,9 @@ static bool keep_value(const char *value, size_t size, char *out)
 		value++;
 		size--;
 	}
-	while (size > 0 && (value[size - 1] == '\r' || value[size - 1] == '\n' ||
-	                    value[size - 1] == ' ' || value[size - 1] == '\t'))
+	while (size > 0 &&
+	       (value[size - 1] == '\r' || value[size - 1] == '\n' ||
+	        value[size - 1] == ' ' || value[size - 1] == '\t'))
 		size--;
 	if (size >= HEADER_MAX)
 		return false;
@@ -153,7 +154,8 @@ static size_t on_header(char *line, size_t size, size_t count, void *ctx)
 	return bytes;
 }
 
-dp_http_client *dp_http_client_create(const struct dp_http_client_config *config)
+dp_http_client *
+dp_http_client_create(const struct dp_http_client_config *config)
 {
 	struct dp_http_client_config defaults = {0};
 	if (config == NULL)
@@ -173,7 +175,7 @@ dp_http_client *dp_http_client_create(const struct dp_http_client_config *config
 		.keys = &dp_lru_string_key,
 		.values = &entry_ops,
 		.maxsize = config->max_entries ? config->max_entries
-		                               : DEFAULT_ENTRIES,
+	                                       : DEFAULT_ENTRIES,
 		.alloc = alloc,
 	};
 	client->entries = dp_lru_create(&lru);
@@ -190,7 +192,8 @@ dp_http_client *dp_http_client_create(const struct dp_http_client_config *config
 	if (curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_WRITEDATA, client) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) !=
+	            CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_HEADERDATA, &client->received) !=
 	            CURLE_OK)
 		goto fail_cleanup_curl;

@@ -206,10 +206,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection,
 				.if_none_match = MHD_lookup_connection_value(
 					connection, MHD_HEADER_KIND,
 					MHD_HTTP_HEADER_IF_NONE_MATCH),
-				.if_modified_since =
-					MHD_lookup_connection_value(
-						connection, MHD_HEADER_KIND,
-						MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
+				.if_modified_since = MHD_lookup_connection_value(
+					connection, MHD_HEADER_KIND,
+					MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
 				.status = status,
 				.body_bytes = body_bytes,
 			};
@@ -225,7 +224,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection,
 	return queued;
 }
 
-dp_http_server *dp_http_server_create(const struct dp_http_server_config *config)
+dp_http_server *
+dp_http_server_create(const struct dp_http_server_config *config)
 {
 	struct dp_http_server_config defaults = {0};
 	if (config == NULL)
@@ -333,8 +333,9 @@ static struct resource *resource_copy(const struct dp_allocator *alloc,
 		return NULL;
 	*r = (struct resource){.size = in->size,
 	                       .last_modified = in->last_modified};
-	const char *type = in->content_type != NULL ? in->content_type
-	                                            : "application/octet-stream";
+	const char *type = in->content_type != NULL
+	                           ? in->content_type
+	                           : "application/octet-stream";
 	r->body = dp_alloc(alloc, in->size);
 	if (r->body == NULL || !copy_string(alloc, in->path, &r->path) ||
 	    !copy_string(alloc, type, &r->content_type) ||
@@ -385,9 +386,9 @@ int dp_http_server_put(dp_http_server *server,
 		server->resources[i] = fresh;
 	} else if (server->count == server->capacity) {
 		size_t capacity = server->capacity ? 2 * server->capacity : 8;
-		struct resource **grown = dp_realloc_array(
-			server->alloc, server->resources, capacity,
-			sizeof(*grown));
+		struct resource **grown =
+			dp_realloc_array(server->alloc, server->resources,
+		                         capacity, sizeof(*grown));
 		if (grown == NULL) {
 			old = fresh;
 			rc = DP_ENOMEM;

@@ -66,8 +66,8 @@ static int raw_exchange(uint16_t port, const char *request, size_t size,
 		if (poll(&p, 1, 5000) <= 0)
 			break;
 		if (p.revents & POLLIN || p.revents & (POLLHUP | POLLERR)) {
-			ssize_t n = recv(fd, reply + got, reply_size - 1 - got,
-			                 0);
+			ssize_t n =
+				recv(fd, reply + got, reply_size - 1 - got, 0);
 			if (n <= 0)
 				break;
 			got += (size_t)n;
@@ -183,9 +183,12 @@ START_TEST(test_http_dates_round_trip_and_malformed_ones_are_rejected)
 	const char *bad[] = {
 		"Sunday, 06-Nov-94 08:49:37 GMT", /* RFC 850 */
 		"Sun Nov  6 08:49:37 1994",       /* asctime */
-		"Sun, 31 Feb 1994 08:49:37 GMT",  "Sun, 06 Nov 1994 08:49:37",
-		"Sun, 06 Nov 1994 08:49:37 GMTx", "Sun, 6 Nov 1994 08:49:37 GMT",
-		"Sun, 06 Xyz 1994 08:49:37 GMT",  "",
+		"Sun, 31 Feb 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1994 08:49:37",
+		"Sun, 06 Nov 1994 08:49:37 GMTx",
+		"Sun, 6 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Xyz 1994 08:49:37 GMT",
+		"",
 	};
 	for (size_t i = 0; i < DP_ARRAY_SIZE(bad); i++) {
 		when = 42;
@@ -202,9 +205,10 @@ END_TEST
 START_TEST(test_cache_control_directives_are_parsed)
 {
 	struct dp_http_cache_control cc;
-	ck_assert_int_eq(dp_http_cache_control_parse(
-				 "Public, MAX-AGE=\"60\", must-revalidate", &cc),
-	                 DP_OK);
+	ck_assert_int_eq(
+		dp_http_cache_control_parse(
+			"Public, MAX-AGE=\"60\", must-revalidate", &cc),
+		DP_OK);
 	ck_assert(cc.is_public && cc.must_revalidate);
 	ck_assert(!cc.no_store && !cc.no_cache && !cc.is_private);
 	ck_assert_int_eq(cc.max_age, 60);
@@ -241,9 +245,9 @@ START_TEST(test_a_200_carries_etag_cache_control_and_last_modified)
 	dp_http_etag(CSS, sizeof(CSS) - 1, etag, sizeof(etag));
 	snprintf(line, sizeof(line), "ETag: %s\r\n", etag);
 
-	ck_assert_int_eq(raw_get(dp_http_server_port(server), "", reply,
-	                         sizeof(reply)),
-	                 200);
+	ck_assert_int_eq(
+		raw_get(dp_http_server_port(server), "", reply, sizeof(reply)),
+		200);
 	ck_assert_ptr_nonnull(strstr(reply, line));
 	ck_assert_ptr_nonnull(
 		strstr(reply, "Cache-Control: public, max-age=60\r\n"));
@@ -368,7 +372,7 @@ START_TEST(test_vary_picks_the_variant_and_is_sent_back)
 	ck_assert_int_eq(dp_http_server_put(server, &hello), DP_OK);
 	ck_assert_int_eq(dp_http_server_put(server, &bonjour), DP_OK);
 	char request[] = "GET /greeting HTTP/1.1\r\nHost: x\r\n"
-	                 "Connection: close\r\nAccept-Language: fr\r\n\r\n";
+			 "Connection: close\r\nAccept-Language: fr\r\n\r\n";
 	char reply[4096];
 	uint16_t port = dp_http_server_port(server);
 	ck_assert_int_eq(raw_exchange(port, request, strlen(request), reply,
@@ -391,9 +395,9 @@ START_TEST(test_unknown_path_gets_404_and_post_gets_405)
 	uint16_t port = dp_http_server_port(server);
 	char reply[4096];
 	const char missing[] = "GET /nothing HTTP/1.1\r\nHost: x\r\n"
-	                       "Connection: close\r\n\r\n";
+			       "Connection: close\r\n\r\n";
 	const char post[] = "POST /app.css HTTP/1.1\r\nHost: x\r\n"
-	                    "Connection: close\r\nContent-Length: 0\r\n\r\n";
+			    "Connection: close\r\nContent-Length: 0\r\n\r\n";
 	ck_assert_int_eq(raw_exchange(port, missing, strlen(missing), reply,
 	                              sizeof(reply)),
 	                 404);
@@ -410,9 +414,9 @@ END_TEST
 static void assert_still_serving(dp_http_server *server)
 {
 	char reply[4096];
-	ck_assert_int_eq(raw_get(dp_http_server_port(server), "", reply,
-	                         sizeof(reply)),
-	                 200);
+	ck_assert_int_eq(
+		raw_get(dp_http_server_port(server), "", reply, sizeof(reply)),
+		200);
 	ck_assert_str_eq(body_of(reply), CSS);
 }
 
@@ -440,7 +444,7 @@ START_TEST(test_a_header_without_a_colon_gets_400)
 {
 	dp_http_server *server = start("max-age=60");
 	const char request[] = "GET /app.css HTTP/1.1\r\nHost: x\r\n"
-	                       "NoColonHere\r\n\r\n";
+			       "NoColonHere\r\n\r\n";
 	char reply[4096];
 	ck_assert_int_eq(raw_exchange(dp_http_server_port(server), request,
 	                              strlen(request), reply, sizeof(reply)),
@@ -570,9 +574,9 @@ static enum dp_http_source fetch(struct fixture *f, const char *url,
 {
 	const char *headers[] = {header, NULL};
 	struct dp_http_response r;
-	ck_assert_int_eq(dp_http_client_get(f->client, url ? url : f->url,
-	                                    headers, &r),
-	                 DP_OK);
+	ck_assert_int_eq(
+		dp_http_client_get(f->client, url ? url : f->url, headers, &r),
+		DP_OK);
 	ck_assert_int_eq(r.status, 200);
 	return r.source;
 }
@@ -798,9 +802,9 @@ START_TEST(test_client_errors_are_reported)
 	ck_assert_int_eq(dp_http_client_stats(f.client, NULL), DP_EINVAL);
 	/* Port 1 on loopback: nothing listens there, the connection is
 	 * refused. */
-	ck_assert_int_eq(dp_http_client_get(f.client, "http://127.0.0.1:1/",
-	                                    NULL, &r),
-	                 DP_EIO);
+	ck_assert_int_eq(
+		dp_http_client_get(f.client, "http://127.0.0.1:1/", NULL, &r),
+		DP_EIO);
 	ck_assert_int_eq(r.status, -7);
 	/* A 404 is passed on and not cached. */
 	char url[64];
@@ -855,12 +859,13 @@ static Suite *http_cache_suite(void)
 {
 	Suite *suite = suite_create("http_cache");
 	TCase *tc = dp_test_case(suite, "headers");
-	tcase_add_test(tc,
-	               test_etag_is_a_quoted_hash_that_changes_with_the_content);
+	tcase_add_test(
+		tc, test_etag_is_a_quoted_hash_that_changes_with_the_content);
 	tcase_add_test(tc, test_etag_rejects_bad_arguments);
 	tcase_add_test(tc, test_if_none_match_matches_lists_weak_tags_and_star);
 	tcase_add_test(
-		tc, test_if_none_match_list_of_10000_tags_is_scanned_to_the_end);
+		tc,
+		test_if_none_match_list_of_10000_tags_is_scanned_to_the_end);
 	tcase_add_test(
 		tc, test_http_dates_round_trip_and_malformed_ones_are_rejected);
 	tcase_add_test(tc, test_cache_control_directives_are_parsed);
@@ -870,10 +875,11 @@ static Suite *http_cache_suite(void)
 	tcase_add_test(tc,
 	               test_a_200_carries_etag_cache_control_and_last_modified);
 	tcase_add_test(tc, test_matching_if_none_match_gets_304_and_no_body);
-	tcase_add_test(tc,
-	               test_if_modified_since_gets_304_unless_modified_after_it);
 	tcase_add_test(
-		tc, test_a_changed_resource_gets_a_new_etag_and_old_tags_get_200);
+		tc, test_if_modified_since_gets_304_unless_modified_after_it);
+	tcase_add_test(
+		tc,
+		test_a_changed_resource_gets_a_new_etag_and_old_tags_get_200);
 	tcase_add_test(tc, test_vary_picks_the_variant_and_is_sent_back);
 	tcase_add_test(tc, test_unknown_path_gets_404_and_post_gets_405);
 	tcase_add_test(tc, test_put_rejects_bad_resources);
@@ -886,11 +892,9 @@ static Suite *http_cache_suite(void)
 
 	tc = dp_test_case(suite, "client");
 	tcase_add_test(tc, test_a_fresh_entry_is_served_without_a_request);
-	tcase_add_test(tc,
-	               test_a_stale_entry_is_revalidated_and_a_304_refreshes_it);
 	tcase_add_test(
-		tc,
-		test_revalidation_sends_the_stored_validators);
+		tc, test_a_stale_entry_is_revalidated_and_a_304_refreshes_it);
+	tcase_add_test(tc, test_revalidation_sends_the_stored_validators);
 	tcase_add_test(tc, test_no_store_is_never_cached);
 	tcase_add_test(tc, test_no_cache_is_revalidated_every_time);
 	tcase_add_test(tc, test_a_changed_resource_replaces_the_stale_entry);
