@@ -218,8 +218,8 @@ uint16_t dp_http_server_port(const dp_http_server *server);
  * @param[in,out] server   The server.
  * @param[in]     resource The resource; every field is copied.
  * @return #DP_OK; #DP_EINVAL when an argument is NULL, the path does not
- *         start with '/', the body is NULL with a non-zero size, #variant
- *         is set without #vary, or a string holds a CR or LF (which would
+ *         start with '/', the body is NULL with a non-zero size, `variant`
+ *         is set without `vary`, or a string holds a CR or LF (which would
  *         split the response's headers); #DP_ENOMEM with the server
  *         unchanged.
  */
