@@ -160,7 +160,8 @@ SOURCES := $(HEADERS) $(ALL_C)
 
 .PHONY: all help deps test memcheck valgrind tsan examples bench profile \
         docs docs-check lint format clean build-tests run-tests run-examples \
-        run-benches FORCE bench-charts charts student-template grader-class
+        run-benches FORCE bench-charts charts student-template grader-class \
+        browser-check
 
 help: ## List the targets.
 	@echo "Targets (CC=clang works with each; P=<pattern> narrows test,"
@@ -308,6 +309,21 @@ DOCS_CHECK_PAGES := index.html md_patterns_strategy_README.html
 docs-check: docs ## Render pages in headless Chromium; screenshots in build/docs-check/.
 	@scripts/deps.sh chromium
 	@scripts/docs_check.sh docs/html build/docs-check $(DOCS_CHECK_PAGES)
+
+# The HTTP cache chapter against a real browser: headless Chromium loads
+# a page from patterns/http_cache/browser_main.c twice, and the server's
+# request log must show a 304 for the page and one request for its
+# fresh stylesheet. Not part of `make test`: Chromium is a large package
+# that the tests do not otherwise need.
+BROWSER_SERVER := build/http_cache/browser_server
+
+browser-check: ## Headless Chromium loads a page from the HTTP cache server twice; its log must show a 304.
+	@scripts/deps.sh test chromium $(CC_DEPS)
+	@$(MAKE) --no-print-directory MODE=debug build/libdp.a
+	@mkdir -p $(dir $(BROWSER_SERVER))
+	$(Q)$(CC) $(PROF_CFLAGS) -o $(BROWSER_SERVER) \
+	    patterns/http_cache/browser_main.c build/libdp.a $(LIBS)
+	@scripts/browser_check.sh $(BROWSER_SERVER) build/browser-check
 
 # The tree students receive: the last commit without solutions/, as a
 # fresh repository of one commit. DIR must be new or empty.
