@@ -5,7 +5,7 @@
 # goes into build/libdp.a, test_*.c becomes a Check suite, example.c an
 # example whose output is compared with example.out, bench_*.c a benchmark,
 # and *_main.c a program with its own main() that a target of its own
-# builds (`make profile`). Adding a pattern needs no edit here.
+# builds (`make profile`, `make browser-check`). Adding a pattern needs no edit here.
 #
 # Build modes keep their products apart, so switching never mixes objects:
 #   MODE=debug  build/         the default: tests, examples, the library

@@ -17,6 +17,7 @@
 
 #include <curl/curl.h>
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -148,7 +149,8 @@ static size_t on_header(char *line, size_t size, size_t count, void *ctx)
 		char *out = (char *)r + WANTED[i].offset;
 		if (!keep_value(line + n, bytes - n, out))
 			r->too_long = true;
-		if (i == 2)
+		if (WANTED[i].offset ==
+		    offsetof(struct received, cache_control))
 			r->has_cache_control = true;
 	}
 	return bytes;
