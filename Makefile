@@ -306,15 +306,16 @@ bench-charts: ## Rerun the charted benches into docs/bench/ and redraw.
 # The main page and one pattern page, opened in a headless Chromium.
 DOCS_CHECK_PAGES := index.html md_patterns_strategy_README.html
 
-docs-check: docs ## Render pages in headless Chromium; screenshots in build/docs-check/.
+docs-check: docs ## Render pages in headless Chromium (screenshots in build/docs-check/), then browser-check.
 	@scripts/deps.sh chromium
 	@scripts/docs_check.sh docs/html build/docs-check $(DOCS_CHECK_PAGES)
+	@$(MAKE) --no-print-directory browser-check
 
 # The HTTP cache chapter against a real browser: headless Chromium loads
 # a page from patterns/http_cache/browser_main.c twice, and the server's
 # request log must show a 304 for the page and one request for its
-# fresh stylesheet. Not part of `make test`: Chromium is a large package
-# that the tests do not otherwise need.
+# fresh stylesheet. Run by `make docs-check` (and so by CI), not by `make
+# test`: Chromium is a large package that the tests do not otherwise need.
 BROWSER_SERVER := build/http_cache/browser_server
 
 browser-check: ## Headless Chromium loads a page from the HTTP cache server twice; its log must show a 304.
