@@ -369,6 +369,102 @@ static bool append(struct curl_slist **list, const char *line)
 	return true;
 }
 
+/* The request's headers: the caller's, then the stored entry's
+ * validators, which make the request conditional. */
+static int request_headers(const struct entry *e, const char *const *headers,
+                           struct curl_slist **list)
+{
+	char line[HEADER_MAX + 32];
+
+	for (size_t i = 0; headers != NULL && headers[i] != NULL; i++)
+		if (!append(list, headers[i]))
+			return DP_ENOMEM;
+	if (e != NULL && e->etag[0] != '\0') {
+		snprintf(line, sizeof(line), "If-None-Match: %s", e->etag);
+		if (!append(list, line))
+			return DP_ENOMEM;
+	}
+	if (e != NULL && e->last_modified[0] != '\0') {
+		snprintf(line, sizeof(line), "If-Modified-Since: %s",
+		         e->last_modified);
+		if (!append(list, line))
+			return DP_ENOMEM;
+	}
+	return DP_OK;
+}
+
+/* One request through libcurl; the answer lands in client->received and
+ * its status in *status. Counts the request and its bytes. */
+static int perform(dp_http_client *client, const char *url,
+                   struct curl_slist *list, long *status)
+{
+	CURL *c = client->curl;
+	curl_off_t header_bytes = 0, request_bytes = 0;
+
+	client->received.size = 0;
+	client->out_of_memory = false;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+	CURLcode result = curl_easy_perform(c);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	if (result != CURLE_OK)
+		return client->out_of_memory ? DP_ENOMEM : DP_EIO;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &header_bytes);
+	curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_bytes);
+	client->stats.requests++;
+	client->stats.bytes_sent += (uint64_t)request_bytes;
+	client->stats.bytes_received +=
+		(uint64_t)header_bytes + client->received.size;
+	return DP_OK;
+}
+
+/* A 304 for a stored entry: RFC 9111 section 4.3.4, the 304's headers
+ * update the stored ones, and the stored body is the answer. */
+static void refresh(dp_http_client *client, struct entry *e,
+                    const struct dp_http_cache_control *cc,
+                    struct dp_http_response *out)
+{
+	const struct received *r = &client->received;
+
+	e->stored_at = client->clock(client->clock_ctx);
+	if (r->has_cache_control) {
+		e->max_age = cc->max_age;
+		e->no_cache = cc->no_cache;
+	}
+	if (r->etag[0] != '\0' && !r->too_long)
+		memcpy(e->etag, r->etag, sizeof(e->etag));
+	client->stats.revalidated++;
+	*out = (struct dp_http_response){.status = 200,
+	                                 .body = e->body,
+	                                 .size = e->size,
+	                                 .source = DP_HTTP_REVALIDATED};
+}
+
+/* A full answer from the network: kept when it may be stored, and any
+ * older entry dropped when it may not. */
+static void keep(dp_http_client *client, const char *url,
+                 const char *const *headers, long status,
+                 const struct dp_http_cache_control *cc,
+                 struct dp_http_response *out)
+{
+	struct received *r = &client->received;
+
+	*out = (struct dp_http_response){.status = status,
+	                                 .body = r->body,
+	                                 .size = r->size,
+	                                 .source = DP_HTTP_FROM_NETWORK};
+	if (status != 200)
+		return;
+	struct entry *stored = NULL;
+	if (storable(r, cc))
+		stored = store(client, url, headers, cc);
+	else
+		dp_lru_remove(client->entries, url);
+	if (stored != NULL)
+		out->body = stored->body;
+}
+
 int dp_http_client_get(dp_http_client *client, const char *url,
                        const char *const *headers, struct dp_http_response *out)
 {
@@ -386,85 +482,21 @@ int dp_http_client_get(dp_http_client *client, const char *url,
 		                                 .source = DP_HTTP_FROM_CACHE};
 		return DP_OK;
 	}
-
-	int rc = DP_ENOMEM;
 	struct curl_slist *list = NULL;
-	for (size_t i = 0; headers != NULL && headers[i] != NULL; i++)
-		if (!append(&list, headers[i]))
-			goto fail_free_list;
-	char line[HEADER_MAX + 32];
-	if (e != NULL && e->etag[0] != '\0') {
-		snprintf(line, sizeof(line), "If-None-Match: %s", e->etag);
-		if (!append(&list, line))
-			goto fail_free_list;
-	}
-	if (e != NULL && e->last_modified[0] != '\0') {
-		snprintf(line, sizeof(line), "If-Modified-Since: %s",
-		         e->last_modified);
-		if (!append(&list, line))
-			goto fail_free_list;
-	}
-
-	client->received.size = 0;
-	client->out_of_memory = false;
-	CURL *c = client->curl;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-	CURLcode result = curl_easy_perform(c);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-	if (result != CURLE_OK) {
-		rc = client->out_of_memory ? DP_ENOMEM : DP_EIO;
-		goto fail_free_list;
-	}
 	long status = 0;
-	curl_off_t header_bytes = 0, request_bytes = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &header_bytes);
-	curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_bytes);
-	client->stats.requests++;
-	client->stats.bytes_sent += (uint64_t)request_bytes;
-	client->stats.bytes_received +=
-		(uint64_t)header_bytes + client->received.size;
+	int rc = request_headers(e, headers, &list);
+	if (rc == DP_OK)
+		rc = perform(client, url, list, &status);
 	curl_slist_free_all(list);
-
-	struct received *r = &client->received;
+	if (rc != DP_OK)
+		return rc;
 	struct dp_http_cache_control cc;
-	dp_http_cache_control_parse(r->cache_control, &cc);
-	if (status == 304 && e != NULL) {
-		/* RFC 9111 section 4.3.4: the 304's headers update the
-		 * stored ones. */
-		e->stored_at = client->clock(client->clock_ctx);
-		if (r->has_cache_control) {
-			e->max_age = cc.max_age;
-			e->no_cache = cc.no_cache;
-		}
-		if (r->etag[0] != '\0' && !r->too_long)
-			memcpy(e->etag, r->etag, sizeof(e->etag));
-		client->stats.revalidated++;
-		*out = (struct dp_http_response){.status = 200,
-		                                 .body = e->body,
-		                                 .size = e->size,
-		                                 .source = DP_HTTP_REVALIDATED};
-		return DP_OK;
-	}
-	*out = (struct dp_http_response){.status = status,
-	                                 .body = r->body,
-	                                 .size = r->size,
-	                                 .source = DP_HTTP_FROM_NETWORK};
-	if (status == 200) {
-		struct entry *stored = NULL;
-		if (storable(r, &cc))
-			stored = store(client, url, headers, &cc);
-		else
-			dp_lru_remove(client->entries, url);
-		if (stored != NULL)
-			out->body = stored->body;
-	}
+	dp_http_cache_control_parse(client->received.cache_control, &cc);
+	if (status == 304 && e != NULL)
+		refresh(client, e, &cc, out);
+	else
+		keep(client, url, headers, status, &cc, out);
 	return DP_OK;
-
-fail_free_list:
-	curl_slist_free_all(list);
-	return rc;
 }
 
 int dp_http_client_stats(const dp_http_client *client,
