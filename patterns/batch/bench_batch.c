@@ -191,7 +191,7 @@ static double insert_seconds(const char *dir, bool durable,
 	for (int run = 0; run < runs; run++) {
 		sqlite3 *db = NULL;
 		unlink(path);
-		if (dp_sql_open(path, durable, &db) != DP_OK)
+		if (dp_sql_open(path, durable, &db, NULL) != DP_OK)
 			return -1;
 		uint64_t start = dp_now_ns();
 		int rc = dp_sql_insert_events(db, events, ROWS, mode);
@@ -269,7 +269,7 @@ static int sql_table(const char *dir)
 	char path[512];
 	snprintf(path, sizeof(path), "%s/lookup.db", dir);
 	struct lookup_bench bench;
-	if (dp_sql_open(path, false, &bench.db) != DP_OK)
+	if (dp_sql_open(path, false, &bench.db, NULL) != DP_OK)
 		return DP_EIO;
 	int rc = dp_sql_insert_events(bench.db, events, ROWS,
 	                              DP_SQL_TRANSACTION_PREPARED);

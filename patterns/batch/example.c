@@ -88,7 +88,7 @@ static int fill_database(const char *path)
 		events[i] = action(i);
 
 	sqlite3 *db = NULL;
-	int rc = dp_sql_open(path, true, &db);
+	int rc = dp_sql_open(path, true, &db, NULL);
 	if (rc == DP_OK)
 		rc = dp_sql_insert_events(db, events, ACTIONS,
 		                          DP_SQL_TRANSACTION_PREPARED);
