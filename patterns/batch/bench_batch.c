@@ -12,6 +12,17 @@
  * statement, each into a fresh database file; then a lookup by user with
  * and without an index.
  *
+ * Table 3: reads. The first N users and their events loaded three ways:
+ * the N+1 query, one JOIN, and IN lists of 100 through one prepared
+ * statement, with the statements each ran (counted by SQLite's trace
+ * hook); then, when python3 is found, Python's sqlite3 module doing the
+ * N+1 and the JOIN on the same file, in the same run.
+ *
+ * Table 4: the lookup at 10^3 to 10^6 rows (10^3 to 10^4 with
+ * DP_BENCH_QUICK set), each user having 20 events at every size: without
+ * the index, with it, and with it through a statement prepared once; the
+ * query plans are printed.
+ *
  * Run with `make bench`; figures are ratios within this one run. With
  * DP_BENCH_CSV set, table 1 also goes to batch_write.csv there.
  */
@@ -291,6 +302,326 @@ static int sql_table(const char *dir)
 	return rc;
 }
 
+/* ---- table 3: reads, the N+1 query ------------------------------------- */
+
+enum { EVENTS_PER_USER = 10, IN_BATCH = 100 };
+
+struct load_bench {
+	sqlite3 *db;
+	const struct dp_sql_loader_ops *loader;
+	size_t n;
+	uint64_t rows;
+};
+
+static int count_row(void *ctx, const struct dp_sql_user_row *row)
+{
+	struct load_bench *bench = ctx;
+	bench->rows += (uint64_t)row->event_id;
+	return DP_OK;
+}
+
+static void run_loads(void *ctx, size_t iterations)
+{
+	struct load_bench *bench = ctx;
+	for (size_t i = 0; i < iterations; i++)
+		if (dp_sql_load_users(bench->db, bench->loader, bench->n,
+		                      IN_BATCH, count_row, bench) != DP_OK)
+			bench->rows = 0;
+	dp_bench_keep(bench->rows);
+}
+
+static int count_one(void *ctx, const struct dp_sql_user_row *row)
+{
+	(void)row;
+	(*(uint64_t *)ctx)++;
+	return DP_OK;
+}
+
+/* Rows a load reports, and statements it runs, counted once, untimed. */
+static int load_counts(struct load_bench *bench, uint64_t *rows,
+                       uint64_t *statements)
+{
+	uint64_t counted = 0;
+	*statements = 0;
+	int rc = dp_sql_count_statements(bench->db, statements);
+	if (rc == DP_OK)
+		rc = dp_sql_load_users(bench->db, bench->loader, bench->n,
+		                       IN_BATCH, count_one, &counted);
+	dp_sql_count_statements(bench->db, NULL);
+	*rows = counted;
+	return rc;
+}
+
+/*
+ * The same work in CPython's sqlite3 module, on the same file: the N+1
+ * loop (the module caches the prepared statement, as the C loader reuses
+ * it) and the JOIN, each building the rows as tuples, best of `reps`.
+ * It prints ns per load for each and the rows each gave.
+ */
+static const char python_reads[] =
+	"import sqlite3, sys, time\n"
+	"db = sqlite3.connect(sys.argv[1])\n"
+	"n, reps = int(sys.argv[2]), int(sys.argv[3])\n"
+	"USERS = \"SELECT id, name FROM users ORDER BY id LIMIT ?\"\n"
+	"EVENTS = \"SELECT id, payload FROM events WHERE user_id = ? \" \\\n"
+	"    \"ORDER BY id\"\n"
+	"JOIN = \"SELECT u.id, u.name, e.id, e.payload FROM users AS u \" \\\n"
+	"    \"LEFT JOIN events AS e ON e.user_id = u.id WHERE u.id IN \" \\\n"
+	"    \"(SELECT id FROM users ORDER BY id LIMIT ?) ORDER BY u.id, "
+        "e.id\"\n"
+	"def each():\n"
+	"    rows = []\n"
+	"    for uid, name in db.execute(USERS, (n,)).fetchall():\n"
+	"        events = db.execute(EVENTS, (uid,)).fetchall()\n"
+	"        rows.extend((uid, name, e, p) for e, p in events)\n"
+	"        if not events:\n"
+	"            rows.append((uid, name, 0, None))\n"
+	"    return rows\n"
+	"def join():\n"
+	"    return [(u, m, e or 0, p) for u, m, e, p in db.execute(JOIN, "
+	"(n,))]\n"
+	"def best(fn):\n"
+	"    times = []\n"
+	"    for _ in range(reps):\n"
+	"        start = time.perf_counter_ns()\n"
+	"        rows = fn()\n"
+	"        times.append(time.perf_counter_ns() - start)\n"
+	"    return min(times), rows\n"
+	"a, ra = best(each)\n"
+	"b, rb = best(join)\n"
+	"print(a, b, len(ra), len(rb), int(ra == rb))\n";
+
+/* ns per load for the N+1 and the JOIN; false when python3 is missing or
+ * fails, having said so. */
+static bool python_loads(const char *path, size_t n, double *each, double *join,
+                         unsigned long *rows)
+{
+	if (system("command -v python3 >/dev/null 2>&1") != 0) {
+		printf("  python3 not found: the CPython lines are skipped.\n");
+		return false;
+	}
+	char command[sizeof(python_reads) + 600];
+	int len = snprintf(command, sizeof(command),
+	                   "python3 -c '%s' '%s' %zu %d", python_reads, path, n,
+	                   5);
+	if (len < 0 || (size_t)len >= sizeof(command))
+		return false;
+	FILE *pipe = popen(command, "r");
+	if (pipe == NULL) {
+		printf("  python3 could not be started: skipped.\n");
+		return false;
+	}
+	unsigned long join_rows = 0;
+	int same = 0;
+	int read = fscanf(pipe, "%lf %lf %lu %lu %d", each, join, rows,
+	                  &join_rows, &same);
+	int status = pclose(pipe);
+	if (read != 5 || status != 0 || !same || join_rows != *rows) {
+		printf("  python3 did not give its figures: skipped.\n");
+		return false;
+	}
+	return true;
+}
+
+static int reads_table(const char *dir, bool quick)
+{
+	static const char *const words[] = {"login", "view", "search",
+	                                    "purchase", "logout"};
+	const size_t users = quick ? 2000 : 10000;
+	const size_t n = quick ? 200 : 1000;
+	const size_t total = users * EVENTS_PER_USER;
+	static char names[10000][16];
+	static struct dp_user people[10000];
+	struct dp_event *rows = calloc(total, sizeof(*rows));
+	if (rows == NULL)
+		return DP_ENOMEM;
+	for (size_t i = 0; i < users; i++) {
+		snprintf(names[i], sizeof(names[i]), "user %zu", i + 1);
+		people[i] = (struct dp_user){.id = (int64_t)i + 1,
+		                             .name = names[i]};
+	}
+	/* Events of one user are spread through the table, as they are
+	 * when they arrive over time: 7919 is prime to `users`. */
+	for (size_t i = 0; i < total; i++)
+		rows[i] = (struct dp_event){
+			.user_id = (int64_t)((i * 7919) % users) + 1,
+			.payload = words[i % DP_ARRAY_SIZE(words)]};
+
+	char path[512];
+	snprintf(path, sizeof(path), "%s/reads.db", dir);
+	struct load_bench bench = {.n = n};
+	int rc = dp_sql_open(path, false, &bench.db, NULL);
+	if (rc == DP_OK)
+		rc = dp_sql_insert_users(bench.db, people, users);
+	if (rc == DP_OK)
+		rc = dp_sql_insert_events(bench.db, rows, total,
+		                          DP_SQL_TRANSACTION_PREPARED);
+	if (rc == DP_OK)
+		rc = dp_sql_add_user_index(bench.db);
+	free(rows);
+
+	static const struct dp_sql_loader_ops *const loaders[] = {
+		&dp_sql_loader_each, &dp_sql_loader_join, &dp_sql_loader_in};
+	double ns[DP_ARRAY_SIZE(loaders)];
+	uint64_t loaded = 0;
+	if (rc == DP_OK) {
+		printf("SQLite reads: %zu users and their events (%d each, "
+		       "among %zu users), index on user_id\n",
+		       n, EVENTS_PER_USER, users);
+		printf("  %-36s %10s %12s %6s\n", "", "ms per load",
+		       "statements", "rows");
+	}
+	for (size_t l = 0; rc == DP_OK && l < DP_ARRAY_SIZE(loaders); l++) {
+		uint64_t statements = 0;
+		bench.loader = loaders[l];
+		rc = load_counts(&bench, &loaded, &statements);
+		if (rc != DP_OK)
+			break;
+		ns[l] = dp_bench_ns_per_op(run_loads, &bench);
+		char label[64];
+		snprintf(label, sizeof(label), "C, %s%s", loaders[l]->name,
+		         loaders[l] == &dp_sql_loader_in ? " of 100" : "");
+		printf("  %-36s %10.3f %12llu %6llu\n", label, ns[l] / 1e6,
+		       (unsigned long long)statements,
+		       (unsigned long long)loaded);
+	}
+	sqlite3_close(bench.db);
+	if (rc == DP_OK) {
+		printf("  N+1 / JOIN:                             %8.2fx\n",
+		       ns[0] / ns[1]);
+		printf("  N+1 / IN batches:                       %8.2fx\n",
+		       ns[0] / ns[2]);
+		double py_each, py_join;
+		unsigned long py_rows;
+		if (python_loads(path, n, &py_each, &py_join, &py_rows)) {
+			printf("  %-36s %10.3f %12zu %6lu\n",
+			       "Python sqlite3, N+1", py_each / 1e6, n + 1,
+			       py_rows);
+			printf("  %-36s %10.3f %12d %6lu\n",
+			       "Python sqlite3, JOIN", py_join / 1e6, 1,
+			       py_rows);
+			printf("  Python N+1 / Python JOIN:               "
+			       "%8.2fx\n",
+			       py_each / py_join);
+			printf("  Python N+1 / C N+1:                     "
+			       "%8.2fx\n",
+			       py_each / ns[0]);
+			printf("  Python JOIN / C JOIN:                   "
+			       "%8.2fx\n",
+			       py_join / ns[1]);
+		}
+		printf("\n");
+	}
+	unlink(path);
+	return rc;
+}
+
+/* ---- table 4: the index across table sizes --------------------------------- */
+
+enum { EVENTS_PER_LOOKUP = 20 };
+
+struct size_bench {
+	sqlite3 *db;
+	sqlite3_stmt *stmt; /* NULL: prepare each time */
+	int64_t users;
+};
+
+static void run_sized_lookups(void *ctx, size_t iterations)
+{
+	const struct size_bench *bench = ctx;
+	int64_t total = 0;
+
+	for (size_t i = 0; i < iterations; i++) {
+		int64_t rows = 0, bytes = 0;
+		int64_t user = (int64_t)((i * 7919) % (size_t)bench->users);
+		if (bench->stmt != NULL)
+			dp_sql_user_activity_run(bench->stmt, user, &rows,
+			                         &bytes);
+		else
+			dp_sql_user_activity(bench->db, user, &rows, &bytes);
+		total += rows;
+	}
+	dp_bench_keep((uint64_t)total);
+}
+
+static int print_plan(sqlite3 *db, const char *label)
+{
+	char plan[256];
+	int rc = dp_sql_query_plan(db, dp_sql_user_activity_query(), plan,
+	                           sizeof(plan));
+	if (rc == DP_OK)
+		printf("  plan %-8s %s", label, plan);
+	return rc;
+}
+
+static int sizes_table(const char *dir, bool quick)
+{
+	static const char *const words[] = {"login", "view", "search",
+	                                    "purchase", "logout"};
+	const size_t largest = quick ? 10000 : 1000000;
+	struct dp_event *rows = calloc(largest, sizeof(*rows));
+	if (rows == NULL)
+		return DP_ENOMEM;
+
+	printf("SQLite: one user's activity (%d events) by table size, us "
+	       "per lookup\n",
+	       EVENTS_PER_LOOKUP);
+	printf("  %9s %12s %12s %12s %10s %10s\n", "rows", "no index", "index",
+	       "index+prep", "scan/idx", "prep gain");
+	int rc = DP_OK;
+	double previous_scan = 0, previous_search = 0;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/sizes.db", dir);
+	for (size_t size = 1000; rc == DP_OK && size <= largest; size *= 10) {
+		struct size_bench bench = {
+			.users = (int64_t)(size / EVENTS_PER_LOOKUP)};
+		for (size_t i = 0; i < size; i++)
+			rows[i] = (struct dp_event){
+				.user_id = (int64_t)((i * 7919) %
+			                             (size_t)bench.users),
+				.payload = words[i % DP_ARRAY_SIZE(words)]};
+		unlink(path);
+		rc = dp_sql_open(path, false, &bench.db, NULL);
+		if (rc == DP_OK)
+			rc = dp_sql_insert_events(bench.db, rows, size,
+			                          DP_SQL_TRANSACTION_PREPARED);
+		if (rc == DP_OK && size == 1000)
+			rc = print_plan(bench.db, "before:");
+		double scan = 0, search = 0, prepared = 0;
+		if (rc == DP_OK) {
+			scan = dp_bench_ns_per_op(run_sized_lookups, &bench);
+			rc = dp_sql_add_user_index(bench.db);
+		}
+		if (rc == DP_OK && size == 1000)
+			rc = print_plan(bench.db, "after:");
+		if (rc == DP_OK) {
+			search = dp_bench_ns_per_op(run_sized_lookups, &bench);
+			rc = dp_sql_user_activity_prepare(bench.db,
+			                                  &bench.stmt);
+		}
+		if (rc == DP_OK)
+			prepared =
+				dp_bench_ns_per_op(run_sized_lookups, &bench);
+		sqlite3_finalize(bench.stmt);
+		sqlite3_close(bench.db);
+		if (rc != DP_OK)
+			break;
+		printf("  %9zu %12.2f %12.2f %12.2f %9.1fx %9.2fx\n", size,
+		       scan / 1e3, search / 1e3, prepared / 1e3, scan / search,
+		       search / prepared);
+		if (previous_scan > 0)
+			printf("  %9s x10 rows: scan %.1fx slower, index "
+			       "%.2fx\n",
+			       "", scan / previous_scan,
+			       search / previous_search);
+		previous_scan = scan;
+		previous_search = search;
+	}
+	unlink(path);
+	free(rows);
+	return rc;
+}
+
 int main(void)
 {
 	char dir[256];
@@ -300,6 +631,11 @@ int main(void)
 		rc = file_table(dir);
 	if (rc == DP_OK)
 		rc = sql_table(dir);
+	bool quick = getenv("DP_BENCH_QUICK") != NULL;
+	if (rc == DP_OK)
+		rc = reads_table(dir, quick);
+	if (rc == DP_OK)
+		rc = sizes_table(dir, quick);
 	if (dir[0] != '\0')
 		dp_temp_dir_remove(dir);
 	if (rc != DP_OK) {
