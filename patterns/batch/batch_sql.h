@@ -234,7 +234,7 @@ struct dp_sql_loader_ops {
 	 * the order #dp_sql_row_fn states, and nothing else.
 	 * @param db     The connection, not NULL.
 	 * @param n      How many users, at most INT64_MAX.
-	 * @param batch  Users per `IN (...)` list, 1 to #DP_SQL_MAX_BATCH; a
+	 * @param batch  Users per `IN (...)` list, 1 to `DP_SQL_MAX_BATCH`; a
 	 *               loader that does not batch ignores it.
 	 * @param on_row The callback, not NULL.
 	 * @param ctx    Handed to `on_row` unchanged.
@@ -283,7 +283,7 @@ extern const struct dp_sql_loader_ops dp_sql_loader_in;
  *                       own.
  * @param[in]     n      How many users; fewer rows come when the table
  *                       has fewer.
- * @param[in]     batch  Users per `IN (...)` list, 1 to #DP_SQL_MAX_BATCH,
+ * @param[in]     batch  Users per `IN (...)` list, 1 to `DP_SQL_MAX_BATCH`,
  *                       checked whatever the loader.
  * @param[in]     on_row Called once per row.
  * @param[in]     ctx    Handed to `on_row` unchanged.
