@@ -951,7 +951,7 @@ static int64_t read_event_user(size_t i)
 static sqlite3 *open_read_data(struct temp *temp)
 {
 	static const char *const words[] = {"login", "view", "search"};
-	static char names[READ_USERS][16];
+	static char names[READ_USERS][32];
 	struct dp_user users[READ_USERS];
 	struct dp_event events[READ_EVENTS];
 	sqlite3 *db = NULL;
@@ -978,7 +978,7 @@ static sqlite3 *open_read_data(struct temp *temp)
 struct read_row {
 	int64_t user_id;
 	int64_t event_id;
-	char name[16];
+	char name[32];
 	char payload[16];
 };
 
@@ -1012,7 +1012,7 @@ static void expected_reads(size_t n, struct collector *expected)
 	expected->count = 0;
 	for (int64_t user = 1; user <= (int64_t)n && user <= READ_USERS;
 	     user++) {
-		char name[16];
+		char name[32];
 		snprintf(name, sizeof(name), "user %lld", (long long)user);
 		bool any = false;
 		for (size_t i = 0; i < READ_EVENTS; i++) {
