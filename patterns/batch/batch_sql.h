@@ -6,12 +6,14 @@
  *        batches of `IN (...)`; a lookup before and after an index.
  *
  * Every function works on a connection the caller opened with dp_sql_open()
- * and closes with sqlite3_close(); none keeps a pointer after it returns,
- * except a prepared lookup, which the caller finalizes. SQLite allocates
- * with its own allocator. After a function here fails with #DP_EIO on an
- * open connection, sqlite3_errmsg() on it gives SQLite's own account;
- * dp_sql_open() hands it back in a #dp_sql_error. Thread-safety: one
- * connection, one thread.
+ * and closes with sqlite3_close(); none keeps a pointer after it returns
+ * but two: dp_sql_count_statements() leaves its counter with SQLite until
+ * counting stops, and a prepared lookup is the caller's to finalize.
+ * SQLite allocates with its own allocator. After a function here fails
+ * with #DP_EIO on an open connection, sqlite3_errmsg() on it gives
+ * SQLite's own account (not after a transaction of dp_sql_insert_events()
+ * or dp_sql_insert_users(): their ROLLBACK clears it); dp_sql_open() hands
+ * it back in a #dp_sql_error. Thread-safety: one connection, one thread.
  */
 #ifndef DP_BATCH_SQL_H
 #define DP_BATCH_SQL_H
