@@ -60,7 +60,8 @@ int dp_sql_open(const char *path, bool durable, sqlite3 **db,
 	int rc = from_sqlite(sqlite3_open(path, &conn));
 	if (rc != DP_OK)
 		goto fail_close;
-	/* Extended codes say SQLITE_CANTOPEN_ISDIR, not just CANTOPEN. */
+	/* Extended codes carry what detail SQLite has (SQLITE_IOERR_READ,
+	 * not just SQLITE_IOERR) into the caller's dp_sql_error. */
 	sqlite3_extended_result_codes(conn, 1);
 	rc = exec(conn, durable ? "PRAGMA synchronous = FULL"
 	                        : "PRAGMA synchronous = OFF");
