@@ -4,7 +4,8 @@
  * A service records every user action twice: as a line in an append-only
  * log file, and as a row in SQLite for queries. Both are written in
  * batches, and the program counts what that saves: write(2) calls for the
- * file, transactions for the database, and table scans for the lookup.
+ * file, transactions for the database, table scans for the lookup, and
+ * the statements it takes to read users back with their actions.
  */
 #define _POSIX_C_SOURCE 200809L /* open's flags */
 
@@ -79,6 +80,80 @@ static int write_log(const char *path, bool batched)
 	return rc;
 }
 
+/* What a loader reported: rows, and a checksum of their order. */
+struct tally {
+	uint64_t rows;
+	uint64_t checksum;
+};
+
+static int tally_row(void *ctx, const struct dp_sql_user_row *row)
+{
+	struct tally *tally = ctx;
+	tally->rows++;
+	tally->checksum = tally->checksum * 31 + (uint64_t)row->user_id * 1000 +
+	                  (uint64_t)row->event_id;
+	return DP_OK;
+}
+
+/* The first READ users and their actions, three ways, with the
+ * statements SQLite ran for each. */
+static int read_back(sqlite3 *db)
+{
+	enum { READ = 10, BATCH = 4 };
+	static const struct dp_sql_loader_ops *const loaders[] = {
+		&dp_sql_loader_each, &dp_sql_loader_join, &dp_sql_loader_in};
+	static char names[USERS][16];
+	struct dp_user users[USERS];
+	for (size_t i = 0; i < USERS; i++) {
+		snprintf(names[i], sizeof(names[i]), "user %02zu", i);
+		users[i] = (struct dp_user){.id = (int64_t)i, .name = names[i]};
+	}
+	int rc = dp_sql_insert_users(db, users, USERS);
+
+	printf("Reading %d users and their actions back:\n", READ);
+	struct tally first = {0};
+	for (size_t l = 0; rc == DP_OK && l < DP_ARRAY_SIZE(loaders); l++) {
+		struct tally tally = {0};
+		uint64_t statements = 0;
+		rc = dp_sql_count_statements(db, &statements);
+		if (rc == DP_OK)
+			rc = dp_sql_load_users(db, loaders[l], READ, BATCH,
+			                       tally_row, &tally);
+		dp_sql_count_statements(db, NULL);
+		if (l == 0)
+			first = tally;
+		if (rc == DP_OK)
+			printf("  %-22s %2llu statement%s, %llu rows%s\n",
+			       loaders[l] == &dp_sql_loader_in
+			               ? "IN batches of 4:"
+			       : loaders[l] == &dp_sql_loader_join
+			               ? "one JOIN:"
+			               : "N+1 (one per user):",
+			       (unsigned long long)statements,
+			       statements == 1 ? "" : "s",
+			       (unsigned long long)tally.rows,
+			       l > 0 && tally.rows == first.rows &&
+			                       tally.checksum == first.checksum
+			               ? ", the same rows"
+			               : "");
+	}
+
+	sqlite3_stmt *lookup = NULL;
+	if (rc == DP_OK)
+		rc = dp_sql_user_activity_prepare(db, &lookup);
+	int64_t all = 0, rows = 0, bytes = 0;
+	for (int64_t user = 0; rc == DP_OK && user < USERS; user++) {
+		rc = dp_sql_user_activity_run(lookup, user, &rows, &bytes);
+		all += rows;
+	}
+	if (rc == DP_OK)
+		printf("  %d lookups through 1 prepared statement: "
+		       "%lld actions in all\n",
+		       USERS, (long long)all);
+	sqlite3_finalize(lookup);
+	return rc;
+}
+
 static int fill_database(const char *path)
 {
 	struct dp_event *events = malloc(ACTIONS * sizeof(*events));
@@ -88,7 +163,7 @@ static int fill_database(const char *path)
 		events[i] = action(i);
 
 	sqlite3 *db = NULL;
-	int rc = dp_sql_open(path, true, &db);
+	int rc = dp_sql_open(path, true, &db, NULL);
 	if (rc == DP_OK)
 		rc = dp_sql_insert_events(db, events, ACTIONS,
 		                          DP_SQL_TRANSACTION_PREPARED);
@@ -116,8 +191,23 @@ static int fill_database(const char *path)
 			       indexed ? "with" : "without", plan,
 			       (long long)rows, (long long)bytes);
 	}
+	if (rc == DP_OK)
+		rc = read_back(db);
 	sqlite3_close(db);
 	return rc;
+}
+
+/* A mistake: the log file handed over as the database. Nothing is
+ * written to it, and SQLite's reason comes back with the code. */
+static void open_the_wrong_file(const char *path)
+{
+	sqlite3 *db = NULL;
+	struct dp_sql_error error;
+	int rc = dp_sql_open(path, false, &db, &error);
+	printf("Opening the log file as a database:\n  %s: %s (SQLite: "
+	       "%s)\n",
+	       dp_error_name(rc), dp_strerror(rc), error.message);
+	sqlite3_close(db);
 }
 
 int main(void)
@@ -139,6 +229,8 @@ int main(void)
 	printf("Audit database:\n");
 	if (rc == DP_OK)
 		rc = fill_database(db);
+	if (rc == DP_OK)
+		open_the_wrong_file(log);
 
 	dp_temp_dir_remove(dir);
 	if (rc != DP_OK) {

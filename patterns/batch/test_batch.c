@@ -768,7 +768,7 @@ START_TEST(test_every_insert_mode_gives_the_same_table)
 	struct temp temp = temp_make("events.db");
 	sqlite3 *db = NULL;
 
-	ck_assert_int_eq(dp_sql_open(temp.path, false, &db), DP_OK);
+	ck_assert_int_eq(dp_sql_open(temp.path, false, &db, NULL), DP_OK);
 	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA journal_mode = MEMORY", NULL,
 	                              NULL, NULL),
 	                 SQLITE_OK);
@@ -791,7 +791,7 @@ START_TEST(test_a_failed_transaction_inserts_nothing)
 	};
 	struct temp temp = temp_make("events.db");
 	sqlite3 *db = NULL;
-	ck_assert_int_eq(dp_sql_open(temp.path, false, &db), DP_OK);
+	ck_assert_int_eq(dp_sql_open(temp.path, false, &db, NULL), DP_OK);
 
 	ck_assert_int_eq(dp_sql_insert_events(db, events, 4, MODES[_i]),
 	                 DP_EIO);
@@ -813,7 +813,7 @@ START_TEST(test_an_index_turns_the_scan_into_a_search)
 	struct dp_event *events = make_events();
 	struct temp temp = temp_make("events.db");
 	sqlite3 *db = NULL;
-	ck_assert_int_eq(dp_sql_open(temp.path, false, &db), DP_OK);
+	ck_assert_int_eq(dp_sql_open(temp.path, false, &db, NULL), DP_OK);
 	ck_assert_int_eq(dp_sql_insert_events(db, events, ROWS,
 	                                      DP_SQL_TRANSACTION_PREPARED),
 	                 DP_OK);
@@ -862,13 +862,13 @@ START_TEST(test_sql_functions_reject_bad_arguments)
 	int64_t rows, bytes;
 	const struct dp_event event = {.user_id = 1, .payload = "x"};
 
-	ck_assert_int_eq(dp_sql_open(NULL, false, &db), DP_EINVAL);
+	ck_assert_int_eq(dp_sql_open(NULL, false, &db, NULL), DP_EINVAL);
 	ck_assert_ptr_null(db);
-	ck_assert_int_eq(dp_sql_open(temp.path, false, NULL), DP_EINVAL);
+	ck_assert_int_eq(dp_sql_open(temp.path, false, NULL, NULL), DP_EINVAL);
 	/* A directory is not a database file. */
-	ck_assert_int_eq(dp_sql_open(temp.dir, false, &db), DP_EIO);
+	ck_assert_int_eq(dp_sql_open(temp.dir, false, &db, NULL), DP_EIO);
 	ck_assert_ptr_null(db);
-	ck_assert_int_eq(dp_sql_open(temp.path, true, &db), DP_OK);
+	ck_assert_int_eq(dp_sql_open(temp.path, true, &db, NULL), DP_OK);
 
 	ck_assert_int_eq(
 		dp_sql_insert_events(NULL, &event, 1, DP_SQL_AUTOCOMMIT_EACH),
@@ -915,7 +915,7 @@ START_TEST(test_sql_errors_from_sqlite_are_eio)
 	int64_t rows = 7, bytes = 7;
 	const struct dp_event event = {.user_id = 1, .payload = "x"};
 
-	ck_assert_int_eq(dp_sql_open(temp.path, false, &db), DP_OK);
+	ck_assert_int_eq(dp_sql_open(temp.path, false, &db, NULL), DP_OK);
 	ck_assert_int_eq(
 		sqlite3_exec(db, "DROP TABLE events", NULL, NULL, NULL),
 		SQLITE_OK);
@@ -928,6 +928,473 @@ START_TEST(test_sql_errors_from_sqlite_are_eio)
 	ck_assert_int_eq(dp_sql_add_user_index(db), DP_EIO);
 	ck_assert(sqlite3_get_autocommit(db));
 	sqlite3_close(db);
+	temp_remove(&temp);
+}
+END_TEST
+
+/* ---- reads: the N+1 query, the JOIN, IN batches ---------------------------- */
+
+/*
+ * The reads' data: READ_USERS users with ids 1, 2, ...; READ_EVENTS events
+ * spread over them, except that the users whose id is a multiple of 11
+ * have none (a LEFT JOIN must still report them), and their events go to
+ * users that do not exist (orphans no loader may report).
+ */
+enum { READ_USERS = 120, READ_EVENTS = 600 };
+
+static int64_t read_event_user(size_t i)
+{
+	int64_t user = 1 + (int64_t)((i * 7) % READ_USERS);
+	return user % 11 == 0 ? 200 + (int64_t)(i % 5) : user;
+}
+
+static sqlite3 *open_read_data(struct temp *temp)
+{
+	static const char *const words[] = {"login", "view", "search"};
+	static char names[READ_USERS][32];
+	struct dp_user users[READ_USERS];
+	struct dp_event events[READ_EVENTS];
+	sqlite3 *db = NULL;
+
+	for (size_t i = 0; i < READ_USERS; i++) {
+		snprintf(names[i], sizeof(names[i]), "user %zu", i + 1);
+		users[i] = (struct dp_user){.id = (int64_t)i + 1,
+		                            .name = names[i]};
+	}
+	for (size_t i = 0; i < READ_EVENTS; i++)
+		events[i] = (struct dp_event){
+			.user_id = read_event_user(i),
+			.payload = words[i % DP_ARRAY_SIZE(words)]};
+	*temp = temp_make("reads.db");
+	ck_assert_int_eq(dp_sql_open(temp->path, false, &db, NULL), DP_OK);
+	ck_assert_int_eq(dp_sql_insert_users(db, users, READ_USERS), DP_OK);
+	ck_assert_int_eq(dp_sql_insert_events(db, events, READ_EVENTS,
+	                                      DP_SQL_TRANSACTION_PREPARED),
+	                 DP_OK);
+	ck_assert_int_eq(dp_sql_add_user_index(db), DP_OK);
+	return db;
+}
+
+struct read_row {
+	int64_t user_id;
+	int64_t event_id;
+	char name[32];
+	char payload[16];
+};
+
+struct collector {
+	struct read_row rows[READ_EVENTS + READ_USERS];
+	size_t count;
+	size_t stop_after; /* 0: never stop */
+};
+
+static int collect(void *ctx, const struct dp_sql_user_row *row)
+{
+	struct collector *collector = ctx;
+	if (collector->count == DP_ARRAY_SIZE(collector->rows))
+		return DP_ERANGE;
+	struct read_row *kept = &collector->rows[collector->count++];
+	kept->user_id = row->user_id;
+	kept->event_id = row->event_id;
+	snprintf(kept->name, sizeof(kept->name), "%s",
+	         row->name != NULL ? row->name : "(null)");
+	snprintf(kept->payload, sizeof(kept->payload), "%s",
+	         row->payload != NULL ? row->payload : "(none)");
+	if (collector->stop_after != 0 &&
+	    collector->count == collector->stop_after)
+		return DP_ECANCELED;
+	return DP_OK;
+}
+
+/* The rows the first n users must give, worked out without SQL. */
+static void expected_reads(size_t n, struct collector *expected)
+{
+	expected->count = 0;
+	for (int64_t user = 1; user <= (int64_t)n && user <= READ_USERS;
+	     user++) {
+		char name[32];
+		snprintf(name, sizeof(name), "user %lld", (long long)user);
+		bool any = false;
+		for (size_t i = 0; i < READ_EVENTS; i++) {
+			if (read_event_user(i) != user)
+				continue;
+			static const char *const words[] = {"login", "view",
+			                                    "search"};
+			struct read_row *row =
+				&expected->rows[expected->count++];
+			*row = (struct read_row){.user_id = user,
+			                         .event_id = (int64_t)i + 1};
+			snprintf(row->name, sizeof(row->name), "%s", name);
+			snprintf(row->payload, sizeof(row->payload), "%s",
+			         words[i % 3]);
+			any = true;
+		}
+		if (!any) {
+			struct read_row *row =
+				&expected->rows[expected->count++];
+			*row = (struct read_row){.user_id = user};
+			snprintf(row->name, sizeof(row->name), "%s", name);
+			snprintf(row->payload, sizeof(row->payload), "(none)");
+		}
+	}
+}
+
+static const struct dp_sql_loader_ops *const LOADERS[] = {
+	&dp_sql_loader_each,
+	&dp_sql_loader_join,
+	&dp_sql_loader_in,
+};
+
+/* How many users, how many per IN list; the statement counts follow. */
+static const struct {
+	size_t n;
+	size_t batch;
+} LOADS[] = {
+	{100, 30}, {100, 100}, {100, 1},  {0, 30},
+	{1, 30},   {11, 5},    {500, 50}, {READ_USERS, DP_SQL_MAX_BATCH},
+};
+
+/* Every loader gives exactly the rows worked out without SQL, in order:
+ * so any two give the same rows. Users with no event come as one row with
+ * event 0; orphan events never come. */
+START_TEST(test_every_loader_reports_the_same_rows)
+{
+	struct temp temp;
+	sqlite3 *db = open_read_data(&temp);
+	static struct collector got, expected;
+
+	for (size_t l = 0; l < DP_ARRAY_SIZE(LOADS); l++) {
+		expected_reads(LOADS[l].n, &expected);
+		got = (struct collector){.count = 0};
+		ck_assert_int_eq(dp_sql_load_users(db, LOADERS[_i], LOADS[l].n,
+		                                   LOADS[l].batch, collect,
+		                                   &got),
+		                 DP_OK);
+		ck_assert_uint_eq(got.count, expected.count);
+		for (size_t r = 0; r < got.count; r++)
+			ck_assert_msg(
+				got.rows[r].user_id ==
+						expected.rows[r].user_id &&
+					got.rows[r].event_id ==
+						expected.rows[r].event_id &&
+					strcmp(got.rows[r].name,
+			                       expected.rows[r].name) == 0 &&
+					strcmp(got.rows[r].payload,
+			                       expected.rows[r].payload) == 0,
+				"%s, n=%zu: row %zu differs", LOADERS[_i]->name,
+				LOADS[l].n, r);
+	}
+	sqlite3_close(db);
+	temp_remove(&temp);
+}
+END_TEST
+
+/*
+ * The lesson, as counts of the statements SQLite ran: N+1 runs one per
+ * user plus one for the users, the JOIN one, IN batches one per batch plus
+ * one. n counts the users that exist: asking for 500 of 120 loads 120.
+ */
+START_TEST(test_each_loader_runs_the_statements_its_shape_says)
+{
+	struct temp temp;
+	sqlite3 *db = open_read_data(&temp);
+	static struct collector got;
+	uint64_t statements = 0;
+
+	ck_assert_int_eq(dp_sql_count_statements(db, &statements), DP_OK);
+	for (size_t l = 0; l < DP_ARRAY_SIZE(LOADS); l++) {
+		size_t users =
+			LOADS[l].n < READ_USERS ? LOADS[l].n : READ_USERS;
+		size_t batch = LOADS[l].batch;
+		uint64_t expected[] = {
+			users + 1,
+			1,
+			(users + batch - 1) / batch + 1,
+		};
+		for (size_t i = 0; i < DP_ARRAY_SIZE(LOADERS); i++) {
+			got = (struct collector){.count = 0};
+			statements = 0;
+			ck_assert_int_eq(dp_sql_load_users(db, LOADERS[i],
+			                                   LOADS[l].n, batch,
+			                                   collect, &got),
+			                 DP_OK);
+			ck_assert_msg(statements == expected[i],
+			              "%s, n=%zu, batch=%zu: %llu statements, "
+			              "expected %llu",
+			              LOADERS[i]->name, LOADS[l].n, batch,
+			              (unsigned long long)statements,
+			              (unsigned long long)expected[i]);
+		}
+	}
+	/* Counting stops: nothing more is counted. */
+	ck_assert_int_eq(dp_sql_count_statements(db, NULL), DP_OK);
+	statements = 0;
+	ck_assert_int_eq(dp_sql_load_users(db, &dp_sql_loader_each, 10, 1,
+	                                   collect, &got),
+	                 DP_OK);
+	ck_assert_uint_eq(statements, 0);
+	sqlite3_close(db);
+	temp_remove(&temp);
+}
+END_TEST
+
+START_TEST(test_a_loader_stops_when_the_callback_says_so)
+{
+	struct temp temp;
+	sqlite3 *db = open_read_data(&temp);
+	static struct collector got;
+
+	/* Row 7 is inside the first IN batch of 5 users, and row 40 in a
+	 * later one. */
+	static const size_t stops[] = {1, 7, 40};
+	for (size_t s = 0; s < DP_ARRAY_SIZE(stops); s++) {
+		got = (struct collector){.stop_after = stops[s]};
+		ck_assert_int_eq(dp_sql_load_users(db, LOADERS[_i], 100, 5,
+		                                   collect, &got),
+		                 DP_ECANCELED);
+		ck_assert_uint_eq(got.count, stops[s]);
+	}
+	/* The connection is still usable afterwards. */
+	got = (struct collector){.count = 0};
+	ck_assert_int_eq(
+		dp_sql_load_users(db, LOADERS[_i], 3, 5, collect, &got), DP_OK);
+	ck_assert_uint_gt(got.count, 0);
+	sqlite3_close(db);
+	temp_remove(&temp);
+}
+END_TEST
+
+static int never_called(void *ctx, const struct dp_sql_user_row *row)
+{
+	(void)row;
+	(*(int *)ctx)++;
+	return DP_OK;
+}
+
+START_TEST(test_load_users_rejects_bad_arguments)
+{
+	struct temp temp;
+	sqlite3 *db = open_read_data(&temp);
+	const struct dp_sql_loader_ops empty = {.name = "empty"};
+	int calls = 0;
+
+	ck_assert_int_eq(dp_sql_load_users(NULL, &dp_sql_loader_join, 1, 1,
+	                                   never_called, &calls),
+	                 DP_EINVAL);
+	ck_assert_int_eq(
+		dp_sql_load_users(db, NULL, 1, 1, never_called, &calls),
+		DP_EINVAL);
+	ck_assert_int_eq(
+		dp_sql_load_users(db, &empty, 1, 1, never_called, &calls),
+		DP_EINVAL);
+	ck_assert_int_eq(
+		dp_sql_load_users(db, &dp_sql_loader_join, 1, 1, NULL, &calls),
+		DP_EINVAL);
+	ck_assert_int_eq(dp_sql_load_users(db, &dp_sql_loader_in, 1, 0,
+	                                   never_called, &calls),
+	                 DP_EINVAL);
+	ck_assert_int_eq(dp_sql_load_users(db, &dp_sql_loader_in, 1,
+	                                   DP_SQL_MAX_BATCH + 1, never_called,
+	                                   &calls),
+	                 DP_EINVAL);
+	ck_assert_int_eq(dp_sql_load_users(db, &dp_sql_loader_each, SIZE_MAX, 1,
+	                                   never_called, &calls),
+	                 DP_EINVAL);
+	ck_assert_int_eq(calls, 0);
+	ck_assert_int_eq(dp_sql_count_statements(NULL, NULL), DP_EINVAL);
+	ck_assert_int_eq(dp_sql_insert_users(NULL, NULL, 0), DP_EINVAL);
+	ck_assert_int_eq(dp_sql_insert_users(db, NULL, 1), DP_EINVAL);
+	sqlite3_close(db);
+	temp_remove(&temp);
+}
+END_TEST
+
+/* Without the tables, every loader fails with SQLite's reason at hand. */
+START_TEST(test_a_loader_without_its_tables_is_eio_with_sqlites_reason)
+{
+	struct temp temp;
+	sqlite3 *db = open_read_data(&temp);
+	int calls = 0;
+
+	ck_assert_int_eq(
+		sqlite3_exec(db, "DROP TABLE events", NULL, NULL, NULL),
+		SQLITE_OK);
+	ck_assert_int_eq(
+		dp_sql_load_users(db, LOADERS[_i], 10, 5, never_called, &calls),
+		DP_EIO);
+	ck_assert_str_eq(sqlite3_errmsg(db), "no such table: events");
+	ck_assert_int_eq(calls, 0);
+	ck_assert_int_eq(sqlite3_exec(db, "DROP TABLE users", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(
+		dp_sql_load_users(db, LOADERS[_i], 10, 5, never_called, &calls),
+		DP_EIO);
+	ck_assert_str_eq(sqlite3_errmsg(db), "no such table: users");
+	sqlite3_close(db);
+	temp_remove(&temp);
+}
+END_TEST
+
+/* A repeated id rolls every user of the call back. */
+START_TEST(test_insert_users_is_all_or_nothing)
+{
+	const struct dp_user users[] = {
+		{.id = 1, .name = "ada"},
+		{.id = 2, .name = "grace"},
+		{.id = 1, .name = "again"},
+	};
+	struct temp temp = temp_make("users.db");
+	sqlite3 *db = NULL;
+
+	ck_assert_int_eq(dp_sql_open(temp.path, false, &db, NULL), DP_OK);
+	ck_assert_int_eq(dp_sql_insert_users(db, users, 3), DP_EIO);
+	ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM users"), 0);
+	ck_assert(sqlite3_get_autocommit(db));
+	ck_assert_int_eq(dp_sql_insert_users(db, users, 2), DP_OK);
+	ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM users"), 2);
+	sqlite3_close(db);
+	temp_remove(&temp);
+}
+END_TEST
+
+/*
+ * A prepared lookup gives the one-shot lookup's answers, is prepared once
+ * (SQLite's own counters: no re-prepare, one run per lookup) and sends one
+ * statement per lookup.
+ */
+START_TEST(test_a_prepared_lookup_is_prepared_once_and_agrees)
+{
+	struct temp temp;
+	sqlite3 *db = open_read_data(&temp);
+	sqlite3_stmt *stmt = NULL;
+	uint64_t statements = 0;
+
+	ck_assert_int_eq(dp_sql_user_activity_prepare(db, &stmt), DP_OK);
+	ck_assert_int_eq(dp_sql_count_statements(db, &statements), DP_OK);
+	for (int64_t user = 0; user < READ_USERS + 5; user++) {
+		int64_t rows = -1, bytes = -1, rows1 = -2, bytes1 = -2;
+		ck_assert_int_eq(
+			dp_sql_user_activity_run(stmt, user, &rows, &bytes),
+			DP_OK);
+		ck_assert_int_eq(
+			dp_sql_user_activity(db, user, &rows1, &bytes1), DP_OK);
+		ck_assert_int_eq(rows, rows1);
+		ck_assert_int_eq(bytes, bytes1);
+	}
+	ck_assert_uint_eq(statements, 2 * (READ_USERS + 5));
+	ck_assert_int_eq(sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_RUN, 0),
+	                 READ_USERS + 5);
+	ck_assert_int_eq(
+		sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0), 0);
+	sqlite3_finalize(stmt);
+
+	int64_t rows = 7, bytes = 7;
+	ck_assert_int_eq(dp_sql_user_activity_prepare(NULL, &stmt), DP_EINVAL);
+	ck_assert_ptr_null(stmt);
+	ck_assert_int_eq(dp_sql_user_activity_prepare(db, NULL), DP_EINVAL);
+	ck_assert_int_eq(dp_sql_user_activity_run(NULL, 1, &rows, &bytes),
+	                 DP_EINVAL);
+	ck_assert_int_eq(rows, 0);
+	ck_assert_int_eq(bytes, 0);
+	ck_assert_int_eq(
+		sqlite3_exec(db, "DROP TABLE events", NULL, NULL, NULL),
+		SQLITE_OK);
+	ck_assert_int_eq(dp_sql_user_activity_prepare(db, &stmt), DP_EIO);
+	ck_assert_ptr_null(stmt);
+	sqlite3_close(db);
+	temp_remove(&temp);
+}
+END_TEST
+
+/* The plans of the three loaders' child lookups use the index. */
+START_TEST(test_the_loaders_queries_search_the_index)
+{
+	struct temp temp;
+	sqlite3 *db = open_read_data(&temp);
+	char plan[512];
+
+	ck_assert_int_eq(dp_sql_query_plan(db,
+	                                   "SELECT id, payload FROM events "
+	                                   "WHERE user_id = 1 ORDER BY id",
+	                                   plan, sizeof(plan)),
+	                 DP_OK);
+	ck_assert_ptr_nonnull(
+		strstr(plan, "SEARCH events USING INDEX events_by_user"));
+	ck_assert_ptr_null(strstr(plan, "SCAN events"));
+	sqlite3_close(db);
+	temp_remove(&temp);
+}
+END_TEST
+
+/* ---- SQLite's own message reaches the caller ------------------------------ */
+
+/* The whole file, compared byte for byte with `expected`. */
+static void expect_file(const char *path, const char *expected, size_t len)
+{
+	size_t got_len;
+	unsigned char *got = read_all(path, &got_len);
+	ck_assert_uint_eq(got_len, len);
+	ck_assert_int_eq(memcmp(got, expected, len), 0);
+	free(got);
+}
+
+START_TEST(test_a_corrupt_file_is_refused_with_sqlites_message_and_kept)
+{
+	struct temp temp = temp_make("corrupt.db");
+	char junk[4096];
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (char)('a' + i % 26);
+	FILE *file = fopen(temp.path, "wb");
+	ck_assert_ptr_nonnull(file);
+	ck_assert_uint_eq(fwrite(junk, 1, sizeof(junk), file), sizeof(junk));
+	ck_assert_int_eq(fclose(file), 0);
+
+	sqlite3 *db = (sqlite3 *)&db;
+	struct dp_sql_error error;
+	ck_assert_int_eq(dp_sql_open(temp.path, false, &db, &error), DP_EIO);
+	ck_assert_ptr_null(db);
+	ck_assert_int_eq(error.code, SQLITE_NOTADB);
+	ck_assert_str_eq(error.message, "file is not a database");
+	/* Bad input loses nothing: the file is as it was. */
+	expect_file(temp.path, junk, sizeof(junk));
+	/* Without an error out-parameter: the same code. */
+	ck_assert_int_eq(dp_sql_open(temp.path, false, &db, NULL), DP_EIO);
+	temp_remove(&temp);
+}
+END_TEST
+
+START_TEST(test_a_directory_is_refused_with_sqlites_message_and_kept)
+{
+	struct temp temp = temp_make("unused");
+	sqlite3 *db = NULL;
+	struct dp_sql_error error;
+
+	ck_assert_int_eq(dp_sql_open(temp.dir, true, &db, &error), DP_EIO);
+	ck_assert_ptr_null(db);
+	ck_assert_int_eq(error.code & 0xff, SQLITE_CANTOPEN);
+	ck_assert_str_eq(error.message, "unable to open database file");
+	/* Nothing was created in the directory: no journal, no file. */
+	ck_assert_int_eq(access(temp.path, F_OK), -1);
+	struct temp probe = temp;
+	snprintf(probe.path, sizeof(probe.path), "%s-journal", temp.dir);
+	ck_assert_int_eq(access(probe.path, F_OK), -1);
+	temp_remove(&temp);
+}
+END_TEST
+
+START_TEST(test_a_good_open_leaves_the_error_empty)
+{
+	struct temp temp = temp_make("events.db");
+	sqlite3 *db = NULL;
+	struct dp_sql_error error = {.code = 99, .message = "stale"};
+
+	ck_assert_int_eq(dp_sql_open(temp.path, false, &db, &error), DP_OK);
+	ck_assert_int_eq(error.code, SQLITE_OK);
+	ck_assert_str_eq(error.message, "");
+	sqlite3_close(db);
+	error.code = 99;
+	ck_assert_int_eq(dp_sql_open(NULL, false, &db, &error), DP_EINVAL);
+	ck_assert_int_eq(error.code, SQLITE_OK);
 	temp_remove(&temp);
 }
 END_TEST
@@ -982,6 +1449,28 @@ static Suite *batch_suite(void)
 	tcase_add_test(tc, test_an_index_turns_the_scan_into_a_search);
 	tcase_add_test(tc, test_sql_functions_reject_bad_arguments);
 	tcase_add_test(tc, test_sql_errors_from_sqlite_are_eio);
+	tcase_add_test(tc, test_insert_users_is_all_or_nothing);
+	tcase_add_test(tc, test_a_prepared_lookup_is_prepared_once_and_agrees);
+
+	tc = dp_test_case(suite, "reads");
+	tcase_add_loop_test(tc, test_every_loader_reports_the_same_rows, 0,
+	                    DP_ARRAY_SIZE(LOADERS));
+	tcase_add_test(tc, test_each_loader_runs_the_statements_its_shape_says);
+	tcase_add_loop_test(tc, test_a_loader_stops_when_the_callback_says_so,
+	                    0, DP_ARRAY_SIZE(LOADERS));
+	tcase_add_test(tc, test_load_users_rejects_bad_arguments);
+	tcase_add_loop_test(
+		tc, test_a_loader_without_its_tables_is_eio_with_sqlites_reason,
+		0, DP_ARRAY_SIZE(LOADERS));
+	tcase_add_test(tc, test_the_loaders_queries_search_the_index);
+
+	tc = dp_test_case(suite, "error messages");
+	tcase_add_test(
+		tc,
+		test_a_corrupt_file_is_refused_with_sqlites_message_and_kept);
+	tcase_add_test(
+		tc, test_a_directory_is_refused_with_sqlites_message_and_kept);
+	tcase_add_test(tc, test_a_good_open_leaves_the_error_empty);
 
 	return suite;
 }
