@@ -15,6 +15,11 @@
  * Table 4: when python3 is present, multiprocessing.Pool on the same
  * compute-bound kernel, run through popen().
  *
+ * Table 5: threads against processes at 2 workers, the same Command
+ * tasks through dp_thread_pool and dp_process_pool, next to
+ * multiprocessing.Pool(2): start-up, cost per task, cost per MiB of
+ * result, and the speedup of a compute-bound sum.
+ *
  * Run with `make bench`; figures are ratios within this one run.
  * DP_BENCH_QUICK=1 shrinks everything. With DP_BENCH_CSV set, table 1's
  * speedups also go to parallel_speedup.csv there.
@@ -25,10 +30,12 @@
 #include "common/dp_bench.h"
 #include "common/dp_temp.h"
 #include "parallel/parallel.h"
+#include "parallel/process_pool.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 enum { MIX_ROUNDS = 32, MAX_THREADS = 64 };
@@ -394,6 +401,250 @@ static void python_table(size_t nproc, size_t elements)
 	       ns[0] / c_serial);
 }
 
+/* ---- table 5 ------------------------------------------------------------- */
+
+/* One Command for both pools: it sums mix(i) over [begin, end), or fills
+ * `bytes` bytes of its result with a pattern; either way it writes only
+ * its declared result, so it means the same in a thread and in a
+ * process. */
+struct swap_task {
+	struct dp_command base; /* Base. Must be first. */
+	size_t begin;
+	size_t end;
+	unsigned char *result;
+	size_t bytes;
+};
+
+static int swap_execute(struct dp_command *command)
+{
+	struct swap_task *task =
+		dp_container_of(command, struct swap_task, base);
+
+	if (task->bytes != 0) {
+		memset(task->result, (int)(task->begin & 0xff), task->bytes);
+		return DP_OK;
+	}
+	uint64_t sum = 0;
+	for (size_t i = task->begin; i < task->end; i++)
+		sum += mix(i);
+	memcpy(task->result, &sum, sizeof(sum));
+	return DP_OK;
+}
+
+/* No destroy: the bench owns the tasks, in arrays. */
+static const struct dp_command_ops swap_ops = {
+	.name = "swap",
+	.execute = swap_execute,
+};
+
+enum { SWAP_WORKERS = 2 };
+
+/* One batch: `count` tasks, each either a slice of [0, elements) or a
+ * `bytes`-byte fill, on a fresh pool or on `keep` when it is given. */
+struct batch {
+	bool processes;
+	size_t count;
+	size_t elements;
+	size_t bytes;
+	struct swap_task *tasks;
+	unsigned char *results;
+};
+
+static void run_batch(const struct batch *batch)
+{
+	size_t slot = batch->bytes ? batch->bytes : sizeof(uint64_t);
+
+	for (size_t i = 0; i < batch->count; i++) {
+		batch->tasks[i] = (struct swap_task){
+			.base = {.ops = &swap_ops},
+			.begin = batch->elements * i / batch->count,
+			.end = batch->elements * (i + 1) / batch->count,
+			.result = batch->results + i * slot,
+			.bytes = batch->bytes,
+		};
+	}
+	if (batch->processes) {
+		dp_process_pool *pool =
+			dp_process_pool_create(SWAP_WORKERS, 0, NULL);
+		for (size_t i = 0; i < batch->count; i++)
+			dp_process_pool_submit(pool, &batch->tasks[i].base,
+			                       batch->tasks[i].result, slot,
+			                       NULL);
+		dp_process_pool_run(pool);
+		dp_process_pool_destroy(pool);
+	} else {
+		dp_thread_pool *pool =
+			dp_thread_pool_create(SWAP_WORKERS, NULL);
+		for (size_t i = 0; i < batch->count; i++)
+			dp_thread_pool_submit(pool, &batch->tasks[i].base,
+			                      NULL);
+		dp_thread_pool_wait_all(pool);
+		dp_thread_pool_destroy(pool);
+	}
+	dp_bench_keep(batch->results[0]);
+}
+
+static void batch_bench(void *ctx, size_t iterations)
+{
+	for (size_t it = 0; it < iterations; it++)
+		run_batch(ctx);
+}
+
+static double batch_ns(struct batch *batch)
+{
+	size_t slot = batch->bytes ? batch->bytes : sizeof(uint64_t);
+	batch->tasks = calloc(batch->count, sizeof(*batch->tasks));
+	batch->results = calloc(batch->count, slot);
+	double ns = 0;
+	if (batch->tasks != NULL && batch->results != NULL)
+		ns = dp_bench_ns_per_op(batch_bench, batch);
+	free(batch->results);
+	free(batch->tasks);
+	return ns;
+}
+
+static void serial_sum(void *ctx, size_t iterations)
+{
+	const size_t *elements = ctx;
+
+	for (size_t it = 0; it < iterations; it++) {
+		uint64_t sum = 0;
+		for (size_t i = 0; i < *elements; i++)
+			sum += mix(i);
+		dp_bench_keep(sum);
+	}
+}
+
+/* multiprocessing.Pool(2) on the same four workloads. */
+static const char PYTHON_SWAP_SCRIPT[] =
+	"import sys, time\n"
+	"from multiprocessing import Pool\n"
+	"M = (1 << 64) - 1\n"
+	"def mix(x):\n"
+	"    for _ in range(32):\n"
+	"        x = (x * 6364136223846793005 + 1442695040888963407) & M\n"
+	"        x ^= x >> 33\n"
+	"    return x\n"
+	"def part(r):\n"
+	"    return sum(mix(i) for i in range(r[0], r[1])) & M\n"
+	"def empty(_):\n"
+	"    return None\n"
+	"def fill(n):\n"
+	"    return bytes([n & 0xff]) * (1 << 20)\n"
+	"def best(f, k=3):\n"
+	"    out = []\n"
+	"    for _ in range(k):\n"
+	"        t = time.perf_counter(); f()\n"
+	"        out.append(time.perf_counter() - t)\n"
+	"    return min(out) * 1e9\n"
+	"def start():\n"
+	"    p = Pool(2); p.map(empty, range(2)); p.close(); p.join()\n"
+	"if __name__ == '__main__':\n"
+	"    tasks, mib, n = (int(a) for a in sys.argv[1:4])\n"
+	"    print('startup', best(start))\n"
+	"    with Pool(2) as p:\n"
+	"        p.map(empty, range(2))\n"
+	"        print('task', best(lambda: p.map(empty, range(tasks), "
+	"chunksize=1)) / tasks)\n"
+	"        print('mib', best(lambda: p.map(fill, range(mib), "
+	"chunksize=1)) / mib)\n"
+	"        serial = best(lambda: part((0, n)), 1)\n"
+	"        halves = [(0, n // 2), (n // 2, n)]\n"
+	"        two = best(lambda: p.map(part, halves), 1)\n"
+	"        print('speedup', serial / two)\n";
+
+/* Runs the script; fills `py` (startup ns, ns per task, ns per MiB,
+ * speedup) and returns true when all four came back. */
+static bool python_swap(size_t tasks, size_t mib, size_t elements, double py[4])
+{
+	char dir[256];
+	char path[300];
+	if (dp_temp_dir_make(dir, sizeof(dir), "dp_parallel") != DP_OK)
+		return false;
+	snprintf(path, sizeof(path), "%s/swap.py", dir);
+	FILE *script = fopen(path, "w");
+	if (script == NULL) {
+		dp_temp_dir_remove(dir);
+		return false;
+	}
+	fputs(PYTHON_SWAP_SCRIPT, script);
+	fclose(script);
+	char command[512];
+	snprintf(command, sizeof(command),
+	         "command -v python3 >/dev/null 2>&1 && python3 %s %zu %zu %zu",
+	         path, tasks, mib, elements);
+	FILE *pipe = popen(command, "r");
+	int found = 0;
+	if (pipe != NULL) {
+		char label[16];
+		double value;
+		while (found < 4 &&
+		       fscanf(pipe, "%15s %lf", label, &value) == 2)
+			py[found++] = value;
+		pclose(pipe);
+	}
+	dp_temp_dir_remove(dir);
+	return found == 4;
+}
+
+static void swap_table(bool quick)
+{
+	size_t tasks = quick ? 200 : 2000;
+	size_t mib = quick ? 4 : 32;
+	size_t elements = quick ? (size_t)1 << 16 : (size_t)1 << 18;
+	size_t py_elements = quick ? 20000 : 100000;
+	double c[2][4];
+
+	for (int p = 0; p < 2; p++) {
+		/* Start-up: a pool of two, one empty task each, torn down. */
+		struct batch start = {.processes = p, .count = SWAP_WORKERS};
+		c[p][0] = batch_ns(&start);
+		/* Per task: the marginal cost of an empty task in a batch. */
+		struct batch many = {.processes = p, .count = tasks};
+		c[p][1] = (batch_ns(&many) - c[p][0]) /
+		          (double)(tasks - SWAP_WORKERS);
+		/* Per MiB: tasks that each fill a 1 MiB result. */
+		struct batch fill = {
+			.processes = p, .count = mib, .bytes = (size_t)1 << 20};
+		c[p][2] = (batch_ns(&fill) - c[p][0]) / (double)mib;
+		/* Speedup: the compute-bound sum in two tasks. */
+		struct batch sum = {.processes = p,
+		                    .count = SWAP_WORKERS,
+		                    .elements = elements};
+		c[p][3] = dp_bench_ns_per_op(serial_sum, &elements) /
+		          batch_ns(&sum);
+	}
+	double py[4];
+	bool have_python = python_swap(tasks, mib, py_elements, py);
+
+	printf("Threads against processes, %d workers, the same Command "
+	       "tasks\n",
+	       SWAP_WORKERS);
+	printf("%-34s %12s %12s %12s\n", "", "threads", "processes",
+	       "Python Pool");
+	static const char *const rows[] = {
+		"start-up (pool, 2 tasks, stop), us",
+		"per extra empty task, us",
+		"per MiB of result, us",
+		"compute-bound speedup over serial",
+	};
+	for (int r = 0; r < 4; r++) {
+		double scale = r == 3 ? 1 : 1e3;
+		printf("%-34s %12.2f %12.2f", rows[r], c[0][r] / scale,
+		       c[1][r] / scale);
+		if (have_python)
+			printf(" %12.2f\n", py[r] / scale);
+		else
+			printf(" %12s\n", "skipped");
+	}
+	printf("(%zu empty tasks; %zu tasks of 1 MiB; C sum of %zu elements "
+	       "in 2 tasks, Python %zu)\n",
+	       tasks, mib, elements, py_elements);
+	printf("processes/threads: start-up %.1fx, per task %.1fx, "
+	       "per MiB %.1fx\n\n",
+	       c[1][0] / c[0][0], c[1][1] / c[0][1], c[1][2] / c[0][2]);
+}
+
 int main(void)
 {
 	bool quick = getenv("DP_BENCH_QUICK") != NULL;
@@ -421,6 +672,8 @@ int main(void)
 	thread_cost_table();
 	threshold_table(nproc, values);
 	python_table(nproc, quick ? 20000 : 50000);
+	printf("\n");
+	swap_table(quick);
 	free(values);
 	return EXIT_SUCCESS;
 }
