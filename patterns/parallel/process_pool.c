@@ -232,9 +232,10 @@ static void finish(dp_process_pool *pool, struct dp_process_pool_task *task,
 }
 
 /* The worker's whole life. It never returns and never runs atexit
- * handlers: those, and stdio buffers, belong to the parent (and under
- * ASan or valgrind a second leak check here would report the parent's
- * live memory). */
+ * handlers: those, and stdio buffers, belong to the parent, and under
+ * ASan a second leak check at exit() would report on the parent's live
+ * memory. (valgrind checks every process as it ends, _exit or not; what
+ * a worker holds is reachable or "possibly lost", never an error.) */
 static _Noreturn void worker_main(dp_process_pool *pool,
                                   const struct worker *self, int tasks_in,
                                   int results_out)
