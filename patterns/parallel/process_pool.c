@@ -312,13 +312,17 @@ static int stop_worker(struct worker *slot, bool kill_first)
 	return status;
 }
 
-/* The worker died or was killed during its task: report the task failed
- * with what the wait status says, and free the slot. */
+/* The worker died, broke its pipe or timed out during its task: report
+ * the task failed with what the wait status says, and free the slot. It
+ * is killed first in every case: a task that closed its result pipe
+ * leaves a live worker that waitpid() would wait for forever, and a kill
+ * on a worker that is already dead is harmless, since its pid stays
+ * reserved until it is reaped, and its wait status stays its own. */
 static void lose_worker(dp_process_pool *pool, struct worker *slot,
                         bool timed_out)
 {
 	struct dp_process_pool_task *task = slot->busy;
-	int status = stop_worker(slot, timed_out);
+	int status = stop_worker(slot, true);
 
 	task->outcome.timed_out = timed_out;
 	if (WIFSIGNALED(status))

@@ -28,7 +28,7 @@ static void assert_no_children(void)
 
 /* ---- test commands ------------------------------------------------------ */
 
-enum behaviour { SQUARE, FAIL, CRASH, EXIT, HANG };
+enum behaviour { SQUARE, FAIL, CRASH, EXIT, HANG, CLOSE_AND_HANG };
 
 struct job {
 	struct dp_command base; /* Base. Must be first. */
@@ -63,6 +63,13 @@ static int job_execute(struct dp_command *command)
 		return DP_OK;
 	case EXIT:
 		exit(3);
+	case CLOSE_AND_HANG:
+		/* Every descriptor past stdio, its result pipe among them:
+		 * the parent sees end of file from a worker still alive. */
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+		for (;;)
+			pause();
 	case HANG:
 		for (;;)
 			pause();
@@ -399,6 +406,21 @@ START_TEST(test_every_task_may_crash_and_the_pool_still_finishes)
 }
 END_TEST
 
+START_TEST(test_a_worker_that_closes_its_pipe_is_killed_not_waited_for)
+{
+	struct dp_process_pool_outcome outcome;
+	struct dp_process_pool_stats stats;
+
+	/* No timeout: only the end of file can end this task. */
+	ck_assert_int_eq(
+		run_with_one_bad_task(CLOSE_AND_HANG, 0, &outcome, &stats),
+		DP_EIO);
+	ck_assert_int_eq(outcome.signal, SIGKILL);
+	ck_assert(!outcome.timed_out);
+	ck_assert_uint_eq(stats.workers_lost, 1);
+}
+END_TEST
+
 /* ---- memory ------------------------------------------------------------- */
 
 START_TEST(test_create_and_submit_fail_cleanly_at_every_allocation)
@@ -464,6 +486,9 @@ static Suite *process_pool_suite(void)
 	tcase_add_test(failures,
 	               test_a_task_calling_exit_is_reported_with_its_status);
 	tcase_add_test(failures, test_a_task_that_never_answers_times_out);
+	tcase_add_test(
+		failures,
+		test_a_worker_that_closes_its_pipe_is_killed_not_waited_for);
 	tcase_add_test(failures,
 	               test_every_task_may_crash_and_the_pool_still_finishes);
 
