@@ -15,6 +15,11 @@
  * Table 4: when python3 is present, multiprocessing.Pool on the same
  * compute-bound kernel, run through popen().
  *
+ * Table 5: threads against processes at 2 workers, the same Command
+ * tasks through dp_thread_pool and dp_process_pool, next to
+ * multiprocessing.Pool(2): start-up, cost per task, cost per MiB of
+ * result, and the speedup of a compute-bound sum.
+ *
  * Run with `make bench`; figures are ratios within this one run.
  * DP_BENCH_QUICK=1 shrinks everything. With DP_BENCH_CSV set, table 1's
  * speedups also go to parallel_speedup.csv there.
@@ -25,10 +30,13 @@
 #include "common/dp_bench.h"
 #include "common/dp_temp.h"
 #include "parallel/parallel.h"
+#include "parallel/process_pool.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 enum { MIX_ROUNDS = 32, MAX_THREADS = 64 };
@@ -394,6 +402,326 @@ static void python_table(size_t nproc, size_t elements)
 	       ns[0] / c_serial);
 }
 
+/* ---- table 5 ------------------------------------------------------------- */
+
+/* One Command for both pools: it sums mix(i) over [begin, end), or fills
+ * `bytes` bytes of its result with a pattern; either way it writes only
+ * its declared result, so it means the same in a thread and in a
+ * process. */
+struct swap_task {
+	struct dp_command base; /* Base. Must be first. */
+	size_t begin;
+	size_t end;
+	unsigned char *result;
+	size_t bytes;
+};
+
+static int swap_execute(struct dp_command *command)
+{
+	struct swap_task *task =
+		dp_container_of(command, struct swap_task, base);
+
+	if (task->bytes != 0) {
+		memset(task->result, (int)(task->begin & 0xff), task->bytes);
+		return DP_OK;
+	}
+	uint64_t sum = 0;
+	for (size_t i = task->begin; i < task->end; i++)
+		sum += mix(i);
+	memcpy(task->result, &sum, sizeof(sum));
+	return DP_OK;
+}
+
+/* No destroy: the bench owns the tasks, in arrays. */
+static const struct dp_command_ops swap_ops = {
+	.name = "swap",
+	.execute = swap_execute,
+};
+
+enum { SWAP_WORKERS = 2 };
+
+/* One batch: `count` tasks, each either a slice of [0, elements) or a
+ * `bytes`-byte fill, on `threads` when it is given (a warm pool), else on
+ * a pool created and destroyed in the batch. A process pool forks its
+ * workers in every run whatever happens, so it has no warm form. */
+struct batch {
+	bool processes;
+	dp_thread_pool *threads;
+	size_t count;
+	size_t elements;
+	size_t bytes;
+	struct swap_task *tasks;
+	unsigned char *results;
+};
+
+static void run_batch(const struct batch *batch)
+{
+	size_t slot = batch->bytes ? batch->bytes : sizeof(uint64_t);
+
+	for (size_t i = 0; i < batch->count; i++) {
+		batch->tasks[i] = (struct swap_task){
+			.base = {.ops = &swap_ops},
+			.begin = batch->elements * i / batch->count,
+			.end = batch->elements * (i + 1) / batch->count,
+			.result = batch->results + i * slot,
+			.bytes = batch->bytes,
+		};
+	}
+	if (batch->processes) {
+		dp_process_pool *pool =
+			dp_process_pool_create(SWAP_WORKERS, 0, NULL);
+		for (size_t i = 0; i < batch->count; i++)
+			dp_process_pool_submit(pool, &batch->tasks[i].base,
+			                       batch->tasks[i].result, slot,
+			                       NULL);
+		dp_process_pool_run(pool);
+		dp_process_pool_destroy(pool);
+	} else {
+		dp_thread_pool *pool =
+			dp_thread_pool_create(SWAP_WORKERS, NULL);
+		for (size_t i = 0; i < batch->count; i++)
+			dp_thread_pool_submit(pool, &batch->tasks[i].base,
+			                      NULL);
+		dp_thread_pool_wait_all(pool);
+		dp_thread_pool_destroy(pool);
+	}
+	dp_bench_keep(batch->results[0]);
+}
+
+static void batch_bench(void *ctx, size_t iterations)
+{
+	for (size_t it = 0; it < iterations; it++)
+		run_batch(ctx);
+}
+
+static double batch_ns(struct batch *batch)
+{
+	size_t slot = batch->bytes ? batch->bytes : sizeof(uint64_t);
+	batch->tasks = calloc(batch->count, sizeof(*batch->tasks));
+	batch->results = calloc(batch->count, slot);
+	double ns = 0;
+	if (batch->tasks != NULL && batch->results != NULL)
+		ns = dp_bench_ns_per_op(batch_bench, batch);
+	free(batch->results);
+	free(batch->tasks);
+	return ns;
+}
+
+static void serial_sum(void *ctx, size_t iterations)
+{
+	const size_t *elements = ctx;
+
+	for (size_t it = 0; it < iterations; it++) {
+		uint64_t sum = 0;
+		for (size_t i = 0; i < *elements; i++)
+			sum += mix(i);
+		dp_bench_keep(sum);
+	}
+}
+
+/* multiprocessing.Pool(2) on the same four workloads. */
+static const char PYTHON_SWAP_SCRIPT[] =
+	"import sys, time\n"
+	"from multiprocessing import Pool\n"
+	"M = (1 << 64) - 1\n"
+	"def mix(x):\n"
+	"    for _ in range(32):\n"
+	"        x = (x * 6364136223846793005 + 1442695040888963407) & M\n"
+	"        x ^= x >> 33\n"
+	"    return x\n"
+	"def part(r):\n"
+	"    return sum(mix(i) for i in range(r[0], r[1])) & M\n"
+	"def empty(_):\n"
+	"    return None\n"
+	"def fill(n):\n"
+	"    return bytes([n & 0xff]) * (1 << 20)\n"
+	"def best(f, k=3):\n"
+	"    out = []\n"
+	"    for _ in range(k):\n"
+	"        t = time.perf_counter(); f()\n"
+	"        out.append(time.perf_counter() - t)\n"
+	"    return min(out) * 1e9\n"
+	"def start():\n"
+	"    p = Pool(2); p.map(empty, range(2)); p.close(); p.join()\n"
+	"def cold(halves):\n"
+	"    p = Pool(2); p.map(part, halves); p.close(); p.join()\n"
+	"if __name__ == '__main__':\n"
+	"    tasks, mib, n = (int(a) for a in sys.argv[1:4])\n"
+	"    print('startup', best(start))\n"
+	"    with Pool(2) as p:\n"
+	"        p.map(empty, range(2))\n"
+	"        print('task', best(lambda: p.map(empty, range(tasks), "
+	"chunksize=1)) / tasks)\n"
+	"        print('mib', best(lambda: p.map(fill, range(mib), "
+	"chunksize=1)) / mib)\n"
+	"        serial = best(lambda: part((0, n)))\n"
+	"        halves = [(0, n // 2), (n // 2, n)]\n"
+	"        two = best(lambda: p.map(part, halves))\n"
+	"        print('speedup', serial / two)\n"
+	"    print('cold', serial / best(lambda: cold(halves)))\n";
+
+/* Runs the script; fills `py` (startup ns, ns per task, ns per MiB,
+ * speedup without and with start-up) and returns true when all five
+ * came back. */
+static bool python_swap(size_t tasks, size_t mib, size_t elements, double py[5])
+{
+	char dir[256];
+	char path[300];
+	if (dp_temp_dir_make(dir, sizeof(dir), "dp_parallel") != DP_OK)
+		return false;
+	snprintf(path, sizeof(path), "%s/swap.py", dir);
+	FILE *script = fopen(path, "w");
+	if (script == NULL) {
+		dp_temp_dir_remove(dir);
+		return false;
+	}
+	fputs(PYTHON_SWAP_SCRIPT, script);
+	fclose(script);
+	char command[512];
+	snprintf(command, sizeof(command),
+	         "command -v python3 >/dev/null 2>&1 && python3 %s %zu %zu %zu",
+	         path, tasks, mib, elements);
+	FILE *pipe = popen(command, "r");
+	int found = 0;
+	if (pipe != NULL) {
+		char label[16];
+		double value;
+		while (found < 5 &&
+		       fscanf(pipe, "%15s %lf", label, &value) == 2)
+			py[found++] = value;
+		pclose(pipe);
+	}
+	dp_temp_dir_remove(dir);
+	return found == 5;
+}
+
+static size_t page_size(void)
+{
+	long size = sysconf(_SC_PAGESIZE);
+	return size > 0 ? (size_t)size : 4096;
+}
+
+static void swap_table(bool quick)
+{
+	size_t tasks = quick ? 200 : 2000;
+	size_t mib = quick ? 4 : 32;
+	size_t elements = quick ? (size_t)1 << 16 : (size_t)1 << 18;
+	size_t py_elements = quick ? 20000 : 100000;
+	double c[2][5] = {{0}};
+	double serial[2] = {0};
+	double warm_run[2] = {0};
+	double cold[2] = {0};
+	dp_thread_pool *warm = dp_thread_pool_create(SWAP_WORKERS, NULL);
+	if (warm == NULL)
+		return;
+
+	/* Threads: a warm pool for everything but the start-up, so no
+	 * figure needs a subtraction. Processes: every run forks, so the
+	 * start-up is subtracted from each batch. Best of three passes. */
+	for (int pass = 0; pass < PASSES; pass++) {
+		for (int p = 0; p < 2; p++) {
+			dp_thread_pool *pool = p ? NULL : warm;
+			/* Start-up: a pool of two, one empty task each, torn
+			 * down. */
+			struct batch start = {.processes = p,
+			                      .count = SWAP_WORKERS};
+			double startup = batch_ns(&start);
+			double fixed = p ? startup : 0;
+			keep_best(&c[p][0], startup);
+			/* Per task: the cost of an empty task in a batch. */
+			struct batch many = {.processes = p,
+			                     .threads = pool,
+			                     .count = tasks};
+			keep_best(&c[p][1],
+			          (batch_ns(&many) - fixed) / (double)tasks);
+			/* Per MiB: tasks that each fill a 1 MiB result. */
+			struct batch fill = {.processes = p,
+			                     .threads = pool,
+			                     .count = mib,
+			                     .bytes = (size_t)1 << 20};
+			keep_best(&c[p][2],
+			          (batch_ns(&fill) - fixed) / (double)mib);
+			/* Speedup: the compute-bound sum in two tasks, warm
+			 * (start-up left out) and cold (included); the best
+			 * time of each, so noise cannot inflate a ratio. */
+			struct batch sum = {.processes = p,
+			                    .threads = pool,
+			                    .count = SWAP_WORKERS,
+			                    .elements = elements};
+			keep_best(&serial[p],
+			          dp_bench_ns_per_op(serial_sum, &elements));
+			double run = batch_ns(&sum);
+			sum.threads = NULL;
+			keep_best(&cold[p], p ? run : batch_ns(&sum));
+			keep_best(&warm_run[p], run - fixed);
+		}
+	}
+	for (int p = 0; p < 2; p++) {
+		c[p][3] = serial[p] / warm_run[p];
+		c[p][4] = serial[p] / cold[p];
+	}
+	dp_thread_pool_destroy(warm);
+
+	/* Where a MiB of result goes in a process pool: minor page faults
+	 * (copy-on-write and first touch) in the parent and in the workers,
+	 * over one batch of fills. */
+	struct batch fill = {
+		.processes = true, .count = mib, .bytes = (size_t)1 << 20};
+	fill.tasks = calloc(fill.count, sizeof(*fill.tasks));
+	fill.results = calloc(fill.count, fill.bytes);
+	double faults[2] = {0, 0};
+	if (fill.tasks != NULL && fill.results != NULL) {
+		/* Touched once first, as in the timed batches. */
+		memset(fill.results, 1, fill.count * fill.bytes);
+		struct rusage self0, kids0, self1, kids1;
+		getrusage(RUSAGE_SELF, &self0);
+		getrusage(RUSAGE_CHILDREN, &kids0);
+		run_batch(&fill);
+		getrusage(RUSAGE_SELF, &self1);
+		getrusage(RUSAGE_CHILDREN, &kids1);
+		faults[0] = (double)(self1.ru_minflt - self0.ru_minflt) /
+		            (double)mib;
+		faults[1] = (double)(kids1.ru_minflt - kids0.ru_minflt) /
+		            (double)mib;
+	}
+	free(fill.results);
+	free(fill.tasks);
+	double py[5];
+	bool have_python = python_swap(tasks, mib, py_elements, py);
+
+	printf("Threads against processes, %d workers, the same Command "
+	       "tasks\n",
+	       SWAP_WORKERS);
+	printf("%-34s %12s %12s %12s\n", "", "threads", "processes",
+	       "Python Pool");
+	static const char *const rows[] = {
+		"start-up (pool, 2 tasks, stop), us",
+		"per empty task, us",
+		"per MiB of result, us",
+		"speedup, start-up left out",
+		"speedup, start-up included",
+	};
+	for (int r = 0; r < 5; r++) {
+		double scale = r >= 3 ? 1 : 1e3;
+		printf("%-34s %12.2f %12.2f", rows[r], c[0][r] / scale,
+		       c[1][r] / scale);
+		if (have_python)
+			printf(" %12.2f\n", py[r] / scale);
+		else
+			printf(" %12s\n", "skipped");
+	}
+	printf("(%zu empty tasks; %zu tasks of 1 MiB; speedup of the "
+	       "compute-bound sum\n over its serial loop, %zu elements in 2 "
+	       "tasks, Python %zu)\n",
+	       tasks, mib, elements, py_elements);
+	printf("processes/threads: start-up %.1fx, per task %.1fx, "
+	       "per MiB %.1fx\n",
+	       c[1][0] / c[0][0], c[1][1] / c[0][1], c[1][2] / c[0][2]);
+	printf("processes, minor page faults per MiB of result: %.0f in the "
+	       "parent, %.0f in the workers\n(a MiB is %zu pages)\n\n",
+	       faults[0], faults[1], ((size_t)1 << 20) / page_size());
+}
+
 int main(void)
 {
 	bool quick = getenv("DP_BENCH_QUICK") != NULL;
@@ -421,6 +749,8 @@ int main(void)
 	thread_cost_table();
 	threshold_table(nproc, values);
 	python_table(nproc, quick ? 20000 : 50000);
+	printf("\n");
+	swap_table(quick);
 	free(values);
 	return EXIT_SUCCESS;
 }
