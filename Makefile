@@ -259,7 +259,8 @@ docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails
 # message from gnuplot. `make bench-charts` reruns the benches that write
 # them (DP_BENCH_CSV names the folder), records the machine and the date in
 # docs/bench/README.txt, and redraws.
-CHART_BENCHES := strategy lru_cache object_pool batch vectorize parallel
+CHART_BENCHES := strategy lru_cache object_pool batch vectorize parallel \
+                 http_cache
 CHARTS := $(patsubst docs/charts/%.gp,build/charts/%.svg,\
                      $(wildcard docs/charts/*.gp))
 
@@ -271,6 +272,10 @@ build/charts/vectorize_sum.svg: docs/bench/vectorize_sum_O0.csv \
                                 docs/bench/vectorize_sum_O2.csv \
                                 docs/bench/vectorize_sum_O3_march_native.csv
 build/charts/parallel_speedup.svg: docs/bench/parallel_speedup.csv
+build/charts/parallel_processes.svg: docs/bench/parallel_processes.csv
+build/charts/batch_index_growth.svg: docs/bench/batch_index_growth.csv
+build/charts/http_cache_revalidation.svg: \
+    docs/bench/http_cache_revalidation.csv
 
 build/charts/%.svg: docs/charts/%.gp docs/charts/style.gpi
 	@mkdir -p $(@D)

@@ -22,7 +22,8 @@
  *
  * Run with `make bench`; figures are ratios within this one run.
  * DP_BENCH_QUICK=1 shrinks everything. With DP_BENCH_CSV set, table 1's
- * speedups also go to parallel_speedup.csv there.
+ * speedups also go to parallel_speedup.csv there, and table 5 to
+ * parallel_processes.csv (times in us; nan where Python was skipped).
  */
 /* popen(), pclose() and sysconf() are POSIX, not C11. */
 #define _POSIX_C_SOURCE 200809L
@@ -32,6 +33,7 @@
 #include "parallel/parallel.h"
 #include "parallel/process_pool.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -601,7 +603,7 @@ static size_t page_size(void)
 	return size > 0 ? (size_t)size : 4096;
 }
 
-static void swap_table(bool quick)
+static int swap_table(bool quick)
 {
 	size_t tasks = quick ? 200 : 2000;
 	size_t mib = quick ? 4 : 32;
@@ -613,7 +615,7 @@ static void swap_table(bool quick)
 	double cold[2] = {0};
 	dp_thread_pool *warm = dp_thread_pool_create(SWAP_WORKERS, NULL);
 	if (warm == NULL)
-		return;
+		return DP_ENOMEM;
 
 	/* Threads: a warm pool for everything but the start-up, so no
 	 * figure needs a subtraction. Processes: every run forks, so the
@@ -701,6 +703,14 @@ static void swap_table(bool quick)
 		"speedup, start-up left out",
 		"speedup, start-up included",
 	};
+	/* The CSV's labels: the rows' names without their commas. */
+	static const char *const measures[] = {
+		"start-up us", "per empty task us", "per MiB of result us",
+		"speedup start-up left out", "speedup start-up included",
+	};
+	dp_bench_csv *csv = NULL;
+	int rc = dp_bench_csv_open(&csv, "parallel_processes",
+	                           "measure,threads,processes,python");
 	for (int r = 0; r < 5; r++) {
 		double scale = r >= 3 ? 1 : 1e3;
 		printf("%-34s %12.2f %12.2f", rows[r], c[0][r] / scale,
@@ -709,6 +719,10 @@ static void swap_table(bool quick)
 			printf(" %12.2f\n", py[r] / scale);
 		else
 			printf(" %12s\n", "skipped");
+		dp_bench_csv_row(csv, measures[r],
+		                 (double[]){c[0][r] / scale, c[1][r] / scale,
+		                            have_python ? py[r] / scale : NAN},
+		                 3);
 	}
 	printf("(%zu empty tasks; %zu tasks of 1 MiB; speedup of the "
 	       "compute-bound sum\n over its serial loop, %zu elements in 2 "
@@ -720,6 +734,8 @@ static void swap_table(bool quick)
 	printf("processes, minor page faults per MiB of result: %.0f in the "
 	       "parent, %.0f in the workers\n(a MiB is %zu pages)\n\n",
 	       faults[0], faults[1], ((size_t)1 << 20) / page_size());
+	int csv_rc = dp_bench_csv_close(csv);
+	return rc != DP_OK ? rc : csv_rc;
 }
 
 int main(void)
@@ -750,7 +766,11 @@ int main(void)
 	threshold_table(nproc, values);
 	python_table(nproc, quick ? 20000 : 50000);
 	printf("\n");
-	swap_table(quick);
+	rc = swap_table(quick);
 	free(values);
+	if (rc != DP_OK) {
+		fprintf(stderr, "bench_parallel: %s\n", dp_strerror(rc));
+		return EXIT_FAILURE;
+	}
 	return EXIT_SUCCESS;
 }
