@@ -763,10 +763,10 @@ static int sizes_table(const char *dir, bool quick)
 		       miss_prepared / 1e3, miss_tx / 1e3);
 		char label[24];
 		snprintf(label, sizeof(label), "%zu", size);
-		dp_bench_csv_row(csv, label,
-		                 (double[]){scan / 1e3, search / 1e3,
-		                            prepared / 1e3},
-		                 3);
+		dp_bench_csv_row(
+			csv, label,
+			(double[]){scan / 1e3, search / 1e3, prepared / 1e3},
+			3);
 		if (previous_scan > 0)
 			printf("  %9s x10 rows: scan %.1fx slower, index "
 			       "%.2fx\n",

@@ -705,8 +705,11 @@ static int swap_table(bool quick)
 	};
 	/* The CSV's labels: the rows' names without their commas. */
 	static const char *const measures[] = {
-		"start-up us", "per empty task us", "per MiB of result us",
-		"speedup start-up left out", "speedup start-up included",
+		"start-up us",
+		"per empty task us",
+		"per MiB of result us",
+		"speedup start-up left out",
+		"speedup start-up included",
 	};
 	dp_bench_csv *csv = NULL;
 	int rc = dp_bench_csv_open(&csv, "parallel_processes",
