@@ -25,7 +25,7 @@ sum() { sha256sum "$@" 2>/dev/null | cut -d' ' -f1; }
 # not the file that was built (a replaced tool does not survive).
 build_tools() {
 	stamp="$cc $cflags $(cat "$here/run.c" "$here/report.c" \
-		"$here/grade.c" "$here/grade.h" "$root/patterns/common/dp_common.c" |
+		"$here/grade.c" "$here"/grade*.h "$root/patterns/common/dp_common.c" |
 		sum)"
 	if [ "$(cat "$tools/common/stamp" 2>/dev/null)" = "$stamp" ] &&
 		[ "$(cat "$tools/common/tools.sum" 2>/dev/null)" = \

@@ -27,6 +27,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "grade.h"
+#include "grade_channel.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,7 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { TOKEN_FD = 3, REPORT_FD = 4, MAX_TOKEN = 64 };
+enum { MAX_TOKEN = 64 };
 
 /* The test being run, set before Check calls the trampoline. */
 static const struct grade_test *running;
@@ -57,7 +58,7 @@ static void put_all(int fd, const char *text, size_t len)
 static void report(const char *line)
 {
 	if (have_channel)
-		put_all(REPORT_FD, line, strlen(line));
+		put_all(GRADE_REPORT_FD, line, strlen(line));
 	else
 		fputs(line, stdout);
 }
@@ -68,7 +69,7 @@ static void read_token(char *token, size_t size)
 	size_t len = 0;
 
 	while (len + 1 < size) {
-		ssize_t n = read(TOKEN_FD, token + len, 1);
+		ssize_t n = read(GRADE_TOKEN_FD, token + len, 1);
 		if (n <= 0 || token[len] == '\n')
 			break;
 		len++;

@@ -52,12 +52,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grade_channel.h"
+
 enum {
-	TOKEN_FD = 3,
-	REPORT_FD = 4,
 	MEMORY_STATUS = 86,
 	MAX_REPORT = 16384,
-	MAX_TESTS = 64,
 	MAX_HIDDEN = 32,
 	FILE_LIMIT = 16 << 20,
 	KEPT_OUTPUT = 64 << 10,
@@ -138,14 +137,19 @@ static void apply_limits(const struct options *opt)
 		set_limit(RLIMIT_NPROC, SANDBOX_PROCESSES);
 }
 
-/* The fds the test gets: 0 /dev/null, 1 and 2 the output file, 3 and 4
- * the channel; nothing else survives exec (every other fd is CLOEXEC).
- * Each source is first moved above 9, so no dup2() can overwrite the
- * source of a later one. */
+/* The fds the test gets: 0 /dev/null, 1 and 2 its output file, and the
+ * channel; nothing else survives exec (every other fd is CLOEXEC). Each
+ * source is first moved above 9, so no dup2() can overwrite the source
+ * of a later one. */
 static void wire_fds(const struct launch *l)
 {
-	int from[5] = {open("/dev/null", O_RDONLY), l->output_fd, l->output_fd,
-	               l->token_pipe[0], l->report_pipe[1]};
+	int from[5] = {
+		[STDIN_FILENO] = open("/dev/null", O_RDONLY),
+		[STDOUT_FILENO] = l->output_fd,
+		[STDERR_FILENO] = l->output_fd,
+		[GRADE_TOKEN_FD] = l->token_pipe[0],
+		[GRADE_REPORT_FD] = l->report_pipe[1],
+	};
 
 	for (int fd = 0; fd < 5; fd++) {
 		if (from[fd] < 0 ||

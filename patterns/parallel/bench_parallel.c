@@ -312,19 +312,23 @@ static void threshold_table(size_t nproc, uint64_t *values)
 
 /* ---- table 4 ------------------------------------------------------------- */
 
-/* The same kernel in Python; `$N` elements, `$P` processes. It prints
- * ns per element for a plain loop and for Pool(1) and Pool(P). */
-static const char PYTHON_SCRIPT[] =
-	"import sys, time\n"
-	"from multiprocessing import Pool\n"
-	"M = (1 << 64) - 1\n"
-	"def mix(x):\n"
-	"    for _ in range(32):\n"
-	"        x = (x * 6364136223846793005 + 1442695040888963407) & M\n"
-	"        x ^= x >> 33\n"
-	"    return x\n"
-	"def part(r):\n"
+/* The C kernel in Python, shared by the two scripts below: mix() and
+ * part(), the sum of mix() over a range. */
+#define PYTHON_KERNEL                                                       \
+	"import sys, time\n"                                                \
+	"from multiprocessing import Pool\n"                                \
+	"M = (1 << 64) - 1\n"                                               \
+	"def mix(x):\n"                                                     \
+	"    for _ in range(32):\n"                                         \
+	"        x = (x * 6364136223846793005 + 1442695040888963407) & M\n" \
+	"        x ^= x >> 33\n"                                            \
+	"    return x\n"                                                    \
+	"def part(r):\n"                                                    \
 	"    return sum(mix(i) for i in range(r[0], r[1])) & M\n"
+
+/* Table 4's script: `$N` elements, `$P` processes. It prints
+ * ns per element for a plain loop and for Pool(1) and Pool(P). */
+static const char PYTHON_SCRIPT[] = PYTHON_KERNEL
 	"def chunks(n, k):\n"
 	"    return [(n * i // k, n * (i + 1) // k) for i in range(k)]\n"
 	"if __name__ == '__main__':\n"
@@ -522,17 +526,7 @@ static void serial_sum(void *ctx, size_t iterations)
 }
 
 /* multiprocessing.Pool(2) on the same four workloads. */
-static const char PYTHON_SWAP_SCRIPT[] =
-	"import sys, time\n"
-	"from multiprocessing import Pool\n"
-	"M = (1 << 64) - 1\n"
-	"def mix(x):\n"
-	"    for _ in range(32):\n"
-	"        x = (x * 6364136223846793005 + 1442695040888963407) & M\n"
-	"        x ^= x >> 33\n"
-	"    return x\n"
-	"def part(r):\n"
-	"    return sum(mix(i) for i in range(r[0], r[1])) & M\n"
+static const char PYTHON_SWAP_SCRIPT[] = PYTHON_KERNEL
 	"def empty(_):\n"
 	"    return None\n"
 	"def fill(n):\n"
