@@ -86,7 +86,7 @@ patterns=$(cd "$(dirname "$0")/../../patterns" && pwd -P)
 chapters="$patterns/common"
 for word in $(field link); do
 	case $word in
-	*.c) chapters="$chapters $patterns/$(dirname "$word")" ;;
+	*.c) chapters="$chapters $(realpath -m "$patterns/$(dirname "$word")")" ;;
 	esac
 done
 allowed=$(realpath -e "$@" 2>/dev/null | tr '\n' ' ')
