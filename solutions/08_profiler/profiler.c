@@ -8,6 +8,9 @@
  */
 #include "profiler.h"
 
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 static uint64_t real_now(void *clock_ctx)
@@ -111,23 +114,22 @@ ex_profiler_hottest(const struct ex_profiler *profiler)
 /*
  * Each block carries its requested size in a header just before it, so a
  * free or a resize knows how many bytes leave: the allocator interface
- * does not pass the old size. The union keeps the caller's part aligned
- * for any type, as the parent's block is.
+ * does not pass the old size. The alignment keeps the caller's part
+ * aligned for any type, as the parent's block is.
  */
-union mem_header {
-	max_align_t align;
-	size_t size;
+struct mem_header {
+	alignas(max_align_t) size_t size;
 };
 
 static void *tracked_reallocate(void *ctx, void *ptr, size_t size)
 {
 	struct ex_mem_tracker *tracker = ctx;
 	const struct dp_allocator *parent = tracker->parent;
-	union mem_header *block = NULL;
+	struct mem_header *block = NULL;
 	size_t old_size = 0;
 
 	if (ptr != NULL) {
-		block = (union mem_header *)ptr - 1;
+		block = (struct mem_header *)ptr - 1;
 		old_size = block->size;
 	}
 	if (size == 0) {
@@ -140,7 +142,7 @@ static void *tracked_reallocate(void *ctx, void *ptr, size_t size)
 	}
 	if (size > SIZE_MAX - sizeof(*block))
 		return NULL;
-	union mem_header *grown =
+	struct mem_header *grown =
 		parent->reallocate(parent->ctx, block, sizeof(*block) + size);
 	if (grown == NULL)
 		return NULL; /* The old block, if any, is untouched. */
