@@ -36,6 +36,7 @@ extra_calls() {
 	case $1 in
 	03_singleton) echo "pthread_mutex_lock pthread_mutex_unlock" \
 		"pthread_mutex_init pthread_mutex_destroy" ;;
+	08_profiler) echo "dp_alloc dp_free" ;;
 	esac
 }
 
