@@ -509,26 +509,26 @@ static const struct dp_sql_loader_ops loader_fetch_first = {
 };
 
 /* Table 3 to batch_reads.csv (with DP_BENCH_CSV set): one row per way of
- * loading, its ms per load and the statements it ran; `py` is NULL when
- * python3 gave no figures. */
-static int reads_csv(const struct dp_sql_loader_ops *const *loaders,
-                     const double *ns, const uint64_t *statements, size_t count,
+ * loading, in the order of `loaders` in reads_table(), with its ms per
+ * load and the statements it ran; `py` is NULL when python3 gave no
+ * figures. */
+static int reads_csv(const double *ns, const uint64_t *statements, size_t count,
                      const double *py, const unsigned long *py_statements)
 {
+	static const char *const labels[] = {"C: N+1", "C: JOIN",
+	                                     "C: IN lists of 100",
+	                                     "C: N+1 users fetched first"};
 	dp_bench_csv *csv = NULL;
 	int rc = dp_bench_csv_open(&csv, "batch_reads",
 	                           "method,ms_per_load,statements");
-	for (size_t l = 0; rc == DP_OK && l < count; l++) {
-		char label[64];
-		snprintf(label, sizeof(label), "C: %s%s", loaders[l]->name,
-		         loaders[l] == &dp_sql_loader_in ? " of 100" : "");
+	for (size_t l = 0; rc == DP_OK && l < count && l < 4; l++) {
 		const double row[] = {ns[l] / 1e6, (double)statements[l]};
-		rc = dp_bench_csv_row(csv, label, row, 2);
+		rc = dp_bench_csv_row(csv, labels[l], row, 2);
 	}
 	for (int p = 0; rc == DP_OK && py != NULL && p < 2; p++) {
 		const double row[] = {py[p] / 1e6, (double)py_statements[p]};
 		rc = dp_bench_csv_row(
-			csv, p == 0 ? "Python: N+1" : "Python: join", row, 2);
+			csv, p == 0 ? "Python: N+1" : "Python: JOIN", row, 2);
 	}
 	int close_rc = dp_bench_csv_close(csv);
 	return rc != DP_OK ? rc : close_rc;
@@ -620,7 +620,7 @@ static int reads_table(const char *dir, bool quick)
 		unsigned long py_rows = 0, py_statements[2] = {0, 0};
 		bool python = python_loads(path, n, &py[0], &py[1], &py_rows,
 		                           py_statements);
-		rc = reads_csv(loaders, ns, statements, DP_ARRAY_SIZE(loaders),
+		rc = reads_csv(ns, statements, DP_ARRAY_SIZE(loaders),
 		               python ? py : NULL, py_statements);
 		if (python) {
 			printf("  %-36s %10.3f %12lu %6lu\n",
