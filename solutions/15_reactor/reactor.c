@@ -26,10 +26,10 @@ struct source {
 
 struct ex_reactor {
 	const struct dp_allocator *alloc;
-	struct pollfd *fds;      /* slot i: what poll(2) watches */
-	struct source *sources;  /* slot i: who is told */
-	size_t used;             /* slots in use, holes included */
-	size_t live;             /* slots that are not holes */
+	struct pollfd *fds;     /* slot i: what poll(2) watches */
+	struct source *sources; /* slot i: who is told */
+	size_t used;            /* slots in use, holes included */
+	size_t live;            /* slots that are not holes */
 	size_t capacity;
 	bool running;
 };
