@@ -113,11 +113,12 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	}
 	ck_assert_msg(timeout == 0,
 	              "poll(2) was asked to wait (timeout %d) for %lu "
-	              "descriptor(s), none of which is ready, so it would "
-	              "wait for ever: here a source's writer writes only when "
-	              "another source has been served. Give poll every "
-	              "unfinished source in one call, and do not poll when "
-	              "none is left",
+	              "descriptor(s), none of which is ready: here the "
+	              "writers write only from your callbacks, so it would "
+	              "wait for ever. Pass every unfinished source to one "
+	              "poll call, make each callback that is due (on_data, "
+	              "on_end) before polling again, and do not poll when no "
+	              "source is left",
 	              timeout, (unsigned long)nfds);
 	spy.empty_polls_in_a_row++;
 	ck_assert_msg(spy.empty_polls_in_a_row <= MAX_EMPTY_IN_A_ROW,
