@@ -601,6 +601,10 @@ START_TEST(test_every_source_is_unregistered_and_nothing_leaks)
 	ck_assert_msg(dropped->data_calls == 0 && dropped->end_calls == 0,
 	              "ex_reactor_destroy must call no callback of the "
 	              "sources still registered");
+	ck_assert_msg(counter.allocations > 0,
+	              "the reactor allocated nothing from the allocator given "
+	              "to ex_reactor_create: use dp_alloc, dp_realloc_array "
+	              "and dp_free with it");
 	ck_assert_msg(counter.live_blocks == 0,
 	              "%zu block(s) still allocated after ex_reactor_destroy "
 	              "(%zu allocated, %zu freed)",
