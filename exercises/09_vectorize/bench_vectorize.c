@@ -9,10 +9,10 @@
  *      such as CPython adds two objects;
  *   2. the plain double loop: compiled, but one chain of additions, each
  *      waiting for the last; the compiler may not reorder them;
- *   3. dp_vec_sum_f64(): eight independent chains (your code);
+ *   3. ex_vec_sum_f64(): eight independent chains (your code);
  *   4. the plain int64 sum over int32_t: the compiler reorders integer
  *      additions by itself;
- *   5. dp_vec_sum_i32() (your code).
+ *   5. ex_vec_sum_i32() (your code).
  *
  * Build and run with `make bench EX=09_vectorize` when the exercises'
  * Makefile provides it, or by hand from the repository's root (see
@@ -98,7 +98,7 @@ static void run_lanes_f64(void *ctx, size_t iterations)
 	struct data *data = ctx;
 
 	for (size_t it = 0; it < iterations; it++)
-		dp_bench_keep((uint64_t)dp_vec_sum_f64(data->f64, N));
+		dp_bench_keep((uint64_t)ex_vec_sum_f64(data->f64, N));
 }
 
 static void run_plain_i32(void *ctx, size_t iterations)
@@ -118,7 +118,7 @@ static void run_vec_i32(void *ctx, size_t iterations)
 	struct data *data = ctx;
 
 	for (size_t it = 0; it < iterations; it++)
-		dp_bench_keep((uint64_t)dp_vec_sum_i32(data->i32, N));
+		dp_bench_keep((uint64_t)ex_vec_sum_i32(data->i32, N));
 }
 
 int main(void)
@@ -145,9 +145,9 @@ int main(void)
 	}
 
 	/* Timings of a wrong answer mean nothing: check first. */
-	double lanes = dp_vec_sum_f64(data->f64, N);
+	double lanes = ex_vec_sum_f64(data->f64, N);
 	if (fabs(lanes - plain) > 2 * N * DBL_EPSILON * magnitude ||
-	    dp_vec_sum_i32(data->i32, N) != exact) {
+	    ex_vec_sum_i32(data->i32, N) != exact) {
 		fprintf(stderr, "bench_vectorize: your kernels give wrong "
 		                "results; make the tests pass first\n");
 		free(data);
@@ -160,9 +160,9 @@ int main(void)
 	} rows[] = {
 		{"interpreted (boxed values, dispatch)", run_interpreted},
 		{"plain double loop (one chain)", run_plain_f64},
-		{"dp_vec_sum_f64 (8 lanes)", run_lanes_f64},
+		{"ex_vec_sum_f64 (8 lanes)", run_lanes_f64},
 		{"plain int32 loop into int64", run_plain_i32},
-		{"dp_vec_sum_i32", run_vec_i32},
+		{"ex_vec_sum_i32", run_vec_i32},
 	};
 	double baseline = 0.0;
 
