@@ -357,13 +357,18 @@ static bool vectorized_in(const char *report, const char *function, char *why,
 		    line[length] == '\t') {
 			const char *at = line + length + 1;
 			const char *kind = strchr(at, '\t');
-			if (kind != NULL &&
-			    strncmp(kind, "\tvectorized\t", 12) == 0)
+			const char *text = kind ? strchr(kind + 1, '\t') : NULL;
+			if (text == NULL)
+				break;
+			if (strncmp(kind, "\tvectorized\t", 12) == 0)
 				return true;
-			if (kind != NULL && strncmp(why, "no remark", 9) == 0)
-				snprintf(why, why_size, "line %.*s: %.*s",
-				         (int)(kind - at), at,
-				         (int)(next - kind - 2), kind + 1);
+			/* "in-order": gcc's in-order reduction, the additions
+			 * still one at a time. */
+			if (strncmp(why, "no remark", 9) == 0)
+				snprintf(why, why_size, "%.*s at line %.*s: %.*s",
+				         (int)(text - kind - 1), kind + 1,
+				         (int)(kind - at), at, (int)(next - text - 2),
+				         text + 1);
 		}
 		line = next;
 	}
