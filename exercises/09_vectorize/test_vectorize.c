@@ -365,10 +365,11 @@ static bool vectorized_in(const char *report, const char *function, char *why,
 			/* "in-order": gcc's in-order reduction, the additions
 			 * still one at a time. */
 			if (strncmp(why, "no remark", 9) == 0)
-				snprintf(why, why_size, "%.*s at line %.*s: %.*s",
+				snprintf(why, why_size,
+				         "%.*s at line %.*s: %.*s",
 				         (int)(text - kind - 1), kind + 1,
-				         (int)(kind - at), at, (int)(next - text - 2),
-				         text + 1);
+				         (int)(kind - at), at,
+				         (int)(next - text - 2), text + 1);
 		}
 		line = next;
 	}
