@@ -68,27 +68,39 @@ static struct ex_response ask(const struct ex_resource *resource,
 	return out;
 }
 
+/* The resource's policy, for messages. */
+static const char *policy(const struct ex_resource *resource)
+{
+	return resource->cache_control ? resource->cache_control : "(none)";
+}
+
 /* Fail unless `out` is a 200 with the whole body. */
-static void expect_200(const struct ex_response *out, const char *inm,
+static void expect_200(const struct ex_resource *resource,
+                       const struct ex_response *out, const char *inm,
                        const char *ims)
 {
-	ck_assert_msg(out->status == EX_HTTP_OK && out->body == TEAL &&
-	                      out->size == CSS_SIZE,
-	              "If-None-Match: %s, If-Modified-Since: %s: expected 200 "
-	              "with the %d-byte body, got status %u with %zu bytes%s",
-	              inm ? inm : "(none)", ims ? ims : "(none)", CSS_SIZE,
-	              out->status, out->size,
-	              out->body == TEAL ? "" : " (not the resource's body)");
+	ck_assert_msg(
+		out->status == EX_HTTP_OK && out->body == TEAL &&
+			out->size == CSS_SIZE,
+		"Cache-Control: %s; If-None-Match: %s, If-Modified-Since: "
+		"%s: expected 200 with the %d-byte body, got status %u "
+		"with %zu bytes%s",
+		policy(resource), inm ? inm : "(none)", ims ? ims : "(none)",
+		CSS_SIZE, out->status, out->size,
+		out->body == TEAL ? "" : " (not the resource's body)");
 }
 
 /* Fail unless `out` is a 304 with no body. */
-static void expect_304(const struct ex_response *out, const char *inm,
+static void expect_304(const struct ex_resource *resource,
+                       const struct ex_response *out, const char *inm,
                        const char *ims)
 {
-	ck_assert_msg(out->status == EX_HTTP_NOT_MODIFIED,
-	              "If-None-Match: %s, If-Modified-Since: %s: expected 304 "
-	              "Not Modified, got status %u",
-	              inm ? inm : "(none)", ims ? ims : "(none)", out->status);
+	ck_assert_msg(
+		out->status == EX_HTTP_NOT_MODIFIED,
+		"Cache-Control: %s; If-None-Match: %s, If-Modified-Since: "
+		"%s: expected 304 Not Modified, got status %u",
+		policy(resource), inm ? inm : "(none)", ims ? ims : "(none)",
+		out->status);
 	ck_assert_msg(out->body == NULL && out->size == 0,
 	              "a 304 has no body: expected NULL and 0 bytes, got %zu "
 	              "bytes%s",
@@ -485,7 +497,7 @@ START_TEST(test_get_without_conditions_is_200_with_body_and_validators)
 {
 	struct ex_resource resource = by_hand("max-age=60", MODIFIED);
 	struct ex_response out = ask(&resource, NULL, NULL);
-	expect_200(&out, NULL, NULL);
+	expect_200(&resource, &out, NULL, NULL);
 	ck_assert_msg(out.etag != NULL && strcmp(out.etag, TAG) == 0,
 	              "a 200 carries the resource's ETag %s", TAG);
 	ck_assert_msg(out.last_modified == MODIFIED,
@@ -498,7 +510,7 @@ START_TEST(test_get_without_conditions_is_200_with_body_and_validators)
 
 	resource = by_hand(NULL, 0);
 	out = ask(&resource, NULL, NULL);
-	expect_200(&out, NULL, NULL);
+	expect_200(&resource, &out, NULL, NULL);
 	ck_assert_msg(out.last_modified == 0 && out.cache_control == NULL,
 	              "a resource without Last-Modified or Cache-Control "
 	              "sends neither (0 and NULL)");
@@ -511,7 +523,7 @@ START_TEST(test_matching_tag_is_304_without_a_body)
 {
 	struct ex_resource resource = by_hand("no-cache", MODIFIED);
 	struct ex_response out = ask(&resource, TAG, NULL);
-	expect_304(&out, TAG, NULL);
+	expect_304(&resource, &out, TAG, NULL);
 	ck_assert_msg(out.etag != NULL && strcmp(out.etag, TAG) == 0 &&
 	                      out.cache_control != NULL &&
 	                      strcmp(out.cache_control, "no-cache") == 0,
@@ -524,7 +536,7 @@ START_TEST(test_matching_tag_is_304_without_a_body)
 
 	const char *other = "\"0000000000000000\"";
 	out = ask(&resource, other, NULL);
-	expect_200(&out, other, NULL);
+	expect_200(&resource, &out, other, NULL);
 }
 END_TEST
 
@@ -585,7 +597,7 @@ END_TEST
 
 START_TEST(test_if_none_match_list_is_scanned_item_by_item)
 {
-	struct ex_resource resource = by_hand("no-cache", MODIFIED);
+	struct ex_resource resource = by_hand("max-age=60", MODIFIED);
 	static const char *const matching[] = {
 		"\"aaaa\", \"5d2b1c0e9a8f7d61\"",
 		"\"5d2b1c0e9a8f7d61\", \"bbbb\"",
@@ -595,7 +607,7 @@ START_TEST(test_if_none_match_list_is_scanned_item_by_item)
 	};
 	for (size_t i = 0; i < DP_ARRAY_SIZE(matching); i++) {
 		struct ex_response out = ask(&resource, matching[i], NULL);
-		expect_304(&out, matching[i], NULL);
+		expect_304(&resource, &out, matching[i], NULL);
 	}
 	static const char *const others[] = {
 		"\"aaaa\", \"bbbb\"",
@@ -607,14 +619,14 @@ START_TEST(test_if_none_match_list_is_scanned_item_by_item)
 	};
 	for (size_t i = 0; i < DP_ARRAY_SIZE(others); i++) {
 		struct ex_response out = ask(&resource, others[i], NULL);
-		expect_200(&out, others[i], NULL);
+		expect_200(&resource, &out, others[i], NULL);
 	}
 }
 END_TEST
 
 START_TEST(test_weak_tags_and_star_match)
 {
-	struct ex_resource resource = by_hand("no-cache", MODIFIED);
+	struct ex_resource resource = by_hand("max-age=60", MODIFIED);
 	static const char *const matching[] = {
 		"W/\"5d2b1c0e9a8f7d61\"",
 		"\"aaaa\", W/\"5d2b1c0e9a8f7d61\"",
@@ -623,7 +635,7 @@ START_TEST(test_weak_tags_and_star_match)
 	};
 	for (size_t i = 0; i < DP_ARRAY_SIZE(matching); i++) {
 		struct ex_response out = ask(&resource, matching[i], NULL);
-		expect_304(&out, matching[i], NULL);
+		expect_304(&resource, &out, matching[i], NULL);
 	}
 	static const char *const others[] = {
 		"W/\"aaaa\"",
@@ -632,7 +644,7 @@ START_TEST(test_weak_tags_and_star_match)
 	};
 	for (size_t i = 0; i < DP_ARRAY_SIZE(others); i++) {
 		struct ex_response out = ask(&resource, others[i], NULL);
-		expect_200(&out, others[i], NULL);
+		expect_200(&resource, &out, others[i], NULL);
 	}
 }
 END_TEST
@@ -666,11 +678,11 @@ START_TEST(test_if_modified_since_compares_with_last_modified)
 {
 	struct ex_resource resource = by_hand("max-age=0", MODIFIED);
 	struct ex_response out = ask(&resource, NULL, MODIFIED_TEXT);
-	expect_304(&out, NULL, MODIFIED_TEXT);
+	expect_304(&resource, &out, NULL, MODIFIED_TEXT);
 	out = ask(&resource, NULL, DAY_AFTER);
-	expect_304(&out, NULL, DAY_AFTER);
+	expect_304(&resource, &out, NULL, DAY_AFTER);
 	out = ask(&resource, NULL, SECOND_BEFORE);
-	expect_200(&out, NULL, SECOND_BEFORE);
+	expect_200(&resource, &out, NULL, SECOND_BEFORE);
 }
 END_TEST
 
@@ -686,7 +698,7 @@ START_TEST(test_unusable_dates_are_ignored)
 	};
 	for (size_t i = 0; i < DP_ARRAY_SIZE(bad); i++) {
 		struct ex_response out = ask(&resource, NULL, bad[i]);
-		expect_200(&out, NULL, bad[i]);
+		expect_200(&resource, &out, NULL, bad[i]);
 	}
 	resource = by_hand("max-age=0", 0); /* No Last-Modified. */
 	struct ex_response out = ask(&resource, NULL, DAY_AFTER);
@@ -699,14 +711,14 @@ END_TEST
 
 START_TEST(test_if_none_match_takes_precedence_over_if_modified_since)
 {
-	struct ex_resource resource = by_hand("no-cache", MODIFIED);
+	struct ex_resource resource = by_hand("max-age=60", MODIFIED);
 	const char *stale = "\"0000000000000000\"";
 	struct ex_response out = ask(&resource, stale, DAY_AFTER);
-	expect_200(&out, stale, DAY_AFTER);
+	expect_200(&resource, &out, stale, DAY_AFTER);
 	out = ask(&resource, TAG, SECOND_BEFORE);
-	expect_304(&out, TAG, SECOND_BEFORE);
+	expect_304(&resource, &out, TAG, SECOND_BEFORE);
 	out = ask(&resource, "\"a\", \"b\"", MODIFIED_TEXT);
-	expect_200(&out, "\"a\", \"b\"", MODIFIED_TEXT);
+	expect_200(&resource, &out, "\"a\", \"b\"", MODIFIED_TEXT);
 }
 END_TEST
 

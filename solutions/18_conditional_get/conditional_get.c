@@ -133,12 +133,12 @@ int ex_conditional_get(const struct ex_resource *resource,
 	/* RFC 9110 13.2.2: If-None-Match decides whenever it is present, and
 	 * If-Modified-Since counts only without it, because a tag is exact
 	 * and a date has a one-second grain. */
-	bool not_modified =
-		if_none_match != NULL
-			? etag_list_matches(if_none_match, resource->etag)
-			: if_modified_since != NULL &&
-				  unmodified_since(resource->last_modified,
-	                                           if_modified_since);
+	bool not_modified = false;
+	if (if_none_match != NULL)
+		not_modified = etag_list_matches(if_none_match, resource->etag);
+	else if (if_modified_since != NULL)
+		not_modified = unmodified_since(resource->last_modified,
+		                                if_modified_since);
 	if (!not_modified) {
 		out->last_modified = resource->last_modified;
 		return DP_OK;
