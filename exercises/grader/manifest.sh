@@ -36,7 +36,7 @@ extra_calls() {
 	case $1 in
 	03_singleton) echo "pthread_mutex_lock pthread_mutex_unlock" \
 		"pthread_mutex_init pthread_mutex_destroy" ;;
-	18_conditional_get) echo "sscanf strcasecmp strcasestr strtok_r" \
+	18_conditional_get) echo "bcmp sscanf strcasecmp strcasestr strtok_r" \
 		"gmtime_r strftime" ;;
 	esac
 }
