@@ -290,15 +290,17 @@ static struct reply fetch(CURL *curl, const struct site *site, const char *inm,
                           const char *ims)
 {
 	struct reply reply = {0};
-	char url[64], inm_line[256], ims_line[128];
+	char url[64];
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/app.css",
 	         (unsigned)site->port);
 	struct curl_slist *headers = NULL;
 	if (inm != NULL) {
+		char inm_line[256]; /* curl_slist_append() copies it. */
 		snprintf(inm_line, sizeof(inm_line), "If-None-Match: %s", inm);
 		headers = curl_slist_append(headers, inm_line);
 	}
 	if (ims != NULL) {
+		char ims_line[128];
 		snprintf(ims_line, sizeof(ims_line), "If-Modified-Since: %s",
 		         ims);
 		headers = curl_slist_append(headers, ims_line);
