@@ -352,7 +352,10 @@ static void expect_counts(struct site *site, int ok, int not_modified,
                           size_t bytes)
 {
 	pthread_mutex_lock(&site->lock);
-	struct site seen = *site;
+	struct site seen = {.responses_200 = site->responses_200,
+	                    .responses_304 = site->responses_304,
+	                    .responses_other = site->responses_other,
+	                    .body_bytes = site->body_bytes};
 	pthread_mutex_unlock(&site->lock);
 	ck_assert_msg(
 		seen.responses_200 == ok &&
