@@ -858,8 +858,8 @@ static const struct grade_test TESTS[] = {
 	{"test_matching_tag_is_304_without_a_body",
          test_matching_tag_is_304_without_a_body, 3,
          "A 304 tells the client to use its copy: no body (NULL, 0), but "
-         "the ETag and Cache-Control it refreshes the copy with. README "
-         "step 4."},
+         "the ETag and Cache-Control it refreshes the copy with. no-cache "
+         "asks for exactly this answer. README step 4."},
 	{"test_server_revalidation_is_a_304_with_no_body_bytes",
          test_server_revalidation_is_a_304_with_no_body_bytes, 4,
          "The server sends what your answer says: a 304 must say 0 body "
