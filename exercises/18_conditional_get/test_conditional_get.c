@@ -146,8 +146,10 @@ build(struct site *site, struct MHD_Connection *connection, unsigned *status)
 		site->responses_other++;
 		return NULL;
 	}
-	/* Whatever the answer says is sent, a body with a 304 included: the
-	 * counts below are of the answer's decisions. */
+	/* Whatever the answer says is handed over, a body with a 304
+	 * included. libmicrohttpd drops a 304's body by itself, so the
+	 * client never sees that mistake: the counts below, of what the
+	 * answer decided, are what catch it. */
 	struct MHD_Response *response = MHD_create_response_from_buffer(
 		out.size, (void *)out.body, MHD_RESPMEM_MUST_COPY);
 	if (response == NULL)
