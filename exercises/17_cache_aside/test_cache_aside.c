@@ -586,9 +586,11 @@ START_TEST(test_an_update_invalidates_the_cached_value)
 	              source.writes);
 	ck_assert_msg(cached(store->real[0], "stock", value, sizeof(value)) ==
 	                      DP_ENOENT,
-	              "after an update the cache still holds \"%s\" for the "
-	              "key: the next read would be stale. Delete the entry "
-	              "once the source is written",
+	              "after an update the cache should hold nothing for the "
+	              "key, so that the next read fetches the new value from "
+	              "the source; it holds \"%s\". An entry left there "
+	              "after the source changed is a stale read waiting to "
+	              "happen: delete it once the source is written",
 	              value);
 	read_expect(&aside, "stock", "6");
 	ck_assert_msg(source.reads == 2,
