@@ -239,6 +239,10 @@ static void store_close(struct store *store)
 		store->clients[i] = NULL;
 		store->real[i] = NULL;
 	}
+	/* SIGKILL first: the server keeps nothing (persistence is off), and
+	 * its graceful shutdown would cost a tenth of a second. */
+	if (store->server.pid != 0)
+		dp_redis_server_kill(&store->server);
 	dp_redis_server_stop(&store->server);
 	store_open = false;
 }
