@@ -210,7 +210,7 @@ static double insert_seconds(const char *dir, bool durable,
 		if (dp_sql_open(path, durable, &db, NULL) != DP_OK)
 			return -1;
 		uint64_t start = dp_now_ns();
-		int rc = dp_sql_insert_events(db, events, ROWS, mode);
+		int rc = dp_sql_insert_events(db, events, ROWS, mode, NULL);
 		double seconds = (double)(dp_now_ns() - start) / 1e9;
 		sqlite3_close(db);
 		if (rc != DP_OK)
@@ -288,7 +288,7 @@ static int sql_table(const char *dir)
 	if (dp_sql_open(path, false, &bench.db, NULL) != DP_OK)
 		return DP_EIO;
 	int rc = dp_sql_insert_events(bench.db, events, ROWS,
-	                              DP_SQL_TRANSACTION_PREPARED);
+	                              DP_SQL_TRANSACTION_PREPARED, NULL);
 	if (rc == DP_OK) {
 		printf("SQLite: one user's activity among %d rows, us per "
 		       "lookup\n",
@@ -538,10 +538,10 @@ static int reads_table(const char *dir, bool quick)
 	struct load_bench bench = {.n = n};
 	int rc = dp_sql_open(path, false, &bench.db, NULL);
 	if (rc == DP_OK)
-		rc = dp_sql_insert_users(bench.db, people, users);
+		rc = dp_sql_insert_users(bench.db, people, users, NULL);
 	if (rc == DP_OK)
 		rc = dp_sql_insert_events(bench.db, rows, total,
-		                          DP_SQL_TRANSACTION_PREPARED);
+		                          DP_SQL_TRANSACTION_PREPARED, NULL);
 	if (rc == DP_OK)
 		rc = dp_sql_add_user_index(bench.db);
 	free(rows);
@@ -708,7 +708,8 @@ static int sizes_table(const char *dir, bool quick)
 		rc = dp_sql_open(path, false, &bench.db, NULL);
 		if (rc == DP_OK)
 			rc = dp_sql_insert_events(bench.db, rows, size,
-			                          DP_SQL_TRANSACTION_PREPARED);
+			                          DP_SQL_TRANSACTION_PREPARED,
+			                          NULL);
 		if (rc == DP_OK && size == 1000)
 			rc = print_plan(bench.db, "before:");
 		double scan = 0, search = 0, prepared = 0;
