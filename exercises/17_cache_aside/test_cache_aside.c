@@ -962,9 +962,9 @@ static const struct grade_test TESTS[] = {
          "like any other."},
 	{"test_redis_reads_call_the_source_once_for_every_client",
          test_redis_reads_call_the_source_once_for_every_client, 3,
-         "The same code over Redis: if the in-process tests pass and "
-         "this fails, look for something that only works in one process "
-         "(a pointer kept, a value not copied)."},
+         "Over Redis the value one client stores (with the instance's "
+         "ttl_ms) is found by every client: a hit must not read the "
+         "source, and a miss must dp_cache_set what the source gave."},
 	{"test_redis_update_invalidates_for_every_client",
          test_redis_update_invalidates_for_every_client, 4,
          "Another client's cached copy lives in the server: only the "
