@@ -87,7 +87,7 @@ build_exercise() { # build_exercise EXERCISE OUT
 		echo "there is no file $ex/$name.c to grade" >"$out/missing"
 		return 1
 	fi
-	inc="-I$trusted/$ex -I$here -I$root/patterns"
+	inc="-I$trusted/$ex -I$here -I$root/patterns -I$root"
 	compile_test "$ex" "$out" || return 1
 	compile_links "$ex" "$out" || return 1
 	# shellcheck disable=SC2086
@@ -109,11 +109,12 @@ build_exercise() { # build_exercise EXERCISE OUT
 	return 1
 }
 
-# The test file's object depends only on the test file, its header, the
-# compiler and the flags, never on the student's code: it is compiled once
+# The test file's object depends only on the test file, the headers of
+# its exercise folder (the trusted one), the grader's, the compiler and
+# the flags, never on the student's code: it is compiled once
 # and kept under a name made of their checksum.
 compile_test() { # compile_test EXERCISE OUT
-	key=$(cat "$test_c" "$trusted/$1/${1#[0-9][0-9]_}.h" "$here"/grade*.h |
+	key=$(cat "$test_c" "$trusted/$1"/*.h "$here"/grade*.h |
 		sum)-$(echo "$cc $cflags $trusted" | sum)
 	cached=$tools/common/test-$1-$key.o
 	if [ ! -f "$cached" ]; then
@@ -142,7 +143,7 @@ compile_links() { # compile_links EXERCISE OUT
 		*) source=$root/patterns/$word
 			key=$(sum "$source" "$(dirname "$source")"/*.h \
 				"$root"/patterns/common/*.h | sum)-$(echo "$cc $cflags" | sum)
-			object=$tools/common/link-$(echo "$word" | tr '/' '_')-$key.o
+			object=$tools/common/link-$(echo "$word" | tr '/.' '__')-$key.o
 			if [ ! -f "$object" ]; then
 				# shellcheck disable=SC2086
 				timeout 60 $cc $cflags -I"$root/patterns" -c "$source" \

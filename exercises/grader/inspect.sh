@@ -86,12 +86,14 @@ patterns=$(cd "$(dirname "$0")/../../patterns" && pwd -P)
 chapters="$patterns/common"
 for word in $(field link); do
 	case $word in
-	*.c) chapters="$chapters $patterns/$(dirname "$word")" ;;
+	*.c) chapters="$chapters $(realpath -m "$patterns/$(dirname "$word")")" ;;
 	esac
 done
 allowed=$(realpath -e "$@" 2>/dev/null | tr '\n' ' ')
+# The compiled file itself is the first .c of the list (clang's
+# sanitizers put their ignore list before it).
 included=$(sed -e 's/^[^:]*://' -e 's/\\$//' "$dep" | tr ' ' '\n' |
-	sed '/^$/d' | tail -n +2)
+	sed '/^$/d' | awk '!seen && /\.c$/ { seen = 1; next } { print }')
 [ -z "$included" ] && exit 0
 # shellcheck disable=SC2086
 for real in $(realpath -m -- $included); do

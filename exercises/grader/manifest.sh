@@ -36,15 +36,18 @@ extra_calls() {
 	case $1 in
 	03_singleton) echo "pthread_mutex_lock pthread_mutex_unlock" \
 		"pthread_mutex_init pthread_mutex_destroy" ;;
+	08_profiler) echo "dp_alloc dp_free" ;;
 	esac
 }
 
 . "$here/allowed.sh"
 
-# The words of a test file's "grade-link:" line: the chapter sources
-# (relative to patterns/) and libraries its test program needs.
+# The words of a test file's "grade-link:" lines, on one line: the
+# chapter sources (relative to patterns/) and libraries its test program
+# needs.
 links() { # links TEST_FILE
-	sed -n 's/^.*grade-link:[[:space:]]*//p' "$1" | head -n 1
+	sed -n 's/^.*grade-link:[[:space:]]*//p' "$1" | tr '\n' ' ' |
+		sed 's/ *$//'
 }
 
 # Compile an exercise's chapter sources; print the objects and libraries
@@ -55,7 +58,7 @@ link_objects() { # link_objects EXERCISE WORD...
 	for word; do
 		case $word in
 		-l*) printf '%s ' "$word" ;;
-		*) obj=$work/$ex-$(echo "$word" | tr '/' '_').o
+		*) obj=$work/$ex-$(echo "$word" | tr '/.' '__').o
 			$cc $cflags -I"$root/patterns" -c "$root/patterns/$word" \
 				-o "$obj" && printf '%s ' "$obj" ;;
 		esac
@@ -78,7 +81,7 @@ $cc $cflags $check_cflags -I"$here" -I"$root/patterns" -c "$here/grade.c" \
 for dir in "$root"/exercises/[0-9][0-9]_*/; do
 	ex=$(basename "$dir")
 	name=${ex#[0-9][0-9]_}
-	inc="-I$solutions/$ex -I$here -I$root/patterns"
+	inc="-I$solutions/$ex -I$here -I$root/patterns -I$root"
 	# shellcheck disable=SC2086
 	$cc $cflags $inc -c "$solutions/$ex/$name.c" -o "$work/$ex.o"
 	# shellcheck disable=SC2086
