@@ -12,9 +12,11 @@
  * in-process back-end and say so in the output: the points are earned by
  * the same checks either way.
  *
- * The chapter's code it links (one line, as the grader reads it):
+ * The chapter's code it links (the grader joins these lines):
  *
- * grade-link: cache/cache.c cache/cache_lru.c cache/cache_redis.c cache/redis_server.c lru_cache/lru_cache.c lru_cache/lru_ops.c common/dp_temp.c -lhiredis
+ * grade-link: cache/cache.c cache/cache_lru.c cache/cache_redis.c
+ * grade-link: cache/redis_server.c lru_cache/lru_cache.c lru_cache/lru_ops.c
+ * grade-link: common/dp_temp.c -lhiredis
  */
 #include "cache_aside.h"
 #include "grade.h"
