@@ -754,11 +754,15 @@ struct caps {
 	size_t rest;       /* every other one */
 	bool hint_in_code; /* the hint in test_code, which the Classroom
 	                      reporter prints under a failed test's name */
+	bool compact;      /* without filename, line_no and duration, which
+	                      the Classroom reporter does not read */
 };
 
 static void json_flat_test(FILE *f, const struct exercise *ex,
-                           const struct test *t, size_t cap, bool hint_in_code)
+                           const struct test *t, size_t cap,
+                           const struct caps *caps)
 {
+	bool hint_in_code = caps->hint_in_code;
 	char *full = report_message(ex, t, !hint_in_code);
 	char *message = clean(full, strlen(full), cap, false);
 	char *hint = xstrdup("");
@@ -778,10 +782,13 @@ static void json_flat_test(FILE *f, const struct exercise *ex,
 	json_string(f, message);
 	fputs(", \"test_code\": ", f);
 	json_string(f, code);
-	fputs(", \"filename\": ", f);
-	json_string(f, t->file);
-	fprintf(f, ", \"line_no\": %d, \"duration\": %.3f}", t->line,
-	        t->milliseconds / 1000.0);
+	if (!caps->compact) {
+		fputs(", \"filename\": ", f);
+		json_string(f, t->file);
+		fprintf(f, ", \"line_no\": %d, \"duration\": %.3f", t->line,
+		        t->milliseconds / 1000.0);
+	}
+	fputc('}', f);
 	free(code);
 	free(hint);
 	free(message);
@@ -800,8 +807,7 @@ static void json_flat_tests(FILE *f, const struct exercise *exs, int n,
 			const struct test *t = &exs[e].tests[i];
 			fputs(sep, f);
 			json_flat_test(f, &exs[e], t,
-			               first ? caps->first : caps->rest,
-			               caps->hint_in_code);
+			               first ? caps->first : caps->rest, caps);
 			first = first && t->status == ST_PASS;
 			sep = ",\n";
 		}
@@ -854,7 +860,8 @@ static void write_json(FILE *f, const struct exercise *exs, int n)
 	        "{\n  \"version\": 1,\n  \"status\": \"%s\",\n  \"score\": "
 	        "%d,\n  \"max_score\": %d,\n  \"tests\": [",
 	        all ? "pass" : "fail", score, max);
-	json_flat_tests(f, exs, n, &(struct caps){MAX_FIELD, MAX_FIELD, false});
+	json_flat_tests(f, exs, n,
+	                &(struct caps){MAX_FIELD, MAX_FIELD, false, false});
 	fputs("\n  ],\n  \"exercises\": [", f);
 	for (int e = 0; e < n; e++) {
 		fputs(e ? ",\n    " : "\n    ", f);
@@ -864,38 +871,64 @@ static void write_json(FILE *f, const struct exercise *exs, int n)
 }
 
 /* classroom.json: the flat form alone, its size bounded whatever the
- * tests printed: no output, each message and hint cut, the first failing
- * test of each exercise (the one to fix first) at 400 bytes, the others
- * sharing what is left of a budget that keeps the file under 48 KiB, so
- * under 64 KiB in base64. */
-enum { CLASSROOM_BUDGET = 46000, CLASSROOM_PER_TEST = 200, FIRST_CAP = 400 };
+ * tests printed: no output, no file, line or duration, each message and
+ * hint cut. What the names, statuses and scores take is counted exactly;
+ * of what is left of a budget that keeps the file under 48 KiB (so under
+ * 64 KiB in base64), the first failing test of each exercise (the one to
+ * fix first) gets up to 400 bytes a field and half of it at most, the
+ * other failures share the rest. */
+enum { CLASSROOM_BUDGET = 46000, FIRST_CAP = 400, LEAST_CAP = 24 };
 
-static void write_classroom(FILE *f, const struct exercise *exs, int n)
+/* The bytes of a test's entry with an empty message and hint. */
+static long flat_fixed_bytes(const struct exercise *ex, const struct test *t)
 {
-	int score, max, rest = 0, tests = 0, firsts = 0;
-	bool all;
+	return snprintf(NULL, 0,
+	                "    {\"name\": \"%s/%s\", \"status\": \"%s\", "
+	                "\"score\": %d, \"max_score\": %d, \"message\": \"\", "
+	                "\"test_code\": \"\"},\n",
+	                ex->name, t->name, json_status(t->status), t->score,
+	                t->max_score);
+}
 
-	totals(exs, n, &score, &max, &all);
+static long clamp_cap(long cap)
+{
+	return cap > FIRST_CAP ? FIRST_CAP : cap < LEAST_CAP ? LEAST_CAP : cap;
+}
+
+static struct caps classroom_caps(const struct exercise *exs, int n)
+{
+	long fixed = 0, firsts = 0, rest = 0;
+
 	for (int e = 0; e < n; e++) {
 		bool first = true;
 		for (int i = 0; i < exs[e].ntests; i++) {
 			bool failed = exs[e].tests[i].status != ST_PASS;
-			tests++;
+			fixed += flat_fixed_bytes(&exs[e], &exs[e].tests[i]);
 			firsts += failed && first;
 			rest += failed && !first;
 			first = first && !failed;
 		}
 	}
-	long left = CLASSROOM_BUDGET - (long)tests * CLASSROOM_PER_TEST -
-	            (long)firsts * 2 * FIRST_CAP;
-	long cap = rest ? left / (2L * rest) : FIRST_CAP;
-	cap = cap > FIRST_CAP ? FIRST_CAP : cap < 40 ? 40 : cap;
+	/* Two fields a failure (message and hint). */
+	long left = CLASSROOM_BUDGET - fixed;
+	long first = clamp_cap(firsts ? left / (4 * firsts) : FIRST_CAP);
+	left -= firsts * 2 * first;
+	long others = clamp_cap(rest ? left / (2 * rest) : FIRST_CAP);
+	return (struct caps){(size_t)first, (size_t)others, true, true};
+}
+
+static void write_classroom(FILE *f, const struct exercise *exs, int n)
+{
+	int score, max;
+	bool all;
+
+	totals(exs, n, &score, &max, &all);
 	fprintf(f,
 	        "{\"version\": 1, \"status\": \"%s\", \"max_score\": %d, "
 	        "\"tests\": [",
 	        all ? "pass" : "fail", max);
-	json_flat_tests(f, exs, n,
-	                &(struct caps){FIRST_CAP, (size_t)cap, true});
+	struct caps caps = classroom_caps(exs, n);
+	json_flat_tests(f, exs, n, &caps);
 	fputs("\n]}\n", f);
 }
 
