@@ -15,6 +15,9 @@ if [ -n "${GRADE_HIDE:-}" ]; then
 	for path in $GRADE_HIDE; do
 		hide_args="$hide_args -H $path"
 	done
+	for path in ${GRADE_KEEP:-}; do
+		hide_args="$hide_args -K $path"
+	done
 	IFS=$old_ifs
 fi
 

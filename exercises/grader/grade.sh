@@ -18,6 +18,7 @@
 #   GRADE_TIMEOUT  seconds per test (default 5; valgrind multiplies by 10)
 #   GRADE_SANDBOX  a slot number: run each test sandboxed (grade-class)
 #   GRADE_HIDE     colon-separated paths the sandbox hides
+#   GRADE_KEEP     colon-separated programs it shows again inside them
 #   GRADE_JAIL     a command prefix for compiling untrusted code, and
 #   GRADE_JAIL_OWNER the user:group it runs as (grade-class sets both)
 #   CC             the compiler (default cc)

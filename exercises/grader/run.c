@@ -4,8 +4,8 @@
  * student's code: it execs the test binary (grade.c, linked with the
  * student's name.c) once per test and decides from what it observed.
  *
- *   grade-run [-t SECONDS] [-m MIB] [-s SLOT [-H PATH]...] -o RESULT
- *             -O OUTPUT -l TESTS -- COMMAND...
+ *   grade-run [-t SECONDS] [-m MIB] [-s SLOT [-H PATH]... [-K PROGRAM]...]
+ *             -o RESULT -O OUTPUT -l TESTS -- COMMAND...
  *
  * For each line of TESTS (a test name), it runs `COMMAND... --run NAME`
  * with stdin from /dev/null, stdout and stderr to a file of its own (never
@@ -22,7 +22,8 @@
  * With -s SLOT the test runs sandboxed (root only): new PID, network,
  * mount, IPC and UTS namespaces (the network one has its own loopback
  * interface, up, and nothing else), a private /tmp and /proc, every -H PATH
- * hidden under an empty tmpfs, and the user and group 60000 + SLOT with no
+ * hidden under an empty tmpfs (but each -K PROGRAM, shown again where it
+ * was, read-only: redis-server in /usr/bin), and the user and group 60000 + SLOT with no
  * new privileges and at most 64 processes. The namespace's first process
  * is the runner's own code: it waits for the test and passes its status
  * back, and when it exits the kernel kills whatever the test left behind.
@@ -75,6 +76,8 @@ struct options {
 	int slot;        /* sandbox slot; -1 for no sandbox */
 	const char *hidden[MAX_HIDDEN];
 	int nhidden;
+	const char *kept[MAX_HIDDEN]; /* programs shown again in them */
+	int nkept;
 	const char *result; /* where the verdicts go */
 	const char *output; /* where the tests' output goes */
 	const char *tests;  /* the file of test names */
@@ -229,15 +232,44 @@ static void loopback_up(void)
 	close(fd);
 }
 
+/* Show a kept program again inside a hidden folder: an empty file where
+ * it was, and the program (opened before the folder was hidden, so
+ * through its descriptor) bound over it, read-only. */
+static void keep_program(const char *path, int fd)
+{
+	char source[64];
+	int file = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0755);
+
+	if (file < 0) {
+		fprintf(stderr, "grade-run: keep %s: %s\n", path,
+		        strerror(errno));
+		_exit(126);
+	}
+	close(file);
+	snprintf(source, sizeof(source), "/proc/self/fd/%d", fd);
+	mount_or_die(source, path, NULL, MS_BIND, NULL);
+	mount_or_die(NULL, path, NULL,
+	             MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, NULL);
+	close(fd);
+}
+
 /* In the new mount namespace: nothing propagates out, the hidden paths
- * are empty, /tmp is private and /proc shows this PID namespace only. */
+ * are empty but for the kept programs, /tmp is private and /proc shows
+ * this PID namespace only. */
 static void build_sandbox(const struct options *opt)
 {
+	int kept[MAX_HIDDEN];
+
 	mount_or_die(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	for (int i = 0; i < opt->nkept; i++)
+		if ((kept[i] = open(opt->kept[i], O_PATH | O_CLOEXEC)) < 0)
+			_exit(126);
 	for (int i = 0; i < opt->nhidden; i++)
 		mount_or_die("tmpfs", opt->hidden[i], "tmpfs",
 		             MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		             "size=64k,mode=755");
+	for (int i = 0; i < opt->nkept; i++)
+		keep_program(opt->kept[i], kept[i]);
 	mount_or_die("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
 	             "size=64m,mode=1777");
 	mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -641,8 +673,8 @@ static void run_all(struct launch *l, FILE *tests, FILE *out)
 
 static void usage(void)
 {
-	fputs("usage: grade-run [-t SECONDS] [-m MIB] [-s SLOT [-H PATH]...] "
-	      "-o RESULT -O OUTPUT -l TESTS -- COMMAND...\n",
+	fputs("usage: grade-run [-t SECONDS] [-m MIB] [-s SLOT [-H PATH]... "
+	      "[-K PROGRAM]...] -o RESULT -O OUTPUT -l TESTS -- COMMAND...\n",
 	      stderr);
 	exit(2);
 }
@@ -652,7 +684,7 @@ static void parse(int argc, char **argv, struct options *opt)
 	int c;
 
 	*opt = (struct options){.timeout = 5, .slot = -1};
-	while ((c = getopt(argc, argv, "t:m:s:H:o:O:l:")) != -1) {
+	while ((c = getopt(argc, argv, "t:m:s:H:K:o:O:l:")) != -1) {
 		switch (c) {
 		case 't':
 			opt->timeout = atoi(optarg);
@@ -667,6 +699,11 @@ static void parse(int argc, char **argv, struct options *opt)
 			if (opt->nhidden == MAX_HIDDEN)
 				usage();
 			opt->hidden[opt->nhidden++] = optarg;
+			break;
+		case 'K':
+			if (opt->nkept == MAX_HIDDEN)
+				usage();
+			opt->kept[opt->nkept++] = optarg;
 			break;
 		case 'o':
 			opt->result = optarg;

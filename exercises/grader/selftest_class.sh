@@ -100,6 +100,11 @@ print(*{r["max"] for r in csv.DictReader(open(sys.argv[1]))})' \
 	check "zed: a symlinked folder is never followed" \
 		"0 $max $(printf 'symlink:%s ' $exercises | sed 's/ $//')" \
 		"$(row zed)"
+	if command -v redis-server >/dev/null 2>&1; then
+		check "17's Redis tests ran against redis-server in the sandbox" \
+			no "$(grep -q 'SKIPPED against Redis' \
+				"$work/out/alice/results.json" && echo yes || echo no)"
+	fi
 	check "each student's reports" yes "$([ -f "$work/out/carol/junit.xml" ] &&
 		[ -f "$work/out/carol/gradescope.json" ] && echo yes)"
 	sandbox_checks
