@@ -274,6 +274,7 @@ build/charts/vectorize_sum.svg: docs/bench/vectorize_sum_O0.csv \
 build/charts/parallel_speedup.svg: docs/bench/parallel_speedup.csv
 build/charts/parallel_processes.svg: docs/bench/parallel_processes.csv
 build/charts/batch_index_growth.svg: docs/bench/batch_index_growth.csv
+build/charts/batch_reads.svg: docs/bench/batch_reads.csv
 build/charts/http_cache_revalidation.svg: \
     docs/bench/http_cache_revalidation.csv
 

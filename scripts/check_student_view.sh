@@ -38,9 +38,12 @@ check "the template has no solutions/" no \
 make -s -C exercises test >"$work/stubs.out" 2>&1
 check "make test on the template fails (nothing is done yet)" yes \
 	"$([ $? -ne 0 ] && echo yes)"
+count=$(awk -F'\t' '$1 == "exercise"' exercises/grader/manifest.tsv | wc -l)
+max=$(awk -F'\t' '$1 == "test" { s += $4 } END { print s }' \
+	exercises/grader/manifest.tsv)
 check "make test on the template: 0 points" yes "$(grep -q \
-	'^Progress: 0/12 exercises complete, 0/254 points' "$work/stubs.out" &&
-	echo yes)"
+	"^Progress: 0/$count exercises complete, 0/$max points" \
+	"$work/stubs.out" && echo yes)"
 for group in solutions stubs fixtures; do
 	exercises/grader/selftest.sh "$group" >"$work/$group.out" 2>&1
 	check "template: grader self-test $group passes" 0 $?

@@ -152,6 +152,70 @@ START_TEST(test_add_action_refuses_overflow)
 }
 END_TEST
 
+/* Execute `add`, let another edit set the receiver to `edited`, undo. */
+static int undo_after_edit(struct dp_action *add, int *value, int start,
+                           int edited)
+{
+	*value = start;
+	grade_assert_code(dp_action_execute(add), DP_OK);
+	*value = edited;
+	return dp_action_undo(add);
+}
+
+START_TEST(test_add_action_undoes_int_min_exactly)
+{
+	int value = 0;
+	struct dp_action *add = dp_add_action_create(&value, INT_MIN, NULL);
+
+	ck_assert_msg(add != NULL, "dp_add_action_create returned NULL");
+	grade_assert_code(dp_action_execute(add), DP_OK);
+	ck_assert_msg(value == INT_MIN,
+	              "0 + INT_MIN should give INT_MIN, got %d", value);
+	grade_assert_code(dp_action_undo(add), DP_OK);
+	ck_assert_msg(value == 0,
+	              "undoing \"add INT_MIN\" on INT_MIN should restore 0, "
+	              "got %d",
+	              value);
+
+	/* The receiver was edited between execute and undo: the undo
+	 * subtracts INT_MIN from what is there, or refuses. */
+	grade_assert_code(undo_after_edit(add, &value, 5, -1), DP_OK);
+	ck_assert_msg(value == INT_MAX,
+	              "undoing \"add INT_MIN\" on -1 should give -1 - INT_MIN "
+	              "= INT_MAX, got %d",
+	              value);
+	grade_assert_code(undo_after_edit(add, &value, 5, 7), DP_ERANGE);
+	ck_assert_msg(value == 7,
+	              "7 - INT_MIN does not fit in an int: the undo must "
+	              "return DP_ERANGE and leave 7, it left %d (adding "
+	              "-INT_MIN, which wraps to INT_MIN, gives %d)",
+	              value, 7 + INT_MIN);
+	grade_assert_code(undo_after_edit(add, &value, INT_MAX, 0), DP_ERANGE);
+	ck_assert_msg(value == 0,
+	              "0 - INT_MIN does not fit in an int: the undo must "
+	              "return DP_ERANGE and leave 0, it left %d",
+	              value);
+	dp_action_destroy(add);
+
+	/* Through a history: execute, undo, redo, undo. */
+	dp_history *history = history_create_or_fail(2);
+	value = INT_MAX;
+	add = dp_add_action_create(&value, INT_MIN, NULL);
+	ck_assert_msg(add != NULL, "dp_add_action_create returned NULL");
+	grade_assert_code(dp_history_execute(history, add), DP_OK);
+	ck_assert_msg(value == -1, "INT_MAX + INT_MIN should be -1, got %d",
+	              value);
+	grade_assert_code(dp_history_undo(history), DP_OK);
+	grade_assert_code(dp_history_redo(history), DP_OK);
+	grade_assert_code(dp_history_undo(history), DP_OK);
+	ck_assert_msg(value == INT_MAX,
+	              "undo, redo, undo of \"add INT_MIN\" on INT_MAX should "
+	              "leave INT_MAX, got %d",
+	              value);
+	dp_history_destroy(history);
+}
+END_TEST
+
 START_TEST(test_history_undoes_and_redoes_in_order)
 {
 	int value = 0;
@@ -368,6 +432,12 @@ static const struct grade_test TESTS[] = {
          "Test whether the sum fits BEFORE adding (an int overflow is "
          "undefined behaviour): compare with INT_MAX - amount, or add "
          "in a wider type."},
+	{"test_add_action_undoes_int_min_exactly",
+         test_add_action_undoes_int_min_exactly, 2,
+         "Undo subtracts the amount; never negate it, since -INT_MIN does not "
+         "exist in an int. Test whether value - amount fits before "
+         "subtracting (compare with INT_MAX + amount or INT_MIN + amount, or "
+         "subtract in a wider type) and return DP_ERANGE when it does not."},
 	{"test_history_undoes_and_redoes_in_order",
          test_history_undoes_and_redoes_in_order, 3,
          "Keep the actions in one array: the first `done` are done, "

@@ -64,3 +64,35 @@ ex_profiler_hottest(const struct ex_profiler *profiler)
 	(void)profiler;
 	return NULL;
 }
+
+/* ---- memory_profiler: the memory tracker (README steps 6 and 7) ---------- */
+
+/* TODO: step 6, write a static function of the dp_allocator shape,
+ * void *(void *ctx, void *ptr, size_t size), that forwards every request
+ * to tracker->parent and keeps current_bytes, peak_bytes, allocations and
+ * frees up to date. It must remember each block's requested size (the
+ * interface does not pass the old size to a free or a resize): a small
+ * header in front of the block, aligned like max_align_t, is the usual
+ * way. */
+
+int ex_mem_tracker_init(struct ex_mem_tracker *tracker,
+                        const struct dp_allocator *parent)
+{
+	/* TODO: zero the tracker, keep the parent (NULL means
+	 * dp_allocator_default()), and point tracker->base at your function
+	 * with the tracker as its ctx. */
+	(void)tracker;
+	(void)parent;
+	return DP_ENOTSUP;
+}
+
+int ex_mem_tracker_mark(struct ex_mem_tracker *tracker,
+                        struct ex_mem_line *line)
+{
+	/* TODO: step 7, fill `line` (bytes in use, the increment since the
+	 * last mark, the peak) and remember the bytes in use for the next
+	 * mark. */
+	(void)tracker;
+	(void)line;
+	return DP_ENOTSUP;
+}

@@ -414,6 +414,258 @@ START_TEST(test_wrap_refuses_bad_arguments)
 }
 END_TEST
 
+/* ---- memory_profiler: the memory tracker ------------------------------- */
+
+/*
+ * The course's my_func, line for line, with its two lists allocated
+ * through the tracker and scaled down by 100 so the tests stay fast:
+ *
+ *     @profile
+ *     def my_func():
+ *         a = [1] * (10**6)
+ *         b = [2] * (2 * 10**7)
+ *         del b
+ *         return a
+ *
+ * Each line ends with a mark, as memory_profiler prints one row per line.
+ * It returns `a`, which the caller frees.
+ */
+enum { A_COUNT = 1000000 / 100, B_COUNT = 2 * 10000000 / 100 };
+enum { A_BYTES = A_COUNT * 4, B_BYTES = B_COUNT * 4 };
+
+static int32_t *my_func(struct ex_mem_tracker *tracker,
+                        struct ex_mem_line lines[3])
+{
+	const struct dp_allocator *alloc = &tracker->base;
+
+	int32_t *a = dp_alloc_array(alloc, A_COUNT, sizeof(*a));
+	ck_assert_msg(a != NULL, "the tracker refused to allocate a");
+	for (size_t i = 0; i < A_COUNT; i++)
+		a[i] = 1;
+	grade_assert_code(ex_mem_tracker_mark(tracker, &lines[0]), DP_OK);
+
+	int32_t *b = dp_alloc_array(alloc, B_COUNT, sizeof(*b));
+	ck_assert_msg(b != NULL, "the tracker refused to allocate b");
+	for (size_t i = 0; i < B_COUNT; i++)
+		b[i] = 2;
+	grade_assert_code(ex_mem_tracker_mark(tracker, &lines[1]), DP_OK);
+
+	dp_free(alloc, b);
+	grade_assert_code(ex_mem_tracker_mark(tracker, &lines[2]), DP_OK);
+	return a;
+}
+
+START_TEST(test_tracker_counts_requested_bytes)
+{
+	struct dp_counting_allocator parent;
+	struct ex_mem_tracker tracker;
+
+	dp_counting_allocator_init(&parent, NULL);
+	grade_assert_code(ex_mem_tracker_init(&tracker, &parent.base), DP_OK);
+	char *small = dp_alloc(&tracker.base, 100);
+	char *large = dp_alloc(&tracker.base, 250);
+	ck_assert_msg(small != NULL && large != NULL,
+	              "the tracker's allocator returned NULL for 100 and 250 "
+	              "bytes: forward each request to the parent");
+	memset(small, 1, 100);
+	memset(large, 2, 250);
+	ck_assert_msg(parent.allocations == 2,
+	              "2 allocations should reach the parent once each, it saw "
+	              "%zu",
+	              parent.allocations);
+	ck_assert_msg(tracker.current_bytes == 350 && tracker.peak_bytes == 350,
+	              "after allocating 100 and 250 bytes the tracker should "
+	              "count 350 bytes in use and a peak of 350, the bytes "
+	              "REQUESTED (no header, no rounding); got %zu in use and "
+	              "a peak of %zu",
+	              tracker.current_bytes, tracker.peak_bytes);
+	ck_assert_msg(tracker.allocations == 2,
+	              "2 blocks allocated, the tracker counted %zu",
+	              tracker.allocations);
+	dp_free(&tracker.base, small);
+	dp_free(&tracker.base, large);
+	ck_assert_msg(parent.live_blocks == 0,
+	              "every block freed through the tracker must be freed by "
+	              "the parent too: %zu still live",
+	              parent.live_blocks);
+}
+END_TEST
+
+START_TEST(test_tracker_free_subtracts_the_block)
+{
+	struct ex_mem_tracker tracker;
+
+	grade_assert_code(ex_mem_tracker_init(&tracker, NULL), DP_OK);
+	char *first = dp_alloc(&tracker.base, 300);
+	char *second = dp_alloc(&tracker.base, 40);
+	ck_assert_ptr_nonnull(first);
+	ck_assert_ptr_nonnull(second);
+	dp_free(&tracker.base, first);
+	ck_assert_msg(tracker.current_bytes == 40,
+	              "300 + 40 bytes allocated, then the 300 freed: 40 bytes "
+	              "in use, the tracker says %zu",
+	              tracker.current_bytes);
+	ck_assert_msg(tracker.peak_bytes == 340,
+	              "a free does not lower the peak: it was 340, the tracker "
+	              "says %zu",
+	              tracker.peak_bytes);
+	dp_free(&tracker.base, NULL);
+	dp_free(&tracker.base, second);
+	ck_assert_msg(tracker.current_bytes == 0 && tracker.frees == 2,
+	              "everything freed (and freeing NULL, which frees "
+	              "nothing): 0 bytes in use and 2 frees, got %zu bytes and "
+	              "%zu frees",
+	              tracker.current_bytes, tracker.frees);
+}
+END_TEST
+
+START_TEST(test_tracker_peak_follows_realloc_growth)
+{
+	struct dp_counting_allocator parent;
+	struct ex_mem_tracker tracker;
+
+	dp_counting_allocator_init(&parent, NULL);
+	grade_assert_code(ex_mem_tracker_init(&tracker, &parent.base), DP_OK);
+	/* A list that grows as Python's does on append, then shrinks. */
+	int64_t *list = dp_alloc_array(&tracker.base, 4, sizeof(*list));
+	ck_assert_ptr_nonnull(list);
+	for (size_t count = 8; count <= 64; count *= 2) {
+		int64_t *grown = dp_realloc_array(&tracker.base, list, count,
+		                                  sizeof(*list));
+		ck_assert_ptr_nonnull(grown);
+		list = grown;
+		list[count - 1] = (int64_t)count;
+	}
+	ck_assert_msg(tracker.current_bytes == 512 && tracker.peak_bytes == 512,
+	              "a block grown by realloc from 32 to 512 bytes: 512 in "
+	              "use and a peak of 512, got %zu and %zu; a resize "
+	              "changes the bytes in use by the difference, and growth "
+	              "can raise the peak",
+	              tracker.current_bytes, tracker.peak_bytes);
+	int64_t *shrunk =
+		dp_realloc_array(&tracker.base, list, 2, sizeof(*list));
+	ck_assert_ptr_nonnull(shrunk);
+	ck_assert_msg(tracker.current_bytes == 16 && tracker.peak_bytes == 512,
+	              "shrunk to 16 bytes: 16 in use, the peak still 512; got "
+	              "%zu and %zu",
+	              tracker.current_bytes, tracker.peak_bytes);
+	ck_assert_msg(tracker.allocations == 1,
+	              "a resize is not a new allocation: 1 block, counted %zu",
+	              tracker.allocations);
+	dp_free(&tracker.base, shrunk);
+	ck_assert_msg(tracker.current_bytes == 0 && parent.live_blocks == 0,
+	              "after the free: 0 bytes in use (got %zu) and nothing "
+	              "left in the parent (%zu blocks)",
+	              tracker.current_bytes, parent.live_blocks);
+}
+END_TEST
+
+START_TEST(test_tracker_refused_request_changes_nothing)
+{
+	struct dp_failing_allocator parent;
+	struct ex_mem_tracker tracker;
+
+	/* The parent refuses its second request: the resize below. */
+	dp_failing_allocator_init(&parent, 2, NULL);
+	grade_assert_code(ex_mem_tracker_init(&tracker, &parent.base), DP_OK);
+	char *block = dp_alloc(&tracker.base, 64);
+	ck_assert_ptr_nonnull(block);
+	memset(block, 7, 64);
+	char *grown = dp_realloc_array(&tracker.base, block, 1024, 1);
+	ck_assert_msg(grown == NULL && parent.failed,
+	              "the parent refused the resize, so the tracker must "
+	              "return NULL");
+	ck_assert_msg(tracker.current_bytes == 64 && tracker.peak_bytes == 64,
+	              "a refused resize allocates nothing: still 64 bytes in "
+	              "use and a peak of 64, got %zu and %zu",
+	              tracker.current_bytes, tracker.peak_bytes);
+	ck_assert_msg(block[63] == 7, "a refused resize must keep the block");
+	char *refused = dp_alloc(&tracker.base, SIZE_MAX - 8);
+	ck_assert_msg(refused == NULL && tracker.current_bytes == 64,
+	              "a request too large to add a header to must return "
+	              "NULL and count nothing; %zu bytes in use",
+	              tracker.current_bytes);
+	dp_free(&tracker.base, block);
+	ck_assert_msg(tracker.current_bytes == 0 && tracker.allocations == 1,
+	              "1 block allocated then freed: 0 bytes in use and 1 "
+	              "allocation, got %zu and %zu",
+	              tracker.current_bytes, tracker.allocations);
+}
+END_TEST
+
+START_TEST(test_my_func_line_increments)
+{
+	struct dp_counting_allocator parent;
+	struct ex_mem_tracker tracker;
+	struct ex_mem_line lines[3] = {{0}};
+	static const char *const code[3] = {"a = [1] * (10**6)",
+	                                    "b = [2] * (2 * 10**7)", "del b"};
+	static const int64_t increment[3] = {A_BYTES, B_BYTES, -B_BYTES};
+	static const size_t in_use[3] = {A_BYTES, A_BYTES + B_BYTES, A_BYTES};
+
+	dp_counting_allocator_init(&parent, NULL);
+	grade_assert_code(ex_mem_tracker_init(&tracker, &parent.base), DP_OK);
+	int32_t *a = my_func(&tracker, lines);
+	for (int i = 0; i < 3; i++)
+		ck_assert_msg(
+			lines[i].increment == increment[i] &&
+				lines[i].current_bytes == in_use[i],
+			"line %d, `%s`: memory_profiler shows an increment "
+			"of %lld bytes and %zu in use, the tracker %lld and "
+			"%zu",
+			i + 1, code[i], (long long)increment[i], in_use[i],
+			(long long)lines[i].increment, lines[i].current_bytes);
+	ck_assert_int_eq(a[A_COUNT - 1], 1);
+	dp_free(&tracker.base, a);
+	ck_assert_msg(tracker.current_bytes == 0 && parent.live_blocks == 0,
+	              "a freed after my_func returned it: 0 bytes in use (got "
+	              "%zu) and nothing left in the parent (%zu blocks)",
+	              tracker.current_bytes, parent.live_blocks);
+}
+END_TEST
+
+START_TEST(test_my_func_peak_is_both_lists)
+{
+	struct ex_mem_tracker tracker;
+	struct ex_mem_line lines[3] = {{0}};
+
+	grade_assert_code(ex_mem_tracker_init(&tracker, NULL), DP_OK);
+	int32_t *a = my_func(&tracker, lines);
+	ck_assert_msg(lines[0].peak_bytes == A_BYTES,
+	              "after `a = [1] * (10**6)` the peak is a's %d bytes, the "
+	              "tracker says %zu",
+	              A_BYTES, lines[0].peak_bytes);
+	ck_assert_msg(lines[2].peak_bytes == A_BYTES + B_BYTES,
+	              "after `del b` only a is in use (%d bytes), but the peak "
+	              "is a and b together, %d bytes: the tracker says %zu",
+	              A_BYTES, A_BYTES + B_BYTES, lines[2].peak_bytes);
+	dp_free(&tracker.base, a);
+	ck_assert_msg(tracker.peak_bytes == A_BYTES + B_BYTES,
+	              "freeing a does not lower the peak: %d, got %zu",
+	              A_BYTES + B_BYTES, tracker.peak_bytes);
+}
+END_TEST
+
+START_TEST(test_mem_tracker_refuses_bad_arguments)
+{
+	struct ex_mem_tracker tracker;
+	struct ex_mem_line line = {0};
+
+	grade_assert_code(ex_mem_tracker_init(NULL, NULL), DP_EINVAL);
+	grade_assert_code(ex_mem_tracker_init(&tracker, NULL), DP_OK);
+	grade_assert_code(ex_mem_tracker_mark(NULL, &line), DP_EINVAL);
+	grade_assert_code(ex_mem_tracker_mark(&tracker, NULL), DP_EINVAL);
+	char *block = dp_alloc(&tracker.base, 10);
+	ck_assert_ptr_nonnull(block);
+	grade_assert_code(ex_mem_tracker_mark(&tracker, &line), DP_OK);
+	ck_assert_msg(line.increment == 10,
+	              "a mark refused for a NULL argument must not start a new "
+	              "line: 10 bytes since init, got %lld",
+	              (long long)line.increment);
+	dp_free(&tracker.base, block);
+}
+END_TEST
+
 /* The graded tests, in the order students should tackle them. */
 static const struct grade_test TESTS[] = {
 	{"test_profiled_call_forwards_argument_and_result",
@@ -448,6 +700,33 @@ static const struct grade_test TESTS[] = {
 	{"test_wrap_refuses_bad_arguments", test_wrap_refuses_bad_arguments, 1,
          "Check arguments before changing anything: NULL pointers, a duplicate "
          "name, a full table, in that order."},
+	{"test_tracker_counts_requested_bytes",
+         test_tracker_counts_requested_bytes, 3,
+         "ex_mem_tracker_init points tracker->base at a function of yours that "
+         "forwards to the parent; count the bytes the caller asked for, not "
+         "what you ask the parent for. README step 6."},
+	{"test_tracker_free_subtracts_the_block",
+         test_tracker_free_subtracts_the_block, 2,
+         "A free must know how many bytes leave, and the allocator interface "
+         "does not say: where can the block keep its own size?"},
+	{"test_tracker_peak_follows_realloc_growth",
+         test_tracker_peak_follows_realloc_growth, 3,
+         "A resize is a request like any other: the bytes in use change by "
+         "new size minus old size, and the peak must see it."},
+	{"test_tracker_refused_request_changes_nothing",
+         test_tracker_refused_request_changes_nothing, 2,
+         "Change the figures only after the parent said yes; when it returns "
+         "NULL, the old block is still the caller's."},
+	{"test_my_func_line_increments", test_my_func_line_increments, 4,
+         "Each mark reports the bytes in use minus those at the previous mark "
+         "(at init for the first), then remembers them. README step 7."},
+	{"test_my_func_peak_is_both_lists", test_my_func_peak_is_both_lists, 3,
+         "The peak is the most memory ever in use, reached in the middle of "
+         "the function: update it when memory grows, never from the current "
+         "figure at a mark."},
+	{"test_mem_tracker_refuses_bad_arguments",
+         test_mem_tracker_refuses_bad_arguments, 1,
+         "Check both pointers before changing anything."},
 };
 
 int main(int argc, char **argv)

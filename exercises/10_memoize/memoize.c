@@ -7,15 +7,17 @@
 
 #include <stdbool.h>
 
-/* TODO: an entry holds a key, a value, a link to the next entry of its
- * hash bucket, and prev/next links of the recency list. */
+/* TODO: an entry holds a key, a value, its key's hash (so that moving it
+ * between buckets needs no new hash call), a link to the next entry of
+ * its hash bucket, and prev/next links of the recency list. */
 struct entry {
 	int64_t key;
 	int64_t value;
 };
 
-/* TODO: the cache holds its allocator, the bucket array, the recency list
- * (a sentinel node makes it simplest), maxsize, currsize, hits, misses. */
+/* TODO: the cache holds its allocator, its key operations and their ctx,
+ * the bucket array, the recency list (a sentinel node makes it simplest),
+ * maxsize, currsize, hits, misses. */
 struct ex_cache {
 	const struct dp_allocator *alloc;
 };
@@ -25,11 +27,30 @@ struct ex_memo {
 	const struct dp_allocator *alloc;
 };
 
+/* TODO: the default key operations: a static const struct
+ * ex_cache_key_ops whose hash mixes the integer's bits (consecutive keys
+ * must not crowd neighbouring buckets) and whose equal is ==. */
+
 ex_cache *ex_cache_create(size_t maxsize, const struct dp_allocator *alloc)
 {
-	/* TODO: allocate the cache and its buckets with dp_alloc(),
-	 * freeing what you have if a later allocation fails. */
+	/* TODO: the same as ex_cache_create_with_keys() with no keys. */
 	(void)maxsize;
+	(void)alloc;
+	return NULL;
+}
+
+ex_cache *ex_cache_create_with_keys(size_t maxsize,
+                                    const struct ex_cache_key_ops *keys,
+                                    void *ctx, const struct dp_allocator *alloc)
+{
+	/* TODO: NULL keys means the default operations; refuse a table
+	 * without hash or equal. Allocate the cache and its buckets with
+	 * dp_alloc(), freeing what you have if a later allocation fails.
+	 * From now on hash and compare keys only through keys->hash and
+	 * keys->equal, passing ctx. */
+	(void)maxsize;
+	(void)keys;
+	(void)ctx;
 	(void)alloc;
 	return NULL;
 }
@@ -54,7 +75,9 @@ int ex_cache_put(ex_cache *cache, int64_t key, int64_t value)
 {
 	/* TODO: update an existing key and move it to the front; else, when
 	 * the cache is full, evict the entry at the back of the list; then
-	 * insert the new entry at the front. maxsize 0 stores nothing. */
+	 * insert the new entry at the front. maxsize 0 stores nothing. If
+	 * memory runs out, return DP_ENOMEM with the cache exactly as it
+	 * was: allocate before changing anything. */
 	(void)cache;
 	(void)key;
 	(void)value;

@@ -15,6 +15,13 @@
  * 1 2 3 1 4 2 5 1 2 3 3 4 gives CacheInfo(hits=3, misses=9, maxsize=3,
  * currsize=3). A C cache that evicts exactly as lru_cache does gives the
  * same figures.
+ *
+ * The O(1) of the hash table plus list is graded by counting, never by
+ * timing: the tests supply the key operations (hash and equal) and count
+ * how many times the cache calls them, per operation, in caches of 10^4
+ * and 10^5 entries. A cache that walks its entries to find a key makes
+ * thousands of equal calls per lookup at those sizes; a hash table makes
+ * about one hash and one equal.
  */
 #include "grade.h"
 #include "grade_assert.h"
@@ -22,7 +29,10 @@
 
 #include "common/dp_common.h"
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 static void assert_info(const struct ex_cache_info *info, uint64_t hits,
                         uint64_t misses, size_t maxsize, size_t currsize)
@@ -161,6 +171,378 @@ START_TEST(test_cache_maxsize_zero_and_unbounded)
 	grade_assert_code(ex_cache_get(all, 0, NULL), DP_OK);
 	ex_cache_destroy(none);
 	ex_cache_destroy(all);
+}
+END_TEST
+
+/* ---- key operations the tests supply, counting their calls -------------- */
+
+struct key_counts {
+	uint64_t hashes; /* hash calls so far */
+	uint64_t equals; /* equal calls so far */
+};
+
+/* SplitMix64's finaliser: every bit of the hash depends on every bit of
+ * the input, so any way of picking a bucket from it spreads the keys. */
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= UINT64_C(0xBF58476D1CE4E5B9);
+	x ^= x >> 27;
+	x *= UINT64_C(0x94D049BB133111EB);
+	return x ^ (x >> 31);
+}
+
+static uint64_t counted_hash(void *ctx, int64_t key)
+{
+	struct key_counts *counts = ctx;
+
+	counts->hashes++;
+	return mix((uint64_t)key);
+}
+
+static bool counted_equal(void *ctx, int64_t a, int64_t b)
+{
+	struct key_counts *counts = ctx;
+
+	counts->equals++;
+	return a == b;
+}
+
+static const struct ex_cache_key_ops counted_keys = {
+	.hash = counted_hash,
+	.equal = counted_equal,
+};
+
+/* Keys that are the same key when their low 32 bits are: 5 and 5 + 2^32
+ * are one key, as 1 and 1.0 are one key of a Python dict. */
+static uint64_t low32_hash(void *ctx, int64_t key)
+{
+	struct key_counts *counts = ctx;
+
+	counts->hashes++;
+	return mix((uint32_t)key);
+}
+
+static bool low32_equal(void *ctx, int64_t a, int64_t b)
+{
+	struct key_counts *counts = ctx;
+
+	counts->equals++;
+	return (uint32_t)a == (uint32_t)b;
+}
+
+static const struct ex_cache_key_ops low32_keys = {
+	.hash = low32_hash,
+	.equal = low32_equal,
+};
+
+#define HIGH INT64_C(0x100000000) /* 2^32: adding it keeps the same key */
+
+START_TEST(test_cache_hashes_and_compares_through_the_key_ops)
+{
+	static const struct ex_cache_key_ops no_equal = {.hash = low32_hash};
+	struct key_counts counts = {0};
+	struct ex_cache_info info = {0};
+	int64_t value = -1;
+	int64_t keys[4] = {0};
+
+	ck_assert_msg(ex_cache_create_with_keys(8, &no_equal, &counts, NULL) ==
+	                      NULL,
+	              "a key ops table without equal must be refused (NULL)");
+	ex_cache *cache =
+		ex_cache_create_with_keys(8, &low32_keys, &counts, NULL);
+	ck_assert_msg(cache != NULL, "ex_cache_create_with_keys returned NULL");
+	grade_assert_code(ex_cache_put(cache, 5, 50), DP_OK);
+	grade_assert_code(ex_cache_get(cache, 5 + HIGH, &value), DP_OK);
+	ck_assert_msg(value == 50,
+	              "under the test's key ops 5 + 2^32 is the same key as 5: "
+	              "get should find 50, it found %lld",
+	              (long long)value);
+	grade_assert_code(ex_cache_get(cache, 6 + HIGH, NULL), DP_ENOENT);
+	grade_assert_code(ex_cache_put(cache, 7 + HIGH, 70), DP_OK);
+	grade_assert_code(ex_cache_put(cache, 7 - 3 * HIGH, 71), DP_OK);
+	grade_assert_code(ex_cache_info(cache, &info), DP_OK);
+	ck_assert_msg(info.currsize == 2,
+	              "7 + 2^32 and 7 - 3 * 2^32 are one key under the test's "
+	              "key ops: 2 entries, not %zu",
+	              info.currsize);
+	grade_assert_code(ex_cache_get(cache, 7, &value), DP_OK);
+	ck_assert_msg(value == 71,
+	              "the second put of key 7 (mod 2^32) should have replaced "
+	              "its value with 71; get found %lld",
+	              (long long)value);
+	size_t count = ex_cache_keys(cache, keys, DP_ARRAY_SIZE(keys));
+	ck_assert_msg(count == 2 && keys[0] == 7 + HIGH && keys[1] == 5,
+	              "the keys should be 7 + 2^32 (the cached key stays when "
+	              "its value is replaced) then 5; %zu keys, starting "
+	              "%lld %lld",
+	              count, (long long)keys[0], (long long)keys[1]);
+	ex_cache_destroy(cache);
+
+	/* No key ops: a key is its own integer. */
+	cache = ex_cache_create_with_keys(4, NULL, &counts, NULL);
+	ck_assert_msg(cache != NULL,
+	              "ex_cache_create_with_keys with NULL keys returned NULL");
+	grade_assert_code(ex_cache_put(cache, 5, 50), DP_OK);
+	grade_assert_code(ex_cache_get(cache, 5 + HIGH, NULL), DP_ENOENT);
+	grade_assert_code(ex_cache_get(cache, 5, NULL), DP_OK);
+	ex_cache_destroy(cache);
+}
+END_TEST
+
+/*
+ * The bound: in a cache of n entries, each kind of operation (a put that
+ * fills, a hit, a miss, a put that evicts) makes at most OPS_AVERAGE hash
+ * plus equal calls on average, and no single operation more than
+ * OPS_WORST equal calls (or hash calls, once the cache is full: growing
+ * the table may rehash every entry in one put, which the average pays
+ * for). The average at 10^5 entries may exceed the one at 10^4 by at
+ * most OPS_GROWTH. A hash table with about one entry per bucket makes
+ * 1 to 3 calls; walking the entries makes n / 2.
+ */
+enum { OPS_AVERAGE = 8, OPS_WORST = 64 };
+#define OPS_GROWTH 2.0
+
+enum { PHASE_FILL, PHASE_HIT, PHASE_MISS, PHASE_EVICT, PHASES };
+
+static const char *const PHASE_NAMES[PHASES] = {
+	"a put of a new key while the cache fills",
+	"a get that hits",
+	"a get that misses",
+	"a put that evicts",
+};
+
+/* Check one operation's calls; `before` are the counts before it. Check
+ * records every assertion that passes, so the million checks of this test
+ * assert only when they fail. */
+static void check_operation(const struct key_counts *counts,
+                            struct key_counts before, int phase, size_t n)
+{
+	uint64_t hashes = counts->hashes - before.hashes;
+	uint64_t equals = counts->equals - before.equals;
+
+	if (equals <= OPS_WORST &&
+	    (phase == PHASE_FILL || hashes <= OPS_WORST) &&
+	    (hashes >= 1 || phase == PHASE_EVICT || phase == PHASE_FILL))
+		return;
+	ck_assert_msg(equals <= OPS_WORST &&
+	                      (phase == PHASE_FILL || hashes <= OPS_WORST),
+	              "%s made %llu equal and %llu hash calls in a cache of "
+	              "maxsize %zu: a lookup must not walk the entries, it "
+	              "hashes to the one bucket that can hold the key",
+	              PHASE_NAMES[phase], (unsigned long long)equals,
+	              (unsigned long long)hashes, n);
+	ck_assert_msg(hashes >= 1 || phase == PHASE_EVICT ||
+	                      phase == PHASE_FILL,
+	              "%s made no hash call: every key is hashed through the "
+	              "key ops given to ex_cache_create_with_keys",
+	              PHASE_NAMES[phase]);
+}
+
+/* The average calls per operation of a phase of n operations. */
+static double phase_average(const struct key_counts *counts,
+                            struct key_counts start, int phase, size_t n)
+{
+	uint64_t hashes = counts->hashes - start.hashes;
+	uint64_t equals = counts->equals - start.equals;
+	double average = (double)(hashes + equals) / (double)n;
+
+	ck_assert_msg(average <= OPS_AVERAGE,
+	              "%s made %.2f hash + equal calls on average in a cache "
+	              "of %zu entries (%llu hash, %llu equal for %zu "
+	              "operations); the bound is %d, whatever the size",
+	              PHASE_NAMES[phase], average, n,
+	              (unsigned long long)hashes, (unsigned long long)equals, n,
+	              OPS_AVERAGE);
+	ck_assert_msg(hashes >= n,
+	              "%s: %llu hash calls for %zu operations; every put and "
+	              "get hashes its key through the key ops",
+	              PHASE_NAMES[phase], (unsigned long long)hashes, n);
+	return average;
+}
+
+/* Fill a cache of maxsize n (or an unbounded one, `bounded` false, with n
+ * keys), then hit, miss and, when bounded, evict n times each, checking
+ * every operation. Keys are spread (odd multiples of a large odd number)
+ * and visited in a scrambled order; the values are the keys' indexes. */
+static void measure(size_t n, bool bounded, double averages[PHASES])
+{
+	struct key_counts counts = {0};
+	ex_cache *cache = ex_cache_create_with_keys(
+		bounded ? n : EX_CACHE_UNBOUNDED, &counted_keys, &counts, NULL);
+	const int64_t stride = INT64_C(0x2545F491);
+
+	ck_assert_msg(cache != NULL, "ex_cache_create_with_keys returned NULL");
+	struct key_counts start = counts;
+	for (size_t i = 0; i < n; i++) {
+		struct key_counts before = counts;
+		int rc = ex_cache_put(cache, (int64_t)i * stride, (int64_t)i);
+		if (rc != DP_OK)
+			grade_assert_code(rc, DP_OK);
+		check_operation(&counts, before, PHASE_FILL, n);
+	}
+	averages[PHASE_FILL] = phase_average(&counts, start, PHASE_FILL, n);
+
+	start = counts;
+	for (size_t i = 0; i < n; i++) {
+		size_t index =
+			(i * 7919) % n; /* 7919 is prime: a permutation */
+		int64_t value = -1;
+		struct key_counts before = counts;
+		int rc = ex_cache_get(cache, (int64_t)index * stride, &value);
+		if (rc != DP_OK)
+			grade_assert_code(rc, DP_OK);
+		check_operation(&counts, before, PHASE_HIT, n);
+		if (value != (int64_t)index)
+			ck_abort_msg("get of the key number %zu found the "
+			             "value %lld",
+			             index, (long long)value);
+	}
+	averages[PHASE_HIT] = phase_average(&counts, start, PHASE_HIT, n);
+
+	start = counts;
+	for (size_t i = n; i < 2 * n; i++) {
+		struct key_counts before = counts;
+		int rc = ex_cache_get(cache, (int64_t)i * stride, NULL);
+		if (rc != DP_ENOENT)
+			grade_assert_code(rc, DP_ENOENT);
+		check_operation(&counts, before, PHASE_MISS, n);
+	}
+	averages[PHASE_MISS] = phase_average(&counts, start, PHASE_MISS, n);
+
+	averages[PHASE_EVICT] = 0;
+	if (bounded) {
+		start = counts;
+		for (size_t i = 2 * n; i < 3 * n; i++) {
+			struct key_counts before = counts;
+			int rc = ex_cache_put(cache, (int64_t)i * stride,
+			                      (int64_t)i);
+			if (rc != DP_OK)
+				grade_assert_code(rc, DP_OK);
+			check_operation(&counts, before, PHASE_EVICT, n);
+		}
+		averages[PHASE_EVICT] =
+			phase_average(&counts, start, PHASE_EVICT, n);
+	}
+	ex_cache_destroy(cache);
+}
+
+START_TEST(test_cache_work_per_operation_does_not_grow_with_size)
+{
+	double small[PHASES], large[PHASES], unbounded[PHASES];
+
+	measure(10000, true, small);
+	measure(100000, true, large);
+	measure(20000, false, unbounded);
+	for (int phase = 0; phase < PHASES; phase++)
+		ck_assert_msg(large[phase] <= small[phase] + OPS_GROWTH,
+		              "%s made %.2f hash + equal calls on average at "
+		              "10^4 entries and %.2f at 10^5: the work per "
+		              "operation must not grow with the size (grow the "
+		              "bucket array as the cache fills)",
+		              PHASE_NAMES[phase], small[phase], large[phase]);
+}
+END_TEST
+
+/* The state a failed put must leave untouched. */
+struct snapshot {
+	int64_t keys[16];
+	size_t count;
+	struct ex_cache_info info;
+};
+
+static void take_snapshot(const ex_cache *cache, struct snapshot *snapshot)
+{
+	snapshot->count = ex_cache_keys(cache, snapshot->keys,
+	                                DP_ARRAY_SIZE(snapshot->keys));
+	grade_assert_code(ex_cache_info(cache, &snapshot->info), DP_OK);
+}
+
+static void assert_unchanged(ex_cache *cache, const struct snapshot *before,
+                             const char *what)
+{
+	struct snapshot after;
+
+	take_snapshot(cache, &after);
+	ck_assert_msg(after.count == before->count &&
+	                      memcmp(after.keys, before->keys,
+	                             before->count * sizeof(int64_t)) == 0,
+	              "%s returned DP_ENOMEM but changed the keys: %zu keys "
+	              "before, %zu after, or another order. Allocate before "
+	              "changing anything",
+	              what, before->count, after.count);
+	ck_assert_msg(
+		after.info.hits == before->info.hits &&
+			after.info.misses == before->info.misses &&
+			after.info.currsize == before->info.currsize,
+		"%s returned DP_ENOMEM but changed cache_info from "
+		"(hits=%llu, misses=%llu, currsize=%zu) to (hits=%llu, "
+		"misses=%llu, currsize=%zu)",
+		what, (unsigned long long)before->info.hits,
+		(unsigned long long)before->info.misses, before->info.currsize,
+		(unsigned long long)after.info.hits,
+		(unsigned long long)after.info.misses, after.info.currsize);
+	for (size_t i = 0; i < before->count; i++) {
+		int64_t value = -1;
+		grade_assert_code(ex_cache_get(cache, before->keys[i], &value),
+		                  DP_OK);
+		ck_assert_msg(value == before->keys[i] * 10,
+		              "%s returned DP_ENOMEM but key %lld now holds "
+		              "%lld instead of %lld",
+		              what, (long long)before->keys[i],
+		              (long long)value,
+		              (long long)(before->keys[i] * 10));
+	}
+}
+
+/* A cache of `maxsize` holding keys 1..`count` (value key * 10), with key
+ * 2 read last; then a put of `key` with the `fail`-th allocation from now
+ * refused. DP_ENOMEM must leave everything as it was; DP_OK (nothing to
+ * allocate, or a failure the cache could live with) must store the key. */
+static void put_with_failure(size_t maxsize, int64_t count, int64_t key,
+                             size_t fail)
+{
+	struct dp_counting_allocator counter;
+	struct dp_failing_allocator failing;
+	struct snapshot before;
+	char what[96];
+
+	grade_assert_code(dp_counting_allocator_init(&counter, NULL), DP_OK);
+	grade_assert_code(dp_failing_allocator_init(&failing, 0, &counter.base),
+	                  DP_OK);
+	ex_cache *cache = ex_cache_create(maxsize, &failing.base);
+	ck_assert_ptr_nonnull(cache);
+	for (int64_t k = 1; k <= count; k++)
+		grade_assert_code(ex_cache_put(cache, k, k * 10), DP_OK);
+	grade_assert_code(ex_cache_get(cache, 2, NULL), DP_OK);
+	grade_assert_code(ex_cache_get(cache, 99, NULL), DP_ENOENT);
+	take_snapshot(cache, &before);
+	failing.fail_at = failing.requests + fail;
+	snprintf(what, sizeof(what),
+	         "a put of key %lld into a cache of maxsize %zu holding %lld",
+	         (long long)key, maxsize, (long long)count);
+	int rc = ex_cache_put(cache, key, key * 10);
+	if (rc == DP_ENOMEM) {
+		assert_unchanged(cache, &before, what);
+	} else {
+		grade_assert_code(rc, DP_OK);
+		int64_t value = -1;
+		grade_assert_code(ex_cache_get(cache, key, &value), DP_OK);
+		ck_assert_int_eq(value, key * 10);
+	}
+	ex_cache_destroy(cache);
+	ck_assert_msg(counter.live_blocks == 0, "%zu blocks leaked",
+	              counter.live_blocks);
+}
+
+START_TEST(test_cache_is_unchanged_when_put_runs_out_of_memory)
+{
+	for (size_t fail = 1; fail <= 3; fail++) {
+		put_with_failure(64, 5, 100, fail);  /* room left */
+		put_with_failure(64, 15, 100, fail); /* room; 16 entries */
+		put_with_failure(4, 4, 100, fail);   /* full: evicts key 1 */
+		put_with_failure(4, 4, 3, fail);     /* replaces a value */
+	}
 }
 END_TEST
 
@@ -333,6 +715,18 @@ static const struct grade_test TESTS[] = {
          test_cache_maxsize_zero_and_unbounded, 2,
          "maxsize 0 stores nothing; EX_CACHE_UNBOUNDED never evicts, so the "
          "table must grow or chain without limit."},
+	{"test_cache_hashes_and_compares_through_the_key_ops",
+         test_cache_hashes_and_compares_through_the_key_ops, 3,
+         "Every hash and every comparison of keys goes through keys->hash and "
+         "keys->equal with the ctx given at creation, never through ==: two "
+         "different integers may be the same key; a put of a cached key keeps "
+         "the cached key."},
+	{"test_cache_work_per_operation_does_not_grow_with_size",
+         test_cache_work_per_operation_does_not_grow_with_size, 5,
+         "Lookups must not walk the entries (a recency array scanned on each "
+         "get is O(n)): a hash table from key to list node finds a key with "
+         "one hash and about one equal; grow the buckets as the cache fills. "
+         "README steps 1-2."},
 	{"test_memo_calls_the_function_once_per_argument",
          test_memo_calls_the_function_once_per_argument, 3,
          "ex_memo_call: look the argument up; only on a miss call the "
@@ -353,6 +747,11 @@ static const struct grade_test TESTS[] = {
          "Allocate only through dp_alloc(alloc, ...), free everything in "
          "destroy, and when a put cannot allocate, return the result "
          "uncached."},
+	{"test_cache_is_unchanged_when_put_runs_out_of_memory",
+         test_cache_is_unchanged_when_put_runs_out_of_memory, 2,
+         "A put that returns DP_ENOMEM leaves the keys, their order, the "
+         "values and the figures as they were: allocate the entry before you "
+         "evict, count or link anything (or recycle the evicted entry)."},
 };
 
 int main(int argc, char **argv)

@@ -77,7 +77,8 @@ static size_t fd_sink_contents(const struct fd_sink *sink, char *buf,
 struct memory_sink {
 	char data[1 << 16];
 	size_t size;
-	size_t calls;    /* Every call, failed or not. */
+	size_t calls;       /* Every call, failed or not. */
+	size_t empty_calls; /* Calls with len 0, which the contract forbids. */
 	size_t failures; /* Fail this many calls from now on, then succeed. */
 };
 
@@ -86,6 +87,8 @@ static int memory_sink_write(void *ctx, const void *buf, size_t len)
 	struct memory_sink *sink = ctx;
 
 	sink->calls++;
+	if (len == 0)
+		sink->empty_calls++;
 	if (sink->failures > 0) {
 		sink->failures--;
 		return DP_EIO;
@@ -257,6 +260,49 @@ START_TEST(test_flush_writes_a_partial_batch_and_nothing_when_empty)
 	              "a second flush has nothing to send and must not call "
 	              "the sink");
 	assert_records(sink->data, sink->size, 3);
+	ex_batch_destroy(writer);
+	free(sink);
+}
+END_TEST
+
+START_TEST(test_the_sink_never_gets_zero_bytes)
+{
+	struct memory_sink *sink = calloc(1, sizeof(*sink));
+
+	ck_assert_ptr_nonnull(sink);
+	ex_batch_writer *writer = memory_writer(sink, 3);
+	ck_assert_ptr_nonnull(writer);
+	/* A full batch of empty records: nothing to send. */
+	for (int i = 0; i < 3; i++)
+		grade_assert_code(ex_batch_write(writer, NULL, 0), DP_OK);
+	ck_assert_msg(sink->empty_calls == 0,
+	              "a batch of 3 empty records holds no byte: the sink must "
+	              "not be called with len 0 (it was, %zu times)",
+	              sink->empty_calls);
+	ck_assert_msg(ex_batch_pending(writer) == 0,
+	              "3 empty records in a batch of 3 count as written; %zu "
+	              "are still pending",
+	              ex_batch_pending(writer));
+	/* Two empty records, then a flush: nothing to send either. */
+	grade_assert_code(ex_batch_write(writer, "", 0), DP_OK);
+	grade_assert_code(ex_batch_write(writer, NULL, 0), DP_OK);
+	grade_assert_code(ex_batch_flush(writer), DP_OK);
+	ck_assert_msg(sink->empty_calls == 0,
+	              "a flush of 2 empty records called the sink with len 0");
+	ck_assert_msg(ex_batch_pending(writer) == 0,
+	              "after the flush of 2 empty records %zu are pending",
+	              ex_batch_pending(writer));
+	/* Empty records around a real one: one call, with its 3 bytes. */
+	grade_assert_code(ex_batch_write(writer, NULL, 0), DP_OK);
+	grade_assert_code(ex_batch_write(writer, "abc", 3), DP_OK);
+	grade_assert_code(ex_batch_write(writer, NULL, 0), DP_OK);
+	grade_assert_code(ex_batch_flush(writer), DP_OK);
+	ck_assert_msg(sink->calls == 1 && sink->size == 3 &&
+	                      memcmp(sink->data, "abc", 3) == 0,
+	              "the sink should have been called once, with \"abc\"; "
+	              "it was called %zu times (%zu with len 0) and got %zu "
+	              "bytes",
+	              sink->calls, sink->empty_calls, sink->size);
 	ex_batch_destroy(writer);
 	free(sink);
 }
@@ -446,6 +492,11 @@ static const struct grade_test TESTS[] = {
          test_flush_writes_a_partial_batch_and_nothing_when_empty, 2,
          "ex_batch_flush writes what is pending, whatever its size, and skips "
          "the sink when there is nothing to send."},
+	{"test_the_sink_never_gets_zero_bytes",
+         test_the_sink_never_gets_zero_bytes, 2,
+         "The sink's len is never 0: decide whether to call it from the bytes "
+         "pending, not the records. Pending records of length 0 carry nothing "
+         "to send; they count as written without a call."},
 	{"test_records_of_any_length_arrive_intact",
          test_records_of_any_length_arrive_intact, 3,
          "Grow the buffer (dp_realloc_array) before copying a record that does "

@@ -49,6 +49,11 @@ build_tools() {
 	echo "$stamp" >"$tools/common/stamp"
 }
 
+manifest_field_of() { # manifest_field_of KIND EXERCISE: the third column
+	awk -F'\t' -v k="$1" -v e="$2" '$1 == k && $2 == e { print $3 }' \
+		"$manifest"
+}
+
 manifest_field() { # manifest_field EXERCISE COLUMN
 	awk -F'\t' -v e="$1" -v c="$2" '$1 == "exercise" && $2 == e { print $c }' \
 		"$manifest"
@@ -82,15 +87,17 @@ build_exercise() { # build_exercise EXERCISE OUT
 		echo "there is no file $ex/$name.c to grade" >"$out/missing"
 		return 1
 	fi
-	inc="-I$trusted/$ex -I$here -I$root/patterns"
+	inc="-I$trusted/$ex -I$here -I$root/patterns -I$root"
 	compile_test "$ex" "$out" || return 1
+	compile_links "$ex" "$out" || return 1
 	# shellcheck disable=SC2086
 	{
 		timeout 60 $jail $cc $cflags $inc -MD -MF "$out/code.d" \
 			-c "$code_c" -o "$out/code.o" &&
 			inspect_code "$ex" "$out" &&
 			$cc $cflags -o "$out/test" "$out/test.o" "$out/code.o" \
-				"$tools/common/grade.o" "$tools/common/dp_common.o" \
+				$link_objects "$tools/common/grade.o" \
+				"$tools/common/dp_common.o" $link_libs \
 				$check_flags -lm
 	} >"$out/compile.log" 2>&1
 	# Paths as a student reads them, from the repository's root.
@@ -102,11 +109,12 @@ build_exercise() { # build_exercise EXERCISE OUT
 	return 1
 }
 
-# The test file's object depends only on the test file, its header, the
-# compiler and the flags, never on the student's code: it is compiled once
+# The test file's object depends only on the test file, the headers of
+# its exercise folder (the trusted one), the grader's, the compiler and
+# the flags, never on the student's code: it is compiled once
 # and kept under a name made of their checksum.
 compile_test() { # compile_test EXERCISE OUT
-	key=$(cat "$test_c" "$trusted/$1/${1#[0-9][0-9]_}.h" "$here"/grade*.h |
+	key=$(cat "$test_c" "$trusted/$1"/*.h "$here"/grade*.h |
 		sum)-$(echo "$cc $cflags $trusted" | sum)
 	cached=$tools/common/test-$1-$key.o
 	if [ ! -f "$cached" ]; then
@@ -123,6 +131,34 @@ compile_test() { # compile_test EXERCISE OUT
 	cp "$cached" "$2/test.o"
 }
 
+# The chapter sources and libraries of the manifest's "link" line (from
+# the test file's "grade-link:"), trusted code linked beside the answer.
+# Each source is compiled once per compiler and flags, like the test file;
+# sets link_objects and link_libs.
+compile_links() { # compile_links EXERCISE OUT
+	link_objects="" link_libs=""
+	for word in $(manifest_field_of link "$1"); do
+		case $word in
+		-l*) link_libs="$link_libs $word" ;;
+		*) source=$root/patterns/$word
+			key=$(sum "$source" "$(dirname "$source")"/*.h \
+				"$root"/patterns/common/*.h | sum)-$(echo "$cc $cflags" | sum)
+			object=$tools/common/link-$(echo "$word" | tr '/.' '__')-$key.o
+			if [ ! -f "$object" ]; then
+				# shellcheck disable=SC2086
+				timeout 60 $cc $cflags -I"$root/patterns" -c "$source" \
+					-o "$object.$$" >"$2/test.log" 2>&1 &&
+					mv "$object.$$" "$object" || {
+					echo "the chapter source patterns/$word does not" \
+						"compile: see $2/test.log" >"$2/error"
+					return 1
+				}
+			fi
+			link_objects="$link_objects $object" ;;
+		esac
+	done
+}
+
 # The inspection reads a plain build of name.c: the sanitizers add
 # constructors and calls of their own to every object they instrument.
 inspect_code() { # inspect_code EXERCISE OUT
@@ -135,7 +171,7 @@ inspect_code() { # inspect_code EXERCISE OUT
 			-o "$object" || return 1
 	fi
 	"$here/inspect.sh" "$object" "$2/code.d" "$1" "$manifest" \
-		"$tools/common/dp_common.o" "$trusted/$1/${1#[0-9][0-9]_}.h" \
+		"$tools/common/dp_common.o$link_objects" "$trusted/$1/${1#[0-9][0-9]_}.h" \
 		"$src/$1/${1#[0-9][0-9]_}.h" >"$2/rejected" && {
 		rm -f "$2/rejected"
 		return 0

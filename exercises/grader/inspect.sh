@@ -6,9 +6,11 @@
 #
 # OBJECT is name.o; DEPFILE the compiler's -MD list of what name.c
 # included; MANIFEST exercises/grader/manifest.tsv (the names EXERCISE may
-# define and call); LIBRARY_OBJECT the library object linked beside it
-# (its dp_* functions may be called); HEADER... the headers name.c may
-# include besides the system's and patterns/common/.
+# define and call); LIBRARY_OBJECT the library objects linked beside it,
+# separated by spaces (patterns/common's, and the chapter sources of the
+# manifest's "link" line: their functions may be called); HEADER... the
+# headers name.c may include besides the system's, patterns/common/ and
+# the folders of the linked chapter sources.
 #
 # Rejected: a constructor or destructor (code that would run before or
 # after the tests), an ifunc resolver (likewise), a raw system-call
@@ -47,8 +49,9 @@ for s in .init_array .fini_array .preinit_array .ctors .dtors; do
 done
 
 defined=$(field define)
-called="$common_calls $(field call) $(nm -P -g --defined-only "$library" |
-	awk '{ print $1 }') $defined"
+# shellcheck disable=SC2086
+called="$common_calls $(field call) $(nm -P -g --defined-only $library |
+	awk 'NF > 1 && $1 !~ /:$/ { print $1 }') $defined"
 # The first symbol that breaks a rule, as "kind name", in one pass.
 verdict=$(nm -P "$obj" 2>/dev/null | awk -v defined="$defined" \
 	-v called="$called" '
@@ -79,16 +82,26 @@ fi
 
 # Every file the compiler read for name.c (the first is name.c itself),
 # resolved in one call.
-common_dir=$(cd "$(dirname "$0")/../../patterns/common" && pwd -P)
+patterns=$(cd "$(dirname "$0")/../../patterns" && pwd -P)
+chapters="$patterns/common"
+for word in $(field link); do
+	case $word in
+	*.c) chapters="$chapters $(realpath -m "$patterns/$(dirname "$word")")" ;;
+	esac
+done
 allowed=$(realpath -e "$@" 2>/dev/null | tr '\n' ' ')
+# The compiled file itself is the first .c of the list (clang's
+# sanitizers put their ignore list before it).
 included=$(sed -e 's/^[^:]*://' -e 's/\\$//' "$dep" | tr ' ' '\n' |
-	sed '/^$/d' | tail -n +2)
+	sed '/^$/d' | awk '!seen && /\.c$/ { seen = 1; next } { print }')
 [ -z "$included" ] && exit 0
 # shellcheck disable=SC2086
 for real in $(realpath -m -- $included); do
 	case $real in
-	/usr/include/* | /usr/lib/gcc/* | /usr/lib/llvm-*/* | "$common_dir"/*.h)
-		continue ;;
+	/usr/include/* | /usr/lib/gcc/* | /usr/lib/llvm-*/*) continue ;;
+	esac
+	case $real in
+	*.h) in_list "$(dirname "$real")" "$chapters" && continue ;;
 	esac
 	in_list "$real" "$allowed" ||
 		reject "includes $real, a file its exercise does not provide"

@@ -16,6 +16,10 @@
 #   define   NN_name NAMES                   (what name.c may define)
 #   call     NN_name NAMES                   (what it may call, beyond the
 #                                             list every answer may use)
+#   link     NN_name SOURCES LIBRARIES       (the test file's "grade-link:"
+#                                             line: chapter sources under
+#                                             patterns/ and -l libraries
+#                                             linked into the test program)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -32,10 +36,34 @@ extra_calls() {
 	case $1 in
 	03_singleton) echo "pthread_mutex_lock pthread_mutex_unlock" \
 		"pthread_mutex_init pthread_mutex_destroy" ;;
+	08_profiler) echo "dp_alloc dp_free" ;;
 	esac
 }
 
 . "$here/allowed.sh"
+
+# The words of a test file's "grade-link:" lines, on one line: the
+# chapter sources (relative to patterns/) and libraries its test program
+# needs.
+links() { # links TEST_FILE
+	sed -n 's/^.*grade-link:[[:space:]]*//p' "$1" | tr '\n' ' ' |
+		sed 's/ *$//'
+}
+
+# Compile an exercise's chapter sources; print the objects and libraries
+# to link, in the order given.
+link_objects() { # link_objects EXERCISE WORD...
+	ex=$1
+	shift
+	for word; do
+		case $word in
+		-l*) printf '%s ' "$word" ;;
+		*) obj=$work/$ex-$(echo "$word" | tr '/.' '__').o
+			$cc $cflags -I"$root/patterns" -c "$root/patterns/$word" \
+				-o "$obj" && printf '%s ' "$obj" ;;
+		esac
+	done
+}
 
 names() { # names NM-OPTIONS OBJECT: sorted symbol names, one line
 	# shellcheck disable=SC2086
@@ -53,15 +81,18 @@ $cc $cflags $check_cflags -I"$here" -I"$root/patterns" -c "$here/grade.c" \
 for dir in "$root"/exercises/[0-9][0-9]_*/; do
 	ex=$(basename "$dir")
 	name=${ex#[0-9][0-9]_}
-	inc="-I$solutions/$ex -I$here -I$root/patterns"
+	inc="-I$solutions/$ex -I$here -I$root/patterns -I$root"
 	# shellcheck disable=SC2086
 	$cc $cflags $inc -c "$solutions/$ex/$name.c" -o "$work/$ex.o"
 	# shellcheck disable=SC2086
 	$cc $cflags $check_cflags $inc -c "$dir/test_$name.c" \
 		-o "$work/$ex-test.o"
+	link=$(links "$dir/test_$name.c")
+	# shellcheck disable=SC2086
+	linked=$(link_objects "$ex" $link)
 	# shellcheck disable=SC2086
 	$cc $cflags -o "$work/$ex-test" "$work/$ex-test.o" "$work/$ex.o" \
-		"$work/grade.o" "$work/dp_common.o" $check_libs -lm
+		$linked "$work/grade.o" "$work/dp_common.o" $check_libs -lm
 	printf 'exercise\t%s\t%s\t%s\n' "$ex" \
 		"$(sha256sum <"$dir/$name.h" | cut -d' ' -f1)" \
 		"$(sha256sum <"$dir/$name.c" | cut -d' ' -f1)"
@@ -70,4 +101,5 @@ for dir in "$root"/exercises/[0-9][0-9]_*/; do
 	printf 'call\t%s\t%s\n' "$ex" "$(echo $(names -u "$work/$ex.o" |
 		tr ' ' '\n' | grep -vxF -e "$(echo $common_calls | tr ' ' '\n')") \
 		$(extra_calls "$ex"))"
+	printf 'link\t%s\t%s\n' "$ex" "$link"
 done

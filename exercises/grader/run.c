@@ -20,7 +20,8 @@
  * daemon) come back to it and are killed before the next test starts.
  *
  * With -s SLOT the test runs sandboxed (root only): new PID, network,
- * mount, IPC and UTS namespaces, a private /tmp and /proc, every -H PATH
+ * mount, IPC and UTS namespaces (the network one has its own loopback
+ * interface, up, and nothing else), a private /tmp and /proc, every -H PATH
  * hidden under an empty tmpfs, and the user and group 60000 + SLOT with no
  * new privileges and at most 64 processes. The namespace's first process
  * is the runner's own code: it waits for the test and passes its status
@@ -36,6 +37,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -43,10 +45,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -207,6 +211,24 @@ static void mount_or_die(const char *source, const char *target,
 	}
 }
 
+/* The new network namespace has only a loopback interface, and it is
+ * down: bring it up so that a test can serve and fetch on 127.0.0.1 (the
+ * HTTP and Redis exercises), with no way out of the namespace. */
+static void loopback_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) != 0)
+		_exit(126);
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0)
+		_exit(126);
+	close(fd);
+}
+
 /* In the new mount namespace: nothing propagates out, the hidden paths
  * are empty, /tmp is private and /proc shows this PID namespace only. */
 static void build_sandbox(const struct options *opt)
@@ -222,6 +244,7 @@ static void build_sandbox(const struct options *opt)
 	             NULL);
 	if (chdir("/tmp") != 0)
 		_exit(126);
+	loopback_up();
 }
 
 /* The namespace's first process: build the sandbox, start the test, wait

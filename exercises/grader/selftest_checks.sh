@@ -47,6 +47,10 @@ check_solutions() {
 	"$here/manifest.sh" >"$work/manifest.tsv" 2>"$work/manifest.err"
 	check "grader/manifest.tsv is what the tests and solutions say" same \
 		"$(cmp -s "$work/manifest.tsv" "$manifest" && echo same)"
+	"$here/transcripts.sh" >"$work/transcripts.h"
+	check "20_presenter/transcripts.h is what mvc_demo/spec/ holds" same \
+		"$(cmp -s "$work/transcripts.h" \
+			"$root/exercises/20_presenter/transcripts.h" && echo same)"
 	# shellcheck disable=SC2086
 	grade all "$root/solutions" $exercises
 	for ex in $exercises; do

@@ -45,11 +45,16 @@ static void keep_error(sqlite3 *db, struct dp_sql_error *error)
 	snprintf(error->message, sizeof(error->message), "%s", message);
 }
 
-int dp_sql_open(const char *path, bool durable, sqlite3 **db,
-                struct dp_sql_error *error)
+static void clear_error(struct dp_sql_error *error)
 {
 	if (error != NULL)
 		*error = (struct dp_sql_error){.code = SQLITE_OK};
+}
+
+int dp_sql_open(const char *path, bool durable, sqlite3 **db,
+                struct dp_sql_error *error)
+{
+	clear_error(error);
 	if (db == NULL)
 		return DP_EINVAL;
 	*db = NULL;
@@ -128,15 +133,37 @@ static int insert_prepared(sqlite3 *db, const struct dp_event *events, size_t n)
 	return rc;
 }
 
-int dp_sql_insert_events(sqlite3 *db, const struct dp_event *events, size_t n,
-                         enum dp_sql_insert_mode mode)
+/* End a transaction: COMMIT when everything went in, else ROLLBACK,
+ * keeping SQLite's message first, because the ROLLBACK succeeds and a
+ * successful statement clears it. A failed COMMIT leaves the transaction
+ * open; the ROLLBACK ends it in every case and its own failure adds
+ * nothing. */
+static int end_transaction(sqlite3 *db, int rc, struct dp_sql_error *error)
 {
+	if (rc == DP_OK)
+		rc = exec(db, "COMMIT");
+	if (rc != DP_OK) {
+		keep_error(db, error);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+int dp_sql_insert_events(sqlite3 *db, const struct dp_event *events, size_t n,
+                         enum dp_sql_insert_mode mode,
+                         struct dp_sql_error *error)
+{
+	clear_error(error);
 	if (db == NULL || (events == NULL && n > 0))
 		return DP_EINVAL;
 
+	int rc = DP_OK;
 	switch (mode) {
 	case DP_SQL_AUTOCOMMIT_EACH:
-		return insert_each(db, events, n);
+		rc = insert_each(db, events, n);
+		if (rc != DP_OK)
+			keep_error(db, error);
+		return rc;
 	case DP_SQL_TRANSACTION_EACH:
 	case DP_SQL_TRANSACTION_PREPARED:
 		break;
@@ -144,28 +171,28 @@ int dp_sql_insert_events(sqlite3 *db, const struct dp_event *events, size_t n,
 		return DP_EINVAL;
 	}
 
-	int rc = exec(db, "BEGIN");
-	if (rc != DP_OK)
+	rc = exec(db, "BEGIN");
+	if (rc != DP_OK) {
+		keep_error(db, error);
 		return rc;
+	}
 	rc = mode == DP_SQL_TRANSACTION_EACH ? insert_each(db, events, n)
 	                                     : insert_prepared(db, events, n);
-	if (rc == DP_OK)
-		rc = exec(db, "COMMIT");
-	if (rc != DP_OK)
-		/* A failed COMMIT leaves the transaction open; ROLLBACK ends
-		 * it in every case and its own failure adds nothing. */
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	return end_transaction(db, rc, error);
 }
 
-int dp_sql_insert_users(sqlite3 *db, const struct dp_user *users, size_t n)
+int dp_sql_insert_users(sqlite3 *db, const struct dp_user *users, size_t n,
+                        struct dp_sql_error *error)
 {
+	clear_error(error);
 	if (db == NULL || (users == NULL && n > 0))
 		return DP_EINVAL;
 
 	int rc = exec(db, "BEGIN");
-	if (rc != DP_OK)
+	if (rc != DP_OK) {
+		keep_error(db, error);
 		return rc;
+	}
 	sqlite3_stmt *stmt = NULL;
 	rc = from_sqlite(sqlite3_prepare_v2(
 		db, "INSERT INTO users (id, name) VALUES (?1, ?2)", -1, &stmt,
@@ -176,12 +203,10 @@ int dp_sql_insert_users(sqlite3 *db, const struct dp_user *users, size_t n)
 		rc = from_sqlite(sqlite3_step(stmt));
 		sqlite3_reset(stmt);
 	}
+	/* finalize() would hand the step's failure back again, and it
+	 * leaves the connection's message as it was. */
 	sqlite3_finalize(stmt);
-	if (rc == DP_OK)
-		rc = exec(db, "COMMIT");
-	if (rc != DP_OK)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	return end_transaction(db, rc, error);
 }
 
 /* The shared half of both lookups: the statement is bound, run and left

@@ -11,9 +11,10 @@
  * counting stops, and a prepared lookup is the caller's to finalize.
  * SQLite allocates with its own allocator. After a function here fails
  * with #DP_EIO on an open connection, sqlite3_errmsg() on it gives
- * SQLite's own account (not after a transaction of dp_sql_insert_events()
- * or dp_sql_insert_users(): their ROLLBACK clears it); dp_sql_open() hands
- * it back in a #dp_sql_error. Thread-safety: one connection, one thread.
+ * SQLite's own account, except after the inserts: their ROLLBACK, which
+ * succeeds, clears it, so they (and dp_sql_open(), whose connection is
+ * gone) hand it back in a #dp_sql_error. Thread-safety: one connection,
+ * one thread.
  */
 #ifndef DP_BATCH_SQL_H
 #define DP_BATCH_SQL_H
@@ -93,11 +94,15 @@ int dp_sql_open(const char *path, bool durable, sqlite3 **db,
  * @param[in,out] db    The connection.
  * @param[in]     users The rows; may be NULL when `n` is 0.
  * @param[in]     n     How many.
+ * @param[out]    error Receives SQLite's code and message when SQLite
+ *                      fails (kept from before the rollback), SQLITE_OK
+ *                      and "" otherwise; may be NULL.
  * @return #DP_OK; #DP_EINVAL when `db` is NULL or `users` is NULL with a
  *         non-zero `n`; #DP_ENOMEM when SQLite runs out of memory;
  *         #DP_EIO when SQLite refuses a row (a repeated id, a NULL name).
  */
-int dp_sql_insert_users(sqlite3 *db, const struct dp_user *users, size_t n);
+int dp_sql_insert_users(sqlite3 *db, const struct dp_user *users, size_t n,
+                        struct dp_sql_error *error);
 
 /**
  * @brief Insert rows into `events`, in order, the way `mode` says.
@@ -108,13 +113,15 @@ int dp_sql_insert_users(sqlite3 *db, const struct dp_user *users, size_t n);
  * @param[in]     events The rows; may be NULL when `n` is 0.
  * @param[in]     n      How many.
  * @param[in]     mode   How to send them.
+ * @param[out]    error  As for dp_sql_insert_users(); may be NULL.
  * @return #DP_OK; #DP_EINVAL when `db` is NULL, `events` is NULL with a
  *         non-zero `n`, or `mode` is unknown; #DP_ENOMEM when SQLite runs
  *         out of memory; #DP_EIO when SQLite refuses a row (a NULL
  *         payload breaks NOT NULL) or the file fails.
  */
 int dp_sql_insert_events(sqlite3 *db, const struct dp_event *events, size_t n,
-                         enum dp_sql_insert_mode mode);
+                         enum dp_sql_insert_mode mode,
+                         struct dp_sql_error *error);
 
 /**
  * @brief The lookup: how many events a user has, and their payload bytes.

@@ -27,9 +27,9 @@
  * transaction pays to start one. The query plans are printed.
  *
  * Run with `make bench`; figures are ratios within this one run. With
- * DP_BENCH_CSV set, table 1 also goes to batch_write.csv there, and
- * table 4's lookups without the index, with it, and with it prepared once
- * to batch_index_growth.csv.
+ * DP_BENCH_CSV set, table 1 also goes to batch_write.csv there, table 3
+ * to batch_reads.csv, and table 4's lookups without the index, with it,
+ * and with it prepared once to batch_index_growth.csv.
  */
 #define _DEFAULT_SOURCE /* fwrite_unlocked, ftruncate */
 
@@ -210,7 +210,7 @@ static double insert_seconds(const char *dir, bool durable,
 		if (dp_sql_open(path, durable, &db, NULL) != DP_OK)
 			return -1;
 		uint64_t start = dp_now_ns();
-		int rc = dp_sql_insert_events(db, events, ROWS, mode);
+		int rc = dp_sql_insert_events(db, events, ROWS, mode, NULL);
 		double seconds = (double)(dp_now_ns() - start) / 1e9;
 		sqlite3_close(db);
 		if (rc != DP_OK)
@@ -288,7 +288,7 @@ static int sql_table(const char *dir)
 	if (dp_sql_open(path, false, &bench.db, NULL) != DP_OK)
 		return DP_EIO;
 	int rc = dp_sql_insert_events(bench.db, events, ROWS,
-	                              DP_SQL_TRANSACTION_PREPARED);
+	                              DP_SQL_TRANSACTION_PREPARED, NULL);
 	if (rc == DP_OK) {
 		printf("SQLite: one user's activity among %d rows, us per "
 		       "lookup\n",
@@ -508,6 +508,32 @@ static const struct dp_sql_loader_ops loader_fetch_first = {
 	.load = load_fetch_first,
 };
 
+/* Table 3 to batch_reads.csv (with DP_BENCH_CSV set): one row per way of
+ * loading, in the order of `loaders` in reads_table(), with its ms per
+ * load and the statements it ran; `py` is NULL when python3 gave no
+ * figures. */
+static int reads_csv(const double *ns, const uint64_t *statements, size_t count,
+                     const double *py, const unsigned long *py_statements)
+{
+	static const char *const labels[] = {"C: N+1", "C: JOIN",
+	                                     "C: IN lists of 100",
+	                                     "C: N+1 users fetched first"};
+	dp_bench_csv *csv = NULL;
+	int rc = dp_bench_csv_open(&csv, "batch_reads",
+	                           "method,ms_per_load,statements");
+	for (size_t l = 0; rc == DP_OK && l < count && l < 4; l++) {
+		const double row[] = {ns[l] / 1e6, (double)statements[l]};
+		rc = dp_bench_csv_row(csv, labels[l], row, 2);
+	}
+	for (int p = 0; rc == DP_OK && py != NULL && p < 2; p++) {
+		const double row[] = {py[p] / 1e6, (double)py_statements[p]};
+		rc = dp_bench_csv_row(
+			csv, p == 0 ? "Python: N+1" : "Python: JOIN", row, 2);
+	}
+	int close_rc = dp_bench_csv_close(csv);
+	return rc != DP_OK ? rc : close_rc;
+}
+
 static int reads_table(const char *dir, bool quick)
 {
 	const int rounds = quick ? 2 : 5;
@@ -538,10 +564,10 @@ static int reads_table(const char *dir, bool quick)
 	struct load_bench bench = {.n = n};
 	int rc = dp_sql_open(path, false, &bench.db, NULL);
 	if (rc == DP_OK)
-		rc = dp_sql_insert_users(bench.db, people, users);
+		rc = dp_sql_insert_users(bench.db, people, users, NULL);
 	if (rc == DP_OK)
 		rc = dp_sql_insert_events(bench.db, rows, total,
-		                          DP_SQL_TRANSACTION_PREPARED);
+		                          DP_SQL_TRANSACTION_PREPARED, NULL);
 	if (rc == DP_OK)
 		rc = dp_sql_add_user_index(bench.db);
 	free(rows);
@@ -590,25 +616,28 @@ static int reads_table(const char *dir, bool quick)
 		       ns[0] / ns[2]);
 		printf("  N+1 users fetched first / JOIN:         %8.2fx\n",
 		       ns[3] / ns[1]);
-		double py_each, py_join;
-		unsigned long py_rows, py_statements[2];
-		if (python_loads(path, n, &py_each, &py_join, &py_rows,
-		                 py_statements)) {
+		double py[2] = {0, 0};
+		unsigned long py_rows = 0, py_statements[2] = {0, 0};
+		bool python = python_loads(path, n, &py[0], &py[1], &py_rows,
+		                           py_statements);
+		rc = reads_csv(ns, statements, DP_ARRAY_SIZE(loaders),
+		               python ? py : NULL, py_statements);
+		if (python) {
 			printf("  %-36s %10.3f %12lu %6lu\n",
-			       "Python sqlite3, N+1", py_each / 1e6,
+			       "Python sqlite3, N+1", py[0] / 1e6,
 			       py_statements[0], py_rows);
 			printf("  %-36s %10.3f %12lu %6lu\n",
-			       "Python sqlite3, JOIN", py_join / 1e6,
+			       "Python sqlite3, JOIN", py[1] / 1e6,
 			       py_statements[1], py_rows);
 			printf("  Python N+1 / Python JOIN:               "
 			       "%8.2fx\n",
-			       py_each / py_join);
+			       py[0] / py[1]);
 			printf("  Python N+1 / C N+1 users fetched first: "
 			       "%8.2fx\n",
-			       py_each / ns[3]);
+			       py[0] / ns[3]);
 			printf("  Python JOIN / C JOIN:                   "
 			       "%8.2fx\n",
-			       py_join / ns[1]);
+			       py[1] / ns[1]);
 		}
 		printf("\n");
 	}
@@ -708,7 +737,8 @@ static int sizes_table(const char *dir, bool quick)
 		rc = dp_sql_open(path, false, &bench.db, NULL);
 		if (rc == DP_OK)
 			rc = dp_sql_insert_events(bench.db, rows, size,
-			                          DP_SQL_TRANSACTION_PREPARED);
+			                          DP_SQL_TRANSACTION_PREPARED,
+			                          NULL);
 		if (rc == DP_OK && size == 1000)
 			rc = print_plan(bench.db, "before:");
 		double scan = 0, search = 0, prepared = 0;

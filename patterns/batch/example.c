@@ -108,7 +108,7 @@ static int read_back(sqlite3 *db)
 		snprintf(names[i], sizeof(names[i]), "user %02zu", i);
 		users[i] = (struct dp_user){.id = (int64_t)i, .name = names[i]};
 	}
-	int rc = dp_sql_insert_users(db, users, USERS);
+	int rc = dp_sql_insert_users(db, users, USERS, NULL);
 
 	printf("Reading %d users and their actions back:\n", READ);
 	struct tally first = {0};
@@ -166,7 +166,7 @@ static int fill_database(const char *path)
 	int rc = dp_sql_open(path, true, &db, NULL);
 	if (rc == DP_OK)
 		rc = dp_sql_insert_events(db, events, ACTIONS,
-		                          DP_SQL_TRANSACTION_PREPARED);
+		                          DP_SQL_TRANSACTION_PREPARED, NULL);
 	free(events);
 	if (rc != DP_OK) {
 		sqlite3_close(db);

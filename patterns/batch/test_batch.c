@@ -772,8 +772,8 @@ START_TEST(test_every_insert_mode_gives_the_same_table)
 	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA journal_mode = MEMORY", NULL,
 	                              NULL, NULL),
 	                 SQLITE_OK);
-	ck_assert_int_eq(dp_sql_insert_events(db, events, ROWS, MODES[_i]),
-	                 DP_OK);
+	ck_assert_int_eq(
+		dp_sql_insert_events(db, events, ROWS, MODES[_i], NULL), DP_OK);
 	expect_table(db, events);
 	sqlite3_close(db);
 	temp_remove(&temp);
@@ -793,15 +793,21 @@ START_TEST(test_a_failed_transaction_inserts_nothing)
 	sqlite3 *db = NULL;
 	ck_assert_int_eq(dp_sql_open(temp.path, false, &db, NULL), DP_OK);
 
-	ck_assert_int_eq(dp_sql_insert_events(db, events, 4, MODES[_i]),
+	struct dp_sql_error error;
+	ck_assert_int_eq(dp_sql_insert_events(db, events, 4, MODES[_i], &error),
 	                 DP_EIO);
+	/* In every mode SQLite's reason reaches the caller. */
+	ck_assert_int_eq(error.code, SQLITE_CONSTRAINT_NOTNULL);
+	ck_assert_str_eq(error.message,
+	                 "NOT NULL constraint failed: events.payload");
 	/* One statement at a time keeps the rows before the bad one; a
 	 * transaction keeps none: all or nothing. */
 	int64_t expected = MODES[_i] == DP_SQL_AUTOCOMMIT_EACH ? 2 : 0;
 	ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM events"),
 	                 expected);
 	/* The connection is usable: no transaction was left open. */
-	ck_assert_int_eq(dp_sql_insert_events(db, events, 2, MODES[_i]), DP_OK);
+	ck_assert_int_eq(dp_sql_insert_events(db, events, 2, MODES[_i], NULL),
+	                 DP_OK);
 	ck_assert(sqlite3_get_autocommit(db));
 	sqlite3_close(db);
 	temp_remove(&temp);
@@ -815,7 +821,8 @@ START_TEST(test_an_index_turns_the_scan_into_a_search)
 	sqlite3 *db = NULL;
 	ck_assert_int_eq(dp_sql_open(temp.path, false, &db, NULL), DP_OK);
 	ck_assert_int_eq(dp_sql_insert_events(db, events, ROWS,
-	                                      DP_SQL_TRANSACTION_PREPARED),
+	                                      DP_SQL_TRANSACTION_PREPARED,
+	                                      NULL),
 	                 DP_OK);
 	char plan[512];
 	int64_t rows_before, bytes_before, rows_after, bytes_after;
@@ -870,18 +877,20 @@ START_TEST(test_sql_functions_reject_bad_arguments)
 	ck_assert_ptr_null(db);
 	ck_assert_int_eq(dp_sql_open(temp.path, true, &db, NULL), DP_OK);
 
-	ck_assert_int_eq(
-		dp_sql_insert_events(NULL, &event, 1, DP_SQL_AUTOCOMMIT_EACH),
-		DP_EINVAL);
-	ck_assert_int_eq(
-		dp_sql_insert_events(db, NULL, 1, DP_SQL_AUTOCOMMIT_EACH),
-		DP_EINVAL);
-	ck_assert_int_eq(dp_sql_insert_events(db, &event, 1,
-	                                      (enum dp_sql_insert_mode)99),
+	ck_assert_int_eq(dp_sql_insert_events(NULL, &event, 1,
+	                                      DP_SQL_AUTOCOMMIT_EACH, NULL),
 	                 DP_EINVAL);
 	ck_assert_int_eq(
-		dp_sql_insert_events(db, NULL, 0, DP_SQL_TRANSACTION_PREPARED),
-		DP_OK);
+		dp_sql_insert_events(db, NULL, 1, DP_SQL_AUTOCOMMIT_EACH, NULL),
+		DP_EINVAL);
+	ck_assert_int_eq(dp_sql_insert_events(db, &event, 1,
+	                                      (enum dp_sql_insert_mode)99,
+	                                      NULL),
+	                 DP_EINVAL);
+	ck_assert_int_eq(dp_sql_insert_events(db, NULL, 0,
+	                                      DP_SQL_TRANSACTION_PREPARED,
+	                                      NULL),
+	                 DP_OK);
 	ck_assert_int_eq(dp_sql_user_activity(NULL, 1, &rows, &bytes),
 	                 DP_EINVAL);
 	ck_assert_int_eq(dp_sql_user_activity(db, 1, NULL, &bytes), DP_EINVAL);
@@ -920,8 +929,9 @@ START_TEST(test_sql_errors_from_sqlite_are_eio)
 		sqlite3_exec(db, "DROP TABLE events", NULL, NULL, NULL),
 		SQLITE_OK);
 	for (size_t m = 0; m < DP_ARRAY_SIZE(MODES); m++)
-		ck_assert_int_eq(dp_sql_insert_events(db, &event, 1, MODES[m]),
-		                 DP_EIO);
+		ck_assert_int_eq(
+			dp_sql_insert_events(db, &event, 1, MODES[m], NULL),
+			DP_EIO);
 	ck_assert_int_eq(dp_sql_user_activity(db, 1, &rows, &bytes), DP_EIO);
 	ck_assert_int_eq(rows, 0);
 	ck_assert_int_eq(bytes, 0);
@@ -967,9 +977,11 @@ static sqlite3 *open_read_data(struct temp *temp)
 			.payload = words[i % DP_ARRAY_SIZE(words)]};
 	*temp = temp_make("reads.db");
 	ck_assert_int_eq(dp_sql_open(temp->path, false, &db, NULL), DP_OK);
-	ck_assert_int_eq(dp_sql_insert_users(db, users, READ_USERS), DP_OK);
+	ck_assert_int_eq(dp_sql_insert_users(db, users, READ_USERS, NULL),
+	                 DP_OK);
 	ck_assert_int_eq(dp_sql_insert_events(db, events, READ_EVENTS,
-	                                      DP_SQL_TRANSACTION_PREPARED),
+	                                      DP_SQL_TRANSACTION_PREPARED,
+	                                      NULL),
 	                 DP_OK);
 	ck_assert_int_eq(dp_sql_add_user_index(db), DP_OK);
 	return db;
@@ -1202,8 +1214,8 @@ START_TEST(test_load_users_rejects_bad_arguments)
 	                 DP_EINVAL);
 	ck_assert_int_eq(calls, 0);
 	ck_assert_int_eq(dp_sql_count_statements(NULL, NULL), DP_EINVAL);
-	ck_assert_int_eq(dp_sql_insert_users(NULL, NULL, 0), DP_EINVAL);
-	ck_assert_int_eq(dp_sql_insert_users(db, NULL, 1), DP_EINVAL);
+	ck_assert_int_eq(dp_sql_insert_users(NULL, NULL, 0, NULL), DP_EINVAL);
+	ck_assert_int_eq(dp_sql_insert_users(db, NULL, 1, NULL), DP_EINVAL);
 	sqlite3_close(db);
 	temp_remove(&temp);
 }
@@ -1246,11 +1258,18 @@ START_TEST(test_insert_users_is_all_or_nothing)
 	struct temp temp = temp_make("users.db");
 	sqlite3 *db = NULL;
 
+	struct dp_sql_error error;
+
 	ck_assert_int_eq(dp_sql_open(temp.path, false, &db, NULL), DP_OK);
-	ck_assert_int_eq(dp_sql_insert_users(db, users, 3), DP_EIO);
+	ck_assert_int_eq(dp_sql_insert_users(db, users, 3, &error), DP_EIO);
+	/* SQLite's reason survives the rollback. */
+	ck_assert_int_eq(error.code, SQLITE_CONSTRAINT_PRIMARYKEY);
+	ck_assert_str_eq(error.message, "UNIQUE constraint failed: users.id");
 	ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM users"), 0);
 	ck_assert(sqlite3_get_autocommit(db));
-	ck_assert_int_eq(dp_sql_insert_users(db, users, 2), DP_OK);
+	ck_assert_int_eq(dp_sql_insert_users(db, users, 2, &error), DP_OK);
+	ck_assert_int_eq(error.code, SQLITE_OK);
+	ck_assert_str_eq(error.message, "");
 	ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM users"), 2);
 	sqlite3_close(db);
 	temp_remove(&temp);

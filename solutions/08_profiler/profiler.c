@@ -8,6 +8,9 @@
  */
 #include "profiler.h"
 
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 static uint64_t real_now(void *clock_ctx)
@@ -104,4 +107,79 @@ ex_profiler_hottest(const struct ex_profiler *profiler)
 			hottest = f;
 	}
 	return hottest;
+}
+
+/* ---- memory_profiler: the memory tracker --------------------------------- */
+
+/*
+ * Each block carries its requested size in a header just before it, so a
+ * free or a resize knows how many bytes leave: the allocator interface
+ * does not pass the old size. The alignment keeps the caller's part
+ * aligned for any type, as the parent's block is.
+ */
+struct mem_header {
+	alignas(max_align_t) size_t size;
+};
+
+static void *tracked_reallocate(void *ctx, void *ptr, size_t size)
+{
+	struct ex_mem_tracker *tracker = ctx;
+	const struct dp_allocator *parent = tracker->parent;
+	struct mem_header *block = NULL;
+	size_t old_size = 0;
+
+	if (ptr != NULL) {
+		block = (struct mem_header *)ptr - 1;
+		old_size = block->size;
+	}
+	if (size == 0) {
+		if (block != NULL) {
+			parent->reallocate(parent->ctx, block, 0);
+			tracker->frees++;
+			tracker->current_bytes -= old_size;
+		}
+		return NULL;
+	}
+	if (size > SIZE_MAX - sizeof(*block))
+		return NULL;
+	struct mem_header *grown =
+		parent->reallocate(parent->ctx, block, sizeof(*block) + size);
+	if (grown == NULL)
+		return NULL; /* The old block, if any, is untouched. */
+	grown->size = size;
+	if (block == NULL)
+		tracker->allocations++;
+	/* A resize moves the figure by the difference; growing one is an
+	 * allocation as far as the peak is concerned. */
+	tracker->current_bytes = tracker->current_bytes - old_size + size;
+	if (tracker->current_bytes > tracker->peak_bytes)
+		tracker->peak_bytes = tracker->current_bytes;
+	return grown + 1;
+}
+
+int ex_mem_tracker_init(struct ex_mem_tracker *tracker,
+                        const struct dp_allocator *parent)
+{
+	if (tracker == NULL)
+		return DP_EINVAL;
+	*tracker = (struct ex_mem_tracker){
+		.base = {.reallocate = tracked_reallocate, .ctx = tracker},
+		.parent = parent != NULL ? parent : dp_allocator_default(),
+	};
+	return DP_OK;
+}
+
+int ex_mem_tracker_mark(struct ex_mem_tracker *tracker,
+                        struct ex_mem_line *line)
+{
+	if (tracker == NULL || line == NULL)
+		return DP_EINVAL;
+	*line = (struct ex_mem_line){
+		.current_bytes = tracker->current_bytes,
+		.increment = (int64_t)tracker->current_bytes -
+	                     (int64_t)tracker->marked_bytes,
+		.peak_bytes = tracker->peak_bytes,
+	};
+	tracker->marked_bytes = tracker->current_bytes;
+	return DP_OK;
 }

@@ -3,11 +3,14 @@
  * @brief Exercise 08: a call-counting, timing profiler, C's cProfile. Each
  *        profiled function is wrapped by a decorator with its own shape,
  *        which counts calls and measures self and cumulative time on a
- *        clock that tests can replace by a fake one.
+ *        clock that tests can replace by a fake one. Then memory_profiler's
+ *        half: an allocator that tracks the bytes in use and their peak,
+ *        read line by line.
  *
- * Ownership: the caller allocates the profiler and every wrapper (on the
- * stack or statically) and keeps them alive while they are used; nothing
- * here allocates. Thread-safety: none; one profiler per thread.
+ * Ownership: the caller allocates the profiler, every wrapper and the
+ * memory tracker (on the stack or statically) and keeps them alive while
+ * they are used; only the tracker's allocator allocates, for its callers.
+ * Thread-safety: none; one profiler and one tracker per thread.
  */
 #ifndef EX_PROFILER_H
 #define EX_PROFILER_H
@@ -140,5 +143,73 @@ const struct ex_profiled *ex_profiler_find(const struct ex_profiler *profiler,
  */
 const struct ex_profiled *
 ex_profiler_hottest(const struct ex_profiler *profiler);
+
+/* ---- memory_profiler: the memory tracker --------------------------------- */
+
+/**
+ * @brief An allocator that tracks the bytes in use and their peak: a
+ *        decorator over another allocator, as memory_profiler watches the
+ *        memory of a Python function.
+ *
+ * Public so that the caller can allocate it; set it up with
+ * ex_mem_tracker_init(), pass `&tracker.base` wherever an allocator is
+ * taken, and read the figures directly. Bytes are counted as REQUESTED:
+ * a block of `size` bytes counts `size`, whatever the parent really
+ * allocates for it (headers and rounding are left out).
+ */
+struct ex_mem_tracker {
+	/** Base. Must be first: the allocator the program allocates from. */
+	struct dp_allocator base;
+	/** Where the memory really comes from; never NULL after init. */
+	const struct dp_allocator *parent;
+	size_t current_bytes; /**< Bytes requested and not yet freed. */
+	size_t peak_bytes;    /**< The highest #current_bytes has been. */
+	size_t allocations;   /**< Blocks allocated (resizes not included). */
+	size_t frees;         /**< Blocks freed (freeing NULL not included). */
+	/** #current_bytes at the last ex_mem_tracker_mark() (0 before). */
+	size_t marked_bytes;
+};
+
+/**
+ * @brief One line of memory_profiler's report: the memory after a line
+ *        of the program, and what that line changed.
+ */
+struct ex_mem_line {
+	size_t current_bytes; /**< Bytes in use after the line: "Mem usage". */
+	/** Bytes in use after the line minus after the line before (since
+	 * ex_mem_tracker_init() for the first mark): "Increment". Negative
+	 * when the line freed more than it allocated. */
+	int64_t increment;
+	/** The highest number of bytes in use at any moment so far, in the
+	 * middle of a line included: the figure to size the machine by. */
+	size_t peak_bytes;
+};
+
+/**
+ * @brief Set up a tracker with every figure at zero.
+ *
+ * Afterwards `tracker->base` allocates, resizes and frees as
+ * dp_allocator describes, through `parent`, and keeps the figures of
+ * #ex_mem_tracker up to date. A request the parent refuses returns NULL
+ * and changes no figure.
+ * @param[out] tracker The tracker; it must outlive every block it hands
+ *                     out, and every block must be freed through it.
+ * @param[in]  parent  Where memory comes from, or NULL for
+ *                     dp_allocator_default().
+ * @return #DP_OK; #DP_EINVAL when `tracker` is NULL.
+ */
+int ex_mem_tracker_init(struct ex_mem_tracker *tracker,
+                        const struct dp_allocator *parent);
+
+/**
+ * @brief End a line of the program: report the memory in use, its
+ *        increment since the previous mark and the peak so far, and start
+ *        the next line.
+ * @param[in,out] tracker The tracker, set up with ex_mem_tracker_init().
+ * @param[out]    line    Receives the figures.
+ * @return #DP_OK; #DP_EINVAL when either pointer is NULL (nothing changes).
+ */
+int ex_mem_tracker_mark(struct ex_mem_tracker *tracker,
+                        struct ex_mem_line *line);
 
 #endif /* EX_PROFILER_H */

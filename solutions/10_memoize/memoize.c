@@ -2,8 +2,11 @@
  * Exercise 10, the answer: a hash table finds an entry in O(1) and an
  * intrusive doubly linked list keeps the entries in recency order, so a
  * hit moves its entry to the front and an eviction takes the back, both
- * in O(1). The memo is a Decorator over a function pointer that consults
- * the cache before calling.
+ * in O(1). Keys are hashed and compared only through the key operations
+ * (a Strategy), and each entry keeps its key's hash, so that moving an
+ * entry between buckets, when the table grows or an entry is evicted,
+ * never calls them again. The memo is a Decorator over a function pointer
+ * that consults the cache before calling.
  */
 #include "memoize.h"
 
@@ -12,6 +15,7 @@
 struct entry {
 	int64_t key;
 	int64_t value;
+	uint64_t hash;       /* keys->hash(key), computed once. */
 	struct entry *chain; /* The next entry in the same bucket. */
 	struct entry *prev;  /* Towards the most recently used. */
 	struct entry *next;  /* Towards the least recently used. */
@@ -19,6 +23,8 @@ struct entry {
 
 struct ex_cache {
 	const struct dp_allocator *alloc;
+	const struct ex_cache_key_ops *keys;
+	void *keys_ctx;
 	struct entry **buckets;
 	size_t bucket_count; /* A power of two. */
 	/* A circular list through a sentinel: head.next is the most
@@ -39,21 +45,44 @@ struct ex_memo {
 
 enum { INITIAL_BUCKETS = 16 };
 
-static size_t bucket_of(size_t bucket_count, int64_t key)
+static uint64_t int64_hash(void *ctx, int64_t key)
 {
+	(void)ctx;
 	/* Fibonacci hashing: consecutive keys (fib's arguments) spread
 	 * over the whole table instead of filling neighbouring buckets. */
 	uint64_t hash = (uint64_t)key * UINT64_C(0x9E3779B97F4A7C15);
 
-	return (size_t)(hash ^ (hash >> 32)) & (bucket_count - 1);
+	return hash ^ (hash >> 32);
 }
 
-static struct entry *find(const ex_cache *cache, int64_t key)
+static bool int64_equal(void *ctx, int64_t a, int64_t b)
+{
+	(void)ctx;
+	return a == b;
+}
+
+/* The keys of ex_cache_create(): an integer is its own identity. */
+static const struct ex_cache_key_ops int64_keys = {
+	.hash = int64_hash,
+	.equal = int64_equal,
+};
+
+static size_t bucket_of(size_t bucket_count, uint64_t hash)
+{
+	return (size_t)hash & (bucket_count - 1);
+}
+
+/* One equal call per entry of one bucket: with at most one entry per
+ * bucket on average, about one call per lookup, whatever the size. The
+ * stored hash is not compared first: equal keys have equal hashes, but
+ * the key operations decide what equal means, so they are asked. */
+static struct entry *find(const ex_cache *cache, int64_t key, uint64_t hash)
 {
 	struct entry *entry =
-		cache->buckets[bucket_of(cache->bucket_count, key)];
+		cache->buckets[bucket_of(cache->bucket_count, hash)];
 
-	while (entry != NULL && entry->key != key)
+	while (entry != NULL &&
+	       !cache->keys->equal(cache->keys_ctx, entry->key, key))
 		entry = entry->chain;
 	return entry;
 }
@@ -75,7 +104,7 @@ static void list_push_front(ex_cache *cache, struct entry *entry)
 static void chain_insert(ex_cache *cache, struct entry *entry)
 {
 	struct entry **bucket =
-		&cache->buckets[bucket_of(cache->bucket_count, entry->key)];
+		&cache->buckets[bucket_of(cache->bucket_count, entry->hash)];
 
 	entry->chain = *bucket;
 	*bucket = entry;
@@ -84,8 +113,9 @@ static void chain_insert(ex_cache *cache, struct entry *entry)
 static void chain_remove(ex_cache *cache, struct entry *entry)
 {
 	struct entry **link =
-		&cache->buckets[bucket_of(cache->bucket_count, entry->key)];
+		&cache->buckets[bucket_of(cache->bucket_count, entry->hash)];
 
+	/* Compares pointers: removing an entry costs no key operation. */
 	while (*link != entry)
 		link = &(*link)->chain;
 	*link = entry->chain;
@@ -117,6 +147,20 @@ static void maybe_grow(ex_cache *cache)
 
 ex_cache *ex_cache_create(size_t maxsize, const struct dp_allocator *alloc)
 {
+	return ex_cache_create_with_keys(maxsize, NULL, NULL, alloc);
+}
+
+ex_cache *ex_cache_create_with_keys(size_t maxsize,
+                                    const struct ex_cache_key_ops *keys,
+                                    void *ctx, const struct dp_allocator *alloc)
+{
+	if (keys == NULL) {
+		keys = &int64_keys;
+		ctx = NULL;
+	}
+	if (keys->hash == NULL || keys->equal == NULL)
+		return NULL;
+
 	ex_cache *cache = dp_alloc(alloc, sizeof(*cache));
 
 	if (cache == NULL)
@@ -128,6 +172,8 @@ ex_cache *ex_cache_create(size_t maxsize, const struct dp_allocator *alloc)
 	for (size_t i = 0; i < INITIAL_BUCKETS; i++)
 		cache->buckets[i] = NULL;
 	cache->alloc = alloc;
+	cache->keys = keys;
+	cache->keys_ctx = ctx;
 	cache->bucket_count = INITIAL_BUCKETS;
 	cache->head.prev = &cache->head;
 	cache->head.next = &cache->head;
@@ -163,7 +209,8 @@ int ex_cache_get(ex_cache *cache, int64_t key, int64_t *value)
 	if (cache == NULL)
 		return DP_EINVAL;
 
-	struct entry *entry = find(cache, key);
+	struct entry *entry =
+		find(cache, key, cache->keys->hash(cache->keys_ctx, key));
 
 	if (entry == NULL) {
 		cache->misses++;
@@ -184,9 +231,11 @@ int ex_cache_put(ex_cache *cache, int64_t key, int64_t value)
 	if (cache->maxsize == 0)
 		return DP_OK;
 
-	struct entry *entry = find(cache, key);
+	uint64_t hash = cache->keys->hash(cache->keys_ctx, key);
+	struct entry *entry = find(cache, key, hash);
 
 	if (entry != NULL) {
+		/* The cached key stays: it is the same key. */
 		entry->value = value;
 		list_unlink(entry);
 		list_push_front(cache, entry);
@@ -206,6 +255,7 @@ int ex_cache_put(ex_cache *cache, int64_t key, int64_t value)
 	}
 	entry->key = key;
 	entry->value = value;
+	entry->hash = hash;
 	chain_insert(cache, entry);
 	list_push_front(cache, entry);
 	maybe_grow(cache);

@@ -3,6 +3,10 @@
  * @brief Exercise 10: an LRU cache of integers and a memoizer built on it,
  *        C's version of Python's `functools.lru_cache`.
  *
+ * A cache finds its keys through key operations (#ex_cache_key_ops) that
+ * the caller may supply, as a Python dict hashes and compares through
+ * `__hash__` and `__eq__`; by default a key is its own identity.
+ *
  * Ownership: a cache owns its entries, allocated from the allocator given
  * at creation and freed by ex_cache_destroy(); a memo owns its cache.
  * Thread-safety: none; even a lookup reorders the cache, so serialise
@@ -13,6 +17,7 @@
 
 #include "common/dp_common.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,11 +33,42 @@ struct ex_cache_info {
 	size_t currsize; /**< Entries cached now. */
 };
 
+/**
+ * @brief How a cache hashes and compares its keys: the key half of Redis's
+ *        `dictType`, Python's `__hash__` and `__eq__`. Fill a `static
+ *        const` table by field name.
+ *
+ * The cache calls these, and only these, for every hash and every
+ * comparison of keys: two keys are the same key exactly when #equal says
+ * so, even if they differ as integers. Both slots are required. Every
+ * call receives the `ctx` given to ex_cache_create_with_keys() unchanged.
+ */
+struct ex_cache_key_ops {
+	/**
+	 * Required. Hash a key. Keys that #equal calls equal must give equal
+	 * hashes; every bit of the result may be used.
+	 * @param[in] ctx The cache's key context.
+	 * @param[in] key The key.
+	 * @return The hash.
+	 */
+	uint64_t (*hash)(void *ctx, int64_t key);
+
+	/**
+	 * Required. Whether two keys are the same key.
+	 * @param[in] ctx The cache's key context.
+	 * @param[in] a   A cached key.
+	 * @param[in] b   The key looked for or stored.
+	 * @return true when they are the same key.
+	 */
+	bool (*equal)(void *ctx, int64_t a, int64_t b);
+};
+
 /** @brief An LRU cache from `int64_t` keys to `int64_t` values (opaque). */
 typedef struct ex_cache ex_cache;
 
 /**
- * @brief Create an empty cache.
+ * @brief Create an empty cache whose keys are plain integers: the same as
+ *        ex_cache_create_with_keys() with `keys` NULL.
  * @param[in] maxsize The most entries kept: 0 caches nothing (every lookup
  *                    misses), #EX_CACHE_UNBOUNDED never evicts.
  * @param[in] alloc   Where entries come from, or NULL for malloc/free. It
@@ -41,6 +77,29 @@ typedef struct ex_cache ex_cache;
  *         out.
  */
 ex_cache *ex_cache_create(size_t maxsize, const struct dp_allocator *alloc);
+
+/**
+ * @brief Create an empty cache that hashes and compares keys through
+ *        `keys`.
+ *
+ * Whatever `maxsize`, a lookup, a put and an eviction each make a small,
+ * constant number of #ex_cache_key_ops calls on average (one hash and
+ * about one comparison): the entries are never walked to find a key.
+ * @param[in] maxsize As for ex_cache_create().
+ * @param[in] keys    The key operations, or NULL for integer identity
+ *                    (a key equals only itself; the hash is the cache's
+ *                    own). A table must outlive the cache.
+ * @param[in] ctx     Handed to every key operation unchanged; ignored
+ *                    when `keys` is NULL.
+ * @param[in] alloc   As for ex_cache_create().
+ * @return The cache, freed with ex_cache_destroy(); NULL when `keys` lacks
+ *         #ex_cache_key_ops.hash or #ex_cache_key_ops.equal, or memory
+ *         runs out.
+ */
+ex_cache *ex_cache_create_with_keys(size_t maxsize,
+                                    const struct ex_cache_key_ops *keys,
+                                    void *ctx,
+                                    const struct dp_allocator *alloc);
 
 /**
  * @brief Free the cache and every entry.
@@ -63,14 +122,16 @@ int ex_cache_get(ex_cache *cache, int64_t key, int64_t *value);
 /**
  * @brief Store a value as the most recently used entry.
  *
- * A key already cached gets the new value. A new key in a full cache first
- * evicts the least recently used entry. With `maxsize` 0 nothing is stored.
- * Hits and misses are not counted.
+ * A key already cached (one the key operations call equal) gets the new
+ * value and keeps its cached key. A new key in a full cache first evicts
+ * the least recently used entry. With `maxsize` 0 nothing is stored. Hits
+ * and misses are not counted.
  * @param[in,out] cache The cache.
  * @param[in]     key   The key.
  * @param[in]     value The value.
  * @return #DP_OK; #DP_EINVAL when `cache` is NULL; #DP_ENOMEM when memory
- *         runs out, with the cache unchanged.
+ *         runs out, with the cache unchanged: the same keys in the same
+ *         order, the same values, the same ex_cache_info() figures.
  */
 int ex_cache_put(ex_cache *cache, int64_t key, int64_t value);
 

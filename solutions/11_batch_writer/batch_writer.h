@@ -84,10 +84,14 @@ int ex_batch_write(ex_batch_writer *writer, const void *record, size_t len);
 
 /**
  * @brief Write every pending record in one sink call, now.
+ *
+ * The sink is called only with bytes to write (its `len` is never 0):
+ * when nothing is pending, or only records of length 0, it is not called
+ * at all, and those empty records count as written.
  * @param[in,out] writer The writer.
- * @return #DP_OK (also when nothing was pending: then the sink is not
- *         called); #DP_EINVAL when `writer` is NULL; or the sink's error,
- *         with every record still pending.
+ * @return #DP_OK (also when there were no bytes to send); #DP_EINVAL when
+ *         `writer` is NULL; or the sink's error, with every record still
+ *         pending.
  */
 int ex_batch_flush(ex_batch_writer *writer);
 
