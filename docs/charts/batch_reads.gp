@@ -15,5 +15,6 @@ set xrange [-0.6:5.6]
 set xtics rotate by -20
 set style fill solid 0.9 noborder
 plot data using 0:2:(0.6) with boxes linetype 1, \
-     data using 0:2:(sprintf("%.0f stmts", $3)) with labels offset 0,0.7, \
+     data using 0:2:($3 == 1 ? "1 statement" : sprintf("%.0f statements", $3)) \
+          with labels offset 0,0.7, \
      data using 0:(NaN):xtic(1)

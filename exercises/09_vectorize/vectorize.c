@@ -5,7 +5,7 @@
  */
 #include "vectorize.h"
 
-int64_t dp_vec_sum_i32(const int32_t *x, size_t n)
+int64_t ex_vec_sum_i32(const int32_t *x, size_t n)
 {
 	/* TODO: a plain loop over x, accumulating in an int64_t. */
 	(void)x;
@@ -13,16 +13,16 @@ int64_t dp_vec_sum_i32(const int32_t *x, size_t n)
 	return 0;
 }
 
-double dp_vec_sum_f64(const double *x, size_t n)
+double ex_vec_sum_f64(const double *x, size_t n)
 {
-	/* TODO: DP_VEC_LANES accumulators over the first n - n % 8
+	/* TODO: EX_VEC_LANES accumulators over the first n - n % 8
 	 * elements, combined exactly as vectorize.h says, then the tail. */
 	(void)x;
 	(void)n;
 	return 0.0;
 }
 
-int64_t dp_vec_dot_i32(const int32_t *a, const int32_t *b, size_t n)
+int64_t ex_vec_dot_i32(const int32_t *a, const int32_t *b, size_t n)
 {
 	/* TODO: sum of the products, each computed in 64 bits. */
 	(void)a;
@@ -31,7 +31,7 @@ int64_t dp_vec_dot_i32(const int32_t *a, const int32_t *b, size_t n)
 	return 0;
 }
 
-void dp_vec_axpy_f64(double a, const double *restrict x, double *restrict y,
+void ex_vec_axpy_f64(double a, const double *restrict x, double *restrict y,
                      size_t n)
 {
 	/* TODO: y[i] += a * x[i] for i < n. */

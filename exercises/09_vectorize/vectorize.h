@@ -6,7 +6,7 @@
  *
  * Integer kernels are exact whatever the order of the additions, so their
  * results must equal the plain loop's. Floating-point addition is not
- * associative: dp_vec_sum_f64() adds in a different order from the plain
+ * associative: ex_vec_sum_f64() adds in a different order from the plain
  * loop, on purpose, and its result may differ from it by rounding (the
  * tolerance is stated on the function). Nothing allocates; thread-safe.
  * Every pointer may be NULL when `n` is 0.
@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** @brief The independent accumulators of dp_vec_sum_f64(). */
-#define DP_VEC_LANES 8
+/** @brief The independent accumulators of ex_vec_sum_f64(). */
+#define EX_VEC_LANES 8
 
 /**
  * @brief The exact sum of 32-bit integers.
@@ -29,10 +29,10 @@
  * @param[in] n How many.
  * @return x[0] + ... + x[n-1], exactly; 0 when n is 0.
  */
-int64_t dp_vec_sum_i32(const int32_t *x, size_t n);
+int64_t ex_vec_sum_i32(const int32_t *x, size_t n);
 
 /**
- * @brief The sum of doubles, in #DP_VEC_LANES independent accumulators.
+ * @brief The sum of doubles, in #EX_VEC_LANES independent accumulators.
  *
  * The order of the additions is part of the contract, so that the result
  * is the same on every machine: lane k (0 <= k < 8) adds x[k], x[k+8],
@@ -49,7 +49,7 @@ int64_t dp_vec_sum_i32(const int32_t *x, size_t n);
  * @param[in] n How many.
  * @return The sum, in the order above; 0.0 when n is 0.
  */
-double dp_vec_sum_f64(const double *x, size_t n);
+double ex_vec_sum_f64(const double *x, size_t n);
 
 /**
  * @brief The exact dot product of two vectors of 32-bit integers.
@@ -62,7 +62,7 @@ double dp_vec_sum_f64(const double *x, size_t n);
  * @return a[0] * b[0] + ... + a[n-1] * b[n-1], exactly, provided the true
  *         sum fits in int64_t; 0 when n is 0.
  */
-int64_t dp_vec_dot_i32(const int32_t *a, const int32_t *b, size_t n);
+int64_t ex_vec_dot_i32(const int32_t *a, const int32_t *b, size_t n);
 
 /**
  * @brief y[i] = y[i] + a * x[i] for every i < n: BLAS's daxpy.
@@ -76,7 +76,7 @@ int64_t dp_vec_dot_i32(const int32_t *a, const int32_t *b, size_t n);
  *                  not touched.
  * @param[in]     n How many elements.
  */
-void dp_vec_axpy_f64(double a, const double *restrict x, double *restrict y,
+void ex_vec_axpy_f64(double a, const double *restrict x, double *restrict y,
                      size_t n);
 
 #endif /* EX_VECTORIZE_H */

@@ -3,7 +3,7 @@
 # beyond these, so it is the same whichever compiler built the reference.
 # Calls every answer may make: memory and strings, printing to the
 # program's own output, assertions, the compiler's helpers.
-common_calls="malloc calloc realloc free memcpy memmove memset memcmp memchr
+common_calls="malloc calloc realloc free memcpy memmove memset memcmp bcmp memchr
 strlen strnlen strcmp strncmp strchr strrchr strstr strcpy strncpy strcat
 strncat strdup strndup strspn strcspn strtol strtoul strtoll strtoull
 snprintf vsnprintf sprintf printf fprintf vprintf vfprintf puts putchar

@@ -104,7 +104,7 @@ build_exercise() { # build_exercise EXERCISE OUT
 	sed -i "s|$root/||g" "$out/compile.log"
 	[ -f "$out/rejected" ] && sed -i "s|$root/||g" "$out/rejected"
 	[ -f "$out/rejected" ] && return 1
-	[ -x "$out/test" ] && return 0
+	[ -x "$out/test" ] && optinfo_report "$ex" "$out" && return 0
 	touch "$out/compile.failed"
 	return 1
 }
@@ -177,4 +177,89 @@ inspect_code() { # inspect_code EXERCISE OUT
 		return 0
 	}
 	return 1
+}
+
+# The compiler's own optimization report, for a test file whose top
+# comment asks for it with a line ` * grade-optinfo: FLAGS` (say -O3):
+# name.c is compiled once more, with the plain flags and FLAGS, and what
+# the vectorizer did goes to optinfo.txt, one remark a line,
+#   FUNCTION <tab> LINE:COL <tab> KIND <tab> MESSAGE
+# KIND is vectorized, in-order (gcc's "vectorized" fold-left reduction:
+# vector loads, the additions still one at a time and in order) or
+# missed. FUNCTION is where the compiler did it, so a loop in a static
+# helper counts for the function it was inlined into, whatever the
+# layout of the source. The report is also appended to the test program,
+# followed by a line "grade-optinfo SIZE": a sandboxed test can read its
+# own executable (/proc/self/exe) but not the folder it came from.
+optinfo_report() { # optinfo_report EXERCISE OUT
+	flags=$(sed -n '1,/\*\//s/^ \* grade-optinfo://p' "$test_c" | head -n 1)
+	[ -n "$flags" ] || return 0
+	if $cc --version 2>/dev/null | grep -qi clang; then
+		raw=$2/optinfo.yaml
+		report_flags="-fsave-optimization-record -foptimization-record-file=$raw
+-foptimization-record-passes=loop-vectorize|slp-vectorizer"
+	else
+		raw=$2/optinfo.vect report_flags="-fdump-tree-vect-details=$raw"
+	fi
+	# shellcheck disable=SC2086
+	timeout 60 $jail $cc $plain_cflags -Wno-error $flags $report_flags \
+		$inc -c "$code_c" -o "$2/optinfo.o" >"$2/optinfo.log" 2>&1 &&
+		touch "$raw" && # gcc writes no dump for a file without loops
+		awk -F': ' '
+		# gcc: ";; Function NAME (...)", "Analyzing loop at FILE:LINE",
+		# then "FILE:L:C: KIND: TEXT". A clone (NAME.part.0,
+		# NAME.constprop.0) counts for NAME. The misses of a loop that
+		# was vectorized in the end (other vector sizes tried) are noise.
+		/^;; Function / { split($0, w, " "); fn = w[3]; loop = ""
+			sub(/\..*/, "", fn); next }
+		/^Analyzing loop at / { loop = $0; sub(/.*:/, "", loop) }
+		match($0, /:[0-9]+:[0-9]+: (optimized|missed|note): /) {
+			at = substr($0, RSTART + 1, RLENGTH - 1)
+			sub(/: .*/, "", at)
+			text = substr($0, RSTART + RLENGTH)
+			sub(/^ +/, "", text)
+			key = fn "\t" at
+			if (index($0, ": optimized: ") && text ~ /vectorized/) {
+				vec[++nvec] = key "\t" text
+				split(at, p, ":")
+				done[fn "\t" p[1]] = 1
+			} else if (text ~ /in-order \(fold-left\) reduction/)
+				inorder[key] = 1
+			else if (index($0, ": missed: ") && text ~ /not vectorized/ &&
+				!seen[key "\t" text]++) {
+				missed[++nmissed] = key "\tmissed\t" text
+				in_loop[nmissed] = fn "\t" loop
+			}
+		}
+		# clang: YAML records, "--- !Passed" to "...".
+		/^--- !/ { kind = $0 ~ /!Passed/ ? "vectorized" : "missed"
+			fn = line = col = pass = text = "" }
+		/^Pass: / { pass = $2; sub(/^ +/, "", pass) }
+		/^Function: / { fn = $2; sub(/^ +/, "", fn); sub(/\..*/, "", fn) }
+		/Line: [0-9]/ { line = $0; sub(/.*Line: /, "", line); sub(/[^0-9].*/, "", line) }
+		/Column: [0-9]/ { col = $0; sub(/.*Column: /, "", col); sub(/[^0-9].*/, "", col) }
+		/^  - [A-Za-z]+: / { v = $0; sub(/^  - [A-Za-z]+: +/, "", v)
+			if (v ~ /^'\''.*'\''$/) {
+				v = substr(v, 2, length(v) - 2); gsub(/'\'\''/, "'\''", v)
+			}
+			text = text v }
+		/^\.\.\.$/ && kind != "" && !(kind == "missed" && pass ~ /slp/) {
+			entry = fn "\t" line ":" col "\t" kind "\t" text
+			if (!seen[entry]++) print entry
+			kind = ""
+		}
+		END {
+			for (i = 1; i <= nvec; i++) {
+				split(vec[i], f, "\t")
+				print f[1] "\t" f[2] "\t" \
+					(inorder[f[1] "\t" f[2]] ? "in-order" : "vectorized") \
+					"\t" f[3]
+			}
+			for (i = 1; i <= nmissed; i++)
+				if (!(in_loop[i] in done))
+					print missed[i]
+		}' "$raw" >"$2/optinfo.txt" ||
+		echo "(no report: see optinfo.log)" >"$2/optinfo.txt"
+	{ cat "$2/optinfo.txt" && echo "grade-optinfo $(wc -c <"$2/optinfo.txt")"; } \
+		>>"$2/test"
 }

@@ -37,6 +37,16 @@ extra_calls() {
 	03_singleton) echo "pthread_mutex_lock pthread_mutex_unlock" \
 		"pthread_mutex_init pthread_mutex_destroy" ;;
 	08_profiler) echo "dp_alloc dp_free" ;;
+	18_conditional_get) echo "sscanf strcasecmp strcasestr strtok_r" \
+		"gmtime_r strftime" ;;
+	19_batch_reads) echo "sqlite3_bind_int64 sqlite3_bind_int" \
+		"sqlite3_bind_parameter_count sqlite3_reset" \
+		"sqlite3_clear_bindings sqlite3_column_int sqlite3_column_type" \
+		"sqlite3_column_count sqlite3_column_bytes sqlite3_errcode" \
+		"sqlite3_errstr sqlite3_prepare_v3 sqlite3_exec sqlite3_free" \
+		"sqlite3_mprintf sqlite3_snprintf sqlite3_str_new" \
+		"sqlite3_str_appendf sqlite3_str_appendall sqlite3_str_finish" \
+		"sqlite3_str_errcode" ;;
 	esac
 }
 

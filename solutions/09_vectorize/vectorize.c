@@ -1,13 +1,13 @@
 /*
  * Exercise 09, the answer. Each loop is the simplest loop over a typed
- * array that says what it means; the only trick is in dp_vec_sum_f64(),
+ * array that says what it means; the only trick is in ex_vec_sum_f64(),
  * where eight accumulators give the compiler (and the processor) eight
  * independent chains of additions that it may run side by side without
  * changing the result, which it is not allowed to do to one chain.
  */
 #include "vectorize.h"
 
-int64_t dp_vec_sum_i32(const int32_t *x, size_t n)
+int64_t ex_vec_sum_i32(const int32_t *x, size_t n)
 {
 	int64_t sum = 0;
 
@@ -18,14 +18,14 @@ int64_t dp_vec_sum_i32(const int32_t *x, size_t n)
 	return sum;
 }
 
-double dp_vec_sum_f64(const double *x, size_t n)
+double ex_vec_sum_f64(const double *x, size_t n)
 {
-	double lane[DP_VEC_LANES] = {0};
-	size_t body = n - n % DP_VEC_LANES;
+	double lane[EX_VEC_LANES] = {0};
+	size_t body = n - n % EX_VEC_LANES;
 	size_t i;
 
-	for (i = 0; i < body; i += DP_VEC_LANES)
-		for (size_t k = 0; k < DP_VEC_LANES; k++)
+	for (i = 0; i < body; i += EX_VEC_LANES)
+		for (size_t k = 0; k < EX_VEC_LANES; k++)
 			lane[k] += x[i + k];
 
 	double sum = ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
@@ -36,7 +36,7 @@ double dp_vec_sum_f64(const double *x, size_t n)
 	return sum;
 }
 
-int64_t dp_vec_dot_i32(const int32_t *a, const int32_t *b, size_t n)
+int64_t ex_vec_dot_i32(const int32_t *a, const int32_t *b, size_t n)
 {
 	int64_t sum = 0;
 
@@ -45,7 +45,7 @@ int64_t dp_vec_dot_i32(const int32_t *a, const int32_t *b, size_t n)
 	return sum;
 }
 
-void dp_vec_axpy_f64(double a, const double *restrict x, double *restrict y,
+void ex_vec_axpy_f64(double a, const double *restrict x, double *restrict y,
                      size_t n)
 {
 	for (size_t i = 0; i < n; i++)
