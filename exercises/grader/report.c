@@ -755,14 +755,15 @@ struct caps {
 	bool hint_in_code; /* the hint in test_code, which the Classroom
 	                      reporter prints under a failed test's name */
 	bool compact;      /* without filename, line_no and duration, which
-	                      the Classroom reporter does not read */
+	                      the Classroom reporter does not read, and with
+	                      the hint of the first failing test only */
 };
 
 static void json_flat_test(FILE *f, const struct exercise *ex,
                            const struct test *t, size_t cap,
-                           const struct caps *caps)
+                           const struct caps *caps, bool first)
 {
-	bool hint_in_code = caps->hint_in_code;
+	bool hint_in_code = caps->hint_in_code && (first || !caps->compact);
 	char *full = report_message(ex, t, !hint_in_code);
 	char *message = clean(full, strlen(full), cap, false);
 	char *hint = xstrdup("");
@@ -807,7 +808,8 @@ static void json_flat_tests(FILE *f, const struct exercise *exs, int n,
 			const struct test *t = &exs[e].tests[i];
 			fputs(sep, f);
 			json_flat_test(f, &exs[e], t,
-			               first ? caps->first : caps->rest, caps);
+			               first ? caps->first : caps->rest, caps,
+			               first);
 			first = first && t->status == ST_PASS;
 			sep = ",\n";
 		}
@@ -875,8 +877,9 @@ static void write_json(FILE *f, const struct exercise *exs, int n)
  * hint cut. What the names, statuses and scores take is counted exactly;
  * of what is left of a budget that keeps the file under 48 KiB (so under
  * 64 KiB in base64), the first failing test of each exercise (the one to
- * fix first) gets up to 400 bytes a field and half of it at most, the
- * other failures share the rest. */
+ * fix first) gets up to 400 bytes for its message and for its hint, and
+ * half of it at most; the other failures share the rest, for their
+ * messages alone. */
 enum { CLASSROOM_BUDGET = 46000, FIRST_CAP = 400, LEAST_CAP = 24 };
 
 /* The bytes of a test's entry with an empty message and hint. */
@@ -909,11 +912,12 @@ static struct caps classroom_caps(const struct exercise *exs, int n)
 			first = first && !failed;
 		}
 	}
-	/* Two fields a failure (message and hint). */
+	/* A first failure has two fields (message and hint), the others
+	 * one. */
 	long left = CLASSROOM_BUDGET - fixed;
 	long first = clamp_cap(firsts ? left / (4 * firsts) : FIRST_CAP);
 	left -= firsts * 2 * first;
-	long others = clamp_cap(rest ? left / (2 * rest) : FIRST_CAP);
+	long others = clamp_cap(rest ? left / rest : FIRST_CAP);
 	return (struct caps){(size_t)first, (size_t)others, true, true};
 }
 
