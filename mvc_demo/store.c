@@ -4,7 +4,7 @@
  * save. Everything that touches the file system is here, so the formats
  * stay pure functions of bytes and the fuzzers can call them directly.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath, S_ISSOCK */
 
 #include "store.h"
 
@@ -61,7 +61,10 @@ void todo_store_destroy(struct todo_store *store)
 int todo_file_read(const char *path, const struct dp_allocator *alloc,
                    char **data, size_t *len)
 {
-	int fd = open(path, O_RDONLY);
+	/* Non-blocking, so that opening a FIFO returns at once (to be
+	 * refused as not a regular file) instead of waiting for a writer;
+	 * on a regular file it changes nothing. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? DP_ENOENT : DP_EIO;
@@ -148,6 +151,64 @@ static const char *system_reason(int error)
 	}
 }
 
+static int replace_file(const char *path,
+                        int (*write)(void *ctx, struct dp_stream *out),
+                        void *ctx, const struct dp_allocator *alloc,
+                        struct todo_status *status);
+
+/* What stands at `path` when it is not a regular file, in words. */
+static const char *kind_of(mode_t mode)
+{
+	return S_ISDIR(mode)    ? "not a regular file: a directory"
+	       : S_ISFIFO(mode) ? "not a regular file: a FIFO"
+	       : S_ISSOCK(mode) ? "not a regular file: a socket"
+	       : S_ISCHR(mode) || S_ISBLK(mode) ? "not a regular file: a device"
+	                                        : "not a regular file";
+}
+
+/* The file a save replaces: `path` itself, or what the symbolic link at
+ * `path` points to (the link stays a link). Something other than a
+ * regular file is refused, and left as it is. Sets *target to a copy
+ * from malloc(), or to NULL for `path` itself. */
+static int save_target(const char *path, char **target,
+                       struct todo_status *status)
+{
+	struct stat info;
+
+	*target = NULL;
+	if (lstat(path, &info) != 0)
+		return DP_OK; /* a new file; creating it says what is wrong */
+	if (S_ISLNK(info.st_mode)) {
+		*target = realpath(path, NULL);
+		if (*target == NULL) {
+			set_status(status, "a symbolic link to nothing", 0);
+			return DP_EIO;
+		}
+		if (stat(*target, &info) != 0)
+			return DP_OK;
+	}
+	if (S_ISREG(info.st_mode))
+		return DP_OK;
+	set_status(status, kind_of(info.st_mode), 0);
+	free(*target);
+	*target = NULL;
+	return DP_EIO;
+}
+
+/* The limit a load accepts, checked before the save replaces anything:
+ * what a save writes, a later load must be able to read. */
+static int check_size(int fd, struct todo_status *status)
+{
+	struct stat info;
+
+	if (fstat(fd, &info) != 0)
+		return DP_EIO;
+	if (info.st_size <= TODO_FILE_MAX)
+		return DP_OK;
+	set_status(status, TODO_FILE_MAX_REASON, 0);
+	return DP_ERANGE;
+}
+
 int todo_atomic_save(const char *path,
                      int (*write)(void *ctx, struct dp_stream *out), void *ctx,
                      const struct dp_allocator *alloc,
@@ -160,6 +221,60 @@ int todo_atomic_save(const char *path,
 	set_status(status, "cannot write it", 0);
 	if (path == NULL || write == NULL)
 		return DP_EINVAL;
+	char *target = NULL;
+	int rc = save_target(path, &target, status);
+	if (rc != DP_OK)
+		return rc;
+	rc = replace_file(target ? target : path, write, ctx, alloc, status);
+	free(target);
+	return rc;
+}
+
+/* The atomic save proper, of a regular file or a new one. */
+/* Write the temporary file through a buffered stream, and check its
+ * size: the writer's error, a stream's, or #DP_ERANGE. */
+static int write_temporary(int fd,
+                           int (*write)(void *ctx, struct dp_stream *out),
+                           void *ctx, const struct dp_allocator *alloc,
+                           struct todo_status *status)
+{
+	struct dp_stream *file = dp_fd_stream_create(fd, false, NULL, alloc);
+	if (file == NULL)
+		return DP_ENOMEM;
+	struct dp_stream *out = dp_buffered_stream_create(file, 4096, alloc);
+	if (out == NULL) {
+		dp_stream_close(file);
+		return DP_ENOMEM;
+	}
+	int rc = write(ctx, out);
+	if (rc == DP_OK)
+		rc = dp_stream_flush(out);
+	int close_rc = dp_stream_close(out);
+	if (rc == DP_OK)
+		rc = close_rc;
+	if (rc == DP_OK)
+		rc = check_size(fd, status);
+	return rc;
+}
+
+/* mkstemp() makes the file private (0600); the file it replaces keeps
+ * its permissions. */
+static int keep_permissions(int fd, const char *path,
+                            struct todo_status *status)
+{
+	struct stat old;
+
+	if (stat(path, &old) != 0 || fchmod(fd, old.st_mode & 07777) == 0)
+		return DP_OK;
+	set_status(status, system_reason(errno), 0);
+	return DP_EIO;
+}
+
+static int replace_file(const char *path,
+                        int (*write)(void *ctx, struct dp_stream *out),
+                        void *ctx, const struct dp_allocator *alloc,
+                        struct todo_status *status)
+{
 	char *temp = temporary_name(path, alloc);
 	if (temp == NULL)
 		return DP_ENOMEM;
@@ -169,21 +284,9 @@ int todo_atomic_save(const char *path,
 		set_status(status, system_reason(errno), 0);
 		goto fail_free_temp;
 	}
-	rc = DP_ENOMEM;
-	struct dp_stream *file = dp_fd_stream_create(fd, false, NULL, alloc);
-	if (file == NULL)
-		goto fail_remove_temp;
-	struct dp_stream *out = dp_buffered_stream_create(file, 4096, alloc);
-	if (out == NULL) {
-		dp_stream_close(file);
-		goto fail_remove_temp;
-	}
-	rc = write(ctx, out);
+	rc = keep_permissions(fd, path, status);
 	if (rc == DP_OK)
-		rc = dp_stream_flush(out);
-	int close_rc = dp_stream_close(out);
-	if (rc == DP_OK)
-		rc = close_rc;
+		rc = write_temporary(fd, write, ctx, alloc, status);
 	if (rc != DP_OK)
 		goto fail_remove_temp;
 	/* The bytes must be on disk before the name points at them, or a

@@ -25,8 +25,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** @brief The largest file a store reads, in bytes. */
+/** @brief The largest file a store reads, in bytes; a save that would
+ *         write more is refused, so that what is saved can be loaded. */
 #define TODO_FILE_MAX (1024 * 1024)
+
+/** @brief Why such a save is refused; names #TODO_FILE_MAX's value. */
+#define TODO_FILE_MAX_REASON "the list is over the 1048576 bytes a load accepts"
 
 /** @brief Why a load or save failed, in words, for a one-line message. */
 struct todo_status {
@@ -169,8 +173,9 @@ const struct dp_factory_entry *todo_store_entries(void);
  * @param[out] data  Receives the bytes, freed with dp_free().
  * @param[out] len   Receives how many.
  * @return #DP_OK; #DP_ENOENT when it does not exist; #DP_EIO when it
- *         cannot be read (a directory, no permission); #DP_ERANGE when it
- *         is larger than #TODO_FILE_MAX; #DP_ENOMEM.
+ *         cannot be read (no permission) or is not a regular file (a
+ *         directory; a FIFO, refused at once, never waited on); #DP_ERANGE
+ *         when it is larger than #TODO_FILE_MAX; #DP_ENOMEM.
  */
 int todo_file_read(const char *path, const struct dp_allocator *alloc,
                    char **data, size_t *len);
@@ -179,18 +184,25 @@ int todo_file_read(const char *path, const struct dp_allocator *alloc,
  * @brief Replace a file atomically with what a writer writes.
  *
  * The writer writes to a stream over a temporary file created next to
- * `path`; only if it and the flush, sync and close all succeed is the
- * temporary renamed over `path`. Otherwise it is removed and `path` is as
- * it was.
+ * `path`; only if it and the flush, sync and close all succeed, and the
+ * file is at most #TODO_FILE_MAX bytes, is the temporary renamed over
+ * `path`. Otherwise it is removed and `path` is as it was. A symbolic
+ * link at `path` is followed: its target is replaced, the link stays.
+ * Anything at `path` (or at the link's target) that is not a regular
+ * file, a directory, a FIFO, a socket or a device, is refused and left
+ * untouched.
  * @param[in]  path   The file.
  * @param[in]  write  The writer; `ctx` is handed to it unchanged.
  * @param[in]  ctx    Its context.
  * @param[in]  alloc  The allocator for the streams, or NULL.
  * @param[out] status Receives why it failed ("no such directory",
- *                    "permission denied", "the disk is full"); may be NULL.
+ *                    "permission denied", "the disk is full", "not a
+ *                    regular file: a FIFO", #TODO_FILE_MAX_REASON); may
+ *                    be NULL.
  * @return #DP_OK; #DP_EINVAL when `path` or `write` is NULL; #DP_EIO when
- *         the file cannot be created, written or renamed; #DP_ENOMEM; or
- *         the writer's error.
+ *         the file cannot be created, written or renamed, or is not a
+ *         regular file; #DP_ERANGE when it would be over #TODO_FILE_MAX;
+ *         #DP_ENOMEM; or the writer's error.
  */
 int todo_atomic_save(const char *path,
                      int (*write)(void *ctx, struct dp_stream *out), void *ctx,

@@ -3,7 +3,7 @@
  * file, reading files, atomic saving (a failed save leaves the old file
  * intact), the factory, and the logging, timing and caching decorators.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* S_ISSOCK */
 
 #include "adapter/adapter.h"
 #include "common/dp_temp.h"
@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static const struct todo_format *const FORMATS[] = {
@@ -366,6 +368,158 @@ START_TEST(test_save_into_a_missing_or_bad_directory_says_why)
 }
 END_TEST
 
+/* A FIFO is refused at once: opening one for reading would wait for a
+ * writer that never comes (the test's time limit would end it). */
+START_TEST(test_load_refuses_a_fifo_without_waiting)
+{
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_native, NULL);
+	struct todo_list list;
+	struct todo_status status;
+	char path[512];
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	todo_list_init(&list, NULL);
+	ck_assert_int_eq(todo_store_load(store, path, &list, &status), DP_EIO);
+	ck_assert_str_eq(status.reason, "not a readable file");
+	ck_assert_uint_eq(list.count, 0);
+	todo_list_deinit(&list);
+	todo_store_destroy(store);
+	remove_dir();
+}
+END_TEST
+
+static void make_socket(const char *path)
+{
+	struct sockaddr_un address = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_lt(strlen(path), sizeof(address.sun_path));
+	strcpy(address.sun_path, path);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&address, sizeof(address)),
+	                 0);
+	close(fd);
+}
+
+/* A save replaces a regular file, and nothing else: a FIFO, a socket or
+ * a directory at the path is refused, with what it is, and stays. */
+START_TEST(test_save_refuses_what_is_not_a_regular_file)
+{
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_native, NULL);
+	static const char *const kinds[] = {"a FIFO", "a socket",
+	                                    "a directory"};
+	struct todo_list list;
+	struct todo_status status;
+	struct stat info;
+	char path[512], reason[64];
+
+	make_dir();
+	fill(&list);
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	for (int k = 0; k < 3; k++) {
+		if (k == 0)
+			ck_assert_int_eq(mkfifo(path, 0600), 0);
+		else if (k == 1)
+			make_socket(path);
+		else
+			ck_assert_int_eq(mkdir(path, 0700), 0);
+		mode_t before = lstat(path, &info) == 0 ? info.st_mode : 0;
+		ck_assert_int_eq(todo_store_save(store, path, &list, &status),
+		                 DP_EIO);
+		snprintf(reason, sizeof(reason), "not a regular file: %s",
+		         kinds[k]);
+		ck_assert_str_eq(status.reason, reason);
+		ck_assert_int_eq(lstat(path, &info), 0);
+		ck_assert_msg(info.st_mode == before, "%s was replaced",
+		              kinds[k]);
+		ck_assert_int_eq(count_entries(), 1); /* no temporary left */
+		ck_assert_int_eq(k == 2 ? rmdir(path) : unlink(path), 0);
+	}
+	todo_list_deinit(&list);
+	todo_store_destroy(store);
+	remove_dir();
+}
+END_TEST
+
+/* A save through a symbolic link replaces the file it points to; the
+ * link stays a link. A link to nothing is refused. */
+START_TEST(test_save_through_a_link_replaces_its_target)
+{
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_native, NULL);
+	struct todo_list list, back;
+	struct todo_status status;
+	struct stat info;
+	char target[512], link[512];
+
+	make_dir();
+	fill(&list);
+	snprintf(target, sizeof(target), "%s/real.list", dir);
+	snprintf(link, sizeof(link), "%s/todo.list", dir);
+	write_file(target, "todo-list 1\n[ ] Old\nend 1\n");
+	ck_assert_int_eq(chmod(target, 0640), 0);
+	ck_assert_int_eq(symlink("real.list", link), 0);
+	ck_assert_int_eq(todo_store_save(store, link, &list, &status), DP_OK);
+	ck_assert_int_eq(lstat(link, &info), 0);
+	ck_assert_msg(S_ISLNK(info.st_mode), "the link was replaced by a file");
+	ck_assert_int_eq(stat(target, &info), 0);
+	ck_assert_msg((info.st_mode & 07777) == 0640,
+	              "the target's permissions became %o",
+	              (unsigned)(info.st_mode & 07777));
+	todo_list_init(&back, NULL);
+	ck_assert_int_eq(todo_store_load(store, target, &back, NULL), DP_OK);
+	assert_same(&list, &back);
+	ck_assert_int_eq(count_entries(), 2); /* no temporary left */
+	ck_assert_int_eq(unlink(target), 0);
+	ck_assert_int_eq(todo_store_save(store, link, &list, &status), DP_EIO);
+	ck_assert_str_eq(status.reason, "a symbolic link to nothing");
+	ck_assert_int_eq(count_entries(), 1);
+	todo_list_deinit(&back);
+	todo_list_deinit(&list);
+	todo_store_destroy(store);
+	remove_dir();
+}
+END_TEST
+
+static int write_too_much(void *ctx, struct dp_stream *out)
+{
+	static const char line[64] = "[ ] a title that fills the file......\n";
+	(void)ctx;
+	for (size_t written = 0; written <= TODO_FILE_MAX;
+	     written += sizeof(line))
+		ck_assert_int_eq(dp_stream_write(out, line, sizeof(line)),
+		                 DP_OK);
+	return DP_OK;
+}
+
+/* What a save writes, a load must read: a list over the limit is
+ * refused before it replaces anything. */
+START_TEST(test_a_save_over_the_load_limit_replaces_nothing)
+{
+	struct todo_status status;
+	char path[512];
+	char *data = NULL;
+	size_t len = 0;
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	write_file(path, "todo-list 1\n[ ] Old\nend 1\n");
+	ck_assert_int_eq(
+		todo_atomic_save(path, write_too_much, NULL, NULL, &status),
+		DP_ERANGE);
+	ck_assert_str_eq(status.reason, TODO_FILE_MAX_REASON);
+	ck_assert_int_eq(todo_file_read(path, NULL, &data, &len), DP_OK);
+	ck_assert_uint_eq(len, strlen("todo-list 1\n[ ] Old\nend 1\n"));
+	ck_assert_int_eq(count_entries(), 1); /* no temporary left */
+	free(data);
+	remove_dir();
+}
+END_TEST
+
 START_TEST(test_a_bad_file_leaves_the_list_empty_and_says_where)
 {
 	struct todo_store *store =
@@ -550,6 +704,10 @@ int main(void)
 	                    3);
 	tcase_add_test(tc, test_a_failed_save_leaves_the_old_file_intact);
 	tcase_add_test(tc, test_save_into_a_missing_or_bad_directory_says_why);
+	tcase_add_test(tc, test_load_refuses_a_fifo_without_waiting);
+	tcase_add_test(tc, test_save_refuses_what_is_not_a_regular_file);
+	tcase_add_test(tc, test_save_through_a_link_replaces_its_target);
+	tcase_add_test(tc, test_a_save_over_the_load_limit_replaces_nothing);
 	tcase_add_test(tc,
 	               test_a_bad_file_leaves_the_list_empty_and_says_where);
 	tc = dp_test_case(suite, "decorators");
