@@ -18,7 +18,8 @@
 static const char *title_problem(int rc)
 {
 	return rc == DP_ERANGE ? "title too long (the limit is 200 bytes)"
-	                       : "a title cannot hold control characters";
+	                       : "a title must be UTF-8 text without "
+	                         "control characters";
 }
 
 int todo_app_init(struct todo_app *app, const struct todo_app_options *options,
@@ -293,9 +294,26 @@ int todo_app_change(struct todo_app *app, const struct todo_request *request,
 void todo_echo_line(struct dp_stream *out, const char *line, bool cut)
 {
 	size_t len = strlen(line);
+	size_t end = cut && len > 60 ? 60 : len;
 
 	(void)dp_stream_write_string(out, "> ");
-	(void)dp_stream_write(out, line, cut && len > 60 ? 60 : len);
+	/* What a title may hold is shown as it is; any other byte (an
+	 * escape, a C1 control, a bidirectional override, a byte that is
+	 * not UTF-8) as \xNN, so a rejected line cannot drive the
+	 * terminal. */
+	for (size_t i = 0; i < end;) {
+		size_t step = todo_printable_char(line + i);
+		if (step > 0 && i + step <= end) {
+			(void)dp_stream_write(out, line + i, step);
+			i += step;
+			continue;
+		}
+		char escaped[8];
+		snprintf(escaped, sizeof(escaped), "\\x%02X",
+		         (unsigned char)line[i]);
+		(void)dp_stream_write_string(out, escaped);
+		i++;
+	}
 	(void)dp_stream_write_string(out, cut ? "...\n" : "\n");
 }
 

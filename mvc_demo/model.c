@@ -6,6 +6,8 @@
  */
 #include "model.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 struct todo_model {
@@ -20,15 +22,61 @@ struct todo_model {
 	const struct dp_allocator *alloc;
 };
 
+/* Decode one UTF-8 character at `p` into *code; return its length in
+ * bytes, or 0 when the bytes are not UTF-8 (a stray continuation byte, a
+ * sequence cut short, an overlong form, a surrogate, beyond U+10FFFF). */
+static size_t utf8_decode(const unsigned char *p, uint32_t *code)
+{
+	static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+	size_t len = p[0] < 0x80   ? 1
+	             : p[0] < 0xC0 ? 0
+	             : p[0] < 0xE0 ? 2
+	             : p[0] < 0xF0 ? 3
+	             : p[0] < 0xF8 ? 4
+	                           : 0;
+	if (len == 0)
+		return 0;
+	*code = len == 1 ? p[0] : p[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		*code = (*code << 6) | (p[i] & 0x3F);
+	}
+	if (*code < least[len] || *code > 0x10FFFF ||
+	    (*code >= 0xD800 && *code <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/* C0 and C1 controls, DEL, and the bidirectional embeddings, overrides
+ * and isolates, which would reorder what a terminal shows. */
+static bool is_control(uint32_t code)
+{
+	return code < 0x20 || (code >= 0x7F && code <= 0x9F) ||
+	       (code >= 0x202A && code <= 0x202E) ||
+	       (code >= 0x2066 && code <= 0x2069);
+}
+
+size_t todo_printable_char(const char *text)
+{
+	uint32_t code = 0;
+
+	if (text == NULL || text[0] == '\0')
+		return 0;
+	size_t len = utf8_decode((const unsigned char *)text, &code);
+	return len == 0 || is_control(code) ? 0 : len;
+}
+
 int todo_title_check(const char *title)
 {
 	if (title == NULL || title[0] == '\0')
 		return DP_EINVAL;
 	size_t len = 0;
-	for (const unsigned char *p = (const unsigned char *)title; *p; p++) {
-		if (*p < 32 || *p == 127)
+	while (title[len] != '\0') {
+		size_t step = todo_printable_char(title + len);
+		if (step == 0)
 			return DP_EINVAL;
-		len++;
+		len += step;
 	}
 	return len > TODO_TITLE_MAX ? DP_ERANGE : DP_OK;
 }

@@ -38,11 +38,24 @@ typedef struct todo_model todo_model;
 /**
  * @brief Check a title before it enters the model.
  * @param[in] title A NUL-terminated string.
- * @return #DP_OK; #DP_EINVAL when `title` is NULL, empty, or holds a
- *         control character (a byte below 32, or 127); #DP_ERANGE when it
- *         is longer than #TODO_TITLE_MAX bytes.
+ * @return #DP_OK; #DP_EINVAL when `title` is NULL, empty, not valid
+ *         UTF-8 (a stray byte, a cut sequence, an overlong form, a
+ *         surrogate), or holds a control character (C0, DEL, C1: U+0080
+ *         to U+009F) or a bidirectional control (U+202A to U+202E, U+2066
+ *         to U+2069); #DP_ERANGE when it is longer than #TODO_TITLE_MAX
+ *         bytes.
  */
 int todo_title_check(const char *title);
+
+/**
+ * @brief The length in bytes of the character at `text` when it is one a
+ *        title may hold: valid UTF-8, neither a control nor a
+ *        bidirectional control (see todo_title_check()).
+ * @param[in] text A NUL-terminated string, or NULL.
+ * @return 1 to 4; 0 at the end of the string, for NULL, or when the bytes
+ *         there are not such a character.
+ */
+size_t todo_printable_char(const char *text);
 
 /**
  * @brief Create an empty list.

@@ -75,6 +75,22 @@ START_TEST(test_titles_are_checked)
 	ck_assert_int_eq(todo_title_check(""), DP_EINVAL);
 	ck_assert_int_eq(todo_title_check("tab\there"), DP_EINVAL);
 	ck_assert_int_eq(todo_title_check("del\x7f"), DP_EINVAL);
+	/* UTF-8 text is a title; anything else is not. */
+	ck_assert_int_eq(
+		todo_title_check("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8d\xb5"),
+		DP_OK);
+	ck_assert_int_eq(todo_title_check("latin-1 caf\xe9"), DP_EINVAL);
+	ck_assert_int_eq(todo_title_check("cut \xe2\x82"), DP_EINVAL);
+	ck_assert_int_eq(todo_title_check("overlong \xc0\xaf"), DP_EINVAL);
+	ck_assert_int_eq(todo_title_check("surrogate \xed\xa0\x80"), DP_EINVAL);
+	ck_assert_int_eq(todo_title_check("beyond \xf4\x90\x80\x80"),
+	                 DP_EINVAL);
+	/* C1 controls: U+009B is CSI, raw 0x9B alone is not UTF-8. */
+	ck_assert_int_eq(todo_title_check("csi \xc2\x9b"), DP_EINVAL);
+	ck_assert_int_eq(todo_title_check("raw \x9b"), DP_EINVAL);
+	/* Bidirectional overrides and isolates: U+202E, U+2066. */
+	ck_assert_int_eq(todo_title_check("rlo \xe2\x80\xae"), DP_EINVAL);
+	ck_assert_int_eq(todo_title_check("lri \xe2\x81\xa6"), DP_EINVAL);
 	ck_assert_int_eq(todo_title_check(long_title), DP_ERANGE);
 	long_title[TODO_TITLE_MAX] = '\0';
 	ck_assert_int_eq(todo_title_check(long_title), DP_OK);
