@@ -15,9 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The limits are named where the messages say them. */
+static const char TITLE_TOO_LONG[] =
+	"title too long (the limit is " TODO_STRING(TODO_TITLE_MAX) " bytes)";
+
 static const char *title_problem(int rc)
 {
-	return rc == DP_ERANGE ? "title too long (the limit is 200 bytes)"
+	return rc == DP_ERANGE ? TITLE_TOO_LONG
 	                       : "a title must be UTF-8 text without "
 	                         "control characters";
 }

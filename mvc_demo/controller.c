@@ -11,7 +11,7 @@ bool todo_controller_handle(struct todo_controller *controller, char *line)
 	struct todo_request request;
 	char message[TODO_MESSAGE_MAX];
 
-	if (todo_parse(line, &request, message, sizeof(message)) != 0) {
+	if (todo_parse(line, &request, message, sizeof(message)) != DP_OK) {
 		controller->failures++;
 		todo_mvc_view_message(view, true, message);
 		return true;
@@ -66,10 +66,8 @@ void todo_controller_run(struct todo_controller *controller, FILE *in,
 			todo_echo_line(view->out, line, got < 0);
 		if (got < 0) {
 			controller->failures++;
-			todo_mvc_view_message(
-				view, true,
-				"line too long or holds a NUL byte "
-				"(the limit is 1024 bytes)");
+			todo_mvc_view_message(view, true,
+			                      TODO_BAD_LINE_MESSAGE);
 			continue;
 		}
 		if (!todo_controller_handle(controller, line))

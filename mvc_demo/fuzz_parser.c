@@ -28,7 +28,7 @@ static bool touches_files(const char *text)
 	struct todo_request request;
 
 	snprintf(line, sizeof(line), "%s", text);
-	if (todo_parse(line, &request, error, sizeof(error)) != 0)
+	if (todo_parse(line, &request, error, sizeof(error)) != DP_OK)
 		return false;
 	return request.verb == TODO_SAVE || request.verb == TODO_LOAD ||
 	       request.verb == TODO_IMPORT || request.verb == TODO_EXPORT;

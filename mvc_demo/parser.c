@@ -75,24 +75,24 @@ static int parse_id(const char *word, unsigned *id)
 	unsigned long value = 0;
 
 	if (*word == '\0')
-		return -1;
+		return DP_EINVAL;
 	for (const char *p = word; *p; p++) {
 		if (*p < '0' || *p > '9')
-			return -1;
+			return DP_EINVAL;
 		value = value * 10 + (unsigned long)(*p - '0');
 		if (value > UINT_MAX)
-			return -1;
+			return DP_EINVAL;
 	}
 	if (value == 0)
-		return -1;
+		return DP_EINVAL;
 	*id = (unsigned)value;
-	return 0;
+	return DP_OK;
 }
 
 static int usage(const struct verb_entry *entry, char *error, size_t size)
 {
 	snprintf(error, size, "usage: %s", entry->usage);
-	return -1;
+	return DP_EINVAL;
 }
 
 int todo_parse(char *line, struct todo_request *request, char *error,
@@ -104,7 +104,7 @@ int todo_parse(char *line, struct todo_request *request, char *error,
 	const char *name = next_word(&rest);
 	/* Nothing, or a comment: scripts explain themselves with those. */
 	if (*name == '\0' || *name == '#')
-		return 0;
+		return DP_OK;
 	const struct verb_entry *entry = NULL;
 	for (size_t i = 0; i < DP_ARRAY_SIZE(VERBS); i++)
 		if (strcmp(VERBS[i].name, name) == 0)
@@ -112,7 +112,7 @@ int todo_parse(char *line, struct todo_request *request, char *error,
 	if (entry == NULL) {
 		snprintf(error, size, "unknown command '%.40s' (try 'help')",
 		         name);
-		return -1;
+		return DP_EINVAL;
 	}
 	struct todo_request parsed = {.verb = entry->verb};
 	const char *word;
@@ -128,10 +128,10 @@ int todo_parse(char *line, struct todo_request *request, char *error,
 		word = next_word(&rest);
 		if (*word == '\0')
 			return usage(entry, error, size);
-		if (parse_id(word, &parsed.id) != 0) {
+		if (parse_id(word, &parsed.id) != DP_OK) {
 			snprintf(error, size, "'%.40s' is not an item id",
 			         word);
-			return -1;
+			return DP_EINVAL;
 		}
 		if (entry->verb == TODO_EDIT ? *rest == '\0' : *rest != '\0')
 			return usage(entry, error, size);
@@ -149,7 +149,7 @@ int todo_parse(char *line, struct todo_request *request, char *error,
 			         entry->verb == TODO_FILTER ? "filter"
 			                                    : "order",
 			         word, strchr(entry->usage, ' ') + 1);
-			return -1;
+			return DP_EINVAL;
 		}
 		parsed.text = word;
 		break;
@@ -167,7 +167,7 @@ int todo_parse(char *line, struct todo_request *request, char *error,
 				error, size,
 				"unknown format '%.40s' (native, csv, todotxt)",
 				parsed.format);
-			return -1;
+			return DP_EINVAL;
 		}
 		parsed.text = rest;
 		break;
@@ -175,12 +175,12 @@ int todo_parse(char *line, struct todo_request *request, char *error,
 		if (*rest != '\0') {
 			snprintf(error, size, "'%s' takes no arguments",
 			         entry->name);
-			return -1;
+			return DP_EINVAL;
 		}
 		break;
 	}
 	*request = parsed;
-	return 0;
+	return DP_OK;
 }
 
 const char *todo_help_text(void)

@@ -11,10 +11,24 @@
 #ifndef TODO_PARSER_H
 #define TODO_PARSER_H
 
+#include "common/dp_common.h"
+
 #include <stddef.h>
 
 /** @brief The longest input line accepted, newline excluded. */
 #define TODO_LINE_MAX 1024
+
+/** @brief A limit's digits as a string literal, for messages that name
+ *         it: TODO_STRING(TODO_LINE_MAX) is "1024". */
+#define TODO_STRING(limit)  TODO_STRING_(limit)
+/** @brief TODO_STRING()'s second step, which stringifies the expansion. */
+#define TODO_STRING_(limit) #limit
+
+/** @brief Why a line was not read: #TODO_LINE_MAX named, as both
+ *         architectures say it. */
+#define TODO_BAD_LINE_MESSAGE                                           \
+	"line too long or holds a NUL byte (the limit is " TODO_STRING( \
+		TODO_LINE_MAX) " bytes)"
 
 /** @brief What a line asks for. */
 enum todo_verb {
@@ -53,8 +67,8 @@ struct todo_request {
  * @param[out]    request Receives the request.
  * @param[out]    error   Receives a one-line message on failure.
  * @param[in]     size    The size of `error`.
- * @return 0 on success; -1 with the message in `error` (the request is
- *         then #TODO_NOTHING).
+ * @return #DP_OK; #DP_EINVAL with the message in `error` (the request
+ *         is then #TODO_NOTHING).
  */
 int todo_parse(char *line, struct todo_request *request, char *error,
                size_t size);

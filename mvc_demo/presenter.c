@@ -117,7 +117,7 @@ bool todo_presenter_on_line(struct todo_presenter *presenter, char *line)
 	struct todo_request request;
 	char message[TODO_MESSAGE_MAX];
 
-	if (todo_parse(line, &request, message, sizeof(message)) != 0) {
+	if (todo_parse(line, &request, message, sizeof(message)) != DP_OK) {
 		show_error(presenter, message);
 		return true;
 	}
@@ -157,6 +157,5 @@ bool todo_presenter_on_line(struct todo_presenter *presenter, char *line)
 
 void todo_presenter_on_bad_line(struct todo_presenter *presenter)
 {
-	show_error(presenter, "line too long or holds a NUL byte (the limit "
-	                      "is 1024 bytes)");
+	show_error(presenter, TODO_BAD_LINE_MESSAGE);
 }

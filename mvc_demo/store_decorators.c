@@ -33,8 +33,8 @@ static void log_call(struct logging_store *self, const char *verb,
 	/* A log that cannot be written must not turn a good save bad. */
 	if (rc == DP_OK)
 		(void)todo_stream_printf(self->log,
-		                         "store: %s '%s': %zu items\n", verb,
-		                         path, items);
+		                         "store: %s '%s': %zu item%s\n", verb,
+		                         path, items, items == 1 ? "" : "s");
 	else
 		(void)todo_stream_printf(self->log, "store: %s '%s': %s (%s)\n",
 		                         verb, path, dp_error_name(rc),

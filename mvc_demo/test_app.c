@@ -33,27 +33,28 @@ START_TEST(test_parser_reads_every_verb_and_its_arguments)
 	struct todo_request r;
 	char error[TODO_MESSAGE_MAX];
 
-	ck_assert_int_eq(parse_line("add   Buy  milk  ", &r, error), 0);
+	ck_assert_int_eq(parse_line("add   Buy  milk  ", &r, error), DP_OK);
 	ck_assert_int_eq(r.verb, TODO_ADD);
 	ck_assert_str_eq(r.text, "Buy  milk");
-	ck_assert_int_eq(parse_line("edit 12 Walk the cat", &r, error), 0);
+	ck_assert_int_eq(parse_line("edit 12 Walk the cat", &r, error), DP_OK);
 	ck_assert_int_eq(r.verb, TODO_EDIT);
 	ck_assert_uint_eq(r.id, 12);
 	ck_assert_str_eq(r.text, "Walk the cat");
-	ck_assert_int_eq(parse_line("import csv my list.csv", &r, error), 0);
+	ck_assert_int_eq(parse_line("import csv my list.csv", &r, error),
+	                 DP_OK);
 	ck_assert_int_eq(r.verb, TODO_IMPORT);
 	ck_assert_str_eq(r.format, "csv");
 	ck_assert_str_eq(r.text, "my list.csv");
-	ck_assert_int_eq(parse_line("save", &r, error), 0);
+	ck_assert_int_eq(parse_line("save", &r, error), DP_OK);
 	ck_assert_int_eq(r.verb, TODO_SAVE);
 	ck_assert_ptr_null(r.text);
-	ck_assert_int_eq(parse_line("filter completed", &r, error), 0);
+	ck_assert_int_eq(parse_line("filter completed", &r, error), DP_OK);
 	ck_assert_int_eq(r.verb, TODO_FILTER);
-	ck_assert_int_eq(parse_line("toggle-all", &r, error), 0);
+	ck_assert_int_eq(parse_line("toggle-all", &r, error), DP_OK);
 	ck_assert_int_eq(r.verb, TODO_TOGGLE_ALL);
-	ck_assert_int_eq(parse_line("   ", &r, error), 0);
+	ck_assert_int_eq(parse_line("   ", &r, error), DP_OK);
 	ck_assert_int_eq(r.verb, TODO_NOTHING);
-	ck_assert_int_eq(parse_line("# a comment", &r, error), 0);
+	ck_assert_int_eq(parse_line("# a comment", &r, error), DP_OK);
 	ck_assert_int_eq(r.verb, TODO_NOTHING);
 }
 END_TEST
@@ -83,11 +84,12 @@ START_TEST(test_parser_names_each_mistake)
 	char error[TODO_MESSAGE_MAX];
 
 	for (size_t i = 0; i < DP_ARRAY_SIZE(cases); i++) {
-		ck_assert_int_eq(parse_line(cases[i].line, &r, error), -1);
+		ck_assert_int_eq(parse_line(cases[i].line, &r, error),
+		                 DP_EINVAL);
 		ck_assert_str_eq(error, cases[i].error);
 		ck_assert_int_eq(r.verb, TODO_NOTHING);
 	}
-	ck_assert_int_eq(parse_line("delete 4294967295", &r, error), 0);
+	ck_assert_int_eq(parse_line("delete 4294967295", &r, error), DP_OK);
 	ck_assert_uint_eq(r.id, 4294967295u);
 }
 END_TEST
@@ -170,7 +172,7 @@ START_TEST(test_app_takes_the_default_configuration_and_its_clock)
 	size_t len = 0;
 	const unsigned char *text = dp_memory_stream_data(log, &len);
 	char expected[640];
-	snprintf(expected, sizeof(expected), "store: save '%s': 1 items\n",
+	snprintf(expected, sizeof(expected), "store: save '%s': 1 item\n",
 	         path);
 	ck_assert_uint_eq(len, strlen(expected));
 	ck_assert_int_eq(memcmp(text, expected, len), 0);

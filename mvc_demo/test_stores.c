@@ -603,7 +603,7 @@ START_TEST(test_decorators_log_time_and_cache)
 	snprintf(expected, sizeof(expected),
 	         "store: save '%s/todo.list': 4 items\n"
 	         "store: load '%s/todo.list': 4 items\n"
-	         "store: load '%s/todo.list': 1 items\n"
+	         "store: load '%s/todo.list': 1 item\n"
 	         "store: load '%s/missing.list': DP_ENOENT (no such file)\n",
 	         dir, dir, dir, dir);
 	ck_assert_uint_eq(len, strlen(expected));
