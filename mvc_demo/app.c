@@ -148,6 +148,8 @@ static int store_save(struct todo_app *app, struct todo_store *store,
 		rc = todo_list_from_model(&list, app->model);
 	if (rc == DP_OK)
 		rc = todo_store_save(store, path, &list, &status);
+	if (rc == DP_OK && strcmp(verb, "save") == 0)
+		app->saved_version = todo_model_version(app->model);
 	if (rc == DP_OK)
 		snprintf(message, size, "%s %zu item%s to '%.80s'",
 		         strcmp(verb, "save") == 0 ? "saved" : "exported",
@@ -185,6 +187,8 @@ static int store_load(struct todo_app *app, struct todo_store *store,
 		                                   app->alloc, &command);
 	if (rc == DP_OK)
 		rc = todo_command_run(app->history, app->model, command);
+	if (rc == DP_OK && !import)
+		app->saved_version = todo_model_version(app->model);
 	if (rc == DP_OK)
 		snprintf(message, size, "%s %zu item%s from '%.80s'",
 		         import ? "imported" : "loaded", list.count,
@@ -342,6 +346,12 @@ int todo_read_line(FILE *in, char line[TODO_LINE_MAX + 1])
 		len--;
 	line[len] = '\0';
 	return too_long || has_nul ? -1 : 1;
+}
+
+bool todo_app_unsaved(const struct todo_app *app)
+{
+	return app != NULL &&
+	       todo_model_version(app->model) != app->saved_version;
 }
 
 bool todo_use_colour(FILE *file)

@@ -51,6 +51,9 @@ struct todo_app {
 	struct todo_store_timing timing;     /**< What the timing layer saw. */
 	struct todo_store_cache_stats cache; /**< What the cache saw. */
 	const struct dp_allocator *alloc;    /**< The allocator. */
+	/** The model's version when the list was last saved or loaded
+	 * (todo_model_version()); see todo_app_unsaved(). */
+	unsigned long saved_version;
 };
 
 /**
@@ -87,6 +90,15 @@ void todo_app_deinit(struct todo_app *app);
  */
 int todo_app_change(struct todo_app *app, const struct todo_request *request,
                     char *message, size_t size);
+
+/**
+ * @brief Whether the list holds changes that no save has written: it
+ *        changed since the last successful `save` or `load` (or since
+ *        the start). An undo back to the saved list counts as a change.
+ * @param[in] app The core; NULL has none.
+ * @return true when a save would write something new.
+ */
+bool todo_app_unsaved(const struct todo_app *app);
 
 /**
  * @brief Read one line of input, without its line end.

@@ -18,6 +18,7 @@ struct todo_model {
 	unsigned batch_depth;
 	bool batch_changed;
 	unsigned long notifications;
+	unsigned long version;
 	struct dp_subject subject;
 	const struct dp_allocator *alloc;
 };
@@ -83,6 +84,7 @@ int todo_title_check(const char *title)
 
 static void changed(todo_model *model)
 {
+	model->version++;
 	if (model->batch_depth > 0) {
 		model->batch_changed = true;
 		return;
@@ -270,10 +272,16 @@ void todo_model_end_batch(todo_model *model)
 	if (--model->batch_depth > 0 || !model->batch_changed)
 		return;
 	model->batch_changed = false;
-	changed(model);
+	model->notifications++;
+	dp_subject_notify(&model->subject, TODO_EVENT_CHANGED, model);
 }
 
 unsigned long todo_model_notifications(const todo_model *model)
 {
 	return model ? model->notifications : 0;
+}
+
+unsigned long todo_model_version(const todo_model *model)
+{
+	return model ? model->version : 0;
 }

@@ -192,4 +192,13 @@ void todo_model_end_batch(todo_model *model);
  */
 unsigned long todo_model_notifications(const todo_model *model);
 
+/**
+ * @brief The model's version: a number that grows by one with every change
+ *        of an item, inside a batch or not, and never goes back (an undo
+ *        is a change too). Two equal versions mean the same list.
+ * @param[in] model The model; NULL gives 0.
+ * @return The version; 0 for a model never changed.
+ */
+unsigned long todo_model_version(const todo_model *model);
+
 #endif /* TODO_MODEL_H */

@@ -152,16 +152,31 @@ START_TEST(test_app_takes_the_default_configuration_and_its_clock)
 		todo_app_init(&app, &options, message, sizeof(message)), DP_OK);
 	ck_assert_ptr_eq(app.config, &config);
 	ck_assert_str_eq(app.file, "todo.csv");
+	ck_assert(!todo_app_unsaved(&app));
 	struct todo_request request = {.verb = TODO_ADD, .text = "Buy milk"};
 	ck_assert_int_eq(
 		todo_app_change(&app, &request, message, sizeof(message)),
 		DP_OK);
 	ck_assert_str_eq(message, "");
+	ck_assert(todo_app_unsaved(&app));
+	ck_assert_uint_eq(todo_model_version(app.model), 1);
 	request = (struct todo_request){.verb = TODO_SAVE};
 	ck_assert_int_eq(
 		todo_app_change(&app, &request, message, sizeof(message)),
 		DP_OK);
 	ck_assert_str_eq(message, "saved 1 item to 'todo.csv'");
+	ck_assert(!todo_app_unsaved(&app));
+	/* An undo is a change: the list no longer matches the file. */
+	request = (struct todo_request){.verb = TODO_UNDO};
+	ck_assert_int_eq(
+		todo_app_change(&app, &request, message, sizeof(message)),
+		DP_OK);
+	ck_assert(todo_app_unsaved(&app));
+	ck_assert_uint_eq(todo_model_version(app.model), 2);
+	request = (struct todo_request){.verb = TODO_REDO};
+	ck_assert_int_eq(
+		todo_app_change(&app, &request, message, sizeof(message)),
+		DP_OK);
 	/* The relative name went to the configured data directory. */
 	char path[512];
 	snprintf(path, sizeof(path), "%s/todo.csv", dir);
