@@ -31,12 +31,12 @@ static const struct verb_entry VERBS[] = {
 	{"list", TODO_LIST, "list"},
 	{"undo", TODO_UNDO, "undo"},
 	{"redo", TODO_REDO, "redo"},
-	{"save", TODO_SAVE, "save [FILE]"},
+	{"save", TODO_SAVE, "save [--force] [FILE]"},
 	{"load", TODO_LOAD, "load [FILE]"},
 	{"import", TODO_IMPORT, "import native|csv|todotxt FILE"},
 	{"export", TODO_EXPORT, "export native|csv|todotxt FILE"},
 	{"help", TODO_HELP, "help"},
-	{"quit", TODO_QUIT, "quit"},
+	{"quit", TODO_QUIT, "quit [--discard]"},
 };
 
 static char *skip_spaces(char *text)
@@ -87,6 +87,18 @@ static int parse_id(const char *word, unsigned *id)
 		return DP_EINVAL;
 	*id = (unsigned)value;
 	return DP_OK;
+}
+
+/* Take `flag` off the front of `*rest` when it is there as a whole word. */
+static bool take_flag(char **rest, const char *flag)
+{
+	size_t len = strlen(flag);
+
+	if (strncmp(*rest, flag, len) != 0 ||
+	    ((*rest)[len] != '\0' && (*rest)[len] != ' '))
+		return false;
+	*rest = skip_spaces(*rest + len);
+	return true;
 }
 
 static int usage(const struct verb_entry *entry, char *error, size_t size)
@@ -154,8 +166,16 @@ int todo_parse(char *line, struct todo_request *request, char *error,
 		parsed.text = word;
 		break;
 	case TODO_SAVE:
+		parsed.force = take_flag(&rest, "--force");
+		parsed.text = *rest ? rest : NULL;
+		break;
 	case TODO_LOAD:
 		parsed.text = *rest ? rest : NULL;
+		break;
+	case TODO_QUIT:
+		parsed.force = take_flag(&rest, "--discard");
+		if (*rest != '\0')
+			return usage(entry, error, size);
 		break;
 	case TODO_IMPORT:
 	case TODO_EXPORT:
@@ -197,8 +217,11 @@ const char *todo_help_text(void)
 	       "  list                          show the list again\n"
 	       "  undo, redo                    undo or redo a change\n"
 	       "  save [FILE], load [FILE]      keep or read the list\n"
+	       "  save --force [FILE]           save over a file changed "
+	       "on disk\n"
 	       "  import FORMAT FILE            add the items of a file\n"
 	       "  export FORMAT FILE            write the list to a file\n"
 	       "  help, quit                    this text; leave\n"
+	       "  quit --discard                leave without saving\n"
 	       "formats: native, csv, todotxt\n";
 }

@@ -13,6 +13,7 @@
 
 #include "common/dp_common.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /** @brief The longest input line accepted, newline excluded. */
@@ -44,12 +45,12 @@ enum todo_verb {
 	TODO_LIST,            /**< list */
 	TODO_UNDO,            /**< undo */
 	TODO_REDO,            /**< redo */
-	TODO_SAVE,            /**< save [FILE] */
+	TODO_SAVE,            /**< save [--force] [FILE] */
 	TODO_LOAD,            /**< load [FILE] */
 	TODO_IMPORT,          /**< import FORMAT FILE */
 	TODO_EXPORT,          /**< export FORMAT FILE */
 	TODO_HELP,            /**< help */
-	TODO_QUIT             /**< quit */
+	TODO_QUIT             /**< quit [--discard] */
 };
 
 /** @brief A parsed line. Strings point into the parsed line. */
@@ -58,6 +59,9 @@ struct todo_request {
 	unsigned id;         /**< The item, for toggle, edit and delete. */
 	const char *text;    /**< The title, file, filter or order; or NULL. */
 	const char *format;  /**< The format of import and export; or NULL. */
+	/** `save --force`: write even over a file that changed on disk;
+	 * `quit --discard`: leave even with unsaved changes. */
+	bool force;
 };
 
 /**

@@ -48,6 +48,16 @@ START_TEST(test_parser_reads_every_verb_and_its_arguments)
 	ck_assert_int_eq(parse_line("save", &r, error), DP_OK);
 	ck_assert_int_eq(r.verb, TODO_SAVE);
 	ck_assert_ptr_null(r.text);
+	ck_assert(!r.force);
+	ck_assert_int_eq(parse_line("save --force a b", &r, error), DP_OK);
+	ck_assert(r.force);
+	ck_assert_str_eq(r.text, "a b");
+	ck_assert_int_eq(parse_line("save --forced", &r, error), DP_OK);
+	ck_assert(!r.force);
+	ck_assert_str_eq(r.text, "--forced");
+	ck_assert_int_eq(parse_line("quit --discard", &r, error), DP_OK);
+	ck_assert_int_eq(r.verb, TODO_QUIT);
+	ck_assert(r.force);
 	ck_assert_int_eq(parse_line("filter completed", &r, error), DP_OK);
 	ck_assert_int_eq(r.verb, TODO_FILTER);
 	ck_assert_int_eq(parse_line("toggle-all", &r, error), DP_OK);
@@ -78,7 +88,7 @@ START_TEST(test_parser_names_each_mistake)
 		{"sort size", "unknown order 'size' (id|title|status)"},
 		{"export csv", "usage: export native|csv|todotxt FILE"},
 		{"import xml a", "unknown format 'xml' (native, csv, todotxt)"},
-		{"quit now", "'quit' takes no arguments"},
+		{"quit now", "usage: quit [--discard]"},
 	};
 	struct todo_request r;
 	char error[TODO_MESSAGE_MAX];
