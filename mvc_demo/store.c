@@ -11,8 +11,11 @@
 #include "adapter/adapter.h"
 #include "decorator/decorator.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,19 +115,20 @@ fail_close_fd:
 	return rc;
 }
 
-/* "dir/list.csv" -> "dir/.list.csv.XXXXXX": the same directory, so the
- * rename cannot cross file systems, and hidden, so a crash's leftover is
- * out of the way. */
+/* "dir/list.csv" -> "dir/.list.csv.PID.XXXXXX": the same directory, so
+ * the rename cannot cross file systems; hidden, so a leftover is out of
+ * the way; and named after its process, so that a later save can tell
+ * the leftover of a killed process from the file of a live one. */
 static char *temporary_name(const char *path, const struct dp_allocator *alloc)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-	size_t size = strlen(path) + sizeof(".XXXXXX") + 1;
+	size_t size = strlen(path) + sizeof("..-9223372036854775808.XXXXXX");
 	char *name = dp_alloc(alloc, size);
 
 	if (name != NULL)
-		snprintf(name, size, "%.*s.%s.XXXXXX", (int)dir_len, path,
-		         path + dir_len);
+		snprintf(name, size, "%.*s.%s.%ld.XXXXXX", (int)dir_len, path,
+		         path + dir_len, (long)getpid());
 	return name;
 }
 
@@ -151,10 +155,12 @@ static const char *system_reason(int error)
 	}
 }
 
-static int replace_file(const char *path,
-                        int (*write)(void *ctx, struct dp_stream *out),
-                        void *ctx, const struct dp_allocator *alloc,
-                        struct todo_status *status);
+/* A system call failed: say why, from errno, and answer #DP_EIO. */
+static int system_failure(struct todo_status *status)
+{
+	set_status(status, system_reason(errno), 0);
+	return DP_EIO;
+}
 
 /* What stands at `path` when it is not a regular file, in words. */
 static const char *kind_of(mode_t mode)
@@ -209,44 +215,39 @@ static int check_size(int fd, struct todo_status *status)
 	return DP_ERANGE;
 }
 
-int todo_atomic_save(const char *path,
-                     int (*write)(void *ctx, struct dp_stream *out), void *ctx,
-                     const struct dp_allocator *alloc,
-                     struct todo_status *status)
-{
-	struct todo_status ignored;
+/* One save's arguments, handed down together. */
+struct save_call {
+	int (*write)(void *ctx, struct dp_stream *out);
+	void *ctx;
+	const struct dp_allocator *alloc;
+	const struct todo_save_hook *hook; /* NULL for none */
+};
 
-	if (status == NULL)
-		status = &ignored;
-	set_status(status, "cannot write it", 0);
-	if (path == NULL || write == NULL)
-		return DP_EINVAL;
-	char *target = NULL;
-	int rc = save_target(path, &target, status);
-	if (rc != DP_OK)
-		return rc;
-	rc = replace_file(target ? target : path, write, ctx, alloc, status);
-	free(target);
-	return rc;
+/* The test's seam: it may fail a step, or wait in it. */
+static int step(const struct save_call *call, enum todo_save_step at,
+                const char *temporary)
+{
+	if (call->hook == NULL || call->hook->before == NULL)
+		return DP_OK;
+	return call->hook->before(call->hook->ctx, at, temporary);
 }
 
-/* The atomic save proper, of a regular file or a new one. */
 /* Write the temporary file through a buffered stream, and check its
  * size: the writer's error, a stream's, or #DP_ERANGE. */
-static int write_temporary(int fd,
-                           int (*write)(void *ctx, struct dp_stream *out),
-                           void *ctx, const struct dp_allocator *alloc,
+static int write_temporary(int fd, const struct save_call *call,
                            struct todo_status *status)
 {
-	struct dp_stream *file = dp_fd_stream_create(fd, false, NULL, alloc);
+	struct dp_stream *file =
+		dp_fd_stream_create(fd, false, NULL, call->alloc);
 	if (file == NULL)
 		return DP_ENOMEM;
-	struct dp_stream *out = dp_buffered_stream_create(file, 4096, alloc);
+	struct dp_stream *out =
+		dp_buffered_stream_create(file, 4096, call->alloc);
 	if (out == NULL) {
 		dp_stream_close(file);
 		return DP_ENOMEM;
 	}
-	int rc = write(ctx, out);
+	int rc = call->write(call->ctx, out);
 	if (rc == DP_OK)
 		rc = dp_stream_flush(out);
 	int close_rc = dp_stream_close(out);
@@ -266,53 +267,232 @@ static int keep_permissions(int fd, const char *path,
 
 	if (stat(path, &old) != 0 || fchmod(fd, old.st_mode & 07777) == 0)
 		return DP_OK;
-	set_status(status, system_reason(errno), 0);
-	return DP_EIO;
+	return system_failure(status);
 }
 
-static int replace_file(const char *path,
-                        int (*write)(void *ctx, struct dp_stream *out),
-                        void *ctx, const struct dp_allocator *alloc,
+/* From a created temporary file to its rename; closes `fd`. The bytes
+ * must be on disk before the name points at them, or a crash could leave
+ * a complete name over an empty file. */
+static int fill_and_rename(int fd, const char *temp, const char *path,
+                           const struct save_call *call,
+                           struct todo_status *status)
+{
+	int rc = keep_permissions(fd, path, status);
+
+	if (rc == DP_OK)
+		rc = step(call, TODO_SAVE_WRITE, temp);
+	if (rc == DP_OK)
+		rc = write_temporary(fd, call, status);
+	if (rc == DP_OK)
+		rc = step(call, TODO_SAVE_SYNC, temp);
+	if (rc == DP_OK && fsync(fd) != 0)
+		rc = system_failure(status);
+	if (close(fd) != 0 && rc == DP_OK)
+		rc = system_failure(status);
+	if (rc == DP_OK)
+		rc = step(call, TODO_SAVE_RENAME, temp);
+	if (rc == DP_OK && rename(temp, path) != 0)
+		rc = system_failure(status);
+	return rc;
+}
+
+/* The signals that ask a process to end. They are held while the
+ * temporary file exists, so that Ctrl-C, a kill or a closed terminal in
+ * the middle of a save take effect once it is renamed or removed, and
+ * never strand it. sigprocmask() is enough: the demo has one thread. */
+static void hold_ending_signals(sigset_t *before)
+{
+	sigset_t ending;
+
+	sigemptyset(&ending);
+	sigaddset(&ending, SIGINT);
+	sigaddset(&ending, SIGTERM);
+	sigaddset(&ending, SIGHUP);
+	sigaddset(&ending, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &ending, before);
+}
+
+/* The atomic save proper, of a regular file or a new one: every way out
+ * after mkstemp() either renames the temporary file or removes it. */
+static int replace_file(const char *path, const struct save_call *call,
                         struct todo_status *status)
 {
-	char *temp = temporary_name(path, alloc);
+	char *temp = temporary_name(path, call->alloc);
 	if (temp == NULL)
 		return DP_ENOMEM;
-	int rc = DP_EIO;
+	sigset_t before;
+	hold_ending_signals(&before);
+	int rc;
 	int fd = mkstemp(temp);
-	if (fd < 0) {
-		set_status(status, system_reason(errno), 0);
-		goto fail_free_temp;
-	}
-	rc = keep_permissions(fd, path, status);
-	if (rc == DP_OK)
-		rc = write_temporary(fd, write, ctx, alloc, status);
-	if (rc != DP_OK)
-		goto fail_remove_temp;
-	/* The bytes must be on disk before the name points at them, or a
-	 * crash could leave a complete name over an empty file. */
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		set_status(status, system_reason(errno), 0);
-		fd = -1;
-		rc = DP_EIO;
-		goto fail_remove_temp;
-	}
-	fd = -1;
-	if (rename(temp, path) != 0) {
-		set_status(status, system_reason(errno), 0);
-		rc = DP_EIO;
-		goto fail_remove_temp;
-	}
-	dp_free(alloc, temp);
-	return DP_OK;
-
-fail_remove_temp:
-	if (fd >= 0)
-		close(fd);
-	unlink(temp);
-fail_free_temp:
-	dp_free(alloc, temp);
+	if (fd < 0)
+		rc = system_failure(status);
+	else
+		rc = fill_and_rename(fd, temp, path, call, status);
+	if (rc != DP_OK && fd >= 0)
+		unlink(temp);
+	sigprocmask(SIG_SETMASK, &before, NULL);
+	dp_free(call->alloc, temp);
 	return rc;
+}
+
+int todo_atomic_save_hooked(const char *path,
+                            int (*write)(void *ctx, struct dp_stream *out),
+                            void *ctx, const struct dp_allocator *alloc,
+                            const struct todo_save_hook *hook,
+                            struct todo_status *status)
+{
+	struct todo_status ignored;
+
+	if (status == NULL)
+		status = &ignored;
+	set_status(status, "cannot write it", 0);
+	if (path == NULL || write == NULL)
+		return DP_EINVAL;
+	char *target = NULL;
+	int rc = save_target(path, &target, status);
+	if (rc != DP_OK)
+		return rc;
+	struct save_call call = {write, ctx, alloc, hook};
+	rc = replace_file(target ? target : path, &call, status);
+	free(target);
+	return rc;
+}
+
+int todo_atomic_save(const char *path,
+                     int (*write)(void *ctx, struct dp_stream *out), void *ctx,
+                     const struct dp_allocator *alloc,
+                     struct todo_status *status)
+{
+	return todo_atomic_save_hooked(path, write, ctx, alloc, NULL, status);
+}
+
+/* ---- what a killed save left behind ---------------------------------- */
+
+static bool is_letter_or_digit(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+/* Whether `name` is exactly ".BASE.PID.XXXXXX", the temporary file of a
+ * save of BASE by process PID (mkstemp() fills the X's with letters and
+ * digits); sets *pid. */
+static bool temporary_of(const char *name, const char *base, long *pid)
+{
+	size_t len = strlen(base);
+
+	if (name[0] != '.' || strncmp(name + 1, base, len) != 0 ||
+	    name[len + 1] != '.' || name[len + 2] == '0')
+		return false;
+	const char *p = name + len + 2;
+	long value = 0;
+	int digits = 0;
+	for (; *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
+		value = value * 10 + (*p - '0');
+	if (digits == 0 || *p != '.' || value > INT_MAX)
+		return false;
+	for (int i = 1; i <= 6; i++)
+		if (!is_letter_or_digit(p[i]))
+			return false;
+	*pid = value;
+	return p[7] == '\0';
+}
+
+/* Remove, in `dir`, the temporary files of saves of `base` whose process
+ * is gone. Only regular files; never a live process's, nor one whose
+ * process this one may not signal (another user's, alive). */
+static void remove_stale_in(DIR *dir, const char *base,
+                            struct todo_stale_files *found)
+{
+	struct dirent *entry;
+	struct stat info;
+	long pid;
+
+	while ((entry = readdir(dir)) != NULL) {
+		if (!temporary_of(entry->d_name, base, &pid) ||
+		    pid == (long)getpid())
+			continue;
+		if (fstatat(dirfd(dir), entry->d_name, &info,
+		            AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(info.st_mode))
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (unlinkat(dirfd(dir), entry->d_name, 0) == 0)
+			found->removed++;
+		else
+			found->failed++;
+	}
+}
+
+int todo_save_remove_stale(const char *path, const struct dp_allocator *alloc,
+                           struct todo_stale_files *found)
+{
+	if (path == NULL || found == NULL)
+		return DP_EINVAL;
+	*found = (struct todo_stale_files){0, 0};
+	/* The temporary files are made next to the file a save replaces,
+	 * which is a symbolic link's target. */
+	struct stat info;
+	char *target = lstat(path, &info) == 0 && S_ISLNK(info.st_mode)
+	                       ? realpath(path, NULL)
+	                       : NULL;
+	const char *file = target ? target : path;
+	const char *slash = strrchr(file, '/');
+	/* "a/b" is in "a", "/b" in "/", "b" in ".". */
+	const char *dir_name = slash ? file : ".";
+	size_t dir_len = !slash          ? 1
+	                 : slash == file ? 1
+	                                 : (size_t)(slash - file);
+	char *dir = dp_alloc(alloc, dir_len + 1);
+	if (dir == NULL) {
+		free(target);
+		return DP_ENOMEM;
+	}
+	memcpy(dir, dir_name, dir_len);
+	dir[dir_len] = '\0';
+	DIR *stream = opendir(dir);
+	/* A directory that cannot be read holds nothing to remove; the
+	 * save that follows says what is wrong with it. */
+	if (stream != NULL) {
+		remove_stale_in(stream, slash ? slash + 1 : file, found);
+		closedir(stream);
+	}
+	dp_free(alloc, dir);
+	free(target);
+	return DP_OK;
+}
+
+/* ---- what a file was -------------------------------------------------- */
+
+int todo_file_id_get(const char *path, struct todo_file_id *id)
+{
+	struct stat info;
+
+	if (path == NULL || id == NULL)
+		return DP_EINVAL;
+	*id = (struct todo_file_id){.exists = false};
+	if (stat(path, &info) != 0)
+		return errno == ENOENT || errno == ENOTDIR ? DP_OK : DP_EIO;
+	*id = (struct todo_file_id){
+		.exists = true,
+		.device = (uint64_t)info.st_dev,
+		.inode = (uint64_t)info.st_ino,
+		.size = (int64_t)info.st_size,
+		.seconds = (int64_t)info.st_mtim.tv_sec,
+		.nanoseconds = (long)info.st_mtim.tv_nsec,
+	};
+	return DP_OK;
+}
+
+bool todo_file_id_equal(const struct todo_file_id *a,
+                        const struct todo_file_id *b)
+{
+	if (a == NULL || b == NULL || a->exists != b->exists)
+		return false;
+	return !a->exists || (a->device == b->device && a->inode == b->inode &&
+	                      a->size == b->size && a->seconds == b->seconds &&
+	                      a->nanoseconds == b->nanoseconds);
 }
 
 /* ---- the file store: a format adapted to files ----------------------- */

@@ -10,9 +10,11 @@
  * #TODO_FILE_MAX bytes) and saves atomically: a temporary file in the same
  * directory, written through a buffered stream over a file descriptor,
  * flushed, synced and renamed over the old one, so a failure at any point
- * leaves the old file as it was. Ownership: stores are created by their
- * `create` functions and freed with todo_store_destroy(), which also frees
- * the store a decorator wraps. Thread-safety: none.
+ * leaves the old file as it was, and the temporary file never outlives
+ * the save that made it (see todo_atomic_save()). Ownership: stores are
+ * created by their `create` functions and freed with todo_store_destroy(),
+ * which also frees the store a decorator wraps. Thread-safety: none; a
+ * save changes the signal mask of the calling process while it runs.
  */
 #ifndef TODO_STORE_H
 #define TODO_STORE_H
@@ -22,6 +24,7 @@
 #include "list.h"
 #include "singleton/singleton.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -184,13 +187,21 @@ int todo_file_read(const char *path, const struct dp_allocator *alloc,
  * @brief Replace a file atomically with what a writer writes.
  *
  * The writer writes to a stream over a temporary file created next to
- * `path`; only if it and the flush, sync and close all succeed, and the
- * file is at most #TODO_FILE_MAX bytes, is the temporary renamed over
- * `path`. Otherwise it is removed and `path` is as it was. A symbolic
- * link at `path` is followed: its target is replaced, the link stays.
- * Anything at `path` (or at the link's target) that is not a regular
- * file, a directory, a FIFO, a socket or a device, is refused and left
- * untouched.
+ * `path`, named `.NAME.PID.XXXXXX` after the file and the saving process;
+ * only if it and the flush, sync and close all succeed, and the file is
+ * at most #TODO_FILE_MAX bytes, is the temporary renamed over `path`.
+ * Otherwise it is removed and `path` is as it was. A symbolic link at
+ * `path` is followed: its target is replaced, the link stays. Anything at
+ * `path` (or at the link's target) that is not a regular file, a
+ * directory, a FIFO, a socket or a device, is refused and left untouched.
+ *
+ * The temporary file never outlives the process that made it. Every error
+ * path removes it. SIGINT, SIGTERM, SIGHUP and SIGQUIT are blocked from
+ * its creation to its rename or removal (sigprocmask(), which is why the
+ * demo keeps to one thread), so a Ctrl-C or a kill during a save takes
+ * effect after it, on a complete file or on the old one. SIGKILL cannot
+ * be blocked: what a killed save leaves, a later todo_save_remove_stale()
+ * on the same path removes, since its name says its process is gone.
  * @param[in]  path   The file.
  * @param[in]  write  The writer; `ctx` is handed to it unchanged.
  * @param[in]  ctx    Its context.
@@ -208,6 +219,105 @@ int todo_atomic_save(const char *path,
                      int (*write)(void *ctx, struct dp_stream *out), void *ctx,
                      const struct dp_allocator *alloc,
                      struct todo_status *status);
+
+/** @brief The steps of an atomic save that a hook is called before. */
+enum todo_save_step {
+	TODO_SAVE_WRITE,  /**< The temporary file exists, still empty. */
+	TODO_SAVE_SYNC,   /**< It is written and flushed, not yet synced. */
+	TODO_SAVE_RENAME, /**< It is synced and closed, not yet renamed. */
+};
+
+/** @brief A seam into an atomic save, for tests: fail a step as if its
+ *         system call had failed, or wait in it (to kill the process
+ *         there). */
+struct todo_save_hook {
+	/**
+	 * Optional: NULL means every step goes ahead.
+	 * @param[in] ctx       The hook's context, unchanged.
+	 * @param[in] step      The step about to run.
+	 * @param[in] temporary The temporary file's path.
+	 * @return #DP_OK to go ahead; any other code fails the save with it
+	 *         (the temporary file is removed).
+	 */
+	int (*before)(void *ctx, enum todo_save_step step,
+	              const char *temporary);
+	void *ctx; /**< Handed to `before`. */
+};
+
+/**
+ * @brief todo_atomic_save() with a hook called before each step.
+ * @param[in]  path   The file.
+ * @param[in]  write  The writer.
+ * @param[in]  ctx    Its context.
+ * @param[in]  alloc  The allocator, or NULL.
+ * @param[in]  hook   The hook; NULL is todo_atomic_save().
+ * @param[out] status Receives why it failed; may be NULL.
+ * @return As todo_atomic_save(), or the code a hook returned.
+ */
+int todo_atomic_save_hooked(const char *path,
+                            int (*write)(void *ctx, struct dp_stream *out),
+                            void *ctx, const struct dp_allocator *alloc,
+                            const struct todo_save_hook *hook,
+                            struct todo_status *status);
+
+/** @brief What todo_save_remove_stale() found. Owned by the caller. */
+struct todo_stale_files {
+	size_t removed; /**< Temporary files of dead processes, removed. */
+	size_t failed;  /**< Such files that could not be removed. */
+};
+
+/**
+ * @brief Remove the temporary files that killed saves of `path` left.
+ *
+ * Looks in the directory where a save of `path` makes its temporary
+ * files (that of a symbolic link's target) for regular files named
+ * exactly `.NAME.PID.XXXXXX`, and removes those whose process is gone
+ * (kill(PID, 0) fails with ESRCH). A live process's file is never
+ * touched, nor this process's, nor anything else. A process id reused
+ * since only keeps a file longer. On a directory shared between machines
+ * the process ids mean nothing: do not share one while saving from both.
+ * @param[in]  path  The file a save is about to replace.
+ * @param[in]  alloc The allocator, or NULL.
+ * @param[out] found Receives how many were removed, and how many could
+ *                   not be.
+ * @return #DP_OK (also when the directory cannot be read: the save that
+ *         follows says why); #DP_EINVAL when an argument is NULL;
+ *         #DP_ENOMEM.
+ */
+int todo_save_remove_stale(const char *path, const struct dp_allocator *alloc,
+                           struct todo_stale_files *found);
+
+/** @brief What a file was: enough to notice that another program (or
+ *         another instance) replaced or changed it. An atomic save always
+ *         makes a new inode; an edit in place changes the size or the
+ *         modification time (kept to the nanosecond). */
+struct todo_file_id {
+	bool exists;      /**< false: there was no file (all else 0). */
+	uint64_t device;  /**< st_dev. */
+	uint64_t inode;   /**< st_ino. */
+	int64_t size;     /**< st_size. */
+	int64_t seconds;  /**< st_mtim.tv_sec. */
+	long nanoseconds; /**< st_mtim.tv_nsec. */
+};
+
+/**
+ * @brief What the file at `path` is now (a symbolic link is followed).
+ * @param[in]  path The file.
+ * @param[out] id   Receives it; `exists` is false when there is none.
+ * @return #DP_OK (also for no file); #DP_EINVAL when an argument is NULL;
+ *         #DP_EIO when it cannot be examined (no permission).
+ */
+int todo_file_id_get(const char *path, struct todo_file_id *id);
+
+/**
+ * @brief Whether two looks at a file saw the same file, unchanged.
+ * @param[in] a One look.
+ * @param[in] b The other.
+ * @return true when both saw no file, or the same device, inode, size and
+ *         modification time; false otherwise, or when either is NULL.
+ */
+bool todo_file_id_equal(const struct todo_file_id *a,
+                        const struct todo_file_id *b);
 
 /** @brief What a timing decorator measured. Owned by the caller. */
 struct todo_store_timing {
