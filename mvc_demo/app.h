@@ -39,6 +39,8 @@ struct todo_app_options {
 	const struct dp_allocator *alloc; /**< The allocator, or NULL. */
 };
 
+struct todo_file_record;
+
 /** @brief The shared core. Public so it can live on the stack. */
 struct todo_app {
 	todo_model *model;                   /**< The list. */
@@ -52,8 +54,12 @@ struct todo_app {
 	struct todo_store_cache_stats cache; /**< What the cache saw. */
 	const struct dp_allocator *alloc;    /**< The allocator. */
 	/** The model's version when the list was last saved or loaded
-	 * (todo_model_version()); see todo_app_unsaved(). */
+	 * (todo_model_version()); see todo_app_unsaved(). A refused save
+	 * leaves it; a forced one sets it. */
 	unsigned long saved_version;
+	/** What each file saved or loaded was then (todo_file_id), so that
+	 * a save over a file changed since is refused; owned, private. */
+	struct todo_file_record *files;
 };
 
 /**
@@ -63,7 +69,9 @@ struct todo_app {
  * @param[out] error   Receives a one-line message on failure.
  * @param[in]  size    The size of `error`.
  * @return #DP_OK; #DP_ENOENT for an unknown store; #DP_EINVAL for an
- *         invalid configuration; #DP_ENOMEM. On failure nothing is held.
+ *         invalid configuration, or when an argument is NULL or `size`
+ *         is 0 (then `error` is untouched); #DP_ENOMEM. On failure
+ *         nothing is held.
  */
 int todo_app_init(struct todo_app *app, const struct todo_app_options *options,
                   char *error, size_t size);
@@ -81,12 +89,29 @@ void todo_app_deinit(struct todo_app *app);
  * The model notifies its observers (at most once) as the change happens;
  * `message` receives what to tell the user afterwards: a confirmation
  * ("saved 2 items to 'todo.list'"), an error, or nothing.
+ *
+ * Saving: the core remembers, per path, what the file was when this
+ * process last loaded it (looked at before reading) or saved it
+ * (todo_file_id). A `save` to a path whose file has changed since, or
+ * has appeared since a `load` found none, is refused with #DP_EBUSY and
+ * "cannot save 'F': it changed on disk since it was loaded ('load' reads
+ * it again; 'save --force' writes over it)"; the list, the file and
+ * todo_app_unsaved() stay as they were. `save --force` (request->force)
+ * writes anyway. A path never loaded nor saved, and a file since
+ * deleted, are written. `export` and `import` neither check nor
+ * remember. Before writing, a save or export removes the temporary files
+ * that killed saves of that path left (todo_save_remove_stale()) and says
+ * so after the confirmation: " (removed 1 temporary file left by a
+ * killed save)".
  * @param[in,out] app     The core.
  * @param[in]     request The request.
  * @param[out]    message Receives one line, or "" for none.
  * @param[in]     size    Its size.
- * @return #DP_OK; a negative code when the request failed, with the
- *         list and its files unchanged and the reason in `message`.
+ * @return #DP_OK; #DP_EINVAL when an argument is NULL or `size` is 0
+ *         (then nothing is written to `message`); #DP_EBUSY for a save
+ *         over a changed file; another negative code when the request
+ *         failed, with the list and its files unchanged and the reason in
+ *         `message`.
  */
 int todo_app_change(struct todo_app *app, const struct todo_request *request,
                     char *message, size_t size);
