@@ -107,9 +107,113 @@ static int usage(const struct verb_entry *entry, char *error, size_t size)
 	return DP_EINVAL;
 }
 
+/* toggle ID, delete ID, edit ID TITLE. */
+static int parse_item(const struct verb_entry *entry, char *rest,
+                      struct todo_request *parsed, char *error, size_t size)
+{
+	const char *word = next_word(&rest);
+
+	if (*word == '\0')
+		return usage(entry, error, size);
+	if (parse_id(word, &parsed->id) != DP_OK) {
+		snprintf(error, size, "'%.40s' is not an item id", word);
+		return DP_EINVAL;
+	}
+	if (entry->verb == TODO_EDIT ? *rest == '\0' : *rest != '\0')
+		return usage(entry, error, size);
+	parsed->text = entry->verb == TODO_EDIT ? rest : NULL;
+	return DP_OK;
+}
+
+/* filter NAME, sort NAME: a name the filters or orders know. */
+static int parse_choice(const struct verb_entry *entry, char *rest,
+                        struct todo_request *parsed, char *error, size_t size)
+{
+	const char *word = next_word(&rest);
+	bool filter = entry->verb == TODO_FILTER;
+
+	if (*word == '\0' || *rest != '\0')
+		return usage(entry, error, size);
+	if (filter ? todo_filter_find(word) == NULL
+	           : todo_order_find(word) == NULL) {
+		snprintf(error, size, "unknown %s '%.40s' (%s)",
+		         filter ? "filter" : "order", word,
+		         strchr(entry->usage, ' ') + 1);
+		return DP_EINVAL;
+	}
+	parsed->text = word;
+	return DP_OK;
+}
+
+/* import FORMAT FILE, export FORMAT FILE. */
+static int parse_format(const struct verb_entry *entry, char *rest,
+                        struct todo_request *parsed, char *error, size_t size)
+{
+	parsed->format = next_word(&rest);
+	if (*parsed->format == '\0' || *rest == '\0')
+		return usage(entry, error, size);
+	if (todo_format_find(parsed->format) == NULL) {
+		snprintf(error, size,
+		         "unknown format '%.40s' (native, csv, todotxt)",
+		         parsed->format);
+		return DP_EINVAL;
+	}
+	parsed->text = rest;
+	return DP_OK;
+}
+
+/* What follows the verb: each verb knows its arguments. */
+static int parse_arguments(const struct verb_entry *entry, char *rest,
+                           struct todo_request *parsed, char *error,
+                           size_t size)
+{
+	switch (entry->verb) {
+	case TODO_ADD:
+		if (*rest == '\0')
+			return usage(entry, error, size);
+		parsed->text = rest;
+		return DP_OK;
+	case TODO_TOGGLE:
+	case TODO_DELETE:
+	case TODO_EDIT:
+		return parse_item(entry, rest, parsed, error, size);
+	case TODO_FILTER:
+	case TODO_SORT:
+		return parse_choice(entry, rest, parsed, error, size);
+	case TODO_SAVE:
+		parsed->force = take_flag(&rest, "--force");
+		parsed->text = *rest ? rest : NULL;
+		return DP_OK;
+	case TODO_LOAD:
+		parsed->text = *rest ? rest : NULL;
+		return DP_OK;
+	case TODO_QUIT:
+		parsed->force = take_flag(&rest, "--discard");
+		return *rest == '\0' ? DP_OK : usage(entry, error, size);
+	case TODO_IMPORT:
+	case TODO_EXPORT:
+		return parse_format(entry, rest, parsed, error, size);
+	default:
+		if (*rest == '\0')
+			return DP_OK;
+		snprintf(error, size, "'%s' takes no arguments", entry->name);
+		return DP_EINVAL;
+	}
+}
+
+static const struct verb_entry *find_verb(const char *name)
+{
+	for (size_t i = 0; i < DP_ARRAY_SIZE(VERBS); i++)
+		if (strcmp(VERBS[i].name, name) == 0)
+			return &VERBS[i];
+	return NULL;
+}
+
 int todo_parse(char *line, struct todo_request *request, char *error,
                size_t size)
 {
+	if (line == NULL || request == NULL || error == NULL || size == 0)
+		return DP_EINVAL;
 	*request = (struct todo_request){.verb = TODO_NOTHING};
 	trim_right(line);
 	char *rest = line;
@@ -117,90 +221,17 @@ int todo_parse(char *line, struct todo_request *request, char *error,
 	/* Nothing, or a comment: scripts explain themselves with those. */
 	if (*name == '\0' || *name == '#')
 		return DP_OK;
-	const struct verb_entry *entry = NULL;
-	for (size_t i = 0; i < DP_ARRAY_SIZE(VERBS); i++)
-		if (strcmp(VERBS[i].name, name) == 0)
-			entry = &VERBS[i];
+	const struct verb_entry *entry = find_verb(name);
 	if (entry == NULL) {
 		snprintf(error, size, "unknown command '%.40s' (try 'help')",
 		         name);
 		return DP_EINVAL;
 	}
 	struct todo_request parsed = {.verb = entry->verb};
-	const char *word;
-	switch (entry->verb) {
-	case TODO_ADD:
-		if (*rest == '\0')
-			return usage(entry, error, size);
-		parsed.text = rest;
-		break;
-	case TODO_TOGGLE:
-	case TODO_DELETE:
-	case TODO_EDIT:
-		word = next_word(&rest);
-		if (*word == '\0')
-			return usage(entry, error, size);
-		if (parse_id(word, &parsed.id) != DP_OK) {
-			snprintf(error, size, "'%.40s' is not an item id",
-			         word);
-			return DP_EINVAL;
-		}
-		if (entry->verb == TODO_EDIT ? *rest == '\0' : *rest != '\0')
-			return usage(entry, error, size);
-		parsed.text = entry->verb == TODO_EDIT ? rest : NULL;
-		break;
-	case TODO_FILTER:
-	case TODO_SORT:
-		word = next_word(&rest);
-		if (*word == '\0' || *rest != '\0')
-			return usage(entry, error, size);
-		if (entry->verb == TODO_FILTER
-		            ? todo_filter_find(word) == NULL
-		            : todo_order_find(word) == NULL) {
-			snprintf(error, size, "unknown %s '%.40s' (%s)",
-			         entry->verb == TODO_FILTER ? "filter"
-			                                    : "order",
-			         word, strchr(entry->usage, ' ') + 1);
-			return DP_EINVAL;
-		}
-		parsed.text = word;
-		break;
-	case TODO_SAVE:
-		parsed.force = take_flag(&rest, "--force");
-		parsed.text = *rest ? rest : NULL;
-		break;
-	case TODO_LOAD:
-		parsed.text = *rest ? rest : NULL;
-		break;
-	case TODO_QUIT:
-		parsed.force = take_flag(&rest, "--discard");
-		if (*rest != '\0')
-			return usage(entry, error, size);
-		break;
-	case TODO_IMPORT:
-	case TODO_EXPORT:
-		parsed.format = next_word(&rest);
-		if (*parsed.format == '\0' || *rest == '\0')
-			return usage(entry, error, size);
-		if (todo_format_find(parsed.format) == NULL) {
-			snprintf(
-				error, size,
-				"unknown format '%.40s' (native, csv, todotxt)",
-				parsed.format);
-			return DP_EINVAL;
-		}
-		parsed.text = rest;
-		break;
-	default:
-		if (*rest != '\0') {
-			snprintf(error, size, "'%s' takes no arguments",
-			         entry->name);
-			return DP_EINVAL;
-		}
-		break;
-	}
-	*request = parsed;
-	return DP_OK;
+	int rc = parse_arguments(entry, rest, &parsed, error, size);
+	if (rc == DP_OK)
+		*request = parsed;
+	return rc;
 }
 
 const char *todo_help_text(void)

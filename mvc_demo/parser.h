@@ -72,7 +72,8 @@ struct todo_request {
  * @param[out]    error   Receives a one-line message on failure.
  * @param[in]     size    The size of `error`.
  * @return #DP_OK; #DP_EINVAL with the message in `error` (the request
- *         is then #TODO_NOTHING).
+ *         is then #TODO_NOTHING); #DP_EINVAL also when an argument is
+ *         NULL or `size` is 0 (then nothing is written).
  */
 int todo_parse(char *line, struct todo_request *request, char *error,
                size_t size);
