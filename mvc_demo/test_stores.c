@@ -11,12 +11,14 @@
 #include "store.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const struct todo_format *const FORMATS[] = {
@@ -49,6 +51,21 @@ static int count_entries(void)
 		count += entry->d_name[0] != '.' || entry->d_name[1] != '\0';
 	closedir(d);
 	return count - 1; /* ".." */
+}
+
+/* Hidden files in the directory: what saves leave, if anything. */
+static int count_hidden(void)
+{
+	DIR *d = opendir(dir);
+	int count = 0;
+	struct dirent *entry;
+
+	while ((entry = readdir(d)) != NULL)
+		count += entry->d_name[0] == '.' &&
+		         strcmp(entry->d_name, ".") != 0 &&
+		         strcmp(entry->d_name, "..") != 0;
+	closedir(d);
+	return count;
 }
 
 static void write_file(const char *path, const char *text)
@@ -545,6 +562,331 @@ START_TEST(test_a_bad_file_leaves_the_list_empty_and_says_where)
 }
 END_TEST
 
+/* ---- the temporary file never outlives its process ----------------------- */
+
+static const char OLD_LIST[] = "todo-list 1\n[ ] Old\nend 1\n";
+static const char NEW_LIST[] = "todo-list 1\n[ ] New\nend 1\n";
+
+static int write_new(void *ctx, struct dp_stream *out)
+{
+	(void)ctx;
+	return dp_stream_write_string(out, NEW_LIST);
+}
+
+static void assert_file(const char *path, const char *expected)
+{
+	char *data = NULL;
+	size_t len = 0;
+
+	ck_assert_int_eq(todo_file_read(path, NULL, &data, &len), DP_OK);
+	ck_assert_uint_eq(len, strlen(expected));
+	ck_assert_int_eq(memcmp(data, expected, len), 0);
+	free(data);
+}
+
+struct failing_step {
+	enum todo_save_step at;
+	unsigned seen; /* which steps the hook saw, one bit each */
+	char temporary[512];
+};
+
+static int fail_at(void *ctx, enum todo_save_step step, const char *temporary)
+{
+	struct failing_step *fail = ctx;
+
+	fail->seen |= 1u << step;
+	snprintf(fail->temporary, sizeof(fail->temporary), "%s", temporary);
+	ck_assert_int_eq(access(temporary, F_OK), 0); /* it exists */
+	return step == fail->at ? DP_EIO : DP_OK;
+}
+
+/* A failure before the write, the sync or the rename removes the
+ * temporary file and leaves the old file as it was. */
+START_TEST(test_a_save_failing_at_each_step_leaves_no_temporary)
+{
+	struct failing_step fail = {.at = (enum todo_save_step)_i};
+	struct todo_save_hook hook = {fail_at, &fail};
+	struct todo_status status;
+	char path[512], prefix[600];
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	write_file(path, OLD_LIST);
+	ck_assert_int_eq(todo_atomic_save_hooked(path, write_new, NULL, NULL,
+	                                         &hook, &status),
+	                 DP_EIO);
+	ck_assert_uint_eq(fail.seen, (1u << (_i + 1)) - 1);
+	ck_assert_str_eq(status.reason, "cannot write it");
+	assert_file(path, OLD_LIST);
+	ck_assert_int_eq(count_hidden(), 0);
+	ck_assert_int_eq(count_entries(), 1);
+	/* Named after the file and the process that made it. */
+	snprintf(prefix, sizeof(prefix), "%s/.todo.list.%ld.", dir,
+	         (long)getpid());
+	ck_assert_uint_eq(strlen(fail.temporary), strlen(prefix) + 6);
+	ck_assert_int_eq(strncmp(fail.temporary, prefix, strlen(prefix)), 0);
+	remove_dir();
+}
+END_TEST
+
+/* The hook that lets a test stop a save in the middle: it tells the
+ * test the temporary file is written, then waits for a byte. */
+struct pause {
+	int ready; /* written to when the save is paused */
+	int go;    /* read from to go on; never written: wait forever */
+};
+
+static int pause_before_sync(void *ctx, enum todo_save_step step,
+                             const char *temporary)
+{
+	const struct pause *pause = ctx;
+	char byte = 'r';
+
+	(void)temporary;
+	if (step != TODO_SAVE_SYNC)
+		return DP_OK;
+	if (write(pause->ready, &byte, 1) != 1 || read(pause->go, &byte, 1) < 0)
+		return DP_EIO;
+	return DP_OK;
+}
+
+/* In a child: save NEW_LIST to `path`, pausing before the sync. */
+static pid_t start_paused_save(const char *path, int *ready, int *go)
+{
+	int to_test[2], to_child[2];
+
+	ck_assert_int_eq(pipe(to_test), 0);
+	ck_assert_int_eq(pipe(to_child), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		struct pause pause = {to_test[1], to_child[0]};
+		struct todo_save_hook hook = {pause_before_sync, &pause};
+		close(to_test[0]);
+		close(to_child[1]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		_exit(todo_atomic_save_hooked(path, write_new, NULL, NULL,
+		                              &hook, NULL) == DP_OK
+		              ? 0
+		              : 1);
+	}
+	close(to_test[1]);
+	close(to_child[0]);
+	char byte;
+	ck_assert_int_eq(read(to_test[0], &byte, 1), 1); /* it is paused */
+	*ready = to_test[0];
+	*go = to_child[1];
+	return child;
+}
+
+/* SIGINT, SIGTERM or SIGHUP during a save ends the process after it:
+ * the new file is in place and no temporary file is left. No timing:
+ * the signal is sent while the save is paused, and is pending. */
+START_TEST(test_a_signal_during_a_save_takes_effect_after_it)
+{
+	static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+	char path[512];
+	int ready, go, wstatus;
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	write_file(path, OLD_LIST);
+	pid_t child = start_paused_save(path, &ready, &go);
+	ck_assert_int_eq(count_hidden(), 1); /* the temporary file */
+	ck_assert_int_eq(kill(child, signals[_i]), 0);
+	ck_assert_int_eq(write(go, "g", 1), 1);
+	ck_assert_int_eq(waitpid(child, &wstatus, 0), child);
+	ck_assert(WIFSIGNALED(wstatus));
+	ck_assert_int_eq(WTERMSIG(wstatus), signals[_i]);
+	assert_file(path, NEW_LIST);
+	ck_assert_int_eq(count_hidden(), 0);
+	close(ready);
+	close(go);
+	remove_dir();
+}
+END_TEST
+
+/* SIGKILL cannot wait: the killed save's file stays, and the next save
+ * of the path removes it, since its process is gone. */
+START_TEST(test_a_save_removes_what_a_killed_save_left)
+{
+	struct todo_store *store =
+		todo_file_store_create(&todo_format_native, NULL);
+	struct todo_stale_files found;
+	struct todo_list list;
+	char path[512];
+	int ready, go, wstatus;
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	write_file(path, OLD_LIST);
+	pid_t child = start_paused_save(path, &ready, &go);
+	ck_assert_int_eq(kill(child, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(child, &wstatus, 0), child);
+	ck_assert(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
+	ck_assert_int_eq(count_hidden(), 1); /* stranded */
+	assert_file(path, OLD_LIST);
+	ck_assert_int_eq(todo_save_remove_stale(path, NULL, &found), DP_OK);
+	ck_assert_uint_eq(found.removed, 1);
+	ck_assert_uint_eq(found.failed, 0);
+	fill(&list);
+	ck_assert_int_eq(todo_store_save(store, path, &list, NULL), DP_OK);
+	ck_assert_int_eq(count_hidden(), 0);
+	ck_assert_int_eq(count_entries(), 1);
+	todo_list_deinit(&list);
+	todo_store_destroy(store);
+	close(ready);
+	close(go);
+	remove_dir();
+}
+END_TEST
+
+/* A process id that is surely free: a child that has exited, waited. */
+static long dead_pid(void)
+{
+	pid_t child = fork();
+
+	ck_assert_int_ge(child, 0);
+	if (child == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	return (long)child;
+}
+
+static void make_hidden(const char *name)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	write_file(path, "left over");
+}
+
+static void unlink_hidden(const char *name)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_int_eq(unlink(path), 0);
+}
+
+static bool exists_in_dir(const char *name)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/* Only regular files named exactly .NAME.PID.XXXXXX whose process is
+ * gone are removed: never a live process's, nor anything else. */
+START_TEST(test_only_files_of_dead_saves_are_removed)
+{
+	char names[8][128], path[512], link[512];
+	long dead = dead_pid();
+	struct todo_stale_files found;
+
+	make_dir();
+	snprintf(names[0], 128, ".todo.list.%ld.AbC123", dead);
+	snprintf(names[1], 128, ".todo.list.%ld.XyZ789", (long)getpid());
+	snprintf(names[2], 128, ".todo.list.%ld.XyZ789", (long)getppid());
+	snprintf(names[3], 128, ".todo.list.%ld.AbC12", dead);
+	snprintf(names[4], 128, ".todo.list.%ld.AbC1234", dead);
+	snprintf(names[5], 128, ".todo.lists.%ld.AbC123", dead);
+	snprintf(names[6], 128, ".todo.list.0%ld.AbC123", dead);
+	snprintf(names[7], 128, ".todo.list.%ld.DiR123", dead);
+	for (int i = 0; i < 7; i++)
+		make_hidden(names[i]);
+	snprintf(path, sizeof(path), "%s/%s", dir, names[7]);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	/* Through a link: the files are next to its target. */
+	snprintf(link, sizeof(link), "%s/link.list", dir);
+	ck_assert_int_eq(symlink("todo.list", link), 0);
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	write_file(path, OLD_LIST);
+	ck_assert_int_eq(todo_save_remove_stale(link, NULL, &found), DP_OK);
+	ck_assert_uint_eq(found.removed, 1);
+	ck_assert_uint_eq(found.failed, 0);
+	ck_assert(!exists_in_dir(names[0]));
+	for (int i = 1; i < 8; i++)
+		ck_assert_msg(exists_in_dir(names[i]), "%s was removed",
+		              names[i]);
+	ck_assert_int_eq(todo_save_remove_stale(link, NULL, &found), DP_OK);
+	ck_assert_uint_eq(found.removed, 0);
+	ck_assert_int_eq(todo_save_remove_stale(NULL, NULL, &found), DP_EINVAL);
+	ck_assert_int_eq(todo_save_remove_stale(link, NULL, NULL), DP_EINVAL);
+	ck_assert_int_eq(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, names[7]);
+	ck_assert_int_eq(rmdir(path), 0);
+	for (int i = 1; i < 7; i++)
+		unlink_hidden(names[i]);
+	ck_assert_int_eq(unlink(link), 0);
+	remove_dir();
+}
+END_TEST
+
+/* A file that cannot be removed (its directory is read-only) is
+ * counted, not hidden. Root may write anyway: then it is removed. */
+START_TEST(test_a_stale_file_that_cannot_be_removed_is_reported)
+{
+	char name[128], path[512];
+	struct todo_stale_files found;
+
+	make_dir();
+	snprintf(name, sizeof(name), ".todo.list.%ld.AbC123", dead_pid());
+	make_hidden(name);
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	ck_assert_int_eq(chmod(dir, 0500), 0);
+	ck_assert_int_eq(todo_save_remove_stale(path, NULL, &found), DP_OK);
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	if (geteuid() == 0) {
+		ck_assert_uint_eq(found.removed, 1);
+	} else {
+		ck_assert_uint_eq(found.failed, 1);
+		ck_assert_uint_eq(found.removed, 0);
+		unlink_hidden(name);
+	}
+	remove_dir();
+}
+END_TEST
+
+/* What a file was: a new inode, another size or another time is a
+ * change; no file is equal to no file. */
+START_TEST(test_file_ids_tell_a_changed_file)
+{
+	struct todo_file_id before, after;
+	char path[512];
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	ck_assert_int_eq(todo_file_id_get(path, &before), DP_OK);
+	ck_assert(!before.exists);
+	ck_assert_int_eq(todo_file_id_get(path, &after), DP_OK);
+	ck_assert(todo_file_id_equal(&before, &after));
+	write_file(path, OLD_LIST);
+	ck_assert_int_eq(todo_file_id_get(path, &after), DP_OK);
+	ck_assert(after.exists);
+	ck_assert(!todo_file_id_equal(&before, &after));
+	ck_assert_int_eq(todo_file_id_get(path, &before), DP_OK);
+	ck_assert(todo_file_id_equal(&before, &after));
+	ck_assert_int_eq(todo_atomic_save(path, write_new, NULL, NULL, NULL),
+	                 DP_OK);
+	ck_assert_int_eq(todo_file_id_get(path, &after), DP_OK);
+	ck_assert(!todo_file_id_equal(&before, &after)); /* a new inode */
+	before = after;
+	after.nanoseconds ^= 1;
+	ck_assert(!todo_file_id_equal(&before, &after));
+	after = before;
+	after.size++;
+	ck_assert(!todo_file_id_equal(&before, &after));
+	ck_assert(!todo_file_id_equal(&before, NULL));
+	ck_assert_int_eq(todo_file_id_get(NULL, &after), DP_EINVAL);
+	ck_assert_int_eq(todo_file_id_get(path, NULL), DP_EINVAL);
+	remove_dir();
+}
+END_TEST
+
 /* ---- decorators --------------------------------------------------------- */
 
 /* A clock that moves 1000 ns each time it is read. */
@@ -677,6 +1019,7 @@ START_TEST(test_loading_and_saving_fail_cleanly_at_every_allocation)
 		todo_list_deinit(&back);
 		todo_store_destroy(store);
 		ck_assert_uint_eq(counter.live_blocks, 0);
+		ck_assert_int_eq(count_hidden(), 0); /* no temporary left */
 		if (!failing.failed)
 			break;
 	}
@@ -710,6 +1053,17 @@ int main(void)
 	tcase_add_test(tc, test_a_save_over_the_load_limit_replaces_nothing);
 	tcase_add_test(tc,
 	               test_a_bad_file_leaves_the_list_empty_and_says_where);
+	tc = dp_test_case(suite, "temporary files");
+	tcase_add_loop_test(
+		tc, test_a_save_failing_at_each_step_leaves_no_temporary,
+		TODO_SAVE_WRITE, TODO_SAVE_RENAME + 1);
+	tcase_add_loop_test(
+		tc, test_a_signal_during_a_save_takes_effect_after_it, 0, 3);
+	tcase_add_test(tc, test_a_save_removes_what_a_killed_save_left);
+	tcase_add_test(tc, test_only_files_of_dead_saves_are_removed);
+	tcase_add_test(tc,
+	               test_a_stale_file_that_cannot_be_removed_is_reported);
+	tcase_add_test(tc, test_file_ids_tell_a_changed_file);
 	tc = dp_test_case(suite, "decorators");
 	tcase_add_test(tc, test_decorators_log_time_and_cache);
 	tcase_add_test(
