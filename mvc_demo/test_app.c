@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- the parser ---------------------------------------------------------- */
@@ -253,6 +254,257 @@ START_TEST(test_app_init_fails_cleanly_at_every_allocation)
 }
 END_TEST
 
+/* ---- saving: nothing lost ----------------------------------------------- */
+
+/* An instance of the core whose relative files are in `dir`. */
+struct instance {
+	struct settings settings;
+	struct dp_config_source source;
+	struct dp_config config;
+	struct todo_app app;
+	char message[TODO_MESSAGE_MAX];
+};
+
+static void start_with(struct instance *self, const char *dir,
+                       const struct dp_allocator *alloc)
+{
+	struct todo_app_options options = {
+		.store = "native", .config = &self->config, .alloc = alloc};
+
+	self->settings = (struct settings){NULL, dir};
+	self->source = (struct dp_config_source){lookup, &self->settings};
+	ck_assert_int_eq(
+		dp_config_init(&self->config, &self->source, NULL, NULL),
+		DP_OK);
+	ck_assert_int_eq(todo_app_init(&self->app, &options, self->message,
+	                               sizeof(self->message)),
+	                 DP_OK);
+}
+
+static void start(struct instance *self, const char *dir)
+{
+	start_with(self, dir, NULL);
+}
+
+static void stop(struct instance *self)
+{
+	todo_app_deinit(&self->app);
+	dp_config_deinit(&self->config);
+}
+
+/* Carry out one request; return its code, the message in self. */
+static int run(struct instance *self, enum todo_verb verb, const char *text,
+               bool force)
+{
+	struct todo_request request = {
+		.verb = verb, .text = text, .force = force};
+
+	return todo_app_change(&self->app, &request, self->message,
+	                       sizeof(self->message));
+}
+
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *file = fopen(path, "w");
+	ck_assert_ptr_nonnull(file);
+	fputs(text, file);
+	fclose(file);
+}
+
+static void assert_file_holds(const char *dir, const char *name,
+                              const char *expected)
+{
+	char path[512];
+	char *data = NULL;
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_int_eq(todo_file_read(path, NULL, &data, &len), DP_OK);
+	ck_assert_uint_eq(len, strlen(expected));
+	ck_assert_int_eq(memcmp(data, expected, len), 0);
+	free(data);
+}
+
+static const char CHANGED_LOADED[] =
+	"cannot save 'todo.list': it changed on disk since it was loaded "
+	"('load' reads it again; 'save --force' writes over it)";
+static const char CHANGED_SAVED[] =
+	"cannot save 'todo.list': it changed on disk since it was saved "
+	"('load' reads it again; 'save --force' writes over it)";
+
+/* The issue's "two instances saving the same file lose one's change
+ * silently": the second save is refused, and loses nothing. */
+START_TEST(test_two_instances_saving_one_file_lose_nothing)
+{
+	char dir[256];
+	struct instance a, b;
+
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "todo-app"), DP_OK);
+	put_file(dir, "todo.list", "todo-list 1\n[ ] Shared\nend 1\n");
+	start(&a, dir);
+	start(&b, dir);
+	ck_assert_int_eq(run(&a, TODO_LOAD, NULL, false), DP_OK);
+	ck_assert_int_eq(run(&b, TODO_LOAD, NULL, false), DP_OK);
+	ck_assert_int_eq(run(&b, TODO_ADD, "From B", false), DP_OK);
+	ck_assert_int_eq(run(&b, TODO_SAVE, NULL, false), DP_OK);
+	ck_assert_int_eq(run(&a, TODO_ADD, "From A", false), DP_OK);
+	unsigned long version = a.app.saved_version;
+	ck_assert_int_eq(run(&a, TODO_SAVE, NULL, false), DP_EBUSY);
+	ck_assert_str_eq(a.message, CHANGED_LOADED);
+	/* A's list is intact and still unsaved; the file is B's. */
+	ck_assert_uint_eq(todo_model_count(a.app.model), 2);
+	ck_assert_str_eq(todo_model_at(a.app.model, 1)->title, "From A");
+	ck_assert(todo_app_unsaved(&a.app));
+	ck_assert_uint_eq(a.app.saved_version, version);
+	assert_file_holds(dir, "todo.list",
+	                  "todo-list 1\n[ ] Shared\n[ ] From B\nend 2\n");
+	/* Forced, A writes over it, and its list is saved. */
+	ck_assert_int_eq(run(&a, TODO_SAVE, NULL, true), DP_OK);
+	ck_assert_str_eq(a.message, "saved 2 items to 'todo.list'");
+	ck_assert(!todo_app_unsaved(&a.app));
+	assert_file_holds(dir, "todo.list",
+	                  "todo-list 1\n[ ] Shared\n[ ] From A\nend 2\n");
+	/* Now B is the one behind: refused, until it reads the file. */
+	ck_assert_int_eq(run(&b, TODO_SAVE, NULL, false), DP_EBUSY);
+	ck_assert_str_eq(b.message, CHANGED_SAVED);
+	ck_assert_int_eq(run(&b, TODO_LOAD, NULL, false), DP_OK);
+	ck_assert_int_eq(run(&b, TODO_SAVE, NULL, false), DP_OK);
+	/* A saved last, B saved since: A is refused again. */
+	ck_assert_int_eq(run(&a, TODO_SAVE, NULL, false), DP_EBUSY);
+	stop(&a);
+	stop(&b);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+}
+END_TEST
+
+/* A file that a load found missing and that exists now is a change; a
+ * file deleted since, and a path never loaded nor saved, are written. */
+START_TEST(test_a_save_checks_only_files_it_has_seen)
+{
+	char dir[256], path[512];
+	struct instance a, b;
+
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "todo-app"), DP_OK);
+	start(&a, dir);
+	start(&b, dir);
+	ck_assert_int_eq(run(&a, TODO_LOAD, NULL, false), DP_ENOENT);
+	ck_assert_int_eq(run(&b, TODO_ADD, "From B", false), DP_OK);
+	ck_assert_int_eq(run(&b, TODO_SAVE, NULL, false), DP_OK);
+	ck_assert_int_eq(run(&a, TODO_ADD, "From A", false), DP_OK);
+	ck_assert_int_eq(run(&a, TODO_SAVE, NULL, false), DP_EBUSY);
+	ck_assert_str_eq(a.message, CHANGED_LOADED);
+	/* Deleted since: writing it loses nothing. */
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(run(&a, TODO_SAVE, NULL, false), DP_OK);
+	/* Never loaded nor saved here: written as it always was. */
+	put_file(dir, "other.list", "todo-list 1\nend 0\n");
+	ck_assert_int_eq(run(&a, TODO_SAVE, "other.list", false), DP_OK);
+	/* An export neither checks nor is remembered. */
+	ck_assert_int_eq(run(&b, TODO_EXPORT, "todo.list", false), DP_EINVAL);
+	struct todo_request export = {
+		.verb = TODO_EXPORT, .text = "todo.list", .format = "native"};
+	ck_assert_int_eq(
+		todo_app_change(&b.app, &export, b.message, sizeof(b.message)),
+		DP_OK);
+	ck_assert_int_eq(run(&a, TODO_SAVE, NULL, false), DP_EBUSY);
+	stop(&a);
+	stop(&b);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+}
+END_TEST
+
+/* A save removes what a killed save of the same file left, and says so;
+ * a file whose process lives is kept. */
+START_TEST(test_a_save_says_it_removed_a_killed_saves_file)
+{
+	char dir[256], dead[128], live[128], path[512];
+	struct instance a;
+	pid_t child = fork();
+
+	ck_assert_int_ge(child, 0);
+	if (child == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "todo-app"), DP_OK);
+	snprintf(dead, sizeof(dead), ".todo.list.%ld.AbC123", (long)child);
+	snprintf(live, sizeof(live), ".todo.list.%ld.AbC123", (long)getppid());
+	put_file(dir, dead, "left over");
+	put_file(dir, live, "in use");
+	start(&a, dir);
+	ck_assert_int_eq(run(&a, TODO_ADD, "Buy milk", false), DP_OK);
+	ck_assert_int_eq(run(&a, TODO_SAVE, NULL, false), DP_OK);
+	ck_assert_str_eq(a.message, "saved 1 item to 'todo.list' (removed 1 "
+	                            "temporary file left by a killed save)");
+	snprintf(path, sizeof(path), "%s/%s", dir, dead);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/%s", dir, live);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(run(&a, TODO_SAVE, NULL, false), DP_OK);
+	ck_assert_str_eq(a.message, "saved 1 item to 'todo.list'");
+	ck_assert_int_eq(unlink(path), 0);
+	stop(&a);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+}
+END_TEST
+
+/* Saving and loading, out of memory at each allocation: no leak, no
+ * temporary file, and a list marked saved only when it was. */
+START_TEST(test_saving_fails_cleanly_at_every_allocation)
+{
+	char dir[256];
+
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "todo-app"), DP_OK);
+	for (size_t n = 1;; n++) {
+		struct dp_counting_allocator counter;
+		struct dp_failing_allocator failing;
+		struct instance a;
+		dp_counting_allocator_init(&counter, NULL);
+		dp_failing_allocator_init(&failing, 0, &counter.base);
+		start_with(&a, dir, &failing.base);
+		ck_assert_int_eq(run(&a, TODO_ADD, "Buy milk", false), DP_OK);
+		failing.fail_at = failing.requests + n;
+		int rc = run(&a, TODO_SAVE, NULL, false);
+		if (rc == DP_OK)
+			rc = run(&a, TODO_LOAD, NULL, false);
+		if (rc == DP_OK)
+			rc = run(&a, TODO_SAVE, NULL, false);
+		ck_assert(rc == DP_OK || (failing.failed && rc == DP_ENOMEM));
+		ck_assert(rc != DP_OK || !todo_app_unsaved(&a.app));
+		stop(&a);
+		ck_assert_uint_eq(counter.live_blocks, 0);
+		if (!failing.failed)
+			break;
+	}
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+}
+END_TEST
+
+START_TEST(test_core_functions_refuse_null_arguments)
+{
+	struct instance a;
+	struct todo_request request = {.verb = TODO_ADD, .text = "x"};
+	struct todo_app_options options = {.store = "native"};
+	char message[8];
+
+	ck_assert_int_eq(todo_app_change(NULL, &request, message, 8),
+	                 DP_EINVAL);
+	start(&a, ".");
+	ck_assert_int_eq(todo_app_change(&a.app, NULL, message, 8), DP_EINVAL);
+	ck_assert_int_eq(todo_app_change(&a.app, &request, NULL, 8), DP_EINVAL);
+	ck_assert_int_eq(todo_app_change(&a.app, &request, message, 0),
+	                 DP_EINVAL);
+	ck_assert_uint_eq(todo_model_count(a.app.model), 0);
+	stop(&a);
+	ck_assert_int_eq(todo_app_init(NULL, &options, message, 8), DP_EINVAL);
+	ck_assert_int_eq(todo_app_init(&a.app, NULL, message, 8), DP_EINVAL);
+	ck_assert_int_eq(todo_parse(NULL, &request, message, 8), DP_EINVAL);
+}
+END_TEST
+
 /* ---- MVC and MVP, side by side ------------------------------------------ */
 
 static void app_for_test(struct todo_app *app, struct dp_config *config)
@@ -440,6 +692,12 @@ int main(void)
 	               test_app_takes_the_default_configuration_and_its_clock);
 	tcase_add_test(tc, test_app_refuses_an_unknown_store);
 	tcase_add_test(tc, test_app_init_fails_cleanly_at_every_allocation);
+	tc = dp_test_case(suite, "saving");
+	tcase_add_test(tc, test_two_instances_saving_one_file_lose_nothing);
+	tcase_add_test(tc, test_a_save_checks_only_files_it_has_seen);
+	tcase_add_test(tc, test_a_save_says_it_removed_a_killed_saves_file);
+	tcase_add_test(tc, test_saving_fails_cleanly_at_every_allocation);
+	tcase_add_test(tc, test_core_functions_refuse_null_arguments);
 	tc = dp_test_case(suite, "mvc and mvp");
 	tcase_add_test(
 		tc,
