@@ -174,6 +174,9 @@ static struct todo_file_record *file_record(struct todo_app *app,
 static const char CHANGED_SINCE_LOADED[] =
 	"it changed on disk since it was loaded ('load' reads it again; "
 	"'save --force' writes over it)";
+static const char CREATED_SINCE_LOADED[] =
+	"it was created on disk since a load found none ('load' reads it; "
+	"'save --force' writes over it)";
 static const char CHANGED_SINCE_SAVED[] =
 	"it changed on disk since it was saved ('load' reads it again; "
 	"'save --force' writes over it)";
@@ -193,8 +196,9 @@ static int check_unchanged(const struct todo_file_record *record,
 	int rc = todo_file_id_get(path, &now);
 	if (rc != DP_OK || !now.exists || todo_file_id_equal(&now, &record->id))
 		return DP_OK; /* one that cannot be examined: the save says */
-	status->reason =
-		record->saved ? CHANGED_SINCE_SAVED : CHANGED_SINCE_LOADED;
+	status->reason = record->saved       ? CHANGED_SINCE_SAVED
+	                 : record->id.exists ? CHANGED_SINCE_LOADED
+	                                     : CREATED_SINCE_LOADED;
 	return DP_EBUSY;
 }
 
