@@ -10,7 +10,6 @@
 #include "store.h"
 
 #include <string.h>
-#include <sys/stat.h>
 
 /* ---- logging ------------------------------------------------------------ */
 
@@ -177,7 +176,7 @@ struct caching_store {
 	const struct dp_allocator *alloc;
 	/* The one entry: a path, its file's identity, its records. */
 	char *path;
-	struct stat identity;
+	struct todo_file_id identity;
 	struct todo_list records;
 };
 
@@ -208,13 +207,15 @@ static void forget(struct caching_store *self)
 }
 
 /* The file is what the cache saw if it has the same size, inode and
- * modification time; anything else sends the load to the file. */
-static bool same_file(const struct stat *a, const struct stat *b)
+ * modification time (todo_file_id_equal()); anything else sends the load
+ * to the file. */
+static bool unchanged(const struct caching_store *self, const char *path)
 {
-	return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
-	       a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+	struct todo_file_id now;
+
+	return self->path != NULL && strcmp(self->path, path) == 0 &&
+	       todo_file_id_get(path, &now) == DP_OK && now.exists &&
+	       todo_file_id_equal(&now, &self->identity);
 }
 
 /* Remember a list for a path; a failure only means no cache. */
@@ -223,7 +224,8 @@ static void remember(struct caching_store *self, const char *path,
 {
 	forget(self);
 	size_t len = strlen(path);
-	if (stat(path, &self->identity) != 0)
+	if (todo_file_id_get(path, &self->identity) != DP_OK ||
+	    !self->identity.exists)
 		return;
 	self->path = dp_alloc(self->alloc, len + 1);
 	if (self->path == NULL)
@@ -237,10 +239,8 @@ static int caching_load(struct todo_store *store, const char *path,
                         struct todo_list *out, struct todo_status *status)
 {
 	struct caching_store *self = as_caching(store);
-	struct stat now;
 
-	if (self->path != NULL && strcmp(self->path, path) == 0 &&
-	    stat(path, &now) == 0 && same_file(&now, &self->identity)) {
+	if (unchanged(self, path)) {
 		int rc = copy_list(out, &self->records);
 		if (rc == DP_OK) {
 			self->stats->hits++;
