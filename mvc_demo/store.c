@@ -299,7 +299,8 @@ static int fill_and_rename(int fd, const char *temp, const char *path,
 /* The signals that ask a process to end. They are held while the
  * temporary file exists, so that Ctrl-C, a kill or a closed terminal in
  * the middle of a save take effect once it is renamed or removed, and
- * never strand it. sigprocmask() is enough: the demo has one thread. */
+ * never strand it. sigprocmask() blocks them in the calling thread: a
+ * program with other threads must block them there too. */
 static void hold_ending_signals(sigset_t *before)
 {
 	sigset_t ending;

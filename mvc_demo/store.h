@@ -197,9 +197,10 @@ int todo_file_read(const char *path, const struct dp_allocator *alloc,
  *
  * The temporary file never outlives the process that made it. Every error
  * path removes it. SIGINT, SIGTERM, SIGHUP and SIGQUIT are blocked from
- * its creation to its rename or removal (sigprocmask(), which is why the
- * demo keeps to one thread), so a Ctrl-C or a kill during a save takes
- * effect after it, on a complete file or on the old one. SIGKILL cannot
+ * its creation to its rename or removal (sigprocmask(): a program with
+ * threads must block them in its other threads too), so a Ctrl-C or a
+ * kill during a save takes effect after it, on a complete file or on the
+ * old one. SIGKILL cannot
  * be blocked: what a killed save leaves, a later todo_save_remove_stale()
  * on the same path removes, since its name says its process is gone.
  * @param[in]  path   The file.
