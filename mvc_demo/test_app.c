@@ -12,6 +12,7 @@
 #include "mvc.h"
 #include "mvp.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,35 +420,76 @@ START_TEST(test_a_save_checks_only_files_it_has_seen)
 }
 END_TEST
 
-/* A save removes what a killed save of the same file left, and says so;
- * a file whose process lives is kept. */
+static int write_nothing(void *ctx, struct dp_stream *out)
+{
+	(void)ctx;
+	(void)out;
+	return DP_OK;
+}
+
+/* Tell the test through one pipe that the save is in the middle, then
+ * wait on another that is never written: only a signal ends it. */
+static int wait_forever(void *ctx, enum todo_save_step step,
+                        const char *temporary)
+{
+	const int *pipes = ctx;
+	char byte = 'r';
+
+	(void)step;
+	(void)temporary;
+	if (write(pipes[0], &byte, 1) != 1 || read(pipes[1], &byte, 1) < 0)
+		return DP_EIO;
+	return DP_OK;
+}
+
+/* A child that stops in the middle of a save of `path` and is killed
+ * there with SIGKILL, leaving its temporary file. */
+static void kill_a_save(const char *path)
+{
+	int to_test[2], to_child[2], wstatus;
+	char byte;
+
+	ck_assert_int_eq(pipe(to_test), 0);
+	ck_assert_int_eq(pipe(to_child), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		int pipes[2] = {to_test[1], to_child[0]};
+		struct todo_save_hook hook = {wait_forever, pipes};
+		_exit(todo_atomic_save_hooked(path, write_nothing, NULL, NULL,
+		                              &hook, NULL));
+	}
+	ck_assert_int_eq(read(to_test[0], &byte, 1), 1);
+	ck_assert_int_eq(kill(child, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(child, &wstatus, 0), child);
+	ck_assert(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
+	for (int i = 0; i < 2; i++) {
+		close(to_test[i]);
+		close(to_child[i]);
+	}
+}
+
+/* A save removes what a SIGKILLed save of the same file left, and says
+ * so; a file whose process lives is kept. */
 START_TEST(test_a_save_says_it_removed_a_killed_saves_file)
 {
-	char dir[256], dead[128], live[128], path[512];
+	char dir[256], live[128], path[512];
 	struct instance a;
-	pid_t child = fork();
 
-	ck_assert_int_ge(child, 0);
-	if (child == 0)
-		_exit(0);
-	ck_assert_int_eq(waitpid(child, NULL, 0), child);
 	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "todo-app"), DP_OK);
-	snprintf(dead, sizeof(dead), ".todo.list.%ld.AbC123", (long)child);
+	snprintf(path, sizeof(path), "%s/todo.list", dir);
+	kill_a_save(path);
 	snprintf(live, sizeof(live), ".todo.list.%ld.AbC123", (long)getppid());
-	put_file(dir, dead, "left over");
 	put_file(dir, live, "in use");
 	start(&a, dir);
 	ck_assert_int_eq(run(&a, TODO_ADD, "Buy milk", false), DP_OK);
 	ck_assert_int_eq(run(&a, TODO_SAVE, NULL, false), DP_OK);
 	ck_assert_str_eq(a.message, "saved 1 item to 'todo.list' (removed 1 "
 	                            "temporary file left by a killed save)");
-	snprintf(path, sizeof(path), "%s/%s", dir, dead);
-	ck_assert_int_eq(access(path, F_OK), -1);
-	snprintf(path, sizeof(path), "%s/%s", dir, live);
-	ck_assert_int_eq(access(path, F_OK), 0);
 	ck_assert_int_eq(run(&a, TODO_SAVE, NULL, false), DP_OK);
 	ck_assert_str_eq(a.message, "saved 1 item to 'todo.list'");
-	ck_assert_int_eq(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, live);
+	ck_assert_int_eq(unlink(path), 0); /* kept, and the only one */
 	stop(&a);
 	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
 }
