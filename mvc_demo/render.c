@@ -4,29 +4,15 @@
  */
 #include "render.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 
 #define GREEN "\033[32m"
 #define RESET "\033[0m"
 
-int todo_stream_printf(struct dp_stream *out, const char *format, ...)
-{
-	char text[1024];
-	va_list args;
-
-	va_start(args, format);
-	int len = vsnprintf(text, sizeof(text), format, args);
-	va_end(args);
-	if (len < 0 || (size_t)len >= sizeof(text))
-		return DP_ERANGE;
-	return dp_stream_write(out, text, (size_t)len);
-}
-
 static int footer(const struct todo_screen *screen, struct dp_stream *out)
 {
-	return todo_stream_printf(out, "%zu item%s left (%s)\n", screen->left,
-	                          screen->left == 1 ? "" : "s", screen->filter);
+	return dp_stream_printf(out, "%zu item%s left (%s)\n", screen->left,
+	                        screen->left == 1 ? "" : "s", screen->filter);
 }
 
 static int draw_plain(const struct todo_renderer *renderer,
@@ -40,12 +26,12 @@ static int draw_plain(const struct todo_renderer *renderer,
 		const struct todo_item *item = screen->items[i];
 		const char *mark = item->done ? "[x]" : "[ ]";
 		if (renderer->colour && item->done)
-			rc = todo_stream_printf(out,
-			                        "%3u " GREEN "%s" RESET " %s\n",
-			                        item->id, mark, item->title);
+			rc = dp_stream_printf(out,
+			                      "%3u " GREEN "%s" RESET " %s\n",
+			                      item->id, mark, item->title);
 		else
-			rc = todo_stream_printf(out, "%3u %s %s\n", item->id,
-			                        mark, item->title);
+			rc = dp_stream_printf(out, "%3u %s %s\n", item->id,
+			                      mark, item->title);
 	}
 	return rc == DP_OK ? footer(screen, out) : rc;
 }
@@ -59,7 +45,7 @@ static int draw_table(const struct todo_renderer *renderer,
 	for (size_t i = 0; rc == DP_OK && i < screen->shown; i++) {
 		const struct todo_item *item = screen->items[i];
 		const char *mark = item->done ? "yes " : "no  ";
-		rc = todo_stream_printf(
+		rc = dp_stream_printf(
 			out, "%3u | %s%s%s | %s\n", item->id,
 			renderer->colour && item->done ? GREEN : "", mark,
 			renderer->colour && item->done ? RESET : "",
@@ -76,9 +62,9 @@ static int json_string(struct dp_stream *out, const char *text)
 	for (const char *p = text; rc == DP_OK && *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '"' || c == '\\')
-			rc = todo_stream_printf(out, "\\%c", c);
+			rc = dp_stream_printf(out, "\\%c", c);
 		else if (c < 32)
-			rc = todo_stream_printf(out, "\\u%04x", c);
+			rc = dp_stream_printf(out, "\\u%04x", c);
 		else
 			rc = dp_stream_write(out, p, 1);
 	}
@@ -89,19 +75,18 @@ static int draw_json(const struct todo_renderer *renderer,
                      const struct todo_screen *screen, struct dp_stream *out)
 {
 	(void)renderer;
-	int rc =
-		todo_stream_printf(out,
-	                           "{\"filter\":\"%s\",\"left\":%zu,"
-	                           "\"total\":%zu,\"items\":[",
-	                           screen->filter, screen->left, screen->total);
+	int rc = dp_stream_printf(out,
+	                          "{\"filter\":\"%s\",\"left\":%zu,"
+	                          "\"total\":%zu,\"items\":[",
+	                          screen->filter, screen->left, screen->total);
 
 	for (size_t i = 0; rc == DP_OK && i < screen->shown; i++) {
 		const struct todo_item *item = screen->items[i];
-		rc = todo_stream_printf(out,
-		                        "%s{\"id\":%u,\"done\":%s,"
-		                        "\"title\":",
-		                        i ? "," : "", item->id,
-		                        item->done ? "true" : "false");
+		rc = dp_stream_printf(out,
+		                      "%s{\"id\":%u,\"done\":%s,"
+		                      "\"title\":",
+		                      i ? "," : "", item->id,
+		                      item->done ? "true" : "false");
 		if (rc == DP_OK)
 			rc = json_string(out, item->title);
 		if (rc == DP_OK)

@@ -79,14 +79,4 @@ void todo_renderer_destroy(struct todo_renderer *renderer);
 int todo_renderer_draw(const struct todo_renderer *renderer,
                        const struct todo_screen *screen, struct dp_stream *out);
 
-/**
- * @brief printf onto a stream (at most 1023 bytes per call).
- * @param[out] out    The stream.
- * @param[in]  format A printf format.
- * @return #DP_OK; #DP_ERANGE when the text would be longer; the stream's
- *         error.
- */
-int todo_stream_printf(struct dp_stream *out, const char *format, ...)
-	__attribute__((format(printf, 2, 3)));
-
 #endif /* TODO_RENDER_H */

@@ -76,10 +76,10 @@ void todo_mvc_view_message(struct todo_mvc_view *view, bool error,
                            const char *text)
 {
 	if (error && view->colour)
-		(void)todo_stream_printf(view->out,
-		                         "\033[31merror:\033[0m %s\n", text);
+		(void)dp_stream_printf(view->out, "\033[31merror:\033[0m %s\n",
+		                       text);
 	else
-		(void)todo_stream_printf(view->out, "%s%s\n",
-		                         error ? "error: " : "", text);
+		(void)dp_stream_printf(view->out, "%s%s\n",
+		                       error ? "error: " : "", text);
 	(void)dp_stream_flush(view->out);
 }
