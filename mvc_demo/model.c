@@ -114,8 +114,8 @@ static void notify(todo_model *model)
 
 /* Record one change of the item at `index`; for a removal, `removed` is
  * the item as it was, whose title the model now owns until it notifies. */
-static void changed(todo_model *model, enum todo_change_kind kind,
-                    size_t index, const struct todo_item *removed)
+static void changed(todo_model *model, enum todo_change_kind kind, size_t index,
+                    const struct todo_item *removed)
 {
 	model->version++;
 	if (++model->pending_changes == 1) {

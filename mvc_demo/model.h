@@ -48,8 +48,8 @@ struct todo_model;
 
 /** @brief A single item's change, the data of #TODO_EVENT_ITEM. */
 struct todo_change {
-	enum todo_change_kind kind;     /**< What happened. */
-	size_t index;                   /**< Its position, or where it was. */
+	enum todo_change_kind kind; /**< What happened. */
+	size_t index;               /**< Its position, or where it was. */
 	/** The item as it is now, or as it was for a removal; its title is
 	 * valid during the notification only. */
 	struct todo_item item;
