@@ -602,11 +602,11 @@ START_TEST(test_an_add_is_drawn_refused_or_reported_at_every_allocation)
 
 		dp_failing_allocator_init(&failing, 0, NULL);
 		front_init(&f, _i == 1, "plain", &failing.base);
-		failing.requests = 0;
-		failing.fail_at = n;
+		/* Armed for the add only: counting starts again at it. */
+		dp_failing_allocator_init(&failing, n, NULL);
 		ck_assert(front_line(&f, "add Buy milk"));
 		bool failed = failing.failed;
-		failing.fail_at = 0;
+		dp_failing_allocator_init(&failing, 0, NULL);
 		const struct todo_session *session = front_session(&f);
 		const char *text = front_text(&f, &len);
 		if (todo_model_count(f.app.model) == 0) {
