@@ -5,7 +5,7 @@
  * time), the session's rules for unsaved changes and failed redraws, and
  * the input loop.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 
 #include "adapter/adapter.h"
 #include "app.h"
@@ -13,8 +13,13 @@
 #include "mvc.h"
 #include "mvp.h"
 
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* ---- the model's notifications -------------------------------------------- */
 
@@ -588,6 +593,103 @@ START_TEST(test_input_loop_echoes_a_script_and_reports_bad_lines)
 }
 END_TEST
 
+/* ---- a person at a terminal ------------------------------------------------ */
+
+/* The program under test, built next to this test. */
+static void program_path(char *path, size_t size)
+{
+	ssize_t len = readlink("/proc/self/exe", path, size - 1);
+
+	ck_assert_int_gt(len, 0);
+	path[len] = '\0';
+	char *slash = strrchr(path, '/');
+	ck_assert_ptr_nonnull(slash);
+	ck_assert_uint_lt((size_t)(slash - path) + sizeof("/todo"), size);
+	memcpy(slash, "/todo", sizeof("/todo"));
+}
+
+/* Run the program on a new pseudo-terminal, as a person would. */
+static pid_t spawn_on_terminal(const char *arch, int *master)
+{
+	char path[PATH_MAX];
+
+	program_path(path, sizeof(path));
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	ck_assert_int_ge(*master, 0);
+	ck_assert_int_eq(grantpt(*master), 0);
+	ck_assert_int_eq(unlockpt(*master), 0);
+	const char *name = ptsname(*master);
+	ck_assert_ptr_nonnull(name);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* A new session whose controlling terminal is the pty, so
+		 * that Ctrl-C there sends SIGINT to the program. */
+		int fd = setsid() < 0 ? -1 : open(name, O_RDWR);
+		if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 ||
+		    dup2(fd, 2) < 0)
+			_exit(126);
+		setenv("NO_COLOR", "1", 1);
+		unsetenv("DP_DATA_DIR");
+		unsetenv("DP_LOG_LEVEL");
+		unsetenv("DP_CACHE_CAPACITY");
+		execl(path, "todo", "--arch", arch, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Read until `text` has appeared after `*seen`, with no clock: Check's
+ * timeout is the only bound. Returns false at the end of the output. */
+static bool read_until(int master, char *out, size_t size, size_t *len,
+                       size_t *seen, const char *text)
+{
+	for (;;) {
+		out[*len] = '\0';
+		char *found = strstr(out + *seen, text);
+		if (found != NULL) {
+			*seen = (size_t)(found - out) + strlen(text);
+			return true;
+		}
+		ck_assert_uint_lt(*len, size - 1);
+		ssize_t got = read(master, out + *len, size - 1 - *len);
+		if (got <= 0)
+			return false;
+		*len += (size_t)got;
+	}
+}
+
+/* Ctrl-C at the prompt with unsaved changes does not kill the program: it
+ * warns, once, and the next quit leaves, with status 0. */
+START_TEST(test_ctrl_c_at_a_terminal_warns_and_the_next_quit_leaves)
+{
+	static char out[16384];
+	size_t len = 0, seen = 0;
+	int master = -1;
+	int status = 0;
+	pid_t pid = spawn_on_terminal(_i == 1 ? "mvp" : "mvc", &master);
+
+	ck_assert(read_until(master, out, sizeof(out), &len, &seen, "> "));
+	ck_assert_int_eq(write(master, "add Buy milk\n", 13), 13);
+	ck_assert(read_until(master, out, sizeof(out), &len, &seen,
+	                     "1 item left (all)"));
+	ck_assert(read_until(master, out, sizeof(out), &len, &seen, "> "));
+	ck_assert_int_eq(write(master, "\003", 1), 1);
+	ck_assert(read_until(master, out, sizeof(out), &len, &seen,
+	                     "1 unsaved change: 'save' writes them"));
+	ck_assert(read_until(master, out, sizeof(out), &len, &seen,
+	                     "quit again to leave"));
+	ck_assert(read_until(master, out, sizeof(out), &len, &seen, "> "));
+	ck_assert_int_eq(write(master, "quit\n", 5), 5);
+	ck_assert(
+		!read_until(master, out, sizeof(out), &len, &seen, "unsaved"));
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	close(master);
+}
+END_TEST
+
 /* ---- a redraw that failed -------------------------------------------------- */
 
 /* At every allocation point of an add, including the output's: the add
@@ -735,6 +837,9 @@ static Suite *session_suite(void)
 	tcase_add_test(tc, test_end_of_input_and_interrupt_warn_a_person_once);
 	tcase_add_test(tc,
 	               test_input_loop_echoes_a_script_and_reports_bad_lines);
+	tcase_add_loop_test(
+		tc, test_ctrl_c_at_a_terminal_warns_and_the_next_quit_leaves, 0,
+		2);
 
 	tc = dp_test_case(suite, "failures");
 	tcase_add_loop_test(
