@@ -1,78 +1,72 @@
 /*
- * The MVC controller. It owns the input loop, parses each line and acts:
- * on the model for changes (the view hears of them by itself), on the
- * view's own state for filter and order. It never formats the list.
+ * The MVC controller. Its session parses each line and acts: on the model
+ * for changes (the view hears of them by itself), on the view's own state
+ * for filter and order. It never formats the list: its front end is the
+ * view, which draws itself.
  */
 #include "mvc.h"
 
-bool todo_controller_handle(struct todo_controller *controller, char *line)
+static int front_show(void *ctx, enum todo_text_kind kind, const char *text)
 {
-	struct todo_mvc_view *view = controller->view;
-	struct todo_request request;
-	char message[TODO_MESSAGE_MAX];
-
-	if (todo_parse(line, &request, message, sizeof(message)) != DP_OK) {
-		controller->failures++;
-		todo_mvc_view_message(view, true, message);
-		return true;
-	}
-	switch (request.verb) {
-	case TODO_NOTHING:
-		return true;
-	case TODO_QUIT:
-		return false;
-	case TODO_HELP:
-		(void)dp_stream_write_string(view->out, todo_help_text());
-		(void)dp_stream_flush(view->out);
-		return true;
-	case TODO_FILTER:
-		view->filter = todo_filter_find(request.text);
-		(void)todo_mvc_view_draw(view);
-		return true;
-	case TODO_SORT:
-		view->order = todo_order_find(request.text);
-		(void)todo_mvc_view_draw(view);
-		return true;
-	case TODO_LIST:
-		(void)todo_mvc_view_draw(view);
-		return true;
-	default:
-		break;
-	}
-	int rc = todo_app_change(controller->app, &request, message,
-	                         sizeof(message));
-	if (rc != DP_OK)
-		controller->failures++;
-	if (message[0] != '\0')
-		todo_mvc_view_message(view, rc != DP_OK, message);
-	return true;
+	return todo_mvc_view_show(ctx, kind, text);
 }
 
-void todo_controller_run(struct todo_controller *controller, FILE *in,
+static int front_draw(void *ctx, bool all)
+{
+	return todo_mvc_view_draw(ctx, all);
+}
+
+static const struct todo_front_ops view_front = {
+	.show = front_show,
+	.draw = front_draw,
+};
+
+int todo_controller_init(struct todo_controller *controller,
+                         struct todo_app *app, struct todo_mvc_view *view,
                          bool interactive)
 {
-	struct todo_mvc_view *view = controller->view;
-	char line[TODO_LINE_MAX + 1];
+	if (controller == NULL || view == NULL)
+		return DP_EINVAL;
+	controller->view = view;
+	return todo_session_init(&controller->session, app, &view->display,
+	                         &view_front, view, interactive);
+}
 
-	for (;;) {
-		if (interactive) {
-			(void)dp_stream_write_string(view->out, "> ");
-			(void)dp_stream_flush(view->out);
-		}
-		int got = todo_read_line(in, line);
-		if (got == 0)
-			break;
-		if (!interactive)
-			todo_echo_line(view->out, line, got < 0);
-		if (got < 0) {
-			controller->failures++;
-			todo_mvc_view_message(view, true,
-			                      TODO_BAD_LINE_MESSAGE);
-			continue;
-		}
-		if (!todo_controller_handle(controller, line))
-			return;
-	}
-	if (interactive)
-		(void)dp_stream_write_string(view->out, "\n");
+bool todo_controller_handle(struct todo_controller *controller, char *line)
+{
+	return controller != NULL &&
+	       todo_session_handle(&controller->session, line);
+}
+
+static bool on_line(void *ctx, char *line)
+{
+	return todo_controller_handle(ctx, line);
+}
+
+static void on_bad_line(void *ctx)
+{
+	struct todo_controller *controller = ctx;
+
+	todo_session_bad_line(&controller->session);
+}
+
+static bool on_end(void *ctx)
+{
+	struct todo_controller *controller = ctx;
+
+	return todo_session_end(&controller->session);
+}
+
+static const struct todo_input_ops controller_input = {
+	.line = on_line,
+	.bad_line = on_bad_line,
+	.end = on_end,
+};
+
+int todo_controller_run(struct todo_controller *controller,
+                        const struct todo_input *input)
+{
+	if (controller == NULL)
+		return DP_EINVAL;
+	return todo_input_run(input, &controller_input, controller);
 }

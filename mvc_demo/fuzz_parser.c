@@ -12,11 +12,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void discard(void *ctx, enum todo_text_kind kind, const char *text)
+static int discard(void *ctx, enum todo_text_kind kind, const char *text)
 {
 	(void)ctx;
 	(void)kind;
 	(void)text;
+	return DP_OK;
 }
 
 static const struct todo_view_ops discard_ops = {.show = discard};

@@ -2,7 +2,9 @@
  * The to-do application: options, then one of the two architectures over
  * the same core. Exit status: 0 when every command succeeded (or the
  * session was interactive), 1 when a command of a script or of piped
- * input failed (every line still ran), 2 for a usage or start-up error.
+ * input failed (every line still ran), when a script ended with unsaved
+ * changes, or when a change could not be redrawn (in every mode); 2 for a
+ * usage or start-up error.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -11,6 +13,7 @@
 #include "mvc.h"
 #include "mvp.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,7 +24,8 @@
 	"            [--script FILE]\n"                                    \
 	"Reads commands from the terminal, from --script FILE, or from\n"  \
 	"standard input; 'help' lists them. Exit status: 0 success, 1 a\n" \
-	"command of a script failed, 2 a usage or start-up error.\n"
+	"command of a script failed, a script left changes unsaved or\n"   \
+	"a change could not be shown, 2 a usage or start-up error.\n"
 
 struct options {
 	const char *arch;
@@ -68,31 +72,60 @@ static int parse_options(int argc, char **argv, struct options *options)
 	return 0;
 }
 
-static unsigned run_mvc(struct todo_app *app, const char *view_name,
-                        struct dp_stream *out, FILE *in, bool interactive,
-                        bool colour, int *status)
+/* Set by SIGINT. A signal handler can reach nothing else, so this is
+ * the program's one global; the input loop reads and clears it. */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int signal)
+{
+	(void)signal;
+	interrupted = 1;
+}
+
+/* Without SA_RESTART, so that Ctrl-C at the prompt ends the read and the
+ * session can warn of unsaved changes instead of dying with them. */
+static void catch_sigint(void)
+{
+	struct sigaction action;
+
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = on_sigint;
+	sigemptyset(&action.sa_mask);
+	(void)sigaction(SIGINT, &action, NULL);
+}
+
+/* The session's part of the exit status. */
+static int session_status(const struct todo_session *session)
+{
+	if (session->redraw_failed || session->lost_changes)
+		return 1;
+	return session->failures > 0 && !session->interactive ? 1 : 0;
+}
+
+static void run_mvc(struct todo_app *app, const char *view_name,
+                    const struct todo_input *input, bool colour, int *status)
 {
 	struct todo_mvc_view view;
-	int rc = todo_mvc_view_init(&view, app, view_name, out, colour);
+	int rc = todo_mvc_view_init(&view, app, view_name, input->out, colour);
 
 	if (rc != DP_OK) {
 		fprintf(stderr, "todo: cannot make view '%s': %s\n", view_name,
 		        rc == DP_ENOENT ? "unknown (plain, table, json)"
 		                        : dp_strerror(rc));
 		*status = 2;
-		return 0;
+		return;
 	}
-	struct todo_controller controller = {.app = app, .view = &view};
-	todo_controller_run(&controller, in, interactive);
+	struct todo_controller controller;
+	(void)todo_controller_init(&controller, app, &view, input->interactive);
+	(void)todo_controller_run(&controller, input);
 	todo_mvc_view_deinit(&view);
-	return controller.failures;
+	*status = session_status(&controller.session);
 }
 
-static unsigned run_mvp(struct todo_app *app, const char *view_name,
-                        struct dp_stream *out, FILE *in, bool interactive,
-                        bool colour, int *status)
+static void run_mvp(struct todo_app *app, const char *view_name,
+                    const struct todo_input *input, bool colour, int *status)
 {
-	struct todo_passive_view view = {.out = out, .colour = colour};
+	struct todo_passive_view view = {.out = input->out, .colour = colour};
 	struct todo_presenter presenter;
 	int rc = todo_presenter_init(&presenter, app, view_name, colour,
 	                             &todo_passive_view_ops, &view);
@@ -102,11 +135,11 @@ static unsigned run_mvp(struct todo_app *app, const char *view_name,
 		        rc == DP_ENOENT ? "unknown (plain, table, json)"
 		                        : dp_strerror(rc));
 		*status = 2;
-		return 0;
+		return;
 	}
-	todo_passive_view_run(&view, &presenter, in, interactive);
+	(void)todo_passive_view_run(&view, &presenter, input);
 	todo_presenter_deinit(&presenter);
-	return presenter.failures;
+	*status = session_status(&presenter.session);
 }
 
 int main(int argc, char **argv)
@@ -147,14 +180,12 @@ int main(int argc, char **argv)
 		printf("to-do list (%s, %s view): type 'help' for the "
 		       "commands\n",
 		       options.arch, options.view);
-	status = 0;
-	unsigned failures = strcmp(options.arch, "mvc") == 0
-	                            ? run_mvc(&app, options.view, out, in,
-	                                      interactive, colour, &status)
-	                            : run_mvp(&app, options.view, out, in,
-	                                      interactive, colour, &status);
-	if (status == 0 && failures > 0 && !interactive)
-		status = 1;
+	catch_sigint();
+	struct todo_input input = {in, out, interactive, &interrupted};
+	if (strcmp(options.arch, "mvc") == 0)
+		run_mvc(&app, options.view, &input, colour, &status);
+	else
+		run_mvp(&app, options.view, &input, colour, &status);
 	if (app.config->log_level >= DP_LOG_DEBUG)
 		fprintf(stderr,
 		        "store: %llu loads, %llu saves, %llu ns; cache: %llu "

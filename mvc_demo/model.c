@@ -1,8 +1,9 @@
 /*
  * The model: an array of items in display order, ids that never repeat,
  * and an embedded subject. Every change goes through changed(), which
- * either notifies at once or, inside a batch, only remembers that the
- * batch must notify when it ends.
+ * either notifies at once or, inside a batch, counts the change and keeps
+ * the first one, so that the batch's end can tell a single change (the
+ * cheap case a view redraws one row for) from many.
  */
 #include "model.h"
 
@@ -16,7 +17,11 @@ struct todo_model {
 	size_t capacity;
 	unsigned next_id;
 	unsigned batch_depth;
-	bool batch_changed;
+	/* Changes since the last notification, and the first of them; a
+	 * removal's title is kept here until the notification is sent. */
+	size_t pending_changes;
+	struct todo_change pending;
+	char *removed_title;
 	unsigned long notifications;
 	unsigned long version;
 	struct dp_subject subject;
@@ -82,15 +87,51 @@ int todo_title_check(const char *title)
 	return len > TODO_TITLE_MAX ? DP_ERANGE : DP_OK;
 }
 
-static void changed(todo_model *model)
+static void drop_removed_title(todo_model *model)
 {
-	model->version++;
-	if (model->batch_depth > 0) {
-		model->batch_changed = true;
+	dp_free(model->alloc, model->removed_title);
+	model->removed_title = NULL;
+}
+
+static void notify(todo_model *model)
+{
+	size_t changes = model->pending_changes;
+	struct todo_change change = model->pending;
+
+	model->pending_changes = 0;
+	model->notifications++;
+	if (changes != 1) {
+		dp_subject_notify(&model->subject, TODO_EVENT_CHANGED, model);
 		return;
 	}
-	model->notifications++;
-	dp_subject_notify(&model->subject, TODO_EVENT_CHANGED, model);
+	/* An added or updated item is read now: it is the same item, but
+	 * its title may have been reallocated since it was recorded. */
+	if (change.kind != TODO_CHANGE_REMOVED)
+		change.item = model->items[change.index];
+	dp_subject_notify(&model->subject, TODO_EVENT_ITEM, &change);
+	drop_removed_title(model);
+}
+
+/* Record one change of the item at `index`; for a removal, `removed` is
+ * the item as it was, whose title the model now owns until it notifies. */
+static void changed(todo_model *model, enum todo_change_kind kind, size_t index,
+                    const struct todo_item *removed)
+{
+	model->version++;
+	if (++model->pending_changes == 1) {
+		model->pending = (struct todo_change){
+			.kind = kind, .index = index, .model = model};
+		if (removed != NULL) {
+			model->pending.item = *removed;
+			model->removed_title = removed->title;
+		}
+	} else {
+		drop_removed_title(model);
+		if (removed != NULL)
+			dp_free(model->alloc, removed->title);
+	}
+	if (model->batch_depth == 0)
+		notify(model);
 }
 
 todo_model *todo_model_create(const struct dp_allocator *alloc)
@@ -109,6 +150,7 @@ void todo_model_destroy(todo_model *model)
 	if (model == NULL)
 		return;
 	dp_subject_deinit(&model->subject);
+	drop_removed_title(model);
 	for (size_t i = 0; i < model->count; i++)
 		dp_free(model->alloc, model->items[i].title);
 	dp_free(model->alloc, model->items);
@@ -164,7 +206,7 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
 		model->next_id = id + 1;
 	if (new_id != NULL)
 		*new_id = id;
-	changed(model);
+	changed(model, TODO_CHANGE_ADDED, index, NULL);
 	return DP_OK;
 }
 
@@ -174,11 +216,11 @@ int todo_model_remove_at(todo_model *model, size_t index)
 		return DP_EINVAL;
 	if (index >= model->count)
 		return DP_ERANGE;
-	dp_free(model->alloc, model->items[index].title);
+	struct todo_item removed = model->items[index];
 	memmove(&model->items[index], &model->items[index + 1],
 	        (model->count - index - 1) * sizeof(model->items[0]));
 	model->count--;
-	changed(model);
+	changed(model, TODO_CHANGE_REMOVED, index, &removed);
 	return DP_OK;
 }
 
@@ -191,7 +233,7 @@ int todo_model_set_done(todo_model *model, size_t index, bool done)
 	if (model->items[index].done == done)
 		return DP_OK;
 	model->items[index].done = done;
-	changed(model);
+	changed(model, TODO_CHANGE_UPDATED, index, NULL);
 	return DP_OK;
 }
 
@@ -209,7 +251,7 @@ int todo_model_set_title(todo_model *model, size_t index, const char *title)
 		return DP_ENOMEM;
 	dp_free(model->alloc, model->items[index].title);
 	model->items[index].title = copy;
-	changed(model);
+	changed(model, TODO_CHANGE_UPDATED, index, NULL);
 	return DP_OK;
 }
 
@@ -269,11 +311,9 @@ void todo_model_end_batch(todo_model *model)
 {
 	if (model == NULL || model->batch_depth == 0)
 		return;
-	if (--model->batch_depth > 0 || !model->batch_changed)
+	if (--model->batch_depth > 0 || model->pending_changes == 0)
 		return;
-	model->batch_changed = false;
-	model->notifications++;
-	dp_subject_notify(&model->subject, TODO_EVENT_CHANGED, model);
+	notify(model);
 }
 
 unsigned long todo_model_notifications(const todo_model *model)

@@ -22,14 +22,38 @@
 /** @brief The longest title accepted, in bytes. */
 #define TODO_TITLE_MAX 200
 
-/** @brief The event code of every notification: "the list changed". */
+/** @brief The event code of "the list changed" (many changes at once, as
+ *         a batch makes them): the data is the model. */
 #define TODO_EVENT_CHANGED 1
+
+/** @brief The event code of a single item's change: the data is a
+ *         `const struct todo_change *`, valid during the call. */
+#define TODO_EVENT_ITEM 2
 
 /** @brief One item of the list. */
 struct todo_item {
 	unsigned id; /**< Stable while the item lives; never reused by add. */
 	bool done;   /**< Whether it is completed. */
 	char *title; /**< Owned by the model; valid until the next change. */
+};
+
+/** @brief What happened to the item of a #TODO_EVENT_ITEM. */
+enum todo_change_kind {
+	TODO_CHANGE_ADDED,   /**< It was inserted. */
+	TODO_CHANGE_REMOVED, /**< It was removed. */
+	TODO_CHANGE_UPDATED  /**< Its done state or its title changed. */
+};
+
+struct todo_model;
+
+/** @brief A single item's change, the data of #TODO_EVENT_ITEM. */
+struct todo_change {
+	enum todo_change_kind kind; /**< What happened. */
+	size_t index;               /**< Its position, or where it was. */
+	/** The item as it is now, or as it was for a removal; its title is
+	 * valid during the notification only. */
+	struct todo_item item;
+	const struct todo_model *model; /**< The model, after the change. */
 };
 
 /** @brief The list and its observers (opaque). */
@@ -154,8 +178,11 @@ const struct todo_item *todo_model_at(const todo_model *model, size_t index);
 int todo_model_find(const todo_model *model, unsigned id, size_t *index);
 
 /**
- * @brief Subscribe an observer; it is called with #TODO_EVENT_CHANGED and
- *        the model as data after every change or batch.
+ * @brief Subscribe an observer. After a change, or at the end of a batch
+ *        that changed something, it is called once: with #TODO_EVENT_ITEM
+ *        and a `const struct todo_change *` when exactly one item changed
+ *        (a batch of one change included), otherwise with
+ *        #TODO_EVENT_CHANGED and the model as data.
  * @param[in,out] model    The model.
  * @param[in,out] observer An initialised node that outlives its
  *                         subscription.
@@ -173,8 +200,9 @@ int todo_model_unsubscribe(todo_model *model, struct dp_observer *observer);
 
 /**
  * @brief Start a batch: changes until the matching todo_model_end_batch()
- *        notify once, at its end, and only if something changed. Batches
- *        nest.
+ *        notify once, at its end, and only if something changed: as that
+ *        change when it was the only one, else as "the list changed".
+ *        Batches nest.
  * @param[in,out] model The model; NULL is a no-op.
  */
 void todo_model_begin_batch(todo_model *model);

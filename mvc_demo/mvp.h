@@ -14,52 +14,49 @@
 #define TODO_MVP_H
 
 #include "app.h"
-#include "filters.h"
-#include "render.h"
+#include "screen.h"
+#include "session.h"
 
 #include <stdio.h>
-
-/** @brief What a piece of text is, so a view can style it. */
-enum todo_text_kind {
-	TODO_TEXT_LIST,    /**< The list, drawn. */
-	TODO_TEXT_MESSAGE, /**< A confirmation or the help. */
-	TODO_TEXT_ERROR    /**< An error: one line, starting "error: ". */
-};
 
 /** @brief What the presenter may ask of a view. */
 struct todo_view_ops {
 	/**
-	 * Required. Show text as it is (it ends in a newline).
+	 * Required. Show text of a kind: drawn text as it is (it ends in a
+	 * newline); a message or an error bare, one line without its line
+	 * end, for the view to style ("error: ", colour) and end.
 	 * @param[in] ctx  The view's context.
 	 * @param[in] kind What the text is.
 	 * @param[in] text The text.
+	 * @return #DP_OK or the output's error.
 	 */
-	void (*show)(void *ctx, enum todo_text_kind kind, const char *text);
+	int (*show)(void *ctx, enum todo_text_kind kind, const char *text);
 };
 
 /** @brief The presenter. */
 struct todo_presenter {
 	struct dp_observer observer;      /**< Its subscription to the model. */
 	struct todo_app *app;             /**< The core. */
-	struct todo_renderer *renderer;   /**< Formats the list; owned. */
-	const struct todo_filter *filter; /**< Which items. */
-	const struct todo_order *order;   /**< In what order. */
+	struct todo_display display;      /**< What is shown, and how. */
 	const struct todo_view_ops *view; /**< The view's operations. */
 	void *view_ctx;                   /**< Handed to them. */
 	struct dp_stream *text;           /**< Scratch memory stream. */
-	unsigned long draws;              /**< How often it drew. */
-	unsigned failures;                /**< Lines that gave an error. */
+	struct todo_session session;      /**< Parsing, verbs, leaving. */
 };
 
 /**
- * @brief Set up a presenter and subscribe it to the model.
+ * @brief Set up a presenter and subscribe it to the model. Its session
+ *        starts as not interactive (a script); todo_passive_view_run()
+ *        sets it from the input it reads.
  * @param[out] presenter The presenter.
  * @param[in]  app       The core.
  * @param[in]  name      The renderer: "plain", "table" or "json".
  * @param[in]  colour    Whether the list may use colours.
  * @param[in]  view      The view's operations.
  * @param[in]  view_ctx  Their context.
- * @return #DP_OK; #DP_ENOENT for an unknown renderer; #DP_ENOMEM.
+ * @return #DP_OK; #DP_EINVAL when a pointer but `view_ctx` is NULL or
+ *         `view->show` is; #DP_ENOENT for an unknown renderer;
+ *         #DP_ENOMEM.
  */
 int todo_presenter_init(struct todo_presenter *presenter, struct todo_app *app,
                         const char *name, bool colour,
@@ -67,7 +64,7 @@ int todo_presenter_init(struct todo_presenter *presenter, struct todo_app *app,
 
 /**
  * @brief Unsubscribe and free what the presenter holds.
- * @param[in,out] presenter The presenter.
+ * @param[in,out] presenter The presenter; NULL is a no-op.
  */
 void todo_presenter_deinit(struct todo_presenter *presenter);
 
@@ -75,15 +72,22 @@ void todo_presenter_deinit(struct todo_presenter *presenter);
  * @brief What the view calls with each input line.
  * @param[in,out] presenter The presenter.
  * @param[in,out] line      The line; modified.
- * @return true to go on, false after quit.
+ * @return true to go on, false to leave (see todo_session_handle()).
  */
 bool todo_presenter_on_line(struct todo_presenter *presenter, char *line);
 
 /**
  * @brief What the view calls when a line could not be read whole.
- * @param[in,out] presenter The presenter.
+ * @param[in,out] presenter The presenter; NULL is a no-op.
  */
 void todo_presenter_on_bad_line(struct todo_presenter *presenter);
+
+/**
+ * @brief What the view calls when its input ended or was interrupted.
+ * @param[in,out] presenter The presenter.
+ * @return true to leave (see todo_session_end()).
+ */
+bool todo_presenter_on_end(struct todo_presenter *presenter);
 
 /** @brief The terminal's passive view. */
 struct todo_passive_view {
@@ -95,14 +99,16 @@ struct todo_passive_view {
 extern const struct todo_view_ops todo_passive_view_ops;
 
 /**
- * @brief The view's loop: read lines, forward them to the presenter.
- * @param[in,out] view        The view.
- * @param[in,out] presenter   Where lines go.
- * @param[in]     in          The input.
- * @param[in]     interactive Whether to prompt (a terminal) or echo.
+ * @brief The view's loop (todo_input_run()): read lines and forward them
+ *        to the presenter, whose session learns from `input` whether a
+ *        person is at a terminal.
+ * @param[in,out] view      The view.
+ * @param[in,out] presenter Where lines go.
+ * @param[in]     input     The input.
+ * @return As todo_input_run().
  */
-void todo_passive_view_run(struct todo_passive_view *view,
-                           struct todo_presenter *presenter, FILE *in,
-                           bool interactive);
+int todo_passive_view_run(const struct todo_passive_view *view,
+                          struct todo_presenter *presenter,
+                          const struct todo_input *input);
 
 #endif /* TODO_MVP_H */

@@ -23,9 +23,12 @@
 struct todo_screen {
 	const struct todo_item *const *items; /**< The items shown. */
 	size_t shown;                         /**< How many. */
-	size_t left;                          /**< Active items in the list. */
-	size_t total;                         /**< Items in the list. */
-	const char *filter;                   /**< The filter's name. */
+	/** Items the filter keeps beyond the page shown, which `list` shows;
+	 * 0 when every one is shown. */
+	size_t more;
+	size_t left;        /**< Active items in the list. */
+	size_t total;       /**< Items in the list. */
+	const char *filter; /**< The filter's name. */
 };
 
 struct todo_renderer;
@@ -43,6 +46,19 @@ struct todo_renderer_ops {
 	 */
 	int (*draw)(const struct todo_renderer *renderer,
 	            const struct todo_screen *screen, struct dp_stream *out);
+	/**
+	 * Required. Draw a single item's change: the row, marked added,
+	 * removed or changed, and the footer.
+	 * @param[in]  renderer The renderer.
+	 * @param[in]  change   The change.
+	 * @param[in]  screen   The counts and the filter's name (no items).
+	 * @param[out] out      Where to draw it.
+	 * @return #DP_OK or the stream's error.
+	 */
+	int (*draw_change)(const struct todo_renderer *renderer,
+	                   const struct todo_change *change,
+	                   const struct todo_screen *screen,
+	                   struct dp_stream *out);
 };
 
 /** @brief A renderer: its kind and its settings. */
@@ -80,13 +96,17 @@ int todo_renderer_draw(const struct todo_renderer *renderer,
                        const struct todo_screen *screen, struct dp_stream *out);
 
 /**
- * @brief printf onto a stream (at most 1023 bytes per call).
- * @param[out] out    The stream.
- * @param[in]  format A printf format.
- * @return #DP_OK; #DP_ERANGE when the text would be longer; the stream's
- *         error.
+ * @brief Draw a single item's change: its row, marked, and the footer.
+ * @param[in]  renderer The renderer.
+ * @param[in]  change   The change, as the model notified it.
+ * @param[in]  screen   The counts and the filter's name; its items are
+ *                      not read.
+ * @param[out] out      Where.
+ * @return #DP_OK; #DP_EINVAL when an argument is NULL; the stream's error.
  */
-int todo_stream_printf(struct dp_stream *out, const char *format, ...)
-	__attribute__((format(printf, 2, 3)));
+int todo_renderer_draw_change(const struct todo_renderer *renderer,
+                              const struct todo_change *change,
+                              const struct todo_screen *screen,
+                              struct dp_stream *out);
 
 #endif /* TODO_RENDER_H */

@@ -6,7 +6,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include "render.h"
 #include "store.h"
 
 #include <string.h>
@@ -31,13 +30,13 @@ static void log_call(struct logging_store *self, const char *verb,
 {
 	/* A log that cannot be written must not turn a good save bad. */
 	if (rc == DP_OK)
-		(void)todo_stream_printf(self->log,
-		                         "store: %s '%s': %zu item%s\n", verb,
-		                         path, items, items == 1 ? "" : "s");
+		(void)dp_stream_printf(self->log,
+		                       "store: %s '%s': %zu item%s\n", verb,
+		                       path, items, items == 1 ? "" : "s");
 	else
-		(void)todo_stream_printf(self->log, "store: %s '%s': %s (%s)\n",
-		                         verb, path, dp_error_name(rc),
-		                         status->reason ? status->reason : "");
+		(void)dp_stream_printf(self->log, "store: %s '%s': %s (%s)\n",
+		                       verb, path, dp_error_name(rc),
+		                       status->reason ? status->reason : "");
 	(void)dp_stream_flush(self->log);
 }
 

@@ -8,7 +8,6 @@
  *     [x] Walk the dog
  *     end 2
  */
-#include "render.h"
 #include "store.h"
 
 #include <string.h>
@@ -104,11 +103,11 @@ static int native_write(const struct todo_list *list, struct dp_stream *out)
 	int rc = dp_stream_write_string(out, HEADER "\n");
 
 	for (size_t i = 0; rc == DP_OK && i < list->count; i++)
-		rc = todo_stream_printf(out, "[%c] %s\n",
-		                        list->items[i].done ? 'x' : ' ',
-		                        list->items[i].title);
+		rc = dp_stream_printf(out, "[%c] %s\n",
+		                      list->items[i].done ? 'x' : ' ',
+		                      list->items[i].title);
 	if (rc == DP_OK)
-		rc = todo_stream_printf(out, "end %zu\n", list->count);
+		rc = dp_stream_printf(out, "end %zu\n", list->count);
 	return rc;
 }
 

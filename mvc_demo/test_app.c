@@ -569,11 +569,12 @@ static const char *const SESSION[] = {
 	"delete 9",     "list",
 };
 
+/* A single change draws its row and the footer; toggle-all and its undo
+ * change many items and draw the list. */
 static const char EXPECTED[] =
-	"  1 [ ] Buy milk\n1 item left (all)\n"
-	"  1 [ ] Buy milk\n  2 [ ] Walk the dog\n2 items left (all)\n"
-	"  1 [ ] Buy milk\n  2 [ ] Walk the dog\n  3 [ ] Call Mom\n"
-	"3 items left (all)\n"
+	"+   1 [ ] Buy milk\n1 item left (all)\n"
+	"+   2 [ ] Walk the dog\n2 items left (all)\n"
+	"+   3 [ ] Call Mom\n3 items left (all)\n"
 	"  1 [x] Buy milk\n  2 [x] Walk the dog\n  3 [x] Call Mom\n"
 	"0 items left (all)\n"
 	"error: unknown command 'frob' (try 'help')\n"
@@ -605,7 +606,9 @@ START_TEST(test_mvc_view_draws_once_per_change_and_controller_steers_it)
 	app_for_test(&app, &config);
 	ck_assert_int_eq(todo_mvc_view_init(&view, &app, "plain", out, false),
 	                 DP_OK);
-	struct todo_controller controller = {.app = &app, .view = &view};
+	struct todo_controller controller;
+	ck_assert_int_eq(todo_controller_init(&controller, &app, &view, false),
+	                 DP_OK);
 	for (size_t i = 0; i < DP_ARRAY_SIZE(SESSION); i++) {
 		snprintf(line, sizeof(line), "%s", SESSION[i]);
 		ck_assert(todo_controller_handle(&controller, line));
@@ -613,10 +616,11 @@ START_TEST(test_mvc_view_draws_once_per_change_and_controller_steers_it)
 	assert_text(out, EXPECTED);
 	/* Four changes (three adds, toggle-all) and an undo: five draws
 	 * for the model, two for filter and list. */
-	ck_assert_uint_eq(view.draws, 7);
-	ck_assert_uint_eq(controller.failures, 3);
-	snprintf(line, sizeof(line), "quit");
+	ck_assert_uint_eq(view.display.draws, 7);
+	ck_assert_uint_eq(controller.session.failures, 3);
+	snprintf(line, sizeof(line), "quit --discard");
 	ck_assert(!todo_controller_handle(&controller, line));
+	ck_assert(!controller.session.lost_changes);
 	todo_mvc_view_deinit(&view);
 	ck_assert_int_eq(todo_mvc_view_init(&view, &app, "pie", out, false),
 	                 DP_ENOENT);
@@ -626,20 +630,25 @@ START_TEST(test_mvc_view_draws_once_per_change_and_controller_steers_it)
 }
 END_TEST
 
-/* A fake passive view: it records what the presenter shows. */
+/* A fake passive view: it records what the presenter shows, styled as
+ * the terminal's view styles it. */
 struct fake_view {
 	struct dp_stream *text;
 	int lists, messages, errors;
+	bool bare; /* no message or error came with "error:" or a line end */
 };
 
-static void fake_show(void *ctx, enum todo_text_kind kind, const char *text)
+static int fake_show(void *ctx, enum todo_text_kind kind, const char *text)
 {
 	struct fake_view *view = ctx;
 
 	view->lists += kind == TODO_TEXT_LIST;
 	view->messages += kind == TODO_TEXT_MESSAGE;
 	view->errors += kind == TODO_TEXT_ERROR;
-	dp_stream_write_string(view->text, text);
+	if (kind != TODO_TEXT_LIST &&
+	    (strncmp(text, "error", 5) == 0 || strchr(text, '\n') != NULL))
+		view->bare = false;
+	return todo_show_text(view->text, false, kind, text);
 }
 
 static const struct todo_view_ops fake_ops = {.show = fake_show};
@@ -649,7 +658,8 @@ START_TEST(test_presenter_drives_a_fake_view_to_the_same_transcript)
 	struct dp_config config;
 	struct todo_app app;
 	struct todo_presenter presenter;
-	struct fake_view view = {.text = dp_memory_stream_create(NULL)};
+	struct fake_view view = {.text = dp_memory_stream_create(NULL),
+	                         .bare = true};
 	char line[TODO_LINE_MAX + 1];
 
 	app_for_test(&app, &config);
@@ -664,11 +674,14 @@ START_TEST(test_presenter_drives_a_fake_view_to_the_same_transcript)
 	ck_assert_int_eq(view.lists, 7);
 	ck_assert_int_eq(view.errors, 3);
 	ck_assert_int_eq(view.messages, 0);
+	ck_assert_uint_eq(presenter.display.draws, 7);
 	snprintf(line, sizeof(line), "help");
 	ck_assert(todo_presenter_on_line(&presenter, line));
-	ck_assert_int_eq(view.messages, 1);
+	ck_assert_int_eq(view.lists, 8);
 	todo_presenter_on_bad_line(&presenter);
 	ck_assert_int_eq(view.errors, 4);
+	/* The presenter passes bare text; only the view adds "error: ". */
+	ck_assert(view.bare);
 	todo_presenter_deinit(&presenter);
 	ck_assert_int_eq(todo_presenter_init(&presenter, &app, "pie", false,
 	                                     &fake_ops, &view),
@@ -690,20 +703,22 @@ START_TEST(test_renderers_draw_table_and_json)
 	app_for_test(&app, &config);
 	ck_assert_int_eq(todo_mvc_view_init(&view, &app, "json", out, false),
 	                 DP_OK);
-	struct todo_controller controller = {.app = &app, .view = &view};
+	struct todo_controller controller;
+	ck_assert_int_eq(todo_controller_init(&controller, &app, &view, false),
+	                 DP_OK);
 	snprintf(line, sizeof(line), "add Say \"hi\" \\o/");
 	todo_controller_handle(&controller, line);
-	assert_text(out, "{\"filter\":\"all\",\"left\":1,\"total\":1,\"items\":"
-	                 "[{\"id\":1,\"done\":false,\"title\":"
-	                 "\"Say \\\"hi\\\" \\\\o/\"}]}\n");
+	assert_text(out, "{\"filter\":\"all\",\"left\":1,\"total\":1,"
+	                 "\"change\":\"added\",\"position\":0,\"item\":"
+	                 "{\"id\":1,\"done\":false,\"title\":"
+	                 "\"Say \\\"hi\\\" \\\\o/\"}}\n");
 	todo_mvc_view_deinit(&view);
 	dp_memory_stream_clear(out);
 	ck_assert_int_eq(todo_mvc_view_init(&view, &app, "table", out, true),
 	                 DP_OK);
 	snprintf(line, sizeof(line), "toggle 1");
 	todo_controller_handle(&controller, line);
-	assert_text(out, " id | done | title\n----+------+------\n"
-	                 "  1 | \033[32myes \033[0m | Say \"hi\" \\o/\n"
+	assert_text(out, "~   1 | \033[32myes \033[0m | Say \"hi\" \\o/\n"
 	                 "0 items left (all)\n");
 	todo_mvc_view_deinit(&view);
 	dp_stream_close(out);

@@ -22,7 +22,7 @@ static int count_call(struct dp_observer *self, int event, void *data)
 	struct counter *counter =
 		dp_container_of(self, struct counter, observer);
 
-	ck_assert_int_eq(event, TODO_EVENT_CHANGED);
+	ck_assert(event == TODO_EVENT_CHANGED || event == TODO_EVENT_ITEM);
 	ck_assert_ptr_nonnull(data);
 	counter->calls++;
 	return DP_NOTIFY_CONTINUE;

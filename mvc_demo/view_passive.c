@@ -5,48 +5,42 @@
  */
 #include "mvp.h"
 
-#include <string.h>
-
-static void passive_show(void *ctx, enum todo_text_kind kind, const char *text)
+static int passive_show(void *ctx, enum todo_text_kind kind, const char *text)
 {
 	struct todo_passive_view *view = ctx;
-	size_t skip = strlen("error:");
 
-	if (kind == TODO_TEXT_ERROR && view->colour &&
-	    strncmp(text, "error:", skip) == 0) {
-		(void)dp_stream_write_string(view->out,
-		                             "\033[31merror:\033[0m");
-		text += skip;
-	}
-	(void)dp_stream_write_string(view->out, text);
-	(void)dp_stream_flush(view->out);
+	return todo_show_text(view->out, view->colour, kind, text);
 }
 
 const struct todo_view_ops todo_passive_view_ops = {.show = passive_show};
 
-void todo_passive_view_run(struct todo_passive_view *view,
-                           struct todo_presenter *presenter, FILE *in,
-                           bool interactive)
+static bool on_line(void *ctx, char *line)
 {
-	char line[TODO_LINE_MAX + 1];
+	return todo_presenter_on_line(ctx, line);
+}
 
-	for (;;) {
-		if (interactive) {
-			(void)dp_stream_write_string(view->out, "> ");
-			(void)dp_stream_flush(view->out);
-		}
-		int got = todo_read_line(in, line);
-		if (got == 0)
-			break;
-		if (!interactive)
-			todo_echo_line(view->out, line, got < 0);
-		if (got < 0) {
-			todo_presenter_on_bad_line(presenter);
-			continue;
-		}
-		if (!todo_presenter_on_line(presenter, line))
-			return;
-	}
-	if (interactive)
-		(void)dp_stream_write_string(view->out, "\n");
+static void on_bad_line(void *ctx)
+{
+	todo_presenter_on_bad_line(ctx);
+}
+
+static bool on_end(void *ctx)
+{
+	return todo_presenter_on_end(ctx);
+}
+
+static const struct todo_input_ops forward = {
+	.line = on_line,
+	.bad_line = on_bad_line,
+	.end = on_end,
+};
+
+int todo_passive_view_run(const struct todo_passive_view *view,
+                          struct todo_presenter *presenter,
+                          const struct todo_input *input)
+{
+	if (view == NULL || presenter == NULL || input == NULL)
+		return DP_EINVAL;
+	presenter->session.interactive = input->interactive;
+	return todo_input_run(input, &forward, presenter);
 }

@@ -9,6 +9,8 @@
  */
 #include "common/dp_stream.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 int dp_stream_init(struct dp_stream *stream, const struct dp_stream_ops *ops)
@@ -55,6 +57,23 @@ int dp_stream_write_string(struct dp_stream *stream, const char *text)
 	if (text == NULL)
 		return DP_EINVAL;
 	return dp_stream_write(stream, text, strlen(text));
+}
+
+int dp_stream_printf(struct dp_stream *stream, const char *format, ...)
+{
+	char text[DP_STREAM_PRINTF_MAX + 1];
+	va_list args;
+
+	if (stream == NULL || format == NULL)
+		return DP_EINVAL;
+	va_start(args, format);
+	int len = vsnprintf(text, sizeof(text), format, args);
+	va_end(args);
+	if (len < 0)
+		return DP_EINVAL;
+	if ((size_t)len >= sizeof(text))
+		return DP_ERANGE;
+	return dp_stream_write(stream, text, (size_t)len);
 }
 
 int dp_stream_flush(struct dp_stream *stream)

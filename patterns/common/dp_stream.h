@@ -142,6 +142,24 @@ int dp_stream_write(struct dp_stream *stream, const void *buf, size_t len);
  */
 int dp_stream_write_string(struct dp_stream *stream, const char *text);
 
+/** @brief The longest text one dp_stream_printf() call writes, in bytes. */
+#define DP_STREAM_PRINTF_MAX 1023
+
+/**
+ * @brief Format like printf and write the result, all of it or nothing.
+ *
+ * The text is formatted into a buffer on the stack first, so a format
+ * that fails or a text that is too long writes no byte at all.
+ * @param[in,out] stream The stream.
+ * @param[in]     format A printf format.
+ * @return #DP_OK; #DP_EINVAL when `stream` or `format` is NULL or the
+ *         format fails; #DP_ERANGE when the text would be longer than
+ *         #DP_STREAM_PRINTF_MAX bytes (nothing is written); otherwise as
+ *         dp_stream_write().
+ */
+int dp_stream_printf(struct dp_stream *stream, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /**
  * @brief Push what the stream holds down to its destination.
  *

@@ -296,6 +296,66 @@ START_TEST(test_close_null_is_a_no_op_and_name_null_is_a_string)
 }
 END_TEST
 
+START_TEST(test_printf_writes_the_formatted_text_in_one_write)
+{
+	struct recorder rec;
+
+	recorder_init(&rec, &rec_ops);
+	ck_assert_int_eq(dp_stream_printf(&rec.base, "%d items %s", 42, "left"),
+	                 DP_OK);
+	ck_assert_int_eq(rec.writes, 1);
+	ck_assert_uint_eq(rec.data_len, strlen("42 items left"));
+	ck_assert_int_eq(memcmp(rec.data, "42 items left", rec.data_len), 0);
+}
+END_TEST
+
+START_TEST(test_printf_fits_exactly_at_its_limit)
+{
+	struct recorder rec;
+
+	recorder_init(&rec, &rec_ops);
+	ck_assert_int_eq(
+		dp_stream_printf(&rec.base, "%*s", DP_STREAM_PRINTF_MAX, "x"),
+		DP_OK);
+	ck_assert_int_eq(rec.writes, 1);
+	ck_assert_uint_eq(rec.last_len, DP_STREAM_PRINTF_MAX);
+}
+END_TEST
+
+START_TEST(test_printf_over_its_limit_is_erange_and_writes_nothing)
+{
+	struct recorder rec;
+
+	recorder_init(&rec, &rec_ops);
+	ck_assert_int_eq(dp_stream_printf(&rec.base, "%*s",
+	                                  DP_STREAM_PRINTF_MAX + 1, "x"),
+	                 DP_ERANGE);
+	ck_assert_int_eq(rec.writes, 0);
+}
+END_TEST
+
+START_TEST(test_printf_passes_the_streams_error_on)
+{
+	struct recorder rec;
+
+	recorder_init(&rec, &rec_ops);
+	rec.answer = DP_EIO;
+	ck_assert_int_eq(dp_stream_printf(&rec.base, "%s", "text"), DP_EIO);
+	ck_assert_int_eq(rec.writes, 1);
+}
+END_TEST
+
+START_TEST(test_printf_rejects_null_arguments)
+{
+	struct recorder rec;
+
+	recorder_init(&rec, &rec_ops);
+	ck_assert_int_eq(dp_stream_printf(NULL, "%s", "text"), DP_EINVAL);
+	ck_assert_int_eq(dp_stream_printf(&rec.base, NULL), DP_EINVAL);
+	ck_assert_int_eq(rec.writes, 0);
+}
+END_TEST
+
 static Suite *stream_suite(void)
 {
 	Suite *suite = suite_create("stream");
@@ -328,6 +388,14 @@ static Suite *stream_suite(void)
 	tcase_add_test(tc, test_flush_and_close_reach_the_implementation);
 	tcase_add_test(tc,
 	               test_close_null_is_a_no_op_and_name_null_is_a_string);
+
+	tc = dp_test_case(suite, "printf");
+	tcase_add_test(tc, test_printf_writes_the_formatted_text_in_one_write);
+	tcase_add_test(tc, test_printf_fits_exactly_at_its_limit);
+	tcase_add_test(tc,
+	               test_printf_over_its_limit_is_erange_and_writes_nothing);
+	tcase_add_test(tc, test_printf_passes_the_streams_error_on);
+	tcase_add_test(tc, test_printf_rejects_null_arguments);
 	return suite;
 }
 
