@@ -496,6 +496,9 @@ $(DEMO_TESTS): $(O)/%: $(O)/%.o $(DEMO_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(DEMO_OBJS) $(LIB) $(CHECK_LIBS) $(LIBS)
 
+# test_session runs the program itself on a pseudo-terminal.
+$(RESULTS)/$(DEMO_DIR)/test_session.check: $(DEMO_BIN)
+
 # build/.../spec/<name>.<arch>.spec: one script through one architecture.
 $(RESULTS)/$(DEMO_DIR)/spec/%.spec: $(DEMO_BIN) FORCE
 	@$(DEMO_DIR)/run_spec.sh $(DEMO_BIN) $(DEMO_DIR)/spec/$(basename $*).txt \
