@@ -4,12 +4,11 @@
  *        doubly linked list) and a memoizer built on it: C's answer to
  *        Python's `functools.lru_cache`.
  *
- * The plain cache reaches its keys and values through ops tables; one
- * tuning is declared apart, #DP_LRU_INT64 caches with their own typed
- * lookup. Ownership: a cache owns its entries and, when its ops say so,
- * copies of the keys and values, all from the allocator given at creation
- * and freed by dp_lru_destroy(). Thread-safety: none; serialise every call
- * on one cache or memo yourself (even a lookup reorders the list).
+ * Plain caches use ops tables; #DP_LRU_INT64 is the one declared tuning.
+ * Ownership: a cache owns its entries and, when its ops say so, copies of
+ * the keys and values, all from its allocator, freed by dp_lru_destroy().
+ * Thread-safety: none; serialise every call on one cache or memo yourself
+ * (even a lookup reorders the list).
  */
 #ifndef DP_LRU_CACHE_H
 #define DP_LRU_CACHE_H
