@@ -11,13 +11,12 @@
  * keys and values only through the ops tables. Then, in a section of its
  * own at the end, the one tuning this chapter declares: DP_LRU_INT64
  * caches, whose integers live inside their entries and whose typed lookup
- * calls nothing. The plain algorithm meets the tuning in two places only:
- * the size of an entry and store_key()/store_value(), where the integers
- * are copied in. The README's Cost section says what the tuning buys.
+ * calls nothing. The plain algorithm meets the tuning in three places
+ * only: dp_lru_create() (the entry's size and key table), store_key() and
+ * store_value(), where the integers are copied in. The README's Cost
+ * section says what the tuning buys.
  */
 #include "lru_cache/lru_cache.h"
-
-#include <string.h>
 
 enum { INITIAL_BUCKETS = 16 };
 
@@ -64,9 +63,10 @@ struct dp_lru {
 	struct dp_lru_key_ops int64_keys;
 };
 
-static void store_int64(struct lru_entry *entry, bool is_key,
-                        const void *integer);
+/* The tuning's three hooks, defined in its section at the end. */
 static void int64_kind_init(dp_lru *lru);
+static void store_int64_key(struct lru_entry *entry, const void *key);
+static void store_int64_value(struct lru_entry *entry, const void *value);
 
 /* ---- The recency list ---------------------------------------------------- */
 
@@ -141,7 +141,7 @@ static void free_value(const dp_lru *lru, void *value)
 static void store_key(const dp_lru *lru, struct lru_entry *entry, void *key)
 {
 	if (lru->kind == DP_LRU_INT64)
-		store_int64(entry, true, key);
+		store_int64_key(entry, key);
 	else
 		entry->key = key;
 }
@@ -149,7 +149,7 @@ static void store_key(const dp_lru *lru, struct lru_entry *entry, void *key)
 static void store_value(const dp_lru *lru, struct lru_entry *entry, void *value)
 {
 	if (lru->kind == DP_LRU_INT64 && value != NULL)
-		store_int64(entry, false, value);
+		store_int64_value(entry, value);
 	else
 		entry->value = value;
 }
@@ -506,18 +506,20 @@ static struct lru_int64_entry *int64_entry_of(struct lru_entry *entry)
 	return dp_container_of(entry, struct lru_int64_entry, base);
 }
 
-static void store_int64(struct lru_entry *entry, bool is_key,
-                        const void *integer)
+static void store_int64_key(struct lru_entry *entry, const void *key)
 {
 	struct lru_int64_entry *self = int64_entry_of(entry);
 
-	if (is_key) {
-		self->key = *(const int64_t *)integer;
-		entry->key = &self->key;
-	} else {
-		self->value = *(const int64_t *)integer;
-		entry->value = &self->value;
-	}
+	self->key = *(const int64_t *)key;
+	entry->key = &self->key;
+}
+
+static void store_int64_value(struct lru_entry *entry, const void *value)
+{
+	struct lru_int64_entry *self = int64_entry_of(entry);
+
+	self->value = *(const int64_t *)value;
+	entry->value = &self->value;
 }
 
 static void int64_kind_init(dp_lru *lru)
