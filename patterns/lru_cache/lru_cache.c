@@ -7,73 +7,124 @@
  * list_head does, so one allocation per entry serves both structures and
  * an entry found by hashing is already in the list, with no second lookup.
  *
- * Integers get a fast path. A cache whose key table is dp_lru_int64_key
- * keeps each key inside its entry and hashes and compares it directly,
- * with no indirect call and no pointer to a separate copy; one whose value
- * table is dp_lru_int64_value keeps each value inside its entry too. The
- * tables are recognised by address, once, at creation. An entry's key and
- * value pointers then point into the entry itself, so the callbacks and
- * dp_lru_get() see the same pointers as with copies, valid as long.
+ * The file reads in two steps. First the plain algorithm, which reaches
+ * keys and values only through the ops tables. Then, in a section of its
+ * own at the end, the one tuning this chapter declares: DP_LRU_INT64
+ * caches, whose integers live inside their entries and whose typed lookup
+ * calls nothing. The plain algorithm meets the tuning in three places
+ * only: dp_lru_create() (the entry's size and key table), store_key() and
+ * store_value(), where the integers are copied in. The README's Cost
+ * section says what the tuning buys.
  */
 #include "lru_cache/lru_cache.h"
-#include "lru_cache/lru_private.h"
-
-#include <string.h>
 
 enum { INITIAL_BUCKETS = 16 };
 
-/* A NULL value table means "stored as given, never freed", which is what a
- * table with both slots empty means: resolving it once at creation spares
- * every call a test. */
-static const struct dp_lru_value_ops values_as_given = {0};
+/* A link of the recency list: circular, around a sentinel in the cache,
+ * so linking needs no NULL checks. */
+struct lru_link {
+	struct lru_link *prev; /* towards the most recent entry */
+	struct lru_link *next; /* towards the least recent entry */
+};
+
+/* One cached key and value, in the hash table and in the recency list at
+ * once. The hash is kept so that growing the table needs no rehash and a
+ * lookup calls equal() only on a likely match. */
+struct lru_entry {
+	struct lru_link link;
+	struct lru_entry *next_in_bucket;
+	uint64_t hash;
+	void *key;
+	void *value;
+};
+
+struct dp_lru {
+	/* Sentinel: order.next is the most recently used entry, order.prev
+	 * the least. */
+	struct lru_link order;
+	struct lru_entry **buckets; /* chains of entries, by hash */
+	size_t bucket_count;        /* a power of two */
+	size_t count;
+	size_t maxsize;
+	uint64_t hits;
+	uint64_t misses;
+	/* Never NULL: resolved once by dp_lru_create(), so that no call
+	 * tests for a missing table. */
+	const struct dp_lru_key_ops *keys;
+	const struct dp_lru_value_ops *values;
+	void *ctx;
+	dp_lru_evict_fn *on_evict;
+	void *evict_ctx;
+	const struct dp_allocator *alloc; /* never NULL */
+	enum dp_lru_kind kind;
+	size_t entry_size; /* what one entry allocates, by kind */
+	/* The key table of a DP_LRU_INT64 cache: the integer table without
+	 * dup and free, since the entry itself holds the copy. */
+	struct dp_lru_key_ops int64_keys;
+};
+
+/* The tuning's three hooks, defined in its section at the end. */
+static void int64_kind_init(dp_lru *lru);
+static void store_int64_key(struct lru_entry *entry, const void *key);
+static void store_int64_value(struct lru_entry *entry, const void *value);
+
+/* ---- The recency list ---------------------------------------------------- */
 
 static struct lru_entry *entry_of(struct lru_link *link)
 {
 	return dp_container_of(link, struct lru_entry, link);
 }
 
-/* The inline integer paths and the optional slots are tested here and
- * only here. */
-
-static inline uint64_t hash_key(const dp_lru *lru, const void *key)
+static void list_unlink(struct lru_link *link)
 {
-	if (lru->int64_keys)
-		return dp__lru_mix64((uint64_t) * (const int64_t *)key);
+	struct lru_link *prev = link->prev;
+	struct lru_link *next = link->next;
+
+	prev->next = next;
+	next->prev = prev;
+}
+
+static void list_push_front(struct lru_link *head, struct lru_link *link)
+{
+	struct lru_link *first = head->next;
+
+	link->prev = head;
+	link->next = first;
+	first->prev = link;
+	head->next = link;
+}
+
+static void move_to_front(dp_lru *lru, struct lru_entry *entry)
+{
+	list_unlink(&entry->link);
+	list_push_front(&lru->order, &entry->link);
+}
+
+/* ---- Keys and values, through the ops ------------------------------------ */
+
+static uint64_t hash_key(const dp_lru *lru, const void *key)
+{
 	return lru->keys->hash(lru->ctx, key);
 }
 
-/* The stored key as the ops and the callbacks see it: a pointer. */
-static void *key_of(const dp_lru *lru, struct lru_entry *entry)
-{
-	return lru->int64_keys ? &entry->key.int64_key : entry->key.key;
-}
-
-/* Inline keys are stored by store_key(), once the entry exists. */
+/* A key or value stored as given (no dup) still belongs to the caller
+ * when a put fails; only copies are the cache's to free then. */
 static void *copy_key(const dp_lru *lru, const void *key)
 {
-	if (lru->int64_keys || lru->keys->dup == NULL)
+	if (lru->keys->dup == NULL)
 		return (void *)key;
 	return lru->keys->dup(lru->ctx, key, lru->alloc);
 }
 
-static void store_key(const dp_lru *lru, struct lru_entry *entry, void *key)
-{
-	if (lru->int64_keys)
-		entry->key.int64_key = *(const int64_t *)key;
-	else
-		entry->key.key = key;
-}
-
 static void free_key(const dp_lru *lru, void *key)
 {
-	if (!lru->int64_keys && lru->keys->free != NULL)
+	if (lru->keys->free != NULL)
 		lru->keys->free(lru->ctx, key, lru->alloc);
 }
 
-/* Inline values are stored by store_value(), once the entry exists. */
 static int copy_value(const dp_lru *lru, const void *value, void **copy)
 {
-	if (value == NULL || lru->int64_values || lru->values->dup == NULL) {
+	if (value == NULL || lru->values->dup == NULL) {
 		*copy = (void *)value;
 		return DP_OK;
 	}
@@ -81,52 +132,113 @@ static int copy_value(const dp_lru *lru, const void *value, void **copy)
 	return *copy == NULL ? DP_ENOMEM : DP_OK;
 }
 
-static void store_value(const dp_lru *lru, struct lru_entry *entry, void *value)
-{
-	if (lru->int64_values && value != NULL) {
-		entry->int64_value = *(const int64_t *)value;
-		value = &entry->int64_value;
-	}
-	entry->value = value;
-}
-
 static void free_value(const dp_lru *lru, void *value)
 {
-	if (value != NULL && !lru->int64_values && lru->values->free != NULL)
+	if (value != NULL && lru->values->free != NULL)
 		lru->values->free(lru->ctx, value, lru->alloc);
 }
 
-static void free_entry(const dp_lru *lru, struct lru_entry *entry)
+static void store_key(const dp_lru *lru, struct lru_entry *entry, void *key)
 {
-	free_key(lru, key_of(lru, entry));
-	free_value(lru, entry->value);
-	dp_free(lru->alloc, entry);
+	if (lru->kind == DP_LRU_INT64)
+		store_int64_key(entry, key);
+	else
+		entry->key = key;
+}
+
+static void store_value(const dp_lru *lru, struct lru_entry *entry, void *value)
+{
+	if (lru->kind == DP_LRU_INT64 && value != NULL)
+		store_int64_value(entry, value);
+	else
+		entry->value = value;
+}
+
+/* ---- The hash table ------------------------------------------------------ */
+
+static size_t bucket_of(const dp_lru *lru, uint64_t hash)
+{
+	return hash & (lru->bucket_count - 1);
 }
 
 /* The link that points at the entry with this key, or at NULL where the
  * chain ends: the caller can read, unlink or test the entry through it. */
-static inline struct lru_entry **find_slot(const dp_lru *lru, uint64_t hash,
-                                           const void *key)
+static struct lru_entry **find_slot(const dp_lru *lru, uint64_t hash,
+                                    const void *key)
 {
-	if (lru->int64_keys)
-		return dp__lru_find_int64(lru, hash, *(const int64_t *)key);
-	struct lru_entry **slot = &lru->buckets[hash & (lru->bucket_count - 1)];
+	struct lru_entry **slot = &lru->buckets[bucket_of(lru, hash)];
 
 	while (*slot != NULL &&
 	       ((*slot)->hash != hash ||
-	        !lru->keys->equal(lru->ctx, (*slot)->key.key, key)))
+	        !lru->keys->equal(lru->ctx, (*slot)->key, key)))
 		slot = &(*slot)->next_in_bucket;
 	return slot;
 }
 
-static void unlink_from_bucket(dp_lru *lru, const struct lru_entry *entry)
+static struct lru_entry **new_buckets(const dp_lru *lru, size_t count)
 {
-	struct lru_entry **slot =
-		&lru->buckets[entry->hash & (lru->bucket_count - 1)];
+	struct lru_entry **buckets =
+		dp_alloc_array(lru->alloc, count, sizeof(*buckets));
+
+	if (buckets != NULL)
+		for (size_t i = 0; i < count; i++)
+			buckets[i] = NULL;
+	return buckets;
+}
+
+/* Move every entry into a new, larger bucket array; cannot fail, because
+ * the array was allocated before the put changed anything. */
+static void rehash(dp_lru *lru, struct lru_entry **buckets, size_t count)
+{
+	struct lru_entry **old = lru->buckets;
+	size_t old_count = lru->bucket_count;
+
+	lru->buckets = buckets;
+	lru->bucket_count = count;
+	for (size_t i = 0; i < old_count; i++) {
+		struct lru_entry *entry = old[i];
+		while (entry != NULL) {
+			struct lru_entry *next = entry->next_in_bucket;
+			struct lru_entry **head =
+				&buckets[bucket_of(lru, entry->hash)];
+			entry->next_in_bucket = *head;
+			*head = entry;
+			entry = next;
+		}
+	}
+	dp_free(lru->alloc, old);
+}
+
+/* ---- Entries ------------------------------------------------------------- */
+
+static void free_entry(const dp_lru *lru, struct lru_entry *entry)
+{
+	free_key(lru, entry->key);
+	free_value(lru, entry->value);
+	dp_free(lru->alloc, entry);
+}
+
+/* Take an entry out of both structures through the link that points at
+ * it in its chain. */
+static void unlink_entry(dp_lru *lru, struct lru_entry **slot)
+{
+	struct lru_entry *entry = *slot;
+
+	*slot = entry->next_in_bucket;
+	list_unlink(&entry->link);
+	lru->count--;
+}
+
+/* The link that points at an entry known to be cached: found by address,
+ * so eviction never calls the key table. */
+static struct lru_entry **slot_of_entry(const dp_lru *lru,
+                                        const struct lru_entry *entry)
+{
+	struct lru_entry **slot = &lru->buckets[bucket_of(lru, entry->hash)];
 
 	while (*slot != entry)
 		slot = &(*slot)->next_in_bucket;
-	*slot = entry->next_in_bucket;
+	return slot;
 }
 
 /* Evict the least recently used entry and hand back its memory for the
@@ -136,71 +248,108 @@ static struct lru_entry *evict_least_recent(dp_lru *lru)
 {
 	struct lru_entry *victim = entry_of(lru->order.prev);
 
-	unlink_from_bucket(lru, victim);
-	dp__lru_list_unlink(&victim->link);
-	lru->count--;
+	unlink_entry(lru, slot_of_entry(lru, victim));
 	if (lru->on_evict != NULL)
-		lru->on_evict(lru->evict_ctx, key_of(lru, victim),
-		              victim->value);
-	free_key(lru, key_of(lru, victim));
+		lru->on_evict(lru->evict_ctx, victim->key, victim->value);
+	free_key(lru, victim->key);
 	free_value(lru, victim->value);
 	return victim;
 }
 
-/* Move every entry into a new, larger bucket array; cannot fail, because
- * the array was allocated before the put changed anything. */
-static void rehash(dp_lru *lru, struct lru_entry **buckets, size_t count)
+/* Memory for one more entry: the victim's when the cache is full, else a
+ * new block, the bucket array doubled first when the table is as full as
+ * it has buckets. Both blocks are allocated before either is used, so a
+ * NULL return has changed nothing. */
+static struct lru_entry *make_room(dp_lru *lru)
 {
-	for (size_t i = 0; i < lru->bucket_count; i++) {
-		struct lru_entry *entry = lru->buckets[i];
-		while (entry != NULL) {
-			struct lru_entry *next = entry->next_in_bucket;
-			struct lru_entry **head =
-				&buckets[entry->hash & (count - 1)];
-			entry->next_in_bucket = *head;
-			*head = entry;
-			entry = next;
-		}
+	if (lru->count >= lru->maxsize)
+		return evict_least_recent(lru);
+	struct lru_entry **buckets = NULL;
+	size_t bucket_count = lru->bucket_count * 2;
+	if (lru->count == lru->bucket_count) {
+		buckets = new_buckets(lru, bucket_count);
+		if (buckets == NULL)
+			return NULL;
 	}
-	dp_free(lru->alloc, lru->buckets);
-	lru->buckets = buckets;
-	lru->bucket_count = count;
+	struct lru_entry *entry = dp_alloc(lru->alloc, lru->entry_size);
+	if (entry == NULL) {
+		dp_free(lru->alloc, buckets);
+		return NULL;
+	}
+	if (buckets != NULL)
+		rehash(lru, buckets, bucket_count);
+	return entry;
+}
+
+/* Store a new key with its (already copied) value as the most recent
+ * entry. On failure nothing has changed and the value copy is the
+ * caller's to free. */
+static int insert(dp_lru *lru, uint64_t hash, const void *key, void *value)
+{
+	void *stored_key = copy_key(lru, key);
+	if (stored_key == NULL)
+		return DP_ENOMEM;
+	struct lru_entry *entry = make_room(lru);
+	if (entry == NULL) {
+		if (stored_key != key)
+			free_key(lru, stored_key);
+		return DP_ENOMEM;
+	}
+	/* The chain is found again: make_room() may have rehashed. */
+	struct lru_entry **head = &lru->buckets[bucket_of(lru, hash)];
+	entry->hash = hash;
+	store_key(lru, entry, stored_key);
+	store_value(lru, entry, value);
+	entry->next_in_bucket = *head;
+	*head = entry;
+	list_push_front(&lru->order, &entry->link);
+	lru->count++;
+	return DP_OK;
+}
+
+/* ---- The public functions ------------------------------------------------ */
+
+static const struct dp_lru_value_ops values_as_given = {0};
+
+static bool config_is_valid(const struct dp_lru_config *config)
+{
+	if (config == NULL)
+		return false;
+	if (config->kind == DP_LRU_INT64)
+		return config->keys == NULL && config->values == NULL;
+	return config->kind == DP_LRU_BY_OPS && config->keys != NULL &&
+	       config->keys->hash != NULL && config->keys->equal != NULL;
 }
 
 dp_lru *dp_lru_create(const struct dp_lru_config *config)
 {
-	if (config == NULL || config->keys == NULL ||
-	    config->keys->hash == NULL || config->keys->equal == NULL)
+	if (!config_is_valid(config))
 		return NULL;
 	const struct dp_allocator *alloc = config->alloc;
 	if (alloc == NULL)
 		alloc = dp_allocator_default();
-
 	dp_lru *lru = dp_alloc(alloc, sizeof(*lru));
 	if (lru == NULL)
 		return NULL;
-	lru->buckets =
-		dp_alloc_array(alloc, INITIAL_BUCKETS, sizeof(*lru->buckets));
+	*lru = (struct dp_lru){
+		.order = {.prev = &lru->order, .next = &lru->order},
+		.bucket_count = INITIAL_BUCKETS,
+		.maxsize = config->maxsize,
+		.keys = config->keys,
+		.values = config->values != NULL ? config->values
+	                                         : &values_as_given,
+		.ctx = config->ctx,
+		.on_evict = config->on_evict,
+		.evict_ctx = config->evict_ctx,
+		.alloc = alloc,
+		.kind = config->kind,
+		.entry_size = sizeof(struct lru_entry),
+	};
+	if (lru->kind == DP_LRU_INT64)
+		int64_kind_init(lru);
+	lru->buckets = new_buckets(lru, INITIAL_BUCKETS);
 	if (lru->buckets == NULL)
 		goto fail_free_lru;
-	for (size_t i = 0; i < INITIAL_BUCKETS; i++)
-		lru->buckets[i] = NULL;
-	lru->bucket_count = INITIAL_BUCKETS;
-	lru->order.prev = &lru->order;
-	lru->order.next = &lru->order;
-	lru->count = 0;
-	lru->maxsize = config->maxsize;
-	lru->hits = 0;
-	lru->misses = 0;
-	lru->keys = config->keys;
-	lru->values =
-		config->values != NULL ? config->values : &values_as_given;
-	lru->ctx = config->ctx;
-	lru->on_evict = config->on_evict;
-	lru->evict_ctx = config->evict_ctx;
-	lru->alloc = alloc;
-	lru->int64_keys = config->keys == &dp_lru_int64_key;
-	lru->int64_values = config->values == &dp_lru_int64_value;
 	return lru;
 
 fail_free_lru:
@@ -231,49 +380,28 @@ void dp_lru_destroy(dp_lru *lru)
 	dp_free(lru->alloc, lru);
 }
 
-/* A hit or a miss, counted; a hit becomes the most recent entry. */
-static inline int finish_get(dp_lru *lru, struct lru_entry *entry, void **value)
+/* What every lookup does once it has searched: count a hit or a miss, and
+ * make a hit the most recent entry. */
+static int finish_get(dp_lru *lru, struct lru_entry *entry)
 {
 	if (entry == NULL) {
 		lru->misses++;
 		return DP_ENOENT;
 	}
 	lru->hits++;
-	dp__lru_move_to_front(lru, entry);
-	if (value != NULL)
-		*value = entry->value;
+	move_to_front(lru, entry);
 	return DP_OK;
-}
-
-/*
- * dp_lru_get() through the key ops, kept out of line (gcc and clang) and
- * reached by a tail call. Its indirect calls make the compiler save
- * registers on entry; inlined into dp_lru_get(), they would make every
- * get pay for that, the integer ones included, which call nothing. The
- * bench measured what that cost: the integer hit took 4.3 ns with the
- * saves, 3.6 without, and about one cache in four took 9 to 10 ns
- * instead (see the README's Cost section).
- */
-__attribute__((noinline)) static int
-get_through_ops(dp_lru *lru, const void *key, void **value)
-{
-	uint64_t hash = lru->keys->hash(lru->ctx, key);
-
-	return finish_get(lru, *find_slot(lru, hash, key), value);
 }
 
 int dp_lru_get(dp_lru *lru, const void *key, void **value)
 {
 	if (lru == NULL || key == NULL)
 		return DP_EINVAL;
-	if (!lru->int64_keys)
-		return get_through_ops(lru, key, value);
-	/* Written out rather than through hash_key() and find_slot(): the
-	 * same work, but the bench measured that form 0.3 ns slower. */
-	int64_t int64_key = *(const int64_t *)key;
-	uint64_t hash = dp__lru_mix64((uint64_t)int64_key);
-	return finish_get(lru, *dp__lru_find_int64(lru, hash, int64_key),
-	                  value);
+	struct lru_entry *entry = *find_slot(lru, hash_key(lru, key), key);
+	int rc = finish_get(lru, entry);
+	if (rc == DP_OK && value != NULL)
+		*value = entry->value;
+	return rc;
 }
 
 int dp_lru_put(dp_lru *lru, const void *key, const void *value)
@@ -283,68 +411,20 @@ int dp_lru_put(dp_lru *lru, const void *key, const void *value)
 	/* Python's maxsize=0 wrapper calls the function and stores nothing. */
 	if (lru->maxsize == 0)
 		return DP_OK;
-
 	uint64_t hash = hash_key(lru, key);
 	struct lru_entry *entry = *find_slot(lru, hash, key);
 	void *stored_value;
 	int rc = copy_value(lru, value, &stored_value);
 	if (rc != DP_OK)
 		return rc;
-
 	if (entry != NULL) {
 		free_value(lru, entry->value);
 		store_value(lru, entry, stored_value);
-		dp__lru_move_to_front(lru, entry);
+		move_to_front(lru, entry);
 		return DP_OK;
 	}
-
-	/* Allocate all that a new entry needs before changing anything, so
-	 * that a failure has nothing to undo in the cache itself. */
-	rc = DP_ENOMEM;
-	struct lru_entry **buckets = NULL;
-	void *stored_key = copy_key(lru, key);
-	if (stored_key == NULL)
-		goto fail_free_value;
-	if (lru->count >= lru->maxsize) {
-		entry = evict_least_recent(lru);
-	} else {
-		size_t bucket_count = lru->bucket_count * 2;
-		if (lru->count == lru->bucket_count) {
-			buckets = dp_alloc_array(lru->alloc, bucket_count,
-			                         sizeof(*buckets));
-			if (buckets == NULL)
-				goto fail_free_key;
-			for (size_t i = 0; i < bucket_count; i++)
-				buckets[i] = NULL;
-		}
-		entry = dp_alloc(lru->alloc, sizeof(*entry));
-		if (entry == NULL)
-			goto fail_free_buckets;
-		if (buckets != NULL)
-			rehash(lru, buckets, bucket_count);
-	}
-
-	/* At the head of its chain: the chain may have changed since
-	 * find_slot(), whose answer is therefore not reused. */
-	struct lru_entry **head = &lru->buckets[hash & (lru->bucket_count - 1)];
-	entry->hash = hash;
-	store_key(lru, entry, stored_key);
-	store_value(lru, entry, stored_value);
-	entry->next_in_bucket = *head;
-	*head = entry;
-	dp__lru_list_push_front(&lru->order, &entry->link);
-	lru->count++;
-	return DP_OK;
-
-fail_free_buckets:
-	dp_free(lru->alloc, buckets);
-fail_free_key:
-	/* Only copies are ours to free: a key or value stored as given
-	 * still belongs to the caller when the put fails. */
-	if (!lru->int64_keys && lru->keys->dup != NULL)
-		free_key(lru, stored_key);
-fail_free_value:
-	if (stored_value != value)
+	rc = insert(lru, hash, key, stored_value);
+	if (rc != DP_OK && stored_value != value)
 		free_value(lru, stored_value);
 	return rc;
 }
@@ -357,9 +437,7 @@ int dp_lru_remove(dp_lru *lru, const void *key)
 	struct lru_entry *entry = *slot;
 	if (entry == NULL)
 		return DP_ENOENT;
-	*slot = entry->next_in_bucket;
-	dp__lru_list_unlink(&entry->link);
-	lru->count--;
+	unlink_entry(lru, slot);
 	free_entry(lru, entry);
 	return DP_OK;
 }
@@ -401,8 +479,86 @@ int dp_lru_for_each(const dp_lru *lru, dp_lru_visit_fn *visit, void *ctx)
 	for (struct lru_link *link = lru->order.next; link != &lru->order;
 	     link = link->next) {
 		struct lru_entry *entry = entry_of(link);
-		if (!visit(ctx, key_of(lru, entry), entry->value))
+		if (!visit(ctx, entry->key, entry->value))
 			break;
 	}
 	return DP_OK;
+}
+
+/* ---- The tuning, declared: DP_LRU_INT64 ---------------------------------- */
+
+/*
+ * An int64 cache keeps its key and value inside the entry, which the plain
+ * entry's key and value pointers then point at: the plain algorithm runs
+ * unchanged on it, with one allocation per entry instead of three. Its
+ * typed lookup, dp_lru_get_int64(), is the plain dp_lru_get() with the
+ * key table's two calls written in: the hash inline and the comparison an
+ * `==` on the entry's own integer.
+ */
+struct lru_int64_entry {
+	struct lru_entry base; /* Base. Must be first. */
+	int64_t key;
+	int64_t value;
+};
+
+static struct lru_int64_entry *int64_entry_of(struct lru_entry *entry)
+{
+	return dp_container_of(entry, struct lru_int64_entry, base);
+}
+
+static void store_int64_key(struct lru_entry *entry, const void *key)
+{
+	struct lru_int64_entry *self = int64_entry_of(entry);
+
+	self->key = *(const int64_t *)key;
+	entry->key = &self->key;
+}
+
+static void store_int64_value(struct lru_entry *entry, const void *value)
+{
+	struct lru_int64_entry *self = int64_entry_of(entry);
+
+	self->value = *(const int64_t *)value;
+	entry->value = &self->value;
+}
+
+static void int64_kind_init(dp_lru *lru)
+{
+	lru->int64_keys = (struct dp_lru_key_ops){
+		.hash = dp_lru_int64_key.hash,
+		.equal = dp_lru_int64_key.equal,
+	};
+	lru->keys = &lru->int64_keys;
+	lru->entry_size = sizeof(struct lru_int64_entry);
+}
+
+uint64_t dp_lru_int64_hash(int64_t key)
+{
+	uint64_t x = (uint64_t)key;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return x ^ (x >> 31);
+}
+
+int dp_lru_get_int64(dp_lru *lru, int64_t key, int64_t *value)
+{
+	if (lru == NULL || lru->kind != DP_LRU_INT64)
+		return DP_EINVAL;
+	uint64_t hash = dp_lru_int64_hash(key);
+	struct lru_entry *entry = lru->buckets[bucket_of(lru, hash)];
+	while (entry != NULL && int64_entry_of(entry)->key != key)
+		entry = entry->next_in_bucket;
+	int rc = finish_get(lru, entry);
+	if (rc == DP_OK && value != NULL)
+		*value =
+			entry->value != NULL ? int64_entry_of(entry)->value : 0;
+	return rc;
+}
+
+int dp_lru_put_int64(dp_lru *lru, int64_t key, int64_t value)
+{
+	if (lru == NULL || lru->kind != DP_LRU_INT64)
+		return DP_EINVAL;
+	return dp_lru_put(lru, &key, &value);
 }

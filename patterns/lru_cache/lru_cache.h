@@ -4,10 +4,11 @@
  *        doubly linked list) and a memoizer built on it: C's answer to
  *        Python's `functools.lru_cache`.
  *
+ * Plain caches use ops tables; #DP_LRU_INT64 is the one declared tuning.
  * Ownership: a cache owns its entries and, when its ops say so, copies of
- * the keys and values, all allocated from the allocator given at creation
- * and freed by dp_lru_destroy(). Thread-safety: none; serialise every call
- * on one cache or memo yourself (even a lookup reorders the list).
+ * the keys and values, all from its allocator, freed by dp_lru_destroy().
+ * Thread-safety: none; serialise every call on one cache or memo yourself
+ * (even a lookup reorders the list).
  */
 #ifndef DP_LRU_CACHE_H
 #define DP_LRU_CACHE_H
@@ -116,13 +117,9 @@ struct dp_lru_bytes {
 };
 
 /**
- * @brief Keys point to an `int64_t`, copied into the cache.
- *
- * A cache created with this very table (not a copy of it) takes a fast
- * path: it stores each key inside its entry and hashes and compares it
- * without calling the table. The key pointers it hands out (to
- * dp_lru_for_each() visitors and the eviction callback) then point into
- * the entry, valid as long as the entry is cached.
+ * @brief Keys point to an `int64_t`, copied into a block of its own and
+ *        hashed with dp_lru_int64_hash(). A table like any other: for keys
+ *        kept inside the entries, see #DP_LRU_INT64.
  */
 extern const struct dp_lru_key_ops dp_lru_int64_key;
 
@@ -133,14 +130,8 @@ extern const struct dp_lru_key_ops dp_lru_string_key;
 /** @brief Keys point to a struct dp_lru_bytes; the bytes are copied. */
 extern const struct dp_lru_key_ops dp_lru_bytes_key;
 
-/**
- * @brief Values point to an `int64_t`, copied into the cache.
- *
- * A cache created with this very table stores each value inside its
- * entry, without calling the table: dp_lru_get() then hands out a pointer
- * into the entry, which a later put on the same key overwrites in place,
- * and which is invalidated when the entry is evicted or removed.
- */
+/** @brief Values point to an `int64_t`, copied into a block of their
+ *         own. */
 extern const struct dp_lru_value_ops dp_lru_int64_value;
 
 /** @brief Values point to a struct dp_lru_bytes; the bytes are copied,
@@ -161,13 +152,38 @@ extern const struct dp_lru_value_ops dp_lru_bytes_value;
 typedef void dp_lru_evict_fn(void *ctx, const void *key, const void *value);
 
 /**
+ * @brief What a cache stores, and so how it stores it: the one tuning of
+ *        this chapter, declared at creation.
+ */
+enum dp_lru_kind {
+	/** The plain cache: any keys and values, through #dp_lru_key_ops
+	 *  and #dp_lru_value_ops. The default (zero). */
+	DP_LRU_BY_OPS = 0,
+	/**
+	 * Tuned for `int64_t` keys and values: each is copied into its
+	 * entry, so an entry is one allocation, and dp_lru_get_int64()
+	 * finds it with no indirect call. Every other function works as
+	 * on a plain cache of #dp_lru_int64_key and #dp_lru_int64_value,
+	 * except that the key and value pointers handed out (by
+	 * dp_lru_get(), to visitors and to the eviction callback) point
+	 * into the entry: valid while it is cached, and a put on the same
+	 * key overwrites the value in place.
+	 */
+	DP_LRU_INT64 = 1,
+};
+
+/**
  * @brief Everything dp_lru_create() needs, filled by field name; fields
  *        left out are zero, which is a valid choice for each optional one.
  */
 struct dp_lru_config {
-	/** Required. How keys are hashed, compared, copied, freed. */
+	/** Optional: zero is #DP_LRU_BY_OPS, the plain cache. */
+	enum dp_lru_kind kind;
+	/** Required for #DP_LRU_BY_OPS: how keys are hashed, compared,
+	 *  copied, freed. Must be NULL for #DP_LRU_INT64. */
 	const struct dp_lru_key_ops *keys;
-	/** Optional: NULL means values are stored as given, never freed. */
+	/** Optional for #DP_LRU_BY_OPS: NULL means values are stored as
+	 *  given, never freed. Must be NULL for #DP_LRU_INT64. */
 	const struct dp_lru_value_ops *values;
 	/** Handed to every key and value operation unchanged. */
 	void *ctx;
@@ -199,9 +215,10 @@ typedef struct dp_lru dp_lru;
  * @brief Create an empty cache.
  * @param[in] config The configuration; read during the call only. Its
  *                   tables must outlive the cache.
- * @return The cache, freed with dp_lru_destroy(); NULL when `config` or
- *         `config->keys` is NULL, a required key slot is NULL, or memory
- *         runs out.
+ * @return The cache, freed with dp_lru_destroy(); NULL when `config` is
+ *         NULL, its kind is unknown, a #DP_LRU_BY_OPS cache has no
+ *         `keys` or a required key slot is NULL, a #DP_LRU_INT64 cache
+ *         is given `keys` or `values`, or memory runs out.
  */
 dp_lru *dp_lru_create(const struct dp_lru_config *config);
 
@@ -295,6 +312,38 @@ typedef bool dp_lru_visit_fn(void *ctx, const void *key, const void *value);
  *         `visit` is never called).
  */
 int dp_lru_for_each(const dp_lru *lru, dp_lru_visit_fn *visit, void *ctx);
+
+/**
+ * @brief The hash of #dp_lru_int64_key and of #DP_LRU_INT64 caches: the
+ *        finaliser of splitmix64, so that consecutive integers, the usual
+ *        memoized arguments, land in unrelated buckets.
+ * @param[in] key The integer.
+ * @return Its hash; every bit depends on every bit of `key`.
+ */
+uint64_t dp_lru_int64_hash(int64_t key);
+
+/**
+ * @brief dp_lru_get() for a #DP_LRU_INT64 cache, typed: the same hit or
+ *        miss, counted, the same move to the front.
+ * @param[in,out] lru   A cache created with #DP_LRU_INT64.
+ * @param[in]     key   The key.
+ * @param[out]    value Receives the value on a hit (0 when a NULL value
+ *                      was stored); untouched on a miss. May be NULL.
+ * @return #DP_OK on a hit; #DP_ENOENT on a miss; #DP_EINVAL when `lru`
+ *         is NULL or not of kind #DP_LRU_INT64 (nothing counted). Never
+ *         allocates.
+ */
+int dp_lru_get_int64(dp_lru *lru, int64_t key, int64_t *value);
+
+/**
+ * @brief dp_lru_put() for a #DP_LRU_INT64 cache, typed.
+ * @param[in,out] lru   A cache created with #DP_LRU_INT64.
+ * @param[in]     key   The key.
+ * @param[in]     value The value.
+ * @return As dp_lru_put(); #DP_EINVAL also when `lru` is not of kind
+ *         #DP_LRU_INT64.
+ */
+int dp_lru_put_int64(dp_lru *lru, int64_t key, int64_t value);
 
 /**
  * @brief A function wrapped with an LRU cache of its results (opaque), made

@@ -6,7 +6,6 @@
  * allocator sees every byte.
  */
 #include "lru_cache/lru_cache.h"
-#include "lru_cache/lru_private.h"
 
 #include <string.h>
 
@@ -24,15 +23,10 @@ static const uint64_t fnv_offset_basis = 0xcbf29ce484222325u;
 
 /* ---- int64_t ------------------------------------------------------------ */
 
-/* A cache given these two tables does not call them: it keeps the integers
- * inside its entries (see lru_cache.c). They still work as any table does,
- * for a caller who copies them to change a slot, and they define what the
- * inline path must do. */
-
 static uint64_t int64_hash(void *ctx, const void *key)
 {
 	(void)ctx;
-	return dp__lru_mix64((uint64_t) * (const int64_t *)key);
+	return dp_lru_int64_hash(*(const int64_t *)key);
 }
 
 static bool int64_equal(void *ctx, const void *a, const void *b)

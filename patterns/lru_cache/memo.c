@@ -4,7 +4,7 @@
  * function receives the memo so that its recursive calls come back here,
  * which is what makes fib linear instead of exponential.
  */
-#include "lru_cache/lru_private.h"
+#include "lru_cache/lru_cache.h"
 
 enum memo_kind { MEMO_INT64, MEMO_BYTES };
 
@@ -19,18 +19,21 @@ struct dp_memo {
 	const struct dp_allocator *alloc; /* never NULL */
 };
 
-static dp_memo *memo_create(enum memo_kind kind,
-                            const struct dp_lru_key_ops *keys, void *ctx,
-                            size_t maxsize, const struct dp_allocator *alloc)
+/* An integer memo takes the chapter's declared tuning, a DP_LRU_INT64
+ * cache; a bytes memo, the plain cache with copied keys and values. */
+static dp_memo *memo_create(enum memo_kind kind, void *ctx, size_t maxsize,
+                            const struct dp_allocator *alloc)
 {
 	if (alloc == NULL)
 		alloc = dp_allocator_default();
 	dp_memo *memo = dp_alloc(alloc, sizeof(*memo));
 	if (memo == NULL)
 		return NULL;
+	bool int64 = kind == MEMO_INT64;
 	memo->cache = dp_lru_create(&(struct dp_lru_config){
-		.keys = keys,
-		.values = &dp_lru_int64_value,
+		.kind = int64 ? DP_LRU_INT64 : DP_LRU_BY_OPS,
+		.keys = int64 ? NULL : &dp_lru_bytes_key,
+		.values = int64 ? NULL : &dp_lru_int64_value,
 		.maxsize = maxsize,
 		.alloc = alloc,
 	});
@@ -54,8 +57,7 @@ dp_memo *dp_memo_create_int64(dp_memo_int64_fn *fn, void *ctx, size_t maxsize,
 {
 	if (fn == NULL)
 		return NULL;
-	dp_memo *memo =
-		memo_create(MEMO_INT64, &dp_lru_int64_key, ctx, maxsize, alloc);
+	dp_memo *memo = memo_create(MEMO_INT64, ctx, maxsize, alloc);
 	if (memo != NULL)
 		memo->int64_fn = fn;
 	return memo;
@@ -66,8 +68,7 @@ dp_memo *dp_memo_create_bytes(dp_memo_bytes_fn *fn, void *ctx, size_t maxsize,
 {
 	if (fn == NULL)
 		return NULL;
-	dp_memo *memo =
-		memo_create(MEMO_BYTES, &dp_lru_bytes_key, ctx, maxsize, alloc);
+	dp_memo *memo = memo_create(MEMO_BYTES, ctx, maxsize, alloc);
 	if (memo != NULL)
 		memo->bytes_fn = fn;
 	return memo;
@@ -87,23 +88,6 @@ static void record(dp_memo *memo, int rc)
 		memo->error = rc;
 }
 
-/*
- * A miss: call the function, then store its result. The result is read
- * out of the cache at once on a hit, because the function called on a miss
- * may evict any entry, so no pointer into the cache is held across the
- * call. A failed put leaves the cache as it was, and the result is right
- * whether or not it could be stored. Out of line (gcc and clang), so that
- * the hit, which calls nothing but the lookup, saves no registers for it.
- */
-__attribute__((noinline)) static int64_t call_and_store(dp_memo *memo,
-                                                        int64_t arg)
-{
-	int64_t result = memo->int64_fn(memo, memo->ctx, arg);
-
-	record(memo, dp_lru_put(memo->cache, &arg, &result));
-	return result;
-}
-
 int64_t dp_memo_int64(dp_memo *memo, int64_t arg)
 {
 	if (memo == NULL)
@@ -112,12 +96,16 @@ int64_t dp_memo_int64(dp_memo *memo, int64_t arg)
 		record(memo, DP_EINVAL);
 		return 0;
 	}
-	/* Integers in, integers out, and inlined from lru_private.h: a hit
-	 * calls nothing, and no pointer leads to the key or the value. */
+	/* The result is copied out of the cache on a hit: the function
+	 * called on a miss may evict any entry, so no pointer into the
+	 * cache is held across the call. A failed put leaves the cache as
+	 * it was, and the result is right whether or not it was stored. */
 	int64_t result;
-	if (dp__lru_get_int64(memo->cache, arg, &result))
+	if (dp_lru_get_int64(memo->cache, arg, &result) == DP_OK)
 		return result;
-	return call_and_store(memo, arg);
+	result = memo->int64_fn(memo, memo->ctx, arg);
+	record(memo, dp_lru_put_int64(memo->cache, arg, result));
+	return result;
 }
 
 int64_t dp_memo_bytes(dp_memo *memo, const void *key, size_t size)

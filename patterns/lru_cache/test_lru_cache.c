@@ -82,25 +82,53 @@ static void assert_memo_info(const dp_memo *memo,
 
 /* ---- helpers: int64 caches and their order -------------------------------- */
 
-static dp_lru *int64_cache(size_t maxsize, const struct dp_allocator *alloc)
+/*
+ * Tests that hold for both ways of caching integers run as loop tests:
+ * iteration 0 is the plain cache with the library's integer tables, 1 the
+ * declared tuning, a DP_LRU_INT64 cache. Its configuration, to which a
+ * test adds what it needs (an eviction callback, an allocator):
+ */
+static struct dp_lru_config int64_config(int kind, size_t maxsize)
 {
-	return dp_lru_create(&(struct dp_lru_config){
-		.keys = &dp_lru_int64_key,
-		.values = &dp_lru_int64_value,
+	bool plain = kind == DP_LRU_BY_OPS;
+	return (struct dp_lru_config){
+		.kind = (enum dp_lru_kind)kind,
+		.keys = plain ? &dp_lru_int64_key : NULL,
+		.values = plain ? &dp_lru_int64_value : NULL,
 		.maxsize = maxsize,
-		.alloc = alloc,
-	});
+	};
 }
 
+static dp_lru *int64_cache_of(int kind, size_t maxsize,
+                              const struct dp_allocator *alloc)
+{
+	struct dp_lru_config config = int64_config(kind, maxsize);
+	config.alloc = alloc;
+	return dp_lru_create(&config);
+}
+
+static dp_lru *int64_cache(size_t maxsize, const struct dp_allocator *alloc)
+{
+	return int64_cache_of(DP_LRU_BY_OPS, maxsize, alloc);
+}
+
+/* The typed functions on a DP_LRU_INT64 cache, the generic ones on a plain
+ * cache, which the typed ones refuse with DP_EINVAL (tested apart). */
 static int put_int(dp_lru *lru, int64_t key, int64_t value)
 {
-	return dp_lru_put(lru, &key, &value);
+	int rc = dp_lru_put_int64(lru, key, value);
+	if (rc == DP_EINVAL)
+		rc = dp_lru_put(lru, &key, &value);
+	return rc;
 }
 
 static int get_int(dp_lru *lru, int64_t key, int64_t *value)
 {
+	int rc = dp_lru_get_int64(lru, key, value);
+	if (rc != DP_EINVAL)
+		return rc;
 	void *stored = NULL;
-	int rc = dp_lru_get(lru, &key, &stored);
+	rc = dp_lru_get(lru, &key, &stored);
 	if (rc == DP_OK && value != NULL)
 		*value = *(const int64_t *)stored;
 	return rc;
@@ -197,7 +225,7 @@ static int64_t decodings(dp_memo *memo, void *ctx, const void *key, size_t size)
 
 START_TEST(test_new_cache_is_empty_and_reports_its_maxsize)
 {
-	dp_lru *lru = int64_cache(128, NULL);
+	dp_lru *lru = int64_cache_of(_i, 128, NULL);
 	const struct dp_lru_info empty = {0, 0, 128, 0};
 
 	ck_assert_ptr_nonnull(lru);
@@ -210,7 +238,7 @@ END_TEST
 
 START_TEST(test_get_finds_what_put_stored_and_counts_hits_and_misses)
 {
-	dp_lru *lru = int64_cache(8, NULL);
+	dp_lru *lru = int64_cache_of(_i, 8, NULL);
 	int64_t value = 0;
 
 	ck_assert_int_eq(get_int(lru, 1, &value), DP_ENOENT);
@@ -234,13 +262,10 @@ START_TEST(test_evicts_in_exact_least_recently_used_order)
 	 * hits, then 4 evicts 2, 5 evicts 3, 2 evicts 1, 1 evicts 4, 3
 	 * evicts 5, and 3 hits. */
 	struct key_list evicted = {.count = 0};
-	dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
-		.keys = &dp_lru_int64_key,
-		.values = &dp_lru_int64_value,
-		.maxsize = 3,
-		.on_evict = record_eviction,
-		.evict_ctx = &evicted,
-	});
+	struct dp_lru_config config = int64_config(_i, 3);
+	config.on_evict = record_eviction;
+	config.evict_ctx = &evicted;
+	dp_lru *lru = dp_lru_create(&config);
 	const int64_t want_evicted[] = {2, 3, 1, 4, 5};
 	const int64_t want_order[] = {3, 1, 2};
 
@@ -263,7 +288,7 @@ END_TEST
 
 START_TEST(test_a_hit_saves_an_entry_from_eviction)
 {
-	dp_lru *lru = int64_cache(2, NULL);
+	dp_lru *lru = int64_cache_of(_i, 2, NULL);
 	const int64_t want[] = {3, 1};
 
 	put_int(lru, 1, 10);
@@ -281,7 +306,7 @@ START_TEST(test_put_on_a_cached_key_replaces_the_value_and_moves_it_first)
 {
 	struct dp_counting_allocator counter;
 	dp_counting_allocator_init(&counter, NULL);
-	dp_lru *lru = int64_cache(4, &counter.base);
+	dp_lru *lru = int64_cache_of(_i, 4, &counter.base);
 	int64_t value = 0;
 	const int64_t want[] = {1, 2};
 
@@ -302,7 +327,7 @@ END_TEST
 
 START_TEST(test_contains_neither_counts_nor_reorders)
 {
-	dp_lru *lru = int64_cache(3, NULL);
+	dp_lru *lru = int64_cache_of(_i, 3, NULL);
 	const int64_t want[] = {3, 2, 1};
 	const struct dp_lru_info none = {0, 0, 3, 3};
 
@@ -320,13 +345,10 @@ END_TEST
 START_TEST(test_remove_forgets_a_key_without_calling_on_evict)
 {
 	struct key_list evicted = {.count = 0};
-	dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
-		.keys = &dp_lru_int64_key,
-		.values = &dp_lru_int64_value,
-		.maxsize = 3,
-		.on_evict = record_eviction,
-		.evict_ctx = &evicted,
-	});
+	struct dp_lru_config config = int64_config(_i, 3);
+	config.on_evict = record_eviction;
+	config.evict_ctx = &evicted;
+	dp_lru *lru = dp_lru_create(&config);
 	const int64_t want[] = {3, 1};
 
 	put_int(lru, 1, 1);
@@ -346,13 +368,10 @@ END_TEST
 START_TEST(test_clear_empties_resets_statistics_and_never_calls_on_evict)
 {
 	struct key_list evicted = {.count = 0};
-	dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
-		.keys = &dp_lru_int64_key,
-		.values = &dp_lru_int64_value,
-		.maxsize = DP_LRU_UNBOUNDED,
-		.on_evict = record_eviction,
-		.evict_ctx = &evicted,
-	});
+	struct dp_lru_config config = int64_config(_i, DP_LRU_UNBOUNDED);
+	config.on_evict = record_eviction;
+	config.evict_ctx = &evicted;
+	dp_lru *lru = dp_lru_create(&config);
 	const int64_t calls[] = {1, 1, 2};
 
 	for (size_t i = 0; i < DP_ARRAY_SIZE(calls); i++)
@@ -374,7 +393,7 @@ START_TEST(test_maxsize_0_stores_nothing_and_every_lookup_misses)
 {
 	struct dp_counting_allocator counter;
 	dp_counting_allocator_init(&counter, NULL);
-	dp_lru *lru = int64_cache(0, &counter.base);
+	dp_lru *lru = int64_cache_of(_i, 0, &counter.base);
 	const int64_t calls[] = {1, 1, 2};
 	size_t live = counter.live_blocks;
 
@@ -391,13 +410,10 @@ END_TEST
 START_TEST(test_unbounded_cache_grows_and_never_evicts)
 {
 	struct key_list evicted = {.count = 0};
-	dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
-		.keys = &dp_lru_int64_key,
-		.values = &dp_lru_int64_value,
-		.maxsize = DP_LRU_UNBOUNDED,
-		.on_evict = record_eviction,
-		.evict_ctx = &evicted,
-	});
+	struct dp_lru_config config = int64_config(_i, DP_LRU_UNBOUNDED);
+	config.on_evict = record_eviction;
+	config.evict_ctx = &evicted;
+	dp_lru *lru = dp_lru_create(&config);
 	enum { N = 5000 };
 
 	for (int64_t key = 0; key < N; key++)
@@ -529,20 +545,17 @@ START_TEST(test_random_operations_match_a_reference_model)
 {
 	/* The model is an array ordered from most to least recently used,
 	 * the obvious O(n) LRU; the cache must agree with it at every step,
-	 * including which key each eviction picks. Iteration 0 runs the
-	 * inline integer path, iteration 1 the general one (copies of the
-	 * tables, which the cache does not recognise). */
+	 * including which key each eviction picks. Iterations 0 and 1 are
+	 * the plain and the tuned cache (see int64_config()); iteration 2
+	 * is the tuned cache through the generic dp_lru_get() and
+	 * dp_lru_put(). */
 	enum { MAXSIZE = 8, RANGE = 24, OPS = 20000 };
 	struct key_list evicted = {.count = 0};
-	const struct dp_lru_key_ops copied_keys = dp_lru_int64_key;
-	const struct dp_lru_value_ops copied_values = dp_lru_int64_value;
-	dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
-		.keys = _i == 0 ? &dp_lru_int64_key : &copied_keys,
-		.values = _i == 0 ? &dp_lru_int64_value : &copied_values,
-		.maxsize = MAXSIZE,
-		.on_evict = record_eviction,
-		.evict_ctx = &evicted,
-	});
+	struct dp_lru_config config = int64_config(_i == 0 ? 0 : 1, MAXSIZE);
+	config.on_evict = record_eviction;
+	config.evict_ctx = &evicted;
+	dp_lru *lru = dp_lru_create(&config);
+	bool generic = _i != 1;
 	int64_t model[MAXSIZE] = {0};
 	size_t model_size = 0;
 	uint64_t seed = 12345;
@@ -554,11 +567,14 @@ START_TEST(test_random_operations_match_a_reference_model)
 		while (at < model_size && model[at] != key)
 			at++;
 		bool present = at < model_size;
-		int rc = get_int(lru, key, NULL);
+		int rc = generic ? dp_lru_get(lru, &key, NULL)
+		                 : dp_lru_get_int64(lru, key, NULL);
 		ck_assert_int_eq(rc, present ? DP_OK : DP_ENOENT);
 		if (!present) {
 			evicted.count = 0;
-			ck_assert_int_eq(put_int(lru, key, key), DP_OK);
+			rc = generic ? dp_lru_put(lru, &key, &key)
+			             : dp_lru_put_int64(lru, key, key);
+			ck_assert_int_eq(rc, DP_OK);
 			if (model_size == MAXSIZE) {
 				ck_assert_uint_eq(evicted.count, 1);
 				ck_assert_int_eq(evicted.keys[0],
@@ -577,47 +593,151 @@ START_TEST(test_random_operations_match_a_reference_model)
 }
 END_TEST
 
-/* ---- the inline integer path ---------------------------------------------- */
+/* ---- counted: what each way of caching integers allocates ---------------- */
 
-START_TEST(test_integer_tables_keep_keys_and_values_in_the_entry)
+/* Blocks per entry: the entry and, in the plain cache, a copy of the key
+ * and one of the value; the tuned cache keeps both inside the entry. */
+static size_t blocks_per_entry(int kind)
 {
-	/* The same ten puts through the library's tables (recognised: the
-	 * integers live in the entries) and through copies of them (the
-	 * general path: a key copy and a value copy per entry). */
-	const struct dp_lru_key_ops copied_keys = dp_lru_int64_key;
-	const struct dp_lru_value_ops copied_values = dp_lru_int64_value;
-	size_t blocks[2];
+	return kind == DP_LRU_BY_OPS ? 3 : 1;
+}
 
-	for (int copied = 0; copied < 2; copied++) {
-		struct dp_counting_allocator counter;
-		dp_counting_allocator_init(&counter, NULL);
-		dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
-			.keys = copied ? &copied_keys : &dp_lru_int64_key,
-			.values = copied ? &copied_values : &dp_lru_int64_value,
-			.maxsize = 16,
-			.alloc = &counter.base,
-		});
-		for (int64_t key = 0; key < 10; key++)
-			ck_assert_int_eq(put_int(lru, key, key * 10), DP_OK);
-		int64_t value = 0;
-		ck_assert_int_eq(get_int(lru, 7, &value), DP_OK);
-		ck_assert_int_eq(value, 70);
-		blocks[copied] = counter.live_blocks;
-		dp_lru_destroy(lru);
-		ck_assert_uint_eq(counter.live_blocks, 0);
-	}
-	/* The cache and its table, then one or three blocks per entry. */
-	ck_assert_uint_eq(blocks[0], 2 + 10);
-	ck_assert_uint_eq(blocks[1], 2 + 3 * 10);
+START_TEST(test_each_entry_costs_its_blocks_and_nothing_else)
+{
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+	dp_lru *lru = int64_cache_of(_i, 16, &counter.base);
+
+	for (int64_t key = 0; key < 10; key++)
+		ck_assert_int_eq(put_int(lru, key, key * 10), DP_OK);
+	int64_t value = 0;
+	ck_assert_int_eq(get_int(lru, 7, &value), DP_OK);
+	ck_assert_int_eq(value, 70);
+	/* The cache and its bucket array, then the entries. */
+	ck_assert_uint_eq(counter.live_blocks, 2 + 10 * blocks_per_entry(_i));
+	dp_lru_destroy(lru);
+	ck_assert_uint_eq(counter.live_blocks, 0);
 }
 END_TEST
 
-START_TEST(test_inline_integers_reach_callbacks_as_pointers)
+START_TEST(test_hits_misses_and_removals_allocate_nothing)
+{
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+	dp_lru *lru = int64_cache_of(_i, 8, &counter.base);
+
+	for (int64_t key = 0; key < 8; key++)
+		put_int(lru, key, key);
+	size_t allocations = counter.allocations;
+	for (int64_t key = 0; key < 100; key++)
+		get_int(lru, key % 12, NULL);
+	ck_assert(dp_lru_contains(lru, &(int64_t){3}));
+	ck_assert_int_eq(dp_lru_remove(lru, &(int64_t){3}), DP_OK);
+	ck_assert_uint_eq(counter.allocations, allocations);
+	ck_assert_uint_eq(counter.frees, blocks_per_entry(_i));
+	dp_lru_destroy(lru);
+}
+END_TEST
+
+START_TEST(test_a_full_cache_recycles_the_victims_entry)
+{
+	/* A miss on a full cache reuses the evicted entry, as CPython's
+	 * bounded lru_cache reuses its oldest link: only the copies of the
+	 * new key and value are allocated, and the victim's freed. */
+	enum { PUTS = 50 };
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+	dp_lru *lru = int64_cache_of(_i, 8, &counter.base);
+
+	for (int64_t key = 0; key < 8; key++)
+		put_int(lru, key, key);
+	size_t per_entry = blocks_per_entry(_i);
+	/* The cache and its bucket array, then the entries. */
+	ck_assert_uint_eq(counter.allocations, 2 + 8 * per_entry);
+	for (int64_t key = 8; key < 8 + PUTS; key++)
+		ck_assert_int_eq(put_int(lru, key, key), DP_OK);
+	ck_assert_uint_eq(counter.allocations,
+	                  2 + 8 * per_entry + PUTS * (per_entry - 1));
+	ck_assert_uint_eq(counter.live_blocks, 2 + 8 * per_entry);
+	dp_lru_destroy(lru);
+	ck_assert_uint_eq(counter.live_blocks, 0);
+}
+END_TEST
+
+START_TEST(test_the_table_doubles_when_entries_reach_its_buckets)
+{
+	/* 16 buckets at first: the 17th entry doubles them, the 33rd again,
+	 * each time one new array for one old, in both ways of caching. */
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+	dp_lru *lru = int64_cache_of(_i, DP_LRU_UNBOUNDED, &counter.base);
+	size_t per_entry = blocks_per_entry(_i);
+
+	for (int64_t key = 0; key < 16; key++)
+		put_int(lru, key, key);
+	ck_assert_uint_eq(counter.allocations, 2 + 16 * per_entry);
+	put_int(lru, 16, 16);
+	ck_assert_uint_eq(counter.allocations, 3 + 17 * per_entry);
+	ck_assert_uint_eq(counter.frees, 1);
+	for (int64_t key = 17; key < 33; key++)
+		put_int(lru, key, key);
+	ck_assert_uint_eq(counter.allocations, 4 + 33 * per_entry);
+	ck_assert_uint_eq(counter.frees, 2);
+	dp_lru_destroy(lru);
+}
+END_TEST
+
+/* A key table whose hash sends every key to bucket 0 and whose equal()
+ * counts its calls: a chain of known length, and the probes it costs. */
+static uint64_t same_bucket_hash(void *ctx, const void *key)
+{
+	(void)ctx;
+	return (uint64_t) * (const int64_t *)key << 32;
+}
+
+static bool counted_equal(void *ctx, const void *a, const void *b)
+{
+	size_t *calls = ctx;
+	(*calls)++;
+	return *(const int64_t *)a == *(const int64_t *)b;
+}
+
+START_TEST(test_a_lookup_compares_only_keys_of_the_same_hash)
+{
+	/* Eight keys in one chain: each lookup walks the chain but calls
+	 * equal() once, on the entry whose stored hash matches, and a miss
+	 * does not call it at all. */
+	static const struct dp_lru_key_ops chained = {
+		.hash = same_bucket_hash,
+		.equal = counted_equal,
+	};
+	size_t calls = 0;
+	dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
+		.keys = &chained,
+		.ctx = &calls,
+		.maxsize = 8,
+	});
+	static const int64_t keys[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+
+	for (size_t i = 0; i < 8; i++)
+		ck_assert_int_eq(dp_lru_put(lru, &keys[i], NULL), DP_OK);
+	ck_assert_uint_eq(calls, 0);
+	for (size_t i = 0; i < 8; i++)
+		ck_assert_int_eq(dp_lru_get(lru, &keys[i], NULL), DP_OK);
+	ck_assert_uint_eq(calls, 8);
+	ck_assert_int_eq(dp_lru_get(lru, &(int64_t){8}, NULL), DP_ENOENT);
+	ck_assert_uint_eq(calls, 8);
+	dp_lru_destroy(lru);
+}
+END_TEST
+
+/* ---- the declared tuning: DP_LRU_INT64 ------------------------------------ */
+
+START_TEST(test_int64_kind_hands_out_pointers_into_its_entries)
 {
 	struct key_list evicted = {.count = 0};
 	dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
-		.keys = &dp_lru_int64_key,
-		.values = &dp_lru_int64_value,
+		.kind = DP_LRU_INT64,
 		.maxsize = 2,
 		.on_evict = record_eviction,
 		.evict_ctx = &evicted,
@@ -644,19 +764,21 @@ START_TEST(test_inline_integers_reach_callbacks_as_pointers)
 }
 END_TEST
 
-START_TEST(test_inline_integer_values_may_be_null)
+START_TEST(test_int64_kind_values_may_be_null)
 {
-	dp_lru *lru = int64_cache(4, NULL);
+	dp_lru *lru = int64_cache_of(DP_LRU_INT64, 4, NULL);
 	void *stored = &stored;
+	int64_t value = -1;
 
 	ck_assert_int_eq(dp_lru_put(lru, &(int64_t){1}, NULL), DP_OK);
 	ck_assert_int_eq(dp_lru_get(lru, &(int64_t){1}, &stored), DP_OK);
 	ck_assert_ptr_null(stored);
+	ck_assert_int_eq(dp_lru_get_int64(lru, 1, &value), DP_OK);
+	ck_assert_int_eq(value, 0);
 	struct key_list list = order_of(lru);
 	ck_assert_uint_eq(list.count, 1);
 	ck_assert_int_eq(list.values[0], -1);
 	/* A value replaces the NULL, and NULL replaces it again. */
-	int64_t value = 0;
 	ck_assert_int_eq(put_int(lru, 1, 9), DP_OK);
 	ck_assert_int_eq(get_int(lru, 1, &value), DP_OK);
 	ck_assert_int_eq(value, 9);
@@ -667,10 +789,26 @@ START_TEST(test_inline_integer_values_may_be_null)
 }
 END_TEST
 
-START_TEST(test_inline_keys_with_copied_values_and_the_reverse)
+START_TEST(test_typed_functions_refuse_a_plain_cache)
 {
-	/* Each half of the inline path works alone: integer keys with byte
-	 * values, and string keys with integer values. */
+	dp_lru *lru = int64_cache(4, NULL);
+	int64_t value = 7;
+
+	ck_assert_int_eq(dp_lru_put_int64(lru, 1, 1), DP_EINVAL);
+	ck_assert_int_eq(dp_lru_get_int64(lru, 1, &value), DP_EINVAL);
+	ck_assert_int_eq(value, 7);
+	ck_assert_int_eq(dp_lru_put_int64(NULL, 1, 1), DP_EINVAL);
+	ck_assert_int_eq(dp_lru_get_int64(NULL, 1, &value), DP_EINVAL);
+	const struct dp_lru_info none = {0, 0, 4, 0};
+	assert_lru_info(lru, &none);
+	dp_lru_destroy(lru);
+}
+END_TEST
+
+START_TEST(test_plain_caches_mix_integer_and_other_tables)
+{
+	/* Integer keys with byte values, string keys with integer values:
+	 * every key and value a copy of its own. */
 	struct dp_counting_allocator counter;
 	dp_counting_allocator_init(&counter, NULL);
 	dp_lru *by_number = dp_lru_create(&(struct dp_lru_config){
@@ -694,13 +832,12 @@ START_TEST(test_inline_keys_with_copied_values_and_the_reverse)
 	ck_assert_mem_eq(bytes->data, "hello", 5);
 	ck_assert_int_eq(dp_lru_put(by_name, "answer", &(int64_t){42}), DP_OK);
 	ck_assert_int_eq(*(const int64_t *)stored_value(by_name, "answer"), 42);
-	/* Two caches and tables; an entry and a value copy; an entry and a
-	 * key copy. */
-	ck_assert_uint_eq(counter.live_blocks, 4 + 2 + 2);
+	/* Two caches and tables; in each, an entry and two copies. */
+	ck_assert_uint_eq(counter.live_blocks, 4 + 3 + 3);
 	/* Eviction frees the copies the cache made, and only those. */
 	ck_assert_int_eq(dp_lru_put(by_number, &(int64_t){7}, &hello), DP_OK);
 	ck_assert_int_eq(dp_lru_put(by_name, "other", &(int64_t){7}), DP_OK);
-	ck_assert_uint_eq(counter.live_blocks, 4 + 2 + 2);
+	ck_assert_uint_eq(counter.live_blocks, 4 + 3 + 3);
 	dp_lru_destroy(by_number);
 	dp_lru_destroy(by_name);
 	ck_assert_uint_eq(counter.live_blocks, 0);
@@ -726,9 +863,9 @@ START_TEST(test_destroy_frees_everything_without_calling_on_evict)
 		snprintf(key, sizeof(key), "key-%d", i);
 		ck_assert_int_eq(dp_lru_put(lru, key, &(int64_t){i}), DP_OK);
 	}
-	/* Entry and key copy per entry (the integer value lives inside the
-	 * entry); the table and the cache. */
-	ck_assert_uint_eq(counter.live_blocks, 2 * 100 + 2);
+	/* Entry, key copy and value copy per entry; the table and the
+	 * cache. */
+	ck_assert_uint_eq(counter.live_blocks, 3 * 100 + 2);
 	dp_lru_destroy(lru);
 	ck_assert_uint_eq(counter.live_blocks, 0);
 	ck_assert_uint_eq(evicted.count, 0);
@@ -893,6 +1030,16 @@ START_TEST(test_create_rejects_a_missing_config_or_required_slot)
 	case 3:
 		keys.equal = NULL;
 		break;
+	case 4:
+		config.kind = DP_LRU_INT64;
+		break;
+	case 5:
+		config = int64_config(DP_LRU_INT64, 4);
+		config.values = &dp_lru_int64_value;
+		break;
+	case 6:
+		config.kind = (enum dp_lru_kind)2;
+		break;
 	}
 	ck_assert_ptr_null(dp_lru_create(&config));
 }
@@ -972,6 +1119,9 @@ START_TEST(test_create_fails_cleanly_at_every_allocation)
 			memo = dp_memo_create_bytes(decodings, &calls, 4,
 			                            &failing.base);
 			break;
+		case 3:
+			lru = int64_cache_of(DP_LRU_INT64, 4, &failing.base);
+			break;
 		}
 		bool made = lru != NULL || memo != NULL;
 		ck_assert(made == !failing.failed);
@@ -991,7 +1141,7 @@ enum put_case {
 	PUT_EVICTING,
 	PUT_REPLACING,
 	PUT_STRING_KEY,
-	PUT_GENERAL_PATH, /* growing, through copies of the int64 tables */
+	PUT_TUNED, /* growing, a DP_LRU_INT64 cache */
 };
 
 static void sweep_put(enum put_case put_case)
@@ -1003,29 +1153,17 @@ static void sweep_put(enum put_case put_case)
 		dp_failing_allocator_init(&failing, 0, &counter.base);
 		struct key_list evicted = {.count = 0};
 		bool strings = put_case == PUT_STRING_KEY;
-		/* Copies are not recognised: the key and the value are then
-		 * copied into blocks of their own, two more allocations. */
-		const struct dp_lru_key_ops copied_keys = dp_lru_int64_key;
-		const struct dp_lru_value_ops copied_values =
-			dp_lru_int64_value;
-		bool general = put_case == PUT_GENERAL_PATH;
-		const struct dp_lru_key_ops *keys = &dp_lru_int64_key;
-		if (strings)
-			keys = &dp_lru_string_key;
-		else if (general)
-			keys = &copied_keys;
 		/* 16 entries fill the first 16 buckets: the 17th grows the
 		 * table, unless maxsize 16 makes it evict instead. */
-		dp_lru *lru = dp_lru_create(&(struct dp_lru_config){
-			.keys = keys,
-			.values =
-				general ? &copied_values : &dp_lru_int64_value,
-			.maxsize = put_case == PUT_EVICTING ? 16
-		                                            : DP_LRU_UNBOUNDED,
-			.on_evict = record_eviction,
-			.evict_ctx = &evicted,
-			.alloc = &failing.base,
-		});
+		struct dp_lru_config config = int64_config(
+			put_case == PUT_TUNED ? DP_LRU_INT64 : DP_LRU_BY_OPS,
+			put_case == PUT_EVICTING ? 16 : DP_LRU_UNBOUNDED);
+		if (strings)
+			config.keys = &dp_lru_string_key;
+		config.on_evict = record_eviction;
+		config.evict_ctx = &evicted;
+		config.alloc = &failing.base;
+		dp_lru *lru = dp_lru_create(&config);
 		ck_assert_ptr_nonnull(lru);
 		static const char *const names[] = {"a", "b", "c"};
 		if (strings) {
@@ -1048,7 +1186,7 @@ static void sweep_put(enum put_case put_case)
 		switch (put_case) {
 		case PUT_GROWING_THE_TABLE:
 		case PUT_EVICTING:
-		case PUT_GENERAL_PATH:
+		case PUT_TUNED:
 			rc = put_int(lru, 100, 100);
 			break;
 		case PUT_REPLACING:
@@ -1177,36 +1315,58 @@ static Suite *lru_cache_suite(void)
 	TCase *tc;
 
 	tc = dp_test_case(suite, "cache");
-	tcase_add_test(tc, test_new_cache_is_empty_and_reports_its_maxsize);
-	tcase_add_test(
-		tc, test_get_finds_what_put_stored_and_counts_hits_and_misses);
-	tcase_add_test(tc, test_evicts_in_exact_least_recently_used_order);
-	tcase_add_test(tc, test_a_hit_saves_an_entry_from_eviction);
-	tcase_add_test(
+	tcase_add_loop_test(tc, test_new_cache_is_empty_and_reports_its_maxsize,
+	                    0, 2);
+	tcase_add_loop_test(
+		tc, test_get_finds_what_put_stored_and_counts_hits_and_misses,
+		0, 2);
+	tcase_add_loop_test(tc, test_evicts_in_exact_least_recently_used_order,
+	                    0, 2);
+	tcase_add_loop_test(tc, test_a_hit_saves_an_entry_from_eviction, 0, 2);
+	tcase_add_loop_test(
 		tc,
-		test_put_on_a_cached_key_replaces_the_value_and_moves_it_first);
-	tcase_add_test(tc, test_contains_neither_counts_nor_reorders);
-	tcase_add_test(tc, test_remove_forgets_a_key_without_calling_on_evict);
-	tcase_add_test(
+		test_put_on_a_cached_key_replaces_the_value_and_moves_it_first,
+		0, 2);
+	tcase_add_loop_test(tc, test_contains_neither_counts_nor_reorders, 0,
+	                    2);
+	tcase_add_loop_test(
+		tc, test_remove_forgets_a_key_without_calling_on_evict, 0, 2);
+	tcase_add_loop_test(
 		tc,
-		test_clear_empties_resets_statistics_and_never_calls_on_evict);
-	tcase_add_test(tc,
-	               test_maxsize_0_stores_nothing_and_every_lookup_misses);
-	tcase_add_test(tc, test_unbounded_cache_grows_and_never_evicts);
+		test_clear_empties_resets_statistics_and_never_calls_on_evict,
+		0, 2);
+	tcase_add_loop_test(
+		tc, test_maxsize_0_stores_nothing_and_every_lookup_misses, 0,
+		2);
+	tcase_add_loop_test(tc, test_unbounded_cache_grows_and_never_evicts, 0,
+	                    2);
 	tcase_add_test(tc,
 	               test_string_keys_are_copied_so_the_buffer_may_change);
 	tcase_add_test(tc, test_bytes_keys_and_values_are_copied);
 	tcase_add_test(tc, test_null_dup_and_free_store_the_callers_pointers);
 	tcase_add_loop_test(tc, test_random_operations_match_a_reference_model,
-	                    0, 2);
-	tcase_add_test(tc,
-	               test_integer_tables_keep_keys_and_values_in_the_entry);
-	tcase_add_test(tc, test_inline_integers_reach_callbacks_as_pointers);
-	tcase_add_test(tc, test_inline_integer_values_may_be_null);
-	tcase_add_test(tc, test_inline_keys_with_copied_values_and_the_reverse);
+	                    0, 3);
+	tcase_add_test(tc, test_plain_caches_mix_integer_and_other_tables);
 	tcase_add_test(tc,
 	               test_destroy_frees_everything_without_calling_on_evict);
 	tcase_add_test(tc, test_for_each_stops_when_the_visitor_says_so);
+
+	tc = dp_test_case(suite, "counted");
+	tcase_add_loop_test(
+		tc, test_each_entry_costs_its_blocks_and_nothing_else, 0, 2);
+	tcase_add_loop_test(tc, test_hits_misses_and_removals_allocate_nothing,
+	                    0, 2);
+	tcase_add_loop_test(tc, test_a_full_cache_recycles_the_victims_entry, 0,
+	                    2);
+	tcase_add_loop_test(
+		tc, test_the_table_doubles_when_entries_reach_its_buckets, 0,
+		2);
+	tcase_add_test(tc, test_a_lookup_compares_only_keys_of_the_same_hash);
+
+	tc = dp_test_case(suite, "int64 kind");
+	tcase_add_test(tc, test_int64_kind_hands_out_pointers_into_its_entries);
+	tcase_add_test(tc, test_int64_kind_values_may_be_null);
+	tcase_add_test(tc, test_typed_functions_refuse_a_plain_cache);
 
 	tc = dp_test_case(suite, "memo");
 	tcase_add_test(tc, test_fib_info_matches_cpython_lru_cache);
@@ -1222,12 +1382,12 @@ static Suite *lru_cache_suite(void)
 	tc = dp_test_case(suite, "errors");
 	tcase_add_loop_test(
 		tc, test_create_rejects_a_missing_config_or_required_slot, 0,
-		4);
+		7);
 	tcase_add_test(tc, test_null_arguments_are_rejected_by_every_function);
 
 	tc = dp_test_case(suite, "out of memory");
 	tcase_add_loop_test(tc, test_create_fails_cleanly_at_every_allocation,
-	                    0, 3);
+	                    0, 4);
 	tcase_add_loop_test(tc, test_put_fails_cleanly_at_every_allocation, 0,
 	                    5);
 	tcase_add_test(tc,
