@@ -2,7 +2,7 @@
  * Exercise 20: the MVP presenter. Read README.md first, then presenter.h,
  * which is the contract: every function below must do what its comment
  * there says. The demo's core (mvc_demo/app.h, model.h, parser.h,
- * render.h, filters.h) is yours to call.
+ * screen.h, filters.h) is yours to call.
  */
 #include "presenter.h"
 
@@ -10,11 +10,11 @@ int ex_presenter_init(struct ex_presenter *presenter, struct todo_app *app,
                       const char *renderer, const struct todo_view_ops *view,
                       void *view_ctx)
 {
-	/* TODO: check every pointer and view->show; make the renderer with
-	 * dp_factory_make(app->renderers, ...) and a config without colour;
-	 * set the fields (filter "all", order "id"); create the scratch
-	 * memory stream; subscribe an observer to app->model whose callback
-	 * shows the list. Undo what was done when a step fails. */
+	/* TODO: check every pointer and view->show; set the fields; make
+	 * the display with todo_display_init() (no colour); create the
+	 * scratch memory stream; subscribe an observer to app->model whose
+	 * callback draws the notification with todo_display_event() and
+	 * shows the text. Undo what was done when a step fails. */
 	(void)presenter;
 	(void)app;
 	(void)renderer;
@@ -25,7 +25,7 @@ int ex_presenter_init(struct ex_presenter *presenter, struct todo_app *app,
 
 void ex_presenter_deinit(struct ex_presenter *presenter)
 {
-	/* TODO: unsubscribe, then free the stream and the renderer. */
+	/* TODO: unsubscribe, then free the stream and the display. */
 	(void)presenter;
 }
 

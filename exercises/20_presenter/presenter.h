@@ -6,15 +6,24 @@
  * The presenter sits between a view that knows nothing (it shows the text
  * it is given and forwards each input line) and the demo's core (the model,
  * the command history and the stores, in `struct todo_app`). It observes
- * the model, and on every change formats the list with a renderer and
- * pushes the text to the view; it turns each input line into a request
- * with todo_parse() and either answers it itself (the view's own verbs:
- * filter, sort, list, help, quit) or hands it to todo_app_change().
+ * the model and, on every notification, draws what changed with the demo's
+ * screen builder (mvc_demo/screen.h: one row for a single change, the first
+ * page for a change of many) and pushes the text to the view; it turns each
+ * input line into a request with todo_parse() and either answers it itself
+ * (the view's own verbs: filter, sort, list, help, quit) or hands it to
+ * todo_app_change(). Messages and errors go to the view bare, with their
+ * kind: the view adds "error: ", the colour and the line end.
+ *
+ * The demo's own presenter shares this logic with the MVC controller in
+ * mvc_demo/session.c, which also warns about unsaved changes before
+ * leaving; here `quit` always leaves, and that session is not yours to
+ * call: write the logic.
  *
  * Ownership: the caller owns the presenter, the app and the view; the
- * presenter owns its renderer and its scratch stream, and subscribes to
- * the model in ex_presenter_init() until ex_presenter_deinit().
- * Thread-safety: none; one thread drives the presenter and the app.
+ * presenter owns its display (and its renderer) and its scratch stream,
+ * and subscribes to the model in ex_presenter_init() until
+ * ex_presenter_deinit(). Thread-safety: none; one thread drives the
+ * presenter and the app.
  */
 #ifndef EX_PRESENTER_H
 #define EX_PRESENTER_H
@@ -24,17 +33,15 @@
 #include <stdbool.h>
 
 /** @brief The presenter. Its fields are yours to use; the tests read
- *         only `draws` and `failures`. */
+ *         only `display` (its `draws`, `filter` and `order`) and
+ *         `failures`. */
 struct ex_presenter {
 	struct dp_observer observer;      /**< Its subscription to the model. */
 	struct todo_app *app;             /**< The core. */
-	struct todo_renderer *renderer;   /**< Formats the list; owned. */
-	const struct todo_filter *filter; /**< Which items: "all" at first. */
-	const struct todo_order *order;   /**< In what order: "id" at first. */
+	struct todo_display display;      /**< Renderer, filter, order; owned. */
 	const struct todo_view_ops *view; /**< The view's operations. */
 	void *view_ctx;                   /**< Handed to them. */
 	struct dp_stream *text;           /**< Scratch memory stream; owned. */
-	unsigned long draws;              /**< Lists shown so far. */
 	unsigned failures;                /**< Lines answered with an error. */
 };
 
@@ -45,9 +52,8 @@ struct ex_presenter {
  * the first view verb.
  * @param[out] presenter The presenter.
  * @param[in]  app       The core, initialised with todo_app_init().
- * @param[in]  renderer  The renderer's name in the app's factory of
- *                       renderers (`app->renderers`): "plain", "table" or
- *                       "json", made without colour.
+ * @param[in]  renderer  The renderer's name: "plain", "table" or "json",
+ *                       for todo_display_init(), without colour.
  * @param[in]  view      The view's operations; `view->show` required.
  * @param[in]  view_ctx  Handed to them.
  * @return #DP_OK; #DP_EINVAL when a pointer is NULL or `view->show` is
@@ -68,22 +74,23 @@ void ex_presenter_deinit(struct ex_presenter *presenter);
 /**
  * @brief Answer one input line, as the demo's presenter does.
  *
- * - A line todo_parse() refuses: one #TODO_TEXT_ERROR text, "error: "
- *   then the parser's message and a newline; `failures` counts it.
+ * - A line todo_parse() refuses: one #TODO_TEXT_ERROR, the parser's
+ *   message as it is (no "error: ", no newline); `failures` counts it.
  * - Nothing (a blank line or a comment): nothing shown.
- * - `quit`: nothing shown; returns false.
- * - `help`: todo_help_text() as one #TODO_TEXT_MESSAGE.
- * - `filter NAME`, `sort NAME`, `list`: the presenter's own state changes
- *   (todo_filter_find(), todo_order_find()) and the list is shown once.
- * - Anything else goes to todo_app_change(): an error is shown as above;
- *   on success its message, when not empty, is one #TODO_TEXT_MESSAGE
- *   followed by a newline. The list itself is shown by the model's
- *   notification, once per change, never by this function.
+ * - `quit` (with or without `--discard`): nothing shown; returns false.
+ * - `help`: todo_help_text() as one #TODO_TEXT_LIST (drawn text).
+ * - `filter NAME`, `sort NAME`: the display's filter or order changes
+ *   (todo_filter_find(), todo_order_find()) and the first page of the
+ *   list is shown once; `list`: every row, once (todo_display_list()).
+ * - Anything else goes to todo_app_change(): a failure is one
+ *   #TODO_TEXT_ERROR with its message, counted in `failures`; on success
+ *   its message, when not empty, is one #TODO_TEXT_MESSAGE. What changed
+ *   is shown by the model's notification, never by this function.
  *
- * The list is drawn with the renderer from a `struct todo_screen` of the
- * items todo_select() picks with the presenter's filter and order, the
- * model's active count and total, and the filter's name, and shown as
- * one #TODO_TEXT_LIST text; `draws` counts it.
+ * On each notification the presenter draws with todo_display_event() into
+ * its scratch stream and shows the text, NUL-terminated, as one
+ * #TODO_TEXT_LIST: one row and the counter for a single change, the first
+ * page for a change of many. A session of n adds thus shows O(n) bytes.
  * @param[in,out] presenter The presenter.
  * @param[in,out] line      One line without its newline; may be modified.
  * @return false after `quit`, or when `presenter` or `line` is NULL; true
@@ -94,8 +101,7 @@ bool ex_presenter_on_line(struct ex_presenter *presenter, char *line);
 /**
  * @brief Answer a line the view could not read whole (longer than
  *        #TODO_LINE_MAX, or holding a NUL byte): one #TODO_TEXT_ERROR,
- *        "error: line too long or holds a NUL byte (the limit is 1024
- *        bytes)" and a newline; `failures` counts it.
+ *        #TODO_BAD_LINE_MESSAGE; `failures` counts it.
  * @param[in,out] presenter The presenter; NULL is a no-op.
  */
 void ex_presenter_on_bad_line(struct ex_presenter *presenter);

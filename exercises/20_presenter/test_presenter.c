@@ -11,7 +11,7 @@
  * The demo's core and the chapters it is made of are linked in:
  * grade-link: ../mvc_demo/app.c ../mvc_demo/commands.c ../mvc_demo/filters.c
  * grade-link: ../mvc_demo/list.c ../mvc_demo/model.c ../mvc_demo/parser.c
- * grade-link: ../mvc_demo/render.c ../mvc_demo/store.c
+ * grade-link: ../mvc_demo/render.c ../mvc_demo/screen.c ../mvc_demo/store.c
  * grade-link: ../mvc_demo/store_csv.c ../mvc_demo/store_decorators.c
  * grade-link: ../mvc_demo/store_native.c ../mvc_demo/store_todotxt.c
  * grade-link: adapter/adapter.c adapter/adapter_memory.c command/command.c
@@ -41,7 +41,9 @@ struct recorder {
 	char last[4096]; /* the last text, cut to fit */
 };
 
-static void record(void *ctx, enum todo_text_kind kind, const char *text)
+/* It writes what it is shown as the demo's passive view does: drawn text
+ * as it is, a message and its line end, "error: ", an error, a line end. */
+static int record(void *ctx, enum todo_text_kind kind, const char *text)
 {
 	struct recorder *rec = ctx;
 
@@ -50,7 +52,12 @@ static void record(void *ctx, enum todo_text_kind kind, const char *text)
 	rec->shown[kind]++;
 	rec->last_kind = kind;
 	snprintf(rec->last, sizeof(rec->last), "%s", text);
+	const char *before = kind == TODO_TEXT_ERROR ? "error: " : "";
+	const char *after = kind == TODO_TEXT_LIST ? "" : "\n";
+	ck_assert_int_eq(dp_stream_write_string(rec->out, before), DP_OK);
 	ck_assert_int_eq(dp_stream_write_string(rec->out, text), DP_OK);
+	ck_assert_int_eq(dp_stream_write_string(rec->out, after), DP_OK);
+	return DP_OK;
 }
 
 static const struct todo_view_ops recorder_ops = {.show = record};
@@ -115,17 +122,21 @@ START_TEST(test_a_change_shows_the_list_once)
 	              rig.rec.shown[TODO_TEXT_LIST],
 	              rig.rec.shown[TODO_TEXT_MESSAGE],
 	              rig.rec.shown[TODO_TEXT_ERROR]);
-	ck_assert_str_eq(rig.rec.last, "  1 [ ] Buy milk\n1 item left (all)\n");
+	ck_assert_str_eq(rig.rec.last,
+	                 "+   1 [ ] Buy milk\n1 item left (all)\n");
 	ck_assert(say(&rig, "add Walk the dog"));
 	ck_assert(say(&rig, "toggle 1"));
 	ck_assert_msg(rig.rec.shown[TODO_TEXT_LIST] == 3 &&
-	                      rig.presenter.draws == 3,
-	              "three changes should show three lists and count three "
-	              "draws, got %u lists and draws = %lu",
-	              rig.rec.shown[TODO_TEXT_LIST], rig.presenter.draws);
-	ck_assert_str_eq(rig.rec.last, "  1 [x] Buy milk\n"
-	                               "  2 [ ] Walk the dog\n"
-	                               "1 item left (all)\n");
+	                      rig.presenter.display.draws == 3,
+	              "three changes should show three drawings and count "
+	              "three draws, got %u and display.draws = %lu",
+	              rig.rec.shown[TODO_TEXT_LIST],
+	              rig.presenter.display.draws);
+	ck_assert_msg(strcmp(rig.rec.last, "~   1 [x] Buy milk\n"
+	                                   "1 item left (all)\n") == 0,
+	              "a toggle should show the changed row and the counter, "
+	              "not the whole list: got \"%s\"",
+	              rig.rec.last);
 	/* A change made by anyone else reaches the view too: the presenter
 	 * hears the model, not its own lines. */
 	struct todo_request request = {.verb = TODO_DELETE, .id = 1};
@@ -136,8 +147,64 @@ START_TEST(test_a_change_shows_the_list_once)
 	ck_assert_msg(rig.rec.shown[TODO_TEXT_LIST] == 4,
 	              "a change made without the presenter (another view, a "
 	              "load) should show the list too: subscribe to the model");
-	ck_assert_str_eq(rig.rec.last, "  2 [ ] Walk the dog\n"
+	ck_assert_str_eq(rig.rec.last, "-   1 [x] Buy milk\n"
 	                               "1 item left (all)\n");
+	rig_down(&rig);
+}
+END_TEST
+
+/* The bytes the recorder holds, and the lines among the last `from`. */
+static size_t recorded(const struct rig *rig, size_t from, size_t *lines)
+{
+	size_t len = 0;
+	const char *text =
+		(const char *)dp_memory_stream_data(rig->rec.out, &len);
+
+	*lines = 0;
+	for (size_t i = from; text != NULL && i < len; i++)
+		*lines += text[i] == '\n';
+	return len;
+}
+
+/* n adds print O(n) bytes, not O(n^2): each shows its row and the
+ * counter. A change of many items shows the first page; list, all. */
+START_TEST(test_a_session_shows_what_changed_not_the_whole_list)
+{
+	enum { ADDS = 300 };
+	struct rig rig;
+	size_t lines = 0;
+
+	rig_up(&rig, "plain");
+	for (int i = 1; i <= ADDS; i++) {
+		char line[64];
+		snprintf(line, sizeof(line), "add Item %d", i);
+		ck_assert(say(&rig, line));
+	}
+	size_t bytes = recorded(&rig, 0, &lines);
+	ck_assert_msg(bytes < ADDS * 64 && lines == 2 * ADDS,
+	              "%d adds showed %zu bytes in %zu lines; each add should "
+	              "show its own row and the counter (2 lines), not the "
+	              "whole list again: draw the notification with "
+	              "todo_display_event()",
+	              ADDS, bytes, lines);
+	ck_assert(say(&rig, "toggle-all"));
+	size_t before = bytes;
+	bytes = recorded(&rig, before, &lines);
+	ck_assert_msg(lines == TODO_PAGE_ROWS + 2,
+	              "toggle-all changes %d items: it should show the first "
+	              "page (%d rows), the '... more' line and the counter, "
+	              "%d lines; it showed %zu",
+	              ADDS, TODO_PAGE_ROWS, TODO_PAGE_ROWS + 2, lines);
+	ck_assert_msg(
+		strstr(rig.rec.last, "  ... 280 more: 'list' shows all\n"),
+		"the first page should say how many rows 'list' adds");
+	ck_assert(say(&rig, "list"));
+	(void)recorded(&rig, bytes, &lines);
+	ck_assert_msg(lines == ADDS + 1,
+	              "list should show every row and the counter, %d lines; "
+	              "it showed %zu",
+	              ADDS + 1, lines);
+	ck_assert_uint_eq(rig.presenter.display.draws, ADDS + 2);
 	rig_down(&rig);
 }
 END_TEST
@@ -181,9 +248,10 @@ START_TEST(test_a_refused_line_is_one_error)
 	ck_assert_msg(rig.rec.shown[TODO_TEXT_ERROR] == 1 && shown(&rig) == 1,
 	              "an unknown command should be one error and nothing "
 	              "else");
-	ck_assert_msg(strncmp(rig.rec.last, "error: ", 7) == 0 &&
-	                      rig.rec.last[strlen(rig.rec.last) - 1] == '\n',
-	              "an error is one line \"error: ...\\n\", got \"%s\"",
+	ck_assert_msg(strcmp(rig.rec.last,
+	                     "unknown command 'frobnicate' (try 'help')") == 0,
+	              "an error goes to the view bare (the view adds "
+	              "\"error: \" and the line end), got \"%s\"",
 	              rig.rec.last);
 	ck_assert(say(&rig, "toggle 9"));
 	ck_assert_msg(rig.rec.shown[TODO_TEXT_ERROR] == 2,
@@ -194,27 +262,30 @@ START_TEST(test_a_refused_line_is_one_error)
 	ck_assert_msg(rig.rec.shown[TODO_TEXT_LIST] == 0,
 	              "a refused line must not show the list");
 	ex_presenter_on_bad_line(&rig.presenter);
-	ck_assert_str_eq(rig.rec.last, "error: line too long or holds a NUL "
-	                               "byte (the limit is 1024 bytes)\n");
+	ck_assert_str_eq(rig.rec.last, "line too long or holds a NUL "
+	                               "byte (the limit is 1024 bytes)");
 	ck_assert_int_eq(rig.presenter.failures, 3);
 	rig_down(&rig);
 }
 END_TEST
 
-START_TEST(test_help_is_a_message_and_quit_stops)
+START_TEST(test_help_is_drawn_text_and_quit_stops)
 {
 	struct rig rig;
 
 	rig_up(&rig, "plain");
 	ck_assert(say(&rig, "help"));
-	ck_assert_msg(rig.rec.shown[TODO_TEXT_MESSAGE] == 1 &&
-	                      rig.rec.last_kind == TODO_TEXT_MESSAGE,
-	              "help should be shown once, as a message");
+	ck_assert_msg(rig.rec.shown[TODO_TEXT_LIST] == 1 &&
+	                      rig.rec.last_kind == TODO_TEXT_LIST,
+	              "help should be shown once, as drawn text "
+	              "(TODO_TEXT_LIST): it is many lines, not a message");
 	ck_assert_str_eq(rig.rec.last, todo_help_text());
 	ck_assert_msg(say(&rig, "") && say(&rig, "# a comment"),
 	              "a blank line and a comment go on");
 	ck_assert_msg(shown(&rig) == 1,
 	              "a blank line and a comment show nothing");
+	ck_assert_msg(!say(&rig, "quit --discard"),
+	              "quit --discard should return false");
 	ck_assert_msg(!say(&rig, "quit"), "quit should return false");
 	ck_assert_msg(shown(&rig) == 1, "quit shows nothing");
 	ck_assert_msg(!ex_presenter_on_line(NULL, NULL),
@@ -413,6 +484,8 @@ START_TEST(test_transcripts_of_the_other_views)
 {
 	replay("view_table");
 	replay("view_json");
+	replay("paging");
+	replay("paging_json");
 }
 END_TEST
 
@@ -420,9 +493,15 @@ static const struct grade_test TESTS[] = {
 	{"test_a_change_shows_the_list_once", test_a_change_shows_the_list_once,
          3,
          "README step 1: ex_presenter_init() subscribes an observer to the "
-         "model; its callback draws the list with the renderer and shows it "
-         "once. ex_presenter_on_line() hands 'add' to todo_app_change() and "
+         "model; its callback draws what the notification says changed "
+         "with todo_display_event() and shows it once. "
+         "ex_presenter_on_line() hands 'add' to todo_app_change() and "
          "never draws itself."},
+	{"test_a_session_shows_what_changed_not_the_whole_list",
+         test_a_session_shows_what_changed_not_the_whole_list, 3,
+         "README step 1: draw each notification with todo_display_event() "
+         "(one row for one change, a page for many), list with "
+         "todo_display_list(..., true, ...), filter and sort with false."},
 	{"test_view_verbs_show_the_list_without_a_change",
          test_view_verbs_show_the_list_without_a_change, 2,
          "README step 2: filter, sort and list belong to the view, not the "
@@ -431,17 +510,18 @@ static const struct grade_test TESTS[] = {
 	{"test_a_refused_line_is_one_error", test_a_refused_line_is_one_error,
          2,
          "Every refusal, from todo_parse() or from todo_app_change(), is "
-         "one TODO_TEXT_ERROR \"error: <message>\\n\", counted in "
-         "failures; ex_presenter_on_bad_line() too."},
-	{"test_help_is_a_message_and_quit_stops",
-         test_help_is_a_message_and_quit_stops, 1,
-         "help shows todo_help_text() as a TODO_TEXT_MESSAGE; TODO_NOTHING "
+         "one TODO_TEXT_ERROR with the bare message (the view adds "
+         "\"error: \"), counted in failures; ex_presenter_on_bad_line() "
+         "too."},
+	{"test_help_is_drawn_text_and_quit_stops",
+         test_help_is_drawn_text_and_quit_stops, 1,
+         "help shows todo_help_text() as a TODO_TEXT_LIST; TODO_NOTHING "
          "shows nothing; quit returns false."},
 	{"test_init_and_deinit_keep_their_promises",
          test_init_and_deinit_keep_their_promises, 2,
          "Check every pointer (and view->show) before you allocate; pass "
          "the factory's DP_ENOENT on; ex_presenter_deinit() unsubscribes "
-         "and frees the renderer and the scratch stream."},
+         "and frees the display and the scratch stream."},
 	{"test_transcripts_of_adding_and_toggling",
          test_transcripts_of_adding_and_toggling, 3,
          "The message names the spec and the first line that differs: run "
@@ -455,12 +535,11 @@ static const struct grade_test TESTS[] = {
 	{"test_transcripts_of_bad_input_and_help",
          test_transcripts_of_bad_input_and_help, 3,
          "After todo_app_change() succeeds, show its message (when not "
-         "empty) with a newline as a TODO_TEXT_MESSAGE; errors as one "
-         "line each."},
+         "empty) as it is, a TODO_TEXT_MESSAGE; errors as one each."},
 	{"test_transcripts_of_the_other_views",
          test_transcripts_of_the_other_views, 2,
-         "The renderer comes from app->renderers by name with "
-         "dp_factory_make(); the presenter draws whatever it is given."},
+         "todo_display_init() makes the renderer by name; the presenter "
+         "draws whatever it is given, a page at a time."},
 };
 
 int main(int argc, char **argv)

@@ -12,7 +12,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 spec=$here/../../mvc_demo/spec
 names="add_toggle bad_commands clear_completed clear_completed_empty
-edit_delete filters help_quit toggle_all undo_redo view_json view_table"
+edit_delete filters help_quit paging paging_json toggle_all undo_redo view_json
+view_table"
 
 bytes() { # bytes FILE: the file as C byte literals, twelve a line
 	od -An -v -tx1 "$1" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//' |
