@@ -36,9 +36,9 @@
  *         only `display` (its `draws`, `filter` and `order`) and
  *         `failures`. */
 struct ex_presenter {
-	struct dp_observer observer;      /**< Its subscription to the model. */
-	struct todo_app *app;             /**< The core. */
-	struct todo_display display;      /**< Renderer, filter, order; owned. */
+	struct dp_observer observer; /**< Its subscription to the model. */
+	struct todo_app *app;        /**< The core. */
+	struct todo_display display; /**< Renderer, filter, order; owned. */
 	const struct todo_view_ops *view; /**< The view's operations. */
 	void *view_ctx;                   /**< Handed to them. */
 	struct dp_stream *text;           /**< Scratch memory stream; owned. */
