@@ -10,23 +10,29 @@
 #include "app.h"
 #include "mvc.h"
 #include "mvp.h"
+#include "web.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define USAGE                                                              \
-	"usage: todo [--arch mvc|mvp] [--view plain|table|json]\n"         \
+	"usage: todo [--arch mvc|mvp|web] [--view plain|table|json]\n"     \
 	"            [--store native|csv|todotxt] [--file FILE]\n"         \
-	"            [--script FILE]\n"                                    \
+	"            [--script FILE] [--port N]\n"                         \
 	"Reads commands from the terminal, from --script FILE, or from\n"  \
-	"standard input; 'help' lists them. Exit status: 0 success, 1 a\n" \
-	"command of a script failed, 2 a usage or start-up error.\n"
+	"standard input; 'help' lists them. --arch web serves the list\n"  \
+	"at http://127.0.0.1:PORT/ (--port 0, the default, picks a free\n" \
+	"one) until standard input ends or SIGINT/SIGTERM. Exit status:\n" \
+	"0 success, 1 a command of a script failed (web: unsaved\n"        \
+	"changes were left), 2 a usage or start-up error.\n"
 
 struct options {
 	const char *arch;
 	const char *view;
 	const char *script;
+	const char *port;
 	struct todo_app_options app;
 };
 
@@ -47,6 +53,8 @@ static int parse_options(int argc, char **argv, struct options *options)
 			slot = &options->app.file;
 		} else if (strcmp(argv[i], "--script") == 0) {
 			slot = &options->script;
+		} else if (strcmp(argv[i], "--port") == 0) {
+			slot = &options->port;
 		} else {
 			fprintf(stderr, "todo: unknown option '%s'\n%s",
 			        argv[i], USAGE);
@@ -60,8 +68,10 @@ static int parse_options(int argc, char **argv, struct options *options)
 		*slot = argv[i];
 	}
 	if (strcmp(options->arch, "mvc") != 0 &&
-	    strcmp(options->arch, "mvp") != 0) {
-		fprintf(stderr, "todo: unknown architecture '%s' (mvc, mvp)\n",
+	    strcmp(options->arch, "mvp") != 0 &&
+	    strcmp(options->arch, "web") != 0) {
+		fprintf(stderr,
+		        "todo: unknown architecture '%s' (mvc, mvp, web)\n",
 		        options->arch);
 		return -1;
 	}
@@ -109,11 +119,39 @@ static unsigned run_mvp(struct todo_app *app, const char *view_name,
 	return presenter.failures;
 }
 
+static unsigned run_web(struct todo_app *app, const char *port,
+                        struct dp_stream *out, struct dp_stream *log,
+                        int *status)
+{
+	char *end = NULL;
+	unsigned long number = strtoul(port, &end, 10);
+	if (*port < '0' || *port > '9' || *end != '\0' || number > 65535) {
+		fprintf(stderr, "todo: bad port '%s' (0 to 65535)\n", port);
+		*status = 2;
+		return 0;
+	}
+	struct todo_web_options options = {.port = (uint16_t)number,
+	                                   .log = log};
+	if (todo_web_run(app, &options, out, STDIN_FILENO) != DP_OK) {
+		fprintf(stderr, "todo: cannot serve on 127.0.0.1 port %s\n",
+		        port);
+		*status = 2;
+		return 0;
+	}
+	if (!todo_app_unsaved(app))
+		return 0;
+	fputs("todo: unsaved changes were lost: the page's 'save' writes "
+	      "them\n",
+	      stderr);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct options options = {
 		.arch = "mvc",
 		.view = "plain",
+		.port = "0",
 		.app = {.store = "native"},
 	};
 	int parsed = parse_options(argc, argv, &options);
@@ -143,17 +181,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "todo: %s\n", error);
 		goto done;
 	}
-	if (interactive)
+	if (interactive && strcmp(options.arch, "web") != 0)
 		printf("to-do list (%s, %s view): type 'help' for the "
 		       "commands\n",
 		       options.arch, options.view);
 	status = 0;
-	unsigned failures = strcmp(options.arch, "mvc") == 0
-	                            ? run_mvc(&app, options.view, out, in,
-	                                      interactive, colour, &status)
-	                            : run_mvp(&app, options.view, out, in,
-	                                      interactive, colour, &status);
-	if (status == 0 && failures > 0 && !interactive)
+	unsigned failures;
+	if (strcmp(options.arch, "web") == 0)
+		failures = run_web(&app, options.port, out, log, &status);
+	else if (strcmp(options.arch, "mvc") == 0)
+		failures = run_mvc(&app, options.view, out, in, interactive,
+		                   colour, &status);
+	else
+		failures = run_mvp(&app, options.view, out, in, interactive,
+		                   colour, &status);
+	if (status == 0 && failures > 0 &&
+	    (!interactive || strcmp(options.arch, "web") == 0))
 		status = 1;
 	if (app.config->log_level >= DP_LOG_DEBUG)
 		fprintf(stderr,
