@@ -533,6 +533,15 @@ START_TEST(test_web_refuses_requests_from_other_sites)
 	snprintf(origin, sizeof(origin), "Origin: %s", f.base);
 	ck_assert_int_eq(request(&f, NULL, "/add", "title=a", origin, &r), 303);
 	ck_assert_uint_eq(todo_model_count(f.app.model), 1);
+	/* localhost is us too; the same name with another port is not. */
+	char host[96];
+	snprintf(host, sizeof(host), "Host: localhost:%u",
+	         todo_web_port(f.web));
+	ck_assert_int_eq(request(&f, NULL, "/", NULL, host, &r), 200);
+	snprintf(origin, sizeof(origin), "Origin: http://127.0.0.1:%u",
+	         todo_web_port(f.web) + 1u);
+	ck_assert_int_eq(request(&f, NULL, "/add", "title=b", origin, &r), 403);
+	ck_assert_uint_eq(todo_model_count(f.app.model), 1);
 	finish(&f);
 }
 END_TEST

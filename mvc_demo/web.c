@@ -34,8 +34,8 @@
 /** The most fields a form may carry; more is a bad request. */
 #define FORM_FIELDS_MAX 8
 
-/** Room for the origin "http://127.0.0.1:65535" and the host. */
-#define ORIGIN_MAX 40
+/** Room for a request log line's path. */
+#define LOG_PATH_MAX 40
 
 struct todo_web {
 	struct todo_app *app;
@@ -47,8 +47,7 @@ struct todo_web {
 	struct dp_stream *log;
 	size_t body_max;
 	uint16_t port;
-	char origin[ORIGIN_MAX];
-	char host[ORIGIN_MAX];
+	char port_text[8]; /* the port in decimal, for the Host check */
 };
 
 /* What the list page shows besides the list: the view state, carried in
@@ -443,9 +442,9 @@ static void count_answer(struct todo_web *web, const char *method,
 	s->client_errors += answer->status >= 400 && answer->status < 500;
 	s->bytes_sent += answer->page.size;
 	if (web->log != NULL) {
-		char line[80 + ORIGIN_MAX];
-		snprintf(line, sizeof(line), "%s %.40s %u %zu\n", method, url,
-		         answer->status, answer->page.size);
+		char line[80 + LOG_PATH_MAX];
+		snprintf(line, sizeof(line), "%s %.*s %u %zu\n", method,
+		         LOG_PATH_MAX, url, answer->status, answer->page.size);
 		dp_stream_write_string(web->log, line);
 		dp_stream_flush(web->log);
 	}
@@ -749,9 +748,24 @@ refuse:
 
 /* ---- the request handler ------------------------------------------------ */
 
+/* Whether `host` is "127.0.0.1:PORT" or "localhost:PORT" with our port,
+ * after `prefix` (which must be there too). */
+static bool is_our_host(const struct todo_web *web, const char *host,
+                        const char *prefix)
+{
+	size_t skip = strlen(prefix);
+	if (host == NULL || strncmp(host, prefix, skip) != 0)
+		return false;
+	host += skip;
+	size_t name = strncmp(host, "127.0.0.1:", 10) == 0   ? 10
+	              : strncmp(host, "localhost:", 10) == 0 ? 10
+	                                                     : 0;
+	return name > 0 && strcmp(host + name, web->port_text) == 0;
+}
+
 /* Refuse a request another site's page makes the browser send (a form
- * posted cross-site, or a name rebound to 127.0.0.1): the Host must be
- * ours and an Origin, when sent, must be ours too. */
+ * posted cross-site, or a name of the attacker's rebound to 127.0.0.1):
+ * the Host must be ours, and an Origin, when sent, must be ours too. */
 static bool from_our_pages(const struct todo_web *web,
                            struct MHD_Connection *connection)
 {
@@ -759,8 +773,8 @@ static bool from_our_pages(const struct todo_web *web,
 		connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 	const char *origin = MHD_lookup_connection_value(
 		connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
-	return host != NULL && strcmp(host, web->host) == 0 &&
-	       (origin == NULL || strcmp(origin, web->origin) == 0);
+	return is_our_host(web, host, "") &&
+	       (origin == NULL || is_our_host(web, origin, "http://"));
 }
 
 /* The first call, with the headers: answer everything but an accepted
@@ -910,9 +924,7 @@ todo_web *todo_web_create(struct todo_app *app,
 	if (info == NULL || info->port == 0)
 		goto fail_stop_daemon;
 	web->port = info->port;
-	snprintf(web->host, sizeof(web->host), "127.0.0.1:%u", web->port);
-	snprintf(web->origin, sizeof(web->origin), "http://127.0.0.1:%u",
-	         web->port);
+	snprintf(web->port_text, sizeof(web->port_text), "%u", web->port);
 	pthread_mutex_unlock(&web->lock);
 	return web;
 
