@@ -651,6 +651,76 @@ END_TEST
 
 /* ---- the API -------------------------------------------------------- */
 
+/* A request that may fail: the status, or -1 when the server closed the
+ * connection without an answer (what it does when memory runs out). */
+static long attempt(const struct fixture *f, const char *path, const char *form)
+{
+	char url[600];
+	snprintf(url, sizeof(url), "%s%s", f->base, path);
+	struct reply *reply = calloc(1, sizeof(*reply));
+	CURL *curl = curl_easy_init();
+	ck_assert_ptr_nonnull(curl);
+	ck_assert_ptr_nonnull(reply);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, reply);
+	if (form != NULL)
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form);
+	long status = -1;
+	if (curl_easy_perform(curl) == CURLE_OK)
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(curl);
+	free(reply);
+	return status;
+}
+
+START_TEST(test_web_survives_every_allocation_failing)
+{
+	struct dp_counting_allocator counter;
+	struct dp_failing_allocator failing;
+	char error[TODO_MESSAGE_MAX], dir[256];
+	ck_assert_int_eq(dp_temp_dir_make(dir, sizeof(dir), "todo-web"), DP_OK);
+	setenv("DP_DATA_DIR", dir, 1);
+	dp_counting_allocator_init(&counter, NULL);
+	dp_failing_allocator_init(&failing, 0, &counter.base);
+	struct todo_app app;
+	struct todo_app_options options = {.store = "native",
+	                                   .alloc = &failing.base};
+	ck_assert_int_eq(todo_app_init(&app, &options, error, sizeof(error)),
+	                 DP_OK);
+	size_t baseline = counter.live_blocks;
+	unsigned failed = 0;
+
+	/* The k-th allocation from here fails, for every k that is reached:
+	 * creating the server, receiving a form, building a redirect and a
+	 * page. Each fails cleanly (no server, or a closed connection) and
+	 * leaks nothing. */
+	for (size_t k = 1; k < 40; k++) {
+		/* Set up again: the app holds &failing.base, which stays. */
+		dp_failing_allocator_init(&failing, k, &counter.base);
+		struct fixture f = {.web = todo_web_create(&app, NULL)};
+		if (f.web != NULL) {
+			snprintf(f.base, sizeof(f.base), "http://127.0.0.1:%u",
+			         todo_web_port(f.web));
+			/* A view change: the list holds no new block. */
+			long added =
+				attempt(&f, "/command", "line=filter+active");
+			long page = attempt(&f, "/", NULL);
+			ck_assert(added == 303 || added == -1);
+			ck_assert(page == 200 || page == -1);
+			todo_web_destroy(f.web);
+		}
+		failed += failing.failed;
+		ck_assert_uint_eq(counter.live_blocks, baseline);
+	}
+	ck_assert_uint_gt(failed, 5); /* the loop reached every step */
+	ck_assert(!failing.failed);   /* and ran past the last one */
+	todo_app_deinit(&app);
+	ck_assert_uint_eq(counter.live_blocks, 0);
+	ck_assert_int_eq(dp_temp_dir_remove(dir), DP_OK);
+}
+END_TEST
+
 START_TEST(test_web_validates_its_arguments)
 {
 	struct todo_web_stats stats;
@@ -778,6 +848,7 @@ int main(void)
 		(int)(sizeof(web_specs) / sizeof(web_specs[0])));
 	tc = dp_test_case(suite, "api");
 	tcase_add_test(tc, test_web_validates_its_arguments);
+	tcase_add_test(tc, test_web_survives_every_allocation_failing);
 	tcase_add_test(tc, test_web_logs_one_line_per_answer);
 	tcase_add_test(tc,
 	               test_web_run_prints_the_address_and_stops_on_sigterm);
