@@ -268,6 +268,15 @@ START_TEST(test_web_filter_shows_only_the_items_it_keeps)
 	ck_assert_str_eq(r.location, "/?filter=active&sort=id");
 	ck_assert_int_eq(get(&f, "/?filter=everything", &r), 400);
 	ck_assert_ptr_nonnull(strstr(r.body, "unknown filter"));
+	/* The longest notice a redirect carries, "error: " and a whole
+	 * message, is shown; a longer one is refused. */
+	char path[TODO_MESSAGE_MAX + 32];
+	int n = snprintf(path, sizeof(path), "/?notice=");
+	memset(path + n, 'a', TODO_MESSAGE_MAX + 7);
+	path[n + TODO_MESSAGE_MAX + 7] = '\0';
+	ck_assert_int_eq(get(&f, path, &r), 200);
+	strcat(path, "a");
+	ck_assert_int_eq(get(&f, path, &r), 400);
 	finish(&f);
 }
 END_TEST

@@ -34,6 +34,10 @@
 /** The most fields a form may carry; more is a bad request. */
 #define FORM_FIELDS_MAX 8
 
+/** The longest notice: a message of the core after "error: ". A
+ * redirect never carries a longer one, so a longer one is refused. */
+#define NOTICE_MAX (TODO_MESSAGE_MAX + 8)
+
 /** Room for a request log line's path. */
 #define LOG_PATH_MAX 40
 
@@ -524,9 +528,8 @@ static int view_from_query(struct MHD_Connection *connection, struct view *view,
 		         view->filter == NULL ? filter : order);
 		return DP_EINVAL;
 	}
-	if (strlen(view->notice) > TODO_MESSAGE_MAX) {
-		snprintf(error, size,
-		         "notice over " TODO_STRING(TODO_MESSAGE_MAX) " bytes");
+	if (strlen(view->notice) >= NOTICE_MAX) {
+		snprintf(error, size, "notice too long");
 		return DP_EINVAL;
 	}
 	return DP_OK;
@@ -540,7 +543,7 @@ static int view_from_query(struct MHD_Connection *connection, struct view *view,
 static void list_etag(const struct todo_web *web, const struct view *view,
                       char etag[DP_HTTP_ETAG_SIZE])
 {
-	char key[TODO_MESSAGE_MAX + 96];
+	char key[NOTICE_MAX + 96];
 	int n = snprintf(key, sizeof(key), "%lu %lu %s %s %s",
 	                 todo_model_version(web->app->model),
 	                 web->app->saved_version, view->filter->name,
@@ -723,7 +726,7 @@ static enum MHD_Result post_command(struct todo_web *web,
 	const struct route *route = route_find(url);
 	struct form form;
 	char line[TODO_LINE_MAX + 1];
-	char message[TODO_MESSAGE_MAX + 8];
+	char message[NOTICE_MAX];
 	struct todo_request request;
 	struct view view;
 	unsigned status = MHD_HTTP_BAD_REQUEST;
