@@ -1,11 +1,13 @@
 /*
- * The web view: a third architecture over the same core. Like MVC's
- * controller, it turns input (a form's fields) into a command line and
- * hands it to the shared parser and todo_app_change(); like MVP's passive
- * view, the page it sends is built from the model in one place and holds
- * no logic (no script at all). What differs is the transport: the model
- * does not push to the browser, the browser asks again, and the ETag
- * made from the model's version lets it ask cheaply.
+ * The web view: a third architecture over the same core, MVC in the shape
+ * the web made common. The request handler is the controller: it turns a
+ * form's fields into a command line and hands it to the shared parser and
+ * todo_app_change(), then picks the answer. The page builder is the view:
+ * it reads the model through the filter and order when it draws, and the
+ * page it sends holds no logic (no script at all). What differs from the
+ * terminal is the transport: the model cannot push to the browser, so the
+ * browser asks again, and the ETag made from the model's version lets it
+ * ask cheaply. The view state lives in the URL, not in a view object.
  *
  * The HTTP caching chapter's server serves fixed resources put in advance;
  * this view needs a page built per request and POST bodies, so it drives
