@@ -459,8 +459,9 @@ DEMO_ALL        := $(wildcard $(DEMO_DIR)/*.c)
 DEMO_HEADERS    := $(wildcard $(DEMO_DIR)/*.h)
 DEMO_TEST_SRCS  := $(wildcard $(DEMO_DIR)/test_*.c)
 DEMO_FUZZ_SRCS  := $(wildcard $(DEMO_DIR)/fuzz_*.c)
+DEMO_MAIN_SRCS  := $(wildcard $(DEMO_DIR)/*_main.c)
 DEMO_SRCS       := $(filter-out $(DEMO_TEST_SRCS) $(DEMO_FUZZ_SRCS) \
-                   $(DEMO_DIR)/main.c,$(DEMO_ALL))
+                   $(DEMO_MAIN_SRCS) $(DEMO_DIR)/main.c,$(DEMO_ALL))
 DEMO_OBJS       := $(DEMO_SRCS:%.c=$(O)/%.o)
 DEMO_BIN        := $(O)/$(DEMO_DIR)/todo
 DEMO_TESTS      := $(DEMO_TEST_SRCS:%.c=$(O)/%)
@@ -478,9 +479,9 @@ RESULT_FILES += $(DEMO_RESULTS)
 SOURCES += $(DEMO_HEADERS) $(DEMO_ALL)
 ALL_C   += $(DEMO_ALL)
 
-.PHONY: demo fuzz
+.PHONY: demo fuzz web-check
 
-demo: ## Build and run the to-do app (ARCH=mvp for MVP; DEMO_ARGS=...).
+demo: ## Build and run the to-do app (ARCH=mvp for MVP, ARCH=web for the browser; DEMO_ARGS=...).
 	@scripts/deps.sh test $(CC_DEPS)
 	@$(MAKE) --no-print-directory MODE=debug $(DEMO_BIN)
 	@$(DEMO_BIN) --arch $(ARCH) $(DEMO_ARGS)
@@ -498,6 +499,21 @@ $(DEMO_TESTS): $(O)/%: $(O)/%.o $(DEMO_OBJS) $(LIB)
 
 # test_session runs the program itself on a pseudo-terminal.
 $(RESULTS)/$(DEMO_DIR)/test_session.check: $(DEMO_BIN)
+
+# The web view in a real browser: headless Chromium drives the app's forms
+# from a test page served by mvc_demo/web_check_main.c (add, toggle,
+# filter, undo, save) and keeps a screenshot. Like browser-check, run by
+# CI and not by `make test`: Chromium is a large package.
+WEB_CHECK_SERVER := build/web-check/web_check_server
+
+web-check: ## Headless Chromium adds, toggles, filters, undoes and saves through the web view's forms; screenshot in build/web-check/.
+	@scripts/deps.sh test chromium $(CC_DEPS)
+	@$(MAKE) --no-print-directory MODE=debug $(DEMO_BIN) build/libdp.a
+	@mkdir -p $(dir $(WEB_CHECK_SERVER))
+	$(Q)$(CC) $(PROF_CFLAGS) -o $(WEB_CHECK_SERVER) \
+	    $(DEMO_DIR)/web_check_main.c build/libdp.a $(LIBS)
+	@scripts/web_check.sh $(DEMO_BIN) $(WEB_CHECK_SERVER) \
+	    $(DEMO_DIR)/web_check.html build/web-check
 
 # build/.../spec/<name>.<arch>.spec: one script through one architecture.
 $(RESULTS)/$(DEMO_DIR)/spec/%.spec: $(DEMO_BIN) FORCE

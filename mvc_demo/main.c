@@ -12,25 +12,31 @@
 #include "app.h"
 #include "mvc.h"
 #include "mvp.h"
+#include "web.h"
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define USAGE                                                              \
-	"usage: todo [--arch mvc|mvp] [--view plain|table|json]\n"         \
+	"usage: todo [--arch mvc|mvp|web] [--view plain|table|json]\n"     \
 	"            [--store native|csv|todotxt] [--file FILE]\n"         \
-	"            [--script FILE]\n"                                    \
+	"            [--script FILE] [--port N]\n"                         \
 	"Reads commands from the terminal, from --script FILE, or from\n"  \
-	"standard input; 'help' lists them. Exit status: 0 success, 1 a\n" \
-	"command of a script failed, a script left changes unsaved or\n"   \
-	"a change could not be shown, 2 a usage or start-up error.\n"
+	"standard input; 'help' lists them. --arch web serves the list\n"  \
+	"at http://127.0.0.1:PORT/ (--port 0, the default, picks a free\n" \
+	"one) until standard input ends or SIGINT/SIGTERM. Exit status:\n" \
+	"0 success; 1 a command of a script failed, changes were left\n"   \
+	"unsaved (a script, or the web) or a change could not be shown;\n" \
+	"2 a usage or start-up error.\n"
 
 struct options {
 	const char *arch;
 	const char *view;
 	const char *script;
+	const char *port;
 	struct todo_app_options app;
 };
 
@@ -51,6 +57,8 @@ static int parse_options(int argc, char **argv, struct options *options)
 			slot = &options->app.file;
 		} else if (strcmp(argv[i], "--script") == 0) {
 			slot = &options->script;
+		} else if (strcmp(argv[i], "--port") == 0) {
+			slot = &options->port;
 		} else {
 			fprintf(stderr, "todo: unknown option '%s'\n%s",
 			        argv[i], USAGE);
@@ -64,8 +72,10 @@ static int parse_options(int argc, char **argv, struct options *options)
 		*slot = argv[i];
 	}
 	if (strcmp(options->arch, "mvc") != 0 &&
-	    strcmp(options->arch, "mvp") != 0) {
-		fprintf(stderr, "todo: unknown architecture '%s' (mvc, mvp)\n",
+	    strcmp(options->arch, "mvp") != 0 &&
+	    strcmp(options->arch, "web") != 0) {
+		fprintf(stderr,
+		        "todo: unknown architecture '%s' (mvc, mvp, web)\n",
 		        options->arch);
 		return -1;
 	}
@@ -142,11 +152,40 @@ static void run_mvp(struct todo_app *app, const char *view_name,
 	*status = session_status(&presenter.session);
 }
 
+/* The web view serves until standard input ends or SIGINT/SIGTERM;
+ * changes never saved make the exit status 1. */
+static void run_web(struct todo_app *app, const char *port,
+                    struct dp_stream *out, struct dp_stream *log, int *status)
+{
+	char *end = NULL;
+	unsigned long number = strtoul(port, &end, 10);
+	*status = 2;
+	if (*port < '0' || *port > '9' || *end != '\0' || number > 65535) {
+		fprintf(stderr, "todo: bad port '%s' (0 to 65535)\n", port);
+		return;
+	}
+	struct todo_web_options options = {.port = (uint16_t)number,
+	                                   .log = log};
+	if (todo_web_run(app, &options, out, STDIN_FILENO) != DP_OK) {
+		fprintf(stderr, "todo: cannot serve on 127.0.0.1 port %s\n",
+		        port);
+		return;
+	}
+	*status = 0;
+	if (!todo_app_unsaved(app))
+		return;
+	fputs("todo: unsaved changes were lost: the page's 'save' writes "
+	      "them\n",
+	      stderr);
+	*status = 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct options options = {
 		.arch = "mvc",
 		.view = "plain",
+		.port = "0",
 		.app = {.store = "native"},
 	};
 	int parsed = parse_options(argc, argv, &options);
@@ -176,16 +215,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "todo: %s\n", error);
 		goto done;
 	}
-	if (interactive)
+	if (interactive && strcmp(options.arch, "web") != 0)
 		printf("to-do list (%s, %s view): type 'help' for the "
 		       "commands\n",
 		       options.arch, options.view);
-	catch_sigint();
-	struct todo_input input = {in, out, interactive, &interrupted};
-	if (strcmp(options.arch, "mvc") == 0)
-		run_mvc(&app, options.view, &input, colour, &status);
-	else
-		run_mvp(&app, options.view, &input, colour, &status);
+	if (strcmp(options.arch, "web") == 0) {
+		run_web(&app, options.port, out, log, &status);
+	} else {
+		catch_sigint();
+		struct todo_input input = {in, out, interactive, &interrupted};
+		if (strcmp(options.arch, "mvc") == 0)
+			run_mvc(&app, options.view, &input, colour, &status);
+		else
+			run_mvp(&app, options.view, &input, colour, &status);
+	}
 	if (app.config->log_level >= DP_LOG_DEBUG)
 		fprintf(stderr,
 		        "store: %llu loads, %llu saves, %llu ns; cache: %llu "
