@@ -347,10 +347,14 @@ int todo_command_replace(todo_model *model, const struct todo_list *records,
 	struct dp_command *macro = dp_command_macro_create(alloc);
 	if (macro == NULL)
 		return DP_ENOMEM;
+	/* Delete from the last item to the first: each delete then moves
+	 * nothing, and the undo, which runs the steps backwards, puts the
+	 * items back by appending them. From the front, every delete would
+	 * move all the items after it: O(n^2) for a load. */
 	int rc = DP_OK;
-	for (size_t i = 0; rc == DP_OK && i < todo_model_count(model); i++) {
+	for (size_t i = todo_model_count(model); rc == DP_OK && i > 0; i--) {
 		struct dp_command *step = NULL;
-		rc = todo_command_delete(model, todo_model_at(model, i)->id,
+		rc = todo_command_delete(model, todo_model_at(model, i - 1)->id,
 		                         alloc, &step);
 		rc = append(macro, rc, step);
 	}

@@ -1,7 +1,14 @@
 /*
  * The three filters and three orders, and the one function that applies
- * them. Sorting is an insertion sort: lists are short, it is stable, and
- * it needs no global to reach the comparator, which qsort would.
+ * them.
+ *
+ * Sorting is a heapsort: O(n log n) comparisons in the worst case, in
+ * place (todo_select() has nowhere to get scratch memory from, and must
+ * not fail), and it takes the order as an argument, which qsort cannot
+ * without a global. A heapsort is not stable, but the items all live in
+ * the model's one array, in list order, so comparing their addresses
+ * when the order calls them equal breaks every tie by list position: no
+ * two items are ever equal, and any correct sort gives the stable result.
  */
 #include "filters.h"
 
@@ -66,6 +73,60 @@ const struct todo_order *todo_order_find(const char *name)
 	return NULL;
 }
 
+/* The order, made total by the items' positions in the model's array. */
+static bool before(const struct todo_order *order, const struct todo_item *a,
+                   const struct todo_item *b)
+{
+	int rc = order->compare(a, b);
+
+	return rc != 0 ? rc < 0 : a < b;
+}
+
+/* Move items[root] down until neither child goes after it: the heap's
+ * largest item stays at the top. */
+static void sift_down(const struct todo_order *order,
+                      const struct todo_item **items, size_t root, size_t count)
+{
+	for (;;) {
+		size_t child = 2 * root + 1;
+		if (child >= count)
+			return;
+		if (child + 1 < count &&
+		    before(order, items[child], items[child + 1]))
+			child++;
+		if (!before(order, items[root], items[child]))
+			return;
+		const struct todo_item *swap = items[root];
+		items[root] = items[child];
+		items[child] = swap;
+		root = child;
+	}
+}
+
+static void heap_sort(const struct todo_order *order,
+                      const struct todo_item **items, size_t count)
+{
+	for (size_t root = count / 2; root-- > 0;)
+		sift_down(order, items, root, count);
+	for (size_t end = count; end-- > 1;) {
+		const struct todo_item *top = items[0];
+		items[0] = items[end];
+		items[end] = top;
+		sift_down(order, items, 0, end);
+	}
+}
+
+/* Tuning, kept apart: the list is usually in order already (by id it
+ * always is), and n - 1 comparisons say so. */
+static bool is_sorted(const struct todo_order *order,
+                      const struct todo_item **items, size_t count)
+{
+	for (size_t i = 1; i < count; i++)
+		if (before(order, items[i], items[i - 1]))
+			return false;
+	return true;
+}
+
 size_t todo_select(const todo_model *model, const struct todo_filter *filter,
                    const struct todo_order *order, const struct todo_item **out,
                    size_t capacity)
@@ -78,14 +139,10 @@ size_t todo_select(const todo_model *model, const struct todo_filter *filter,
 	size_t shown = 0;
 	for (size_t i = 0; i < count; i++) {
 		const struct todo_item *item = todo_model_at(model, i);
-		if (!filter->keep(item))
-			continue;
-		size_t j = shown++;
-		while (j > 0 && order->compare(out[j - 1], item) > 0) {
-			out[j] = out[j - 1];
-			j--;
-		}
-		out[j] = item;
+		if (filter->keep(item))
+			out[shown++] = item;
 	}
+	if (!is_sorted(order, out, shown))
+		heap_sort(order, out, shown);
 	return shown;
 }

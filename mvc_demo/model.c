@@ -3,6 +3,14 @@
  * and an embedded subject. Every change goes through changed(), which
  * either notifies at once or, inside a batch, only remembers that the
  * batch must notify when it ends.
+ *
+ * Invariant: ids ascend along the array. Add appends the next id, undo
+ * puts an old id back where it was, load renumbers 1, 2, 3..., and sort
+ * orders are the views' business, never the model's: so the array is
+ * always sorted by id, and todo_model_find() is a binary search instead
+ * of a scan. todo_model_insert() refuses an id out of place, so the
+ * invariant cannot be broken from outside. The number of active items is
+ * kept up to date by every change, so "2 items left" costs nothing.
  */
 #include "model.h"
 
@@ -14,11 +22,13 @@ struct todo_model {
 	struct todo_item *items;
 	size_t count;
 	size_t capacity;
+	size_t active; /* items not done, kept by every change */
 	unsigned next_id;
 	unsigned batch_depth;
 	bool batch_changed;
 	unsigned long notifications;
 	unsigned long version;
+	unsigned long probes; /* items compared by todo_model_find() */
 	struct dp_subject subject;
 	const struct dp_allocator *alloc;
 };
@@ -125,6 +135,28 @@ static char *copy_title(const struct dp_allocator *alloc, const char *title)
 	return copy;
 }
 
+/* Whether `id` may sit at `index`: above its left neighbour's id and
+ * below the right one's, which keeps the ids ascending. */
+static bool fits_at(const todo_model *model, size_t index, unsigned id)
+{
+	return (index == 0 || model->items[index - 1].id < id) &&
+	       (index == model->count || id < model->items[index].id);
+}
+
+static int reserve_one(todo_model *model)
+{
+	if (model->count < model->capacity)
+		return DP_OK;
+	size_t capacity = model->capacity ? model->capacity * 2 : 8;
+	struct todo_item *items = dp_realloc_array(model->alloc, model->items,
+	                                           capacity, sizeof(*items));
+	if (items == NULL)
+		return DP_ENOMEM;
+	model->items = items;
+	model->capacity = capacity;
+	return DP_OK;
+}
+
 int todo_model_insert(todo_model *model, size_t index, unsigned id,
                       const char *title, bool done, unsigned *new_id)
 {
@@ -143,15 +175,11 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
 	size_t existing;
 	if (todo_model_find(model, id, &existing) == DP_OK)
 		return DP_EEXIST;
-	if (model->count == model->capacity) {
-		size_t capacity = model->capacity ? model->capacity * 2 : 8;
-		struct todo_item *items = dp_realloc_array(
-			model->alloc, model->items, capacity, sizeof(*items));
-		if (items == NULL)
-			return DP_ENOMEM;
-		model->items = items;
-		model->capacity = capacity;
-	}
+	if (!fits_at(model, index, id))
+		return DP_ERANGE;
+	rc = reserve_one(model);
+	if (rc != DP_OK)
+		return rc;
 	char *copy = copy_title(model->alloc, title);
 	if (copy == NULL)
 		return DP_ENOMEM;
@@ -159,6 +187,7 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
 	        (model->count - index) * sizeof(model->items[0]));
 	model->items[index] = (struct todo_item){id, done, copy};
 	model->count++;
+	model->active += !done;
 	/* Undo re-inserts old ids; a later add must still get a new one. */
 	if (model->next_id != 0 && id >= model->next_id)
 		model->next_id = id + 1;
@@ -174,6 +203,7 @@ int todo_model_remove_at(todo_model *model, size_t index)
 		return DP_EINVAL;
 	if (index >= model->count)
 		return DP_ERANGE;
+	model->active -= !model->items[index].done;
 	dp_free(model->alloc, model->items[index].title);
 	memmove(&model->items[index], &model->items[index + 1],
 	        (model->count - index - 1) * sizeof(model->items[0]));
@@ -191,6 +221,10 @@ int todo_model_set_done(todo_model *model, size_t index, bool done)
 	if (model->items[index].done == done)
 		return DP_OK;
 	model->items[index].done = done;
+	if (done)
+		model->active--;
+	else
+		model->active++;
 	changed(model);
 	return DP_OK;
 }
@@ -220,11 +254,7 @@ size_t todo_model_count(const todo_model *model)
 
 size_t todo_model_active_count(const todo_model *model)
 {
-	size_t active = 0;
-
-	for (size_t i = 0; model != NULL && i < model->count; i++)
-		active += !model->items[i].done;
-	return active;
+	return model ? model->active : 0;
 }
 
 const struct todo_item *todo_model_at(const todo_model *model, size_t index)
@@ -238,11 +268,25 @@ int todo_model_find(const todo_model *model, unsigned id, size_t *index)
 {
 	if (model == NULL || index == NULL)
 		return DP_EINVAL;
-	for (size_t i = 0; i < model->count; i++) {
-		if (model->items[i].id == id) {
-			*index = i;
+	/* A binary search over ids that ascend (the invariant above). The
+	 * probe count is bookkeeping for tests, not state: the model is
+	 * never defined const (todo_model_create() allocates it), so
+	 * counting through the cast is well defined. */
+	unsigned long *probes = &((todo_model *)model)->probes;
+	size_t low = 0;
+	size_t high = model->count;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		unsigned found = model->items[middle].id;
+		++*probes;
+		if (found == id) {
+			*index = middle;
 			return DP_OK;
 		}
+		if (found < id)
+			low = middle + 1;
+		else
+			high = middle;
 	}
 	return DP_ENOENT;
 }
@@ -284,4 +328,9 @@ unsigned long todo_model_notifications(const todo_model *model)
 unsigned long todo_model_version(const todo_model *model)
 {
 	return model ? model->version : 0;
+}
+
+unsigned long todo_model_probes(const todo_model *model)
+{
+	return model ? model->probes : 0;
 }

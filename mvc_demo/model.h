@@ -9,6 +9,15 @@
  * their titles (copies), allocated from the allocator given at creation;
  * pointers it returns stay valid until the next change. Thread-safety:
  * none; one thread uses a model.
+ *
+ * Invariant: ids ascend along the list, so finding an id is a binary
+ * search; todo_model_insert() refuses an id that would break the order.
+ *
+ * Costs, for a list of n items: find O(log n); insert and remove O(log n)
+ * plus moving the items after the position (a memmove: nothing at the
+ * end, which is where add and load put items); set_done, set_title
+ * (plus the title's length), count, active_count, at, and a notification
+ * O(1) plus what the observers do.
  */
 #ifndef TODO_MODEL_H
 #define TODO_MODEL_H
@@ -75,16 +84,22 @@ void todo_model_destroy(todo_model *model);
 
 /**
  * @brief Insert an item at a position.
+ * Cost: O(log n) to check the id, plus a memmove of the items after
+ * `index` (none when appending).
  * @param[in,out] model The model.
  * @param[in]     index Where, from 0 to todo_model_count().
- * @param[in]     id    The item's id, or 0 for the next unused one.
+ * @param[in]     id    The item's id, or 0 for the next unused one; it
+ *                      must be above the id before `index` and below the
+ *                      one after it (ids ascend along the list).
  * @param[in]     title The title, copied; see todo_title_check().
  * @param[in]     done  Whether it is completed.
  * @param[out]    new_id Receives the id given; may be NULL.
  * @return #DP_OK and one notification (or none inside a batch);
  *         #DP_EINVAL when `model` is NULL or the title is invalid;
  *         #DP_ERANGE when `index` is past the end, the title too long,
- *         or `id` is 0 and every id up to UINT_MAX has been given out;
+ *         `id` is 0 and every id up to UINT_MAX has been given out, or
+ *         the id does not belong at `index` (it would break the ascending
+ *         order of ids);
  *         #DP_EEXIST when `id` is in use; #DP_ENOMEM when memory runs
  *         out. On error nothing changes and nobody is notified.
  */
@@ -92,7 +107,8 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
                       const char *title, bool done, unsigned *new_id);
 
 /**
- * @brief Remove the item at a position.
+ * @brief Remove the item at a position. Cost: a memmove of the items
+ *        after it (none for the last item).
  * @param[in,out] model The model.
  * @param[in]     index The position.
  * @return #DP_OK; #DP_EINVAL when `model` is NULL; #DP_ERANGE when
@@ -129,7 +145,8 @@ int todo_model_set_title(todo_model *model, size_t index, const char *title);
 size_t todo_model_count(const todo_model *model);
 
 /**
- * @brief The number of items not completed ("2 items left").
+ * @brief The number of items not completed ("2 items left"); O(1): the
+ *        model keeps the count up to date on every change.
  * @param[in] model The model; NULL counts 0.
  * @return The number of active items.
  */
@@ -144,7 +161,8 @@ size_t todo_model_active_count(const todo_model *model);
 const struct todo_item *todo_model_at(const todo_model *model, size_t index);
 
 /**
- * @brief Find an item's position by its id.
+ * @brief Find an item's position by its id: a binary search, at most
+ *        floor(log2(n)) + 1 probes for n items (see todo_model_probes()).
  * @param[in]  model The model.
  * @param[in]  id    The id.
  * @param[out] index Receives the position.
@@ -200,5 +218,14 @@ unsigned long todo_model_notifications(const todo_model *model);
  * @return The version; 0 for a model never changed.
  */
 unsigned long todo_model_version(const todo_model *model);
+
+/**
+ * @brief The number of items todo_model_find() has compared so far (its
+ *        probes, counting those of the id checks of todo_model_insert()),
+ *        for tests that pin its cost: a count, never a time.
+ * @param[in] model The model; NULL counts 0.
+ * @return The number of probes since the model was created.
+ */
+unsigned long todo_model_probes(const todo_model *model);
 
 #endif /* TODO_MODEL_H */
