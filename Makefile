@@ -459,11 +459,13 @@ DEMO_ALL        := $(wildcard $(DEMO_DIR)/*.c)
 DEMO_HEADERS    := $(wildcard $(DEMO_DIR)/*.h)
 DEMO_TEST_SRCS  := $(wildcard $(DEMO_DIR)/test_*.c)
 DEMO_FUZZ_SRCS  := $(wildcard $(DEMO_DIR)/fuzz_*.c)
+DEMO_BENCH_SRCS := $(wildcard $(DEMO_DIR)/bench_*.c)
 DEMO_SRCS       := $(filter-out $(DEMO_TEST_SRCS) $(DEMO_FUZZ_SRCS) \
-                   $(DEMO_DIR)/main.c,$(DEMO_ALL))
+                   $(DEMO_BENCH_SRCS) $(DEMO_DIR)/main.c,$(DEMO_ALL))
 DEMO_OBJS       := $(DEMO_SRCS:%.c=$(O)/%.o)
 DEMO_BIN        := $(O)/$(DEMO_DIR)/todo
 DEMO_TESTS      := $(DEMO_TEST_SRCS:%.c=$(O)/%)
+DEMO_BENCHES    := $(DEMO_BENCH_SRCS:%.c=$(O)/%)
 DEMO_SPECS      := $(wildcard $(DEMO_DIR)/spec/*.txt)
 DEMO_ARCHS      := mvc mvp
 ARCH ?= mvc
@@ -473,6 +475,15 @@ DEMO_RESULTS := $(DEMO_TESTS:$(O)/%=$(RESULTS)/%.check) \
                 $(foreach a,$(DEMO_ARCHS),$(DEMO_SPECS:%.txt=$(RESULTS)/%.$(a).spec))
 endif
 RESULT_FILES += $(DEMO_RESULTS)
+
+# `make bench` runs the demo's bench after the patterns' ones; `make bench
+# P=demo` runs only it.
+ifneq ($(if $(P),$(filter demo $(DEMO_DIR),$(P)),all),)
+ifeq ($(MODE),bench)
+BENCHES += $(DEMO_BENCHES)
+run-benches: $(DEMO_BENCHES)
+endif
+endif
 
 # lint and format cover the demo too (their recipes read these lists).
 SOURCES += $(DEMO_HEADERS) $(DEMO_ALL)
@@ -485,7 +496,7 @@ demo: ## Build and run the to-do app (ARCH=mvp for MVP; DEMO_ARGS=...).
 	@$(MAKE) --no-print-directory MODE=debug $(DEMO_BIN)
 	@$(DEMO_BIN) --arch $(ARCH) $(DEMO_ARGS)
 
-build-tests: $(DEMO_TESTS) $(DEMO_BIN)
+build-tests: $(DEMO_TESTS) $(DEMO_BIN) $(DEMO_BENCHES)
 run-tests: $(DEMO_RESULTS)
 
 $(DEMO_BIN): $(O)/$(DEMO_DIR)/main.o $(DEMO_OBJS) $(LIB)
@@ -495,6 +506,10 @@ $(DEMO_BIN): $(O)/$(DEMO_DIR)/main.o $(DEMO_OBJS) $(LIB)
 $(DEMO_TESTS): $(O)/%: $(O)/%.o $(DEMO_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(DEMO_OBJS) $(LIB) $(CHECK_LIBS) $(LIBS)
+
+$(DEMO_BENCHES): $(O)/%: $(O)/%.o $(DEMO_OBJS) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(DEMO_OBJS) $(LIB) $(LIBS)
 
 # build/.../spec/<name>.<arch>.spec: one script through one architecture.
 $(RESULTS)/$(DEMO_DIR)/spec/%.spec: $(DEMO_BIN) FORCE
