@@ -92,15 +92,21 @@ int todo_title_check(const char *title)
 	return len > TODO_TITLE_MAX ? DP_ERANGE : DP_OK;
 }
 
-static void changed(todo_model *model)
+/* `count` items changed: the version counts each, observers hear once. */
+static void changed_by(todo_model *model, unsigned long count)
 {
-	model->version++;
+	model->version += count;
 	if (model->batch_depth > 0) {
 		model->batch_changed = true;
 		return;
 	}
 	model->notifications++;
 	dp_subject_notify(&model->subject, TODO_EVENT_CHANGED, model);
+}
+
+static void changed(todo_model *model)
+{
+	changed_by(model, 1);
 }
 
 todo_model *todo_model_create(const struct dp_allocator *alloc)
@@ -245,6 +251,114 @@ int todo_model_set_title(todo_model *model, size_t index, const char *title)
 	model->items[index].title = copy;
 	changed(model);
 	return DP_OK;
+}
+
+/* Whether `indices` ascend strictly and stay below `limit`. */
+static bool ascending(const size_t *indices, size_t count, size_t limit)
+{
+	for (size_t i = 0; i < count; i++)
+		if (indices[i] >= limit ||
+		    (i > 0 && indices[i] <= indices[i - 1]))
+			return false;
+	return true;
+}
+
+int todo_model_take(todo_model *model, const size_t *indices, size_t count,
+                    struct todo_item *taken)
+{
+	if (model == NULL || (count > 0 && (indices == NULL || taken == NULL)))
+		return DP_EINVAL;
+	if (!ascending(indices, count, model->count))
+		return DP_ERANGE;
+	if (count == 0)
+		return DP_OK;
+	/* One pass that closes every gap at once: each kept item moves at
+	 * most once, where removing one at a time would move the tail k
+	 * times. */
+	size_t kept = indices[0];
+	size_t next = 0;
+	for (size_t i = indices[0]; i < model->count; i++) {
+		if (next < count && indices[next] == i) {
+			taken[next++] = model->items[i];
+			model->active -= !model->items[i].done;
+		} else {
+			model->items[kept++] = model->items[i];
+		}
+	}
+	model->count = kept;
+	changed_by(model, count);
+	return DP_OK;
+}
+
+/* Whether putting `items` at the final positions `indices` keeps the
+ * ids ascending, and every title valid: checked before anything moves. */
+static bool fits_all(const todo_model *model, const size_t *indices,
+                     const struct todo_item *items, size_t count)
+{
+	size_t total = model->count + count;
+	size_t old = 0;
+	size_t next = 0;
+	unsigned last = 0;
+
+	if (!ascending(indices, count, total))
+		return false;
+	for (size_t at = 0; at < total; at++) {
+		bool fresh = next < count && indices[next] == at;
+		const struct todo_item *item =
+			fresh ? &items[next++] : &model->items[old++];
+		if (item->id <= last ||
+		    (fresh && todo_title_check(item->title) != DP_OK))
+			return false;
+		last = item->id;
+	}
+	return true;
+}
+
+int todo_model_put(todo_model *model, const size_t *indices,
+                   const struct todo_item *items, size_t count)
+{
+	if (model == NULL || (count > 0 && (indices == NULL || items == NULL)))
+		return DP_EINVAL;
+	if (count == 0)
+		return DP_OK;
+	if (!fits_all(model, indices, items, count))
+		return DP_ERANGE;
+	size_t total = model->count + count;
+	if (total > model->capacity) {
+		struct todo_item *grown = dp_realloc_array(
+			model->alloc, model->items, total, sizeof(*grown));
+		if (grown == NULL)
+			return DP_ENOMEM;
+		model->items = grown;
+		model->capacity = total;
+	}
+	/* Merge from the end, so every item moves once and nothing is
+	 * overwritten before it has moved. */
+	size_t old = model->count;
+	size_t next = count;
+	for (size_t at = total; at-- > 0;) {
+		if (next > 0 && indices[next - 1] == at) {
+			model->items[at] = items[--next];
+			model->active += !items[next].done;
+		} else {
+			model->items[at] = model->items[--old];
+		}
+	}
+	model->count = total;
+	unsigned top = model->items[total - 1].id;
+	if (model->next_id != 0 && top >= model->next_id)
+		model->next_id = top + 1;
+	changed_by(model, count);
+	return DP_OK;
+}
+
+void todo_model_free_items(const todo_model *model, struct todo_item *items,
+                           size_t count)
+{
+	for (size_t i = 0; model != NULL && items != NULL && i < count; i++) {
+		dp_free(model->alloc, items[i].title);
+		items[i].title = NULL;
+	}
 }
 
 size_t todo_model_count(const todo_model *model)

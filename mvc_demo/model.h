@@ -117,6 +117,59 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
 int todo_model_remove_at(todo_model *model, size_t index);
 
 /**
+ * @brief Remove many items in one pass (clear completed): O(n) for a list
+ *        of n items, however many go, where removing them one at a time
+ *        would move the rest of the list once per item.
+ * @param[in,out] model   The model.
+ * @param[in]     indices The positions to remove, strictly ascending.
+ * @param[in]     count   How many.
+ * @param[out]    taken   Room for `count` items: receives the removed
+ *                        items, whose titles now belong to the caller, to
+ *                        give back with todo_model_put() or free with
+ *                        todo_model_free_items().
+ * @return #DP_OK and one notification (or none inside a batch), the
+ *         version grown by `count`; nothing for `count` 0; #DP_EINVAL
+ *         when `model` is NULL, or `indices` or `taken` is NULL with
+ *         `count` > 0; #DP_ERANGE when the positions do not ascend or
+ *         one is out of range. On error nothing changes.
+ */
+int todo_model_take(todo_model *model, const size_t *indices, size_t count,
+                    struct todo_item *taken);
+
+/**
+ * @brief Put items back in one pass (the undo of todo_model_take()):
+ *        O(n + count).
+ * @param[in,out] model   The model.
+ * @param[in]     indices Where each item is to end up, strictly
+ *                        ascending, each below todo_model_count() +
+ *                        `count`.
+ * @param[in]     items   The items, with their ids and titles; on
+ *                        success the model owns the titles, which must
+ *                        come from the model's allocator (as those of
+ *                        todo_model_take() do).
+ * @param[in]     count   How many.
+ * @return #DP_OK and one notification (or none inside a batch);
+ *         #DP_EINVAL when `model` is NULL, or `indices` or `items` is
+ *         NULL with `count` > 0; #DP_ERANGE when a position is out of
+ *         range, the positions do not ascend, a title is invalid, or the
+ *         ids would not ascend along the list (an id in use, or out of
+ *         place); #DP_ENOMEM. On error nothing changes and the titles
+ *         stay the caller's.
+ */
+int todo_model_put(todo_model *model, const size_t *indices,
+                   const struct todo_item *items, size_t count);
+
+/**
+ * @brief Free the titles of items taken by todo_model_take(), with the
+ *        model's allocator; each title is set to NULL.
+ * @param[in]     model The model they were taken from.
+ * @param[in,out] items The items; NULL is a no-op.
+ * @param[in]     count How many.
+ */
+void todo_model_free_items(const todo_model *model, struct todo_item *items,
+                           size_t count);
+
+/**
  * @brief Mark the item at a position completed or not.
  * @param[in,out] model The model.
  * @param[in]     index The position.
