@@ -29,6 +29,7 @@ struct todo_model {
 	unsigned long notifications;
 	unsigned long version;
 	unsigned long probes; /* items compared by todo_model_find() */
+	unsigned long moves;  /* items moved along the array */
 	struct dp_subject subject;
 	const struct dp_allocator *alloc;
 };
@@ -191,6 +192,7 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
 		return DP_ENOMEM;
 	memmove(&model->items[index + 1], &model->items[index],
 	        (model->count - index) * sizeof(model->items[0]));
+	model->moves += model->count - index;
 	model->items[index] = (struct todo_item){id, done, copy};
 	model->count++;
 	model->active += !done;
@@ -213,6 +215,7 @@ int todo_model_remove_at(todo_model *model, size_t index)
 	dp_free(model->alloc, model->items[index].title);
 	memmove(&model->items[index], &model->items[index + 1],
 	        (model->count - index - 1) * sizeof(model->items[0]));
+	model->moves += model->count - index - 1;
 	model->count--;
 	changed(model);
 	return DP_OK;
@@ -283,6 +286,7 @@ int todo_model_take(todo_model *model, const size_t *indices, size_t count,
 			model->active -= !model->items[i].done;
 		} else {
 			model->items[kept++] = model->items[i];
+			model->moves++;
 		}
 	}
 	model->count = kept;
@@ -336,12 +340,13 @@ int todo_model_put(todo_model *model, const size_t *indices,
 	 * overwritten before it has moved. */
 	size_t old = model->count;
 	size_t next = count;
-	for (size_t at = total; at-- > 0;) {
-		if (next > 0 && indices[next - 1] == at) {
+	for (size_t at = total; next > 0 && at-- > 0;) {
+		if (indices[next - 1] == at) {
 			model->items[at] = items[--next];
 			model->active += !items[next].done;
 		} else {
 			model->items[at] = model->items[--old];
+			model->moves++;
 		}
 	}
 	model->count = total;
@@ -447,4 +452,9 @@ unsigned long todo_model_version(const todo_model *model)
 unsigned long todo_model_probes(const todo_model *model)
 {
 	return model ? model->probes : 0;
+}
+
+unsigned long todo_model_moves(const todo_model *model)
+{
+	return model ? model->moves : 0;
 }

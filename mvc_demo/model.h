@@ -281,4 +281,15 @@ unsigned long todo_model_version(const todo_model *model);
  */
 unsigned long todo_model_probes(const todo_model *model);
 
+/**
+ * @brief The number of items moved along the model's array so far, by
+ *        inserts and removes before the end and by todo_model_take() and
+ *        todo_model_put() (not the copies of the array's growth, which
+ *        are O(1) amortised), for tests that pin the cost of bulk
+ *        changes: a count, never a time.
+ * @param[in] model The model; NULL counts 0.
+ * @return The number of item moves since the model was created.
+ */
+unsigned long todo_model_moves(const todo_model *model);
+
 #endif /* TODO_MODEL_H */
