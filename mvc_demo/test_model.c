@@ -774,6 +774,40 @@ START_TEST(test_model_and_list_fail_cleanly_at_every_allocation)
 }
 END_TEST
 
+/* Putting items back into a list that has grown since they were taken
+ * needs a larger array: when it cannot have one, nothing changes. */
+START_TEST(test_put_out_of_memory_changes_nothing)
+{
+	struct dp_counting_allocator counter;
+	struct dp_failing_allocator failing;
+	dp_counting_allocator_init(&counter, NULL);
+	dp_failing_allocator_init(&failing, 0, &counter.base);
+	todo_model *model = todo_model_create(&failing.base);
+	struct todo_item taken[2];
+	const size_t where[] = {0, 1};
+
+	for (size_t i = 0; i < 8; i++) /* the array's first size: 8 */
+		ck_assert_int_eq(
+			todo_model_insert(model, i, 0, "Item", false, NULL),
+			DP_OK);
+	ck_assert_int_eq(todo_model_take(model, where, 2, taken), DP_OK);
+	todo_model_insert(model, 6, 0, "New", false, NULL);
+	todo_model_insert(model, 7, 0, "New", false, NULL);
+	unsigned long version = todo_model_version(model);
+	failing.fail_at = failing.requests + 1;
+	ck_assert_int_eq(todo_model_put(model, where, taken, 2), DP_ENOMEM);
+	ck_assert(failing.failed);
+	ck_assert_uint_eq(todo_model_count(model), 8);
+	ck_assert_uint_eq(todo_model_at(model, 0)->id, 3);
+	ck_assert_uint_eq(todo_model_version(model), version);
+	ck_assert_int_eq(todo_model_put(model, where, taken, 2), DP_OK);
+	ck_assert_uint_eq(todo_model_count(model), 10);
+	ck_assert_uint_eq(todo_model_at(model, 0)->id, 1);
+	todo_model_destroy(model);
+	ck_assert_uint_eq(counter.live_blocks, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("mvc_demo model");
@@ -812,5 +846,6 @@ int main(void)
 		tc, test_bulk_commands_fail_cleanly_at_every_allocation, 0, 5);
 	tcase_add_test(tc,
 	               test_model_and_list_fail_cleanly_at_every_allocation);
+	tcase_add_test(tc, test_put_out_of_memory_changes_nothing);
 	return dp_test_run(suite);
 }
