@@ -2,13 +2,16 @@
  * The three filters and three orders, and the one function that applies
  * them.
  *
- * Sorting is a heapsort: O(n log n) comparisons in the worst case, in
- * place (todo_select() has nowhere to get scratch memory from, and must
- * not fail), and it takes the order as an argument, which qsort cannot
- * without a global. A heapsort is not stable, but the items all live in
+ * Sorting must be stable (items the order calls equal keep their list
+ * order) and O(n log n). The plain algorithm is a merge sort: stable by
+ * construction, n log2 n comparisons at most, and it reads and writes
+ * its arrays front to back, which the caches like. It needs scratch room
+ * for n pointers, taken from the model's allocator. When that fails,
+ * todo_select() must still answer, so it falls back to a heapsort, in
+ * place: also O(n log n), but not stable by itself. The items all live in
  * the model's one array, in list order, so comparing their addresses
  * when the order calls them equal breaks every tie by list position: no
- * two items are ever equal, and any correct sort gives the stable result.
+ * two items are then equal, and the heapsort gives the stable result too.
  */
 #include "filters.h"
 
@@ -71,6 +74,51 @@ const struct todo_order *todo_order_find(const char *name)
 		if (strcmp(ORDERS[i].name, name) == 0)
 			return &ORDERS[i];
 	return NULL;
+}
+
+/* Merge the sorted runs from[low, middle) and from[middle, high) into
+ * to[low, high); on a tie the left run's item goes first: stable. */
+static void merge(const struct todo_order *order, const struct todo_item **from,
+                  const struct todo_item **to, size_t low, size_t middle,
+                  size_t high)
+{
+	size_t left = low;
+	size_t right = middle;
+
+	for (size_t at = low; at < high; at++) {
+		if (left < middle &&
+		    (right == high ||
+		     order->compare(from[right], from[left]) >= 0))
+			to[at] = from[left++];
+		else
+			to[at] = from[right++];
+	}
+}
+
+/* Bottom-up: merge runs of 1, 2, 4... items, back and forth between the
+ * items and the scratch array, and copy back if the last pass ended in
+ * the scratch. */
+static void merge_sort(const struct todo_order *order,
+                       const struct todo_item **items,
+                       const struct todo_item **scratch, size_t count)
+{
+	const struct todo_item **from = items;
+	const struct todo_item **to = scratch;
+
+	for (size_t width = 1; width < count; width *= 2) {
+		for (size_t low = 0; low < count; low += 2 * width) {
+			size_t middle =
+				low + width < count ? low + width : count;
+			size_t high =
+				middle + width < count ? middle + width : count;
+			merge(order, from, to, low, middle, high);
+		}
+		const struct todo_item **swap = from;
+		from = to;
+		to = swap;
+	}
+	if (from != items)
+		memcpy(items, from, count * sizeof(*items));
 }
 
 /* The order, made total by the items' positions in the model's array. */
@@ -142,7 +190,16 @@ size_t todo_select(const todo_model *model, const struct todo_filter *filter,
 		if (filter->keep(item))
 			out[shown++] = item;
 	}
-	if (!is_sorted(order, out, shown))
+	if (shown < 2 || is_sorted(order, out, shown))
+		return shown;
+	const struct dp_allocator *alloc = todo_model_allocator(model);
+	const struct todo_item **scratch =
+		dp_alloc_array(alloc, shown, sizeof(*scratch));
+	if (scratch == NULL) {
 		heap_sort(order, out, shown);
+		return shown;
+	}
+	merge_sort(order, out, scratch, shown);
+	dp_free(alloc, scratch);
 	return shown;
 }

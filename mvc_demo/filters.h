@@ -53,8 +53,11 @@ const struct todo_order *todo_order_find(const char *name);
  *        items the order calls equal keep their list order).
  *
  * Cost: n calls of the filter, and O(n log n) calls of the order's
- * compare for n items (a heapsort, at most about 2 n log2 n), or n - 1
- * when the items are in order already; no memory is allocated.
+ * compare for n items: a merge sort, at most n log2 n, with scratch room
+ * for n pointers from the model's allocator (freed before it returns);
+ * when that allocation fails, a heapsort in place, at most about
+ * 2 n log2 n, with the same result. n - 1 when the items are in order
+ * already, and then nothing is allocated.
  * @param[in]  model    The model.
  * @param[in]  filter   The filter.
  * @param[in]  order    The order.

@@ -458,3 +458,8 @@ unsigned long todo_model_moves(const todo_model *model)
 {
 	return model ? model->moves : 0;
 }
+
+const struct dp_allocator *todo_model_allocator(const todo_model *model)
+{
+	return model ? model->alloc : NULL;
+}

@@ -292,4 +292,13 @@ unsigned long todo_model_probes(const todo_model *model);
  */
 unsigned long todo_model_moves(const todo_model *model);
 
+/**
+ * @brief The allocator the model was created with, for scratch memory of
+ *        functions that work on its items (todo_select()'s sort).
+ * @param[in] model The model; NULL gives NULL.
+ * @return The allocator given to todo_model_create() (NULL means
+ *         malloc/free), valid as long as the model.
+ */
+const struct dp_allocator *todo_model_allocator(const todo_model *model);
+
 #endif /* TODO_MODEL_H */
