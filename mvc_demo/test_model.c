@@ -651,7 +651,8 @@ START_TEST(test_select_without_memory_still_sorts_stably)
 	const struct todo_order order = {.name = "counting title",
 	                                 .compare = counting_by_title};
 
-	failing.fail_at = failing.requests + 1;
+	/* From here on, the next request fails: the sort's scratch. */
+	dp_failing_allocator_init(&failing, 1, NULL);
 	comparisons = 0;
 	ck_assert_uint_eq(
 		todo_select(model, todo_filter_find("all"), &order, items, BIG),
@@ -830,7 +831,7 @@ START_TEST(test_put_out_of_memory_changes_nothing)
 	todo_model_insert(model, 6, 0, "New", false, NULL);
 	todo_model_insert(model, 7, 0, "New", false, NULL);
 	unsigned long version = todo_model_version(model);
-	failing.fail_at = failing.requests + 1;
+	dp_failing_allocator_init(&failing, 1, &counter.base); /* the next */
 	ck_assert_int_eq(todo_model_put(model, where, taken, 2), DP_ENOMEM);
 	ck_assert(failing.failed);
 	ck_assert_uint_eq(todo_model_count(model), 8);
