@@ -641,6 +641,54 @@ START_TEST(test_select_sorts_in_n_log_n_comparisons_and_is_stable)
 }
 END_TEST
 
+/* The orders' keys (a tuning) must never change an answer: each order
+ * sorts as it does without them. The titles tie on their first
+ * TODO_SORT_KEY bytes, start one another, and hold bytes above 0x7F. */
+START_TEST(test_sort_keys_agree_with_the_comparisons)
+{
+	static const char *const titles[] = {
+		"a title that runs past the key: 2",
+		"a title that runs past the key: 1",
+		"caf\xc3\xa9",
+		"cafe",
+		"caf",
+		"Buy milk",
+		"a title that runs past the key",
+		"Buy milk",
+	};
+	static const char *const names[] = {"id", "title", "status"};
+	todo_model *model = model_with(titles, DP_ARRAY_SIZE(titles));
+	const struct todo_item *keyed[DP_ARRAY_SIZE(titles)];
+	const struct todo_item *plain[DP_ARRAY_SIZE(titles)];
+	size_t n = DP_ARRAY_SIZE(titles);
+
+	todo_model_set_done(model, 1, true);
+	todo_model_set_done(model, 4, true);
+	for (size_t i = 0; i < DP_ARRAY_SIZE(names); i++) {
+		const struct todo_order *order = todo_order_find(names[i]);
+		struct todo_order without = *order;
+		without.key = NULL;
+		ck_assert(order->key != NULL);
+		ck_assert_uint_eq(todo_select(model, todo_filter_find("all"),
+		                              order, keyed, n),
+		                  n);
+		ck_assert_uint_eq(todo_select(model, todo_filter_find("all"),
+		                              &without, plain, n),
+		                  n);
+		for (size_t j = 0; j < n; j++)
+			ck_assert_ptr_eq(keyed[j], plain[j]);
+	}
+	/* By title, the two that tie past the key are told apart. */
+	todo_select(model, todo_filter_find("all"), todo_order_find("title"),
+	            keyed, n);
+	ck_assert_str_eq(keyed[2]->title, "a title that runs past the key");
+	ck_assert_str_eq(keyed[3]->title, "a title that runs past the key: 1");
+	ck_assert_str_eq(keyed[4]->title, "a title that runs past the key: 2");
+	ck_assert_str_eq(keyed[7]->title, "caf\xc3\xa9");
+	todo_model_destroy(model);
+}
+END_TEST
+
 /* Without scratch memory, the heapsort in place: the same answer. */
 START_TEST(test_select_without_memory_still_sorts_stably)
 {
@@ -876,6 +924,7 @@ int main(void)
 	tcase_add_test(tc,
 	               test_select_sorts_in_n_log_n_comparisons_and_is_stable);
 	tcase_add_test(tc, test_select_without_memory_still_sorts_stably);
+	tcase_add_test(tc, test_sort_keys_agree_with_the_comparisons);
 	tcase_add_test(tc, test_load_and_its_undo_move_no_item);
 	tcase_add_test(tc,
 	               test_clear_completed_and_its_undo_move_each_item_once);
