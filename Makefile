@@ -460,11 +460,14 @@ DEMO_HEADERS    := $(wildcard $(DEMO_DIR)/*.h)
 DEMO_TEST_SRCS  := $(wildcard $(DEMO_DIR)/test_*.c)
 DEMO_FUZZ_SRCS  := $(wildcard $(DEMO_DIR)/fuzz_*.c)
 DEMO_MAIN_SRCS  := $(wildcard $(DEMO_DIR)/*_main.c)
+DEMO_BENCH_SRCS := $(wildcard $(DEMO_DIR)/bench_*.c)
 DEMO_SRCS       := $(filter-out $(DEMO_TEST_SRCS) $(DEMO_FUZZ_SRCS) \
-                   $(DEMO_MAIN_SRCS) $(DEMO_DIR)/main.c,$(DEMO_ALL))
+                   $(DEMO_MAIN_SRCS) $(DEMO_BENCH_SRCS) \
+                   $(DEMO_DIR)/main.c,$(DEMO_ALL))
 DEMO_OBJS       := $(DEMO_SRCS:%.c=$(O)/%.o)
 DEMO_BIN        := $(O)/$(DEMO_DIR)/todo
 DEMO_TESTS      := $(DEMO_TEST_SRCS:%.c=$(O)/%)
+DEMO_BENCHES    := $(DEMO_BENCH_SRCS:%.c=$(O)/%)
 DEMO_SPECS      := $(wildcard $(DEMO_DIR)/spec/*.txt)
 DEMO_ARCHS      := mvc mvp
 ARCH ?= mvc
@@ -474,6 +477,15 @@ DEMO_RESULTS := $(DEMO_TESTS:$(O)/%=$(RESULTS)/%.check) \
                 $(foreach a,$(DEMO_ARCHS),$(DEMO_SPECS:%.txt=$(RESULTS)/%.$(a).spec))
 endif
 RESULT_FILES += $(DEMO_RESULTS)
+
+# `make bench` runs the demo's bench after the patterns' ones; `make bench
+# P=demo` runs only it.
+ifneq ($(if $(P),$(filter demo $(DEMO_DIR),$(P)),all),)
+ifeq ($(MODE),bench)
+BENCHES += $(DEMO_BENCHES)
+run-benches: $(DEMO_BENCHES)
+endif
+endif
 
 # lint and format cover the demo too (their recipes read these lists).
 SOURCES += $(DEMO_HEADERS) $(DEMO_ALL)
@@ -486,7 +498,7 @@ demo: ## Build and run the to-do app (ARCH=mvp for MVP, ARCH=web for the browser
 	@$(MAKE) --no-print-directory MODE=debug $(DEMO_BIN)
 	@$(DEMO_BIN) --arch $(ARCH) $(DEMO_ARGS)
 
-build-tests: $(DEMO_TESTS) $(DEMO_BIN)
+build-tests: $(DEMO_TESTS) $(DEMO_BIN) $(DEMO_BENCHES)
 run-tests: $(DEMO_RESULTS)
 
 $(DEMO_BIN): $(O)/$(DEMO_DIR)/main.o $(DEMO_OBJS) $(LIB)
@@ -514,6 +526,10 @@ web-check: ## Headless Chromium adds, toggles, filters, undoes and saves through
 	    $(DEMO_DIR)/web_check_main.c build/libdp.a $(LIBS)
 	@scripts/web_check.sh $(DEMO_BIN) $(WEB_CHECK_SERVER) \
 	    $(DEMO_DIR)/web_check.html build/web-check
+
+$(DEMO_BENCHES): $(O)/%: $(O)/%.o $(DEMO_OBJS) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(DEMO_OBJS) $(LIB) $(LIBS)
 
 # build/.../spec/<name>.<arch>.spec: one script through one architecture.
 $(RESULTS)/$(DEMO_DIR)/spec/%.spec: $(DEMO_BIN) FORCE

@@ -272,30 +272,89 @@ int todo_command_toggle_all(todo_model *model, const struct dp_allocator *alloc,
 	return DP_OK;
 }
 
+/* Clear completed is one command, not a macro of deletes: deleting k
+ * items one by one moves the rest of the list k times (O(n k), quadratic
+ * when many are done), where the model's take and put move each item
+ * once, for the change and for its undo. */
+struct clear_command {
+	struct dp_command base; /* Base. Must be first. */
+	todo_model *model;
+	const struct dp_allocator *alloc;
+	size_t count;
+	size_t *indices;         /* where the done items are, ascending */
+	struct todo_item *items; /* the items while they are out of the list */
+	bool taken;              /* whether `items` holds them */
+};
+
+static struct clear_command *clear_cast(struct dp_command *command)
+{
+	return dp_container_of(command, struct clear_command, base);
+}
+
+static int clear_execute(struct dp_command *command)
+{
+	struct clear_command *self = clear_cast(command);
+	int rc = todo_model_take(self->model, self->indices, self->count,
+	                         self->items);
+
+	self->taken = rc == DP_OK;
+	return rc;
+}
+
+static int clear_undo(struct dp_command *command)
+{
+	struct clear_command *self = clear_cast(command);
+	int rc = todo_model_put(self->model, self->indices, self->items,
+	                        self->count);
+
+	self->taken = rc != DP_OK;
+	return rc;
+}
+
+static void clear_destroy(struct dp_command *command)
+{
+	struct clear_command *self = clear_cast(command);
+
+	if (self->taken)
+		todo_model_free_items(self->model, self->items, self->count);
+	dp_free(self->alloc, self->items);
+	dp_free(self->alloc, self->indices);
+	dp_free(self->alloc, self);
+}
+
+static const struct dp_command_ops clear_ops = {
+	.name = "clear completed",
+	.execute = clear_execute,
+	.undo = clear_undo,
+	.destroy = clear_destroy,
+};
+
 int todo_command_clear_completed(todo_model *model,
                                  const struct dp_allocator *alloc,
                                  struct dp_command **out)
 {
-	size_t count = todo_model_count(model);
+	size_t total = todo_model_count(model);
+	size_t count = total - todo_model_active_count(model);
 
-	if (todo_model_active_count(model) == count)
+	if (count == 0)
 		return DP_ENOENT;
-	struct dp_command *macro = dp_command_macro_create(alloc);
-	if (macro == NULL)
+	struct clear_command *self = dp_alloc(alloc, sizeof(*self));
+	if (self == NULL)
 		return DP_ENOMEM;
-	for (size_t i = 0; i < count; i++) {
-		const struct todo_item *item = todo_model_at(model, i);
-		if (!item->done)
-			continue;
-		struct dp_command *step = NULL;
-		int rc = todo_command_delete(model, item->id, alloc, &step);
-		rc = append(macro, rc, step);
-		if (rc != DP_OK) {
-			dp_command_destroy(macro);
-			return rc;
-		}
+	*self = (struct clear_command){.base.ops = &clear_ops,
+	                               .model = model,
+	                               .alloc = alloc,
+	                               .count = count};
+	self->indices = dp_alloc_array(alloc, count, sizeof(*self->indices));
+	self->items = dp_alloc_array(alloc, count, sizeof(*self->items));
+	if (self->indices == NULL || self->items == NULL) {
+		clear_destroy(&self->base);
+		return DP_ENOMEM;
 	}
-	*out = macro;
+	for (size_t i = 0, next = 0; i < total; i++)
+		if (todo_model_at(model, i)->done)
+			self->indices[next++] = i;
+	*out = &self->base;
 	return DP_OK;
 }
 
@@ -347,10 +406,14 @@ int todo_command_replace(todo_model *model, const struct todo_list *records,
 	struct dp_command *macro = dp_command_macro_create(alloc);
 	if (macro == NULL)
 		return DP_ENOMEM;
+	/* Delete from the last item to the first: each delete then moves
+	 * nothing, and the undo, which runs the steps backwards, puts the
+	 * items back by appending them. From the front, every delete would
+	 * move all the items after it: O(n^2) for a load. */
 	int rc = DP_OK;
-	for (size_t i = 0; rc == DP_OK && i < todo_model_count(model); i++) {
+	for (size_t i = todo_model_count(model); rc == DP_OK && i > 0; i--) {
 		struct dp_command *step = NULL;
-		rc = todo_command_delete(model, todo_model_at(model, i)->id,
+		rc = todo_command_delete(model, todo_model_at(model, i - 1)->id,
 		                         alloc, &step);
 		rc = append(macro, rc, step);
 	}

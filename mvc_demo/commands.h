@@ -1,8 +1,9 @@
 /**
  * @file commands.h
  * @brief Every change to the list as a Command (patterns/command): add,
- *        toggle, edit, delete, and the bulk changes built as macros of
- *        those (toggle all, clear completed, import, load).
+ *        toggle, edit, delete, the bulk changes built as macros of those
+ *        (toggle all, import, load), and clear completed, one command
+ *        that removes and restores its items in one pass each.
  *
  * Each constructor checks what it can before anything runs (the id
  * exists, the title is valid) and returns a command that the caller hands
@@ -83,10 +84,14 @@ int todo_command_toggle_all(todo_model *model, const struct dp_allocator *alloc,
                             struct dp_command **out);
 
 /**
- * @brief Make a macro that deletes every completed item.
+ * @brief Make a command that deletes every completed item; its undo puts
+ *        them back in place, with their ids. One command, not a macro of
+ *        deletes: it and its undo cost O(n) for n items (one pass of
+ *        todo_model_take() or todo_model_put()), where k deletes would
+ *        move the rest of the list k times.
  * @param[in]  model The receiver.
  * @param[in]  alloc The allocator, or NULL.
- * @param[out] out   Receives the macro.
+ * @param[out] out   Receives the command.
  * @return #DP_OK; #DP_ENOENT when no item is completed; #DP_ENOMEM.
  */
 int todo_command_clear_completed(todo_model *model,

@@ -4,6 +4,14 @@
  * either notifies at once or, inside a batch, counts the change and keeps
  * the first one, so that the batch's end can tell a single change (the
  * cheap case a view redraws one row for) from many.
+ *
+ * Invariant: ids ascend along the array. Add appends the next id, undo
+ * puts an old id back where it was, load renumbers 1, 2, 3..., and sort
+ * orders are the views' business, never the model's: so the array is
+ * always sorted by id, and todo_model_find() is a binary search instead
+ * of a scan. todo_model_insert() refuses an id out of place, so the
+ * invariant cannot be broken from outside. The number of active items is
+ * kept up to date by every change, so "2 items left" costs nothing.
  */
 #include "model.h"
 
@@ -15,15 +23,19 @@ struct todo_model {
 	struct todo_item *items;
 	size_t count;
 	size_t capacity;
+	size_t active; /* items not done, kept by every change */
 	unsigned next_id;
 	unsigned batch_depth;
 	/* Changes since the last notification, and the first of them; a
 	 * removal's title is kept here until the notification is sent. */
 	size_t pending_changes;
 	struct todo_change pending;
+	bool pending_many; /* a change of many items in one step */
 	char *removed_title;
 	unsigned long notifications;
 	unsigned long version;
+	unsigned long probes; /* items compared by todo_model_find() */
+	unsigned long moves;  /* items moved along the array */
 	struct dp_subject subject;
 	const struct dp_allocator *alloc;
 };
@@ -97,10 +109,12 @@ static void notify(todo_model *model)
 {
 	size_t changes = model->pending_changes;
 	struct todo_change change = model->pending;
+	bool many = model->pending_many;
 
 	model->pending_changes = 0;
+	model->pending_many = false;
 	model->notifications++;
-	if (changes != 1) {
+	if (changes != 1 || many) {
 		dp_subject_notify(&model->subject, TODO_EVENT_CHANGED, model);
 		return;
 	}
@@ -130,6 +144,18 @@ static void changed(todo_model *model, enum todo_change_kind kind, size_t index,
 		if (removed != NULL)
 			dp_free(model->alloc, removed->title);
 	}
+	if (model->batch_depth == 0)
+		notify(model);
+}
+
+/* `count` items changed in one step (todo_model_take(), _put()): the
+ * version counts each; observers hear of a change of many. */
+static void changed_many(todo_model *model, size_t count)
+{
+	model->version += count;
+	model->pending_changes += count;
+	model->pending_many = true;
+	drop_removed_title(model);
 	if (model->batch_depth == 0)
 		notify(model);
 }
@@ -167,6 +193,28 @@ static char *copy_title(const struct dp_allocator *alloc, const char *title)
 	return copy;
 }
 
+/* Whether `id` may sit at `index`: above its left neighbour's id and
+ * below the right one's, which keeps the ids ascending. */
+static bool fits_at(const todo_model *model, size_t index, unsigned id)
+{
+	return (index == 0 || model->items[index - 1].id < id) &&
+	       (index == model->count || id < model->items[index].id);
+}
+
+static int reserve_one(todo_model *model)
+{
+	if (model->count < model->capacity)
+		return DP_OK;
+	size_t capacity = model->capacity ? model->capacity * 2 : 8;
+	struct todo_item *items = dp_realloc_array(model->alloc, model->items,
+	                                           capacity, sizeof(*items));
+	if (items == NULL)
+		return DP_ENOMEM;
+	model->items = items;
+	model->capacity = capacity;
+	return DP_OK;
+}
+
 int todo_model_insert(todo_model *model, size_t index, unsigned id,
                       const char *title, bool done, unsigned *new_id)
 {
@@ -185,22 +233,20 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
 	size_t existing;
 	if (todo_model_find(model, id, &existing) == DP_OK)
 		return DP_EEXIST;
-	if (model->count == model->capacity) {
-		size_t capacity = model->capacity ? model->capacity * 2 : 8;
-		struct todo_item *items = dp_realloc_array(
-			model->alloc, model->items, capacity, sizeof(*items));
-		if (items == NULL)
-			return DP_ENOMEM;
-		model->items = items;
-		model->capacity = capacity;
-	}
+	if (!fits_at(model, index, id))
+		return DP_ERANGE;
+	rc = reserve_one(model);
+	if (rc != DP_OK)
+		return rc;
 	char *copy = copy_title(model->alloc, title);
 	if (copy == NULL)
 		return DP_ENOMEM;
 	memmove(&model->items[index + 1], &model->items[index],
 	        (model->count - index) * sizeof(model->items[0]));
+	model->moves += model->count - index;
 	model->items[index] = (struct todo_item){id, done, copy};
 	model->count++;
+	model->active += !done;
 	/* Undo re-inserts old ids; a later add must still get a new one. */
 	if (model->next_id != 0 && id >= model->next_id)
 		model->next_id = id + 1;
@@ -217,8 +263,10 @@ int todo_model_remove_at(todo_model *model, size_t index)
 	if (index >= model->count)
 		return DP_ERANGE;
 	struct todo_item removed = model->items[index];
+	model->active -= !removed.done;
 	memmove(&model->items[index], &model->items[index + 1],
 	        (model->count - index - 1) * sizeof(model->items[0]));
+	model->moves += model->count - index - 1;
 	model->count--;
 	changed(model, TODO_CHANGE_REMOVED, index, &removed);
 	return DP_OK;
@@ -233,6 +281,10 @@ int todo_model_set_done(todo_model *model, size_t index, bool done)
 	if (model->items[index].done == done)
 		return DP_OK;
 	model->items[index].done = done;
+	if (done)
+		model->active--;
+	else
+		model->active++;
 	changed(model, TODO_CHANGE_UPDATED, index, NULL);
 	return DP_OK;
 }
@@ -255,6 +307,116 @@ int todo_model_set_title(todo_model *model, size_t index, const char *title)
 	return DP_OK;
 }
 
+/* Whether `indices` ascend strictly and stay below `limit`. */
+static bool ascending(const size_t *indices, size_t count, size_t limit)
+{
+	for (size_t i = 0; i < count; i++)
+		if (indices[i] >= limit ||
+		    (i > 0 && indices[i] <= indices[i - 1]))
+			return false;
+	return true;
+}
+
+int todo_model_take(todo_model *model, const size_t *indices, size_t count,
+                    struct todo_item *taken)
+{
+	if (model == NULL || (count > 0 && (indices == NULL || taken == NULL)))
+		return DP_EINVAL;
+	if (!ascending(indices, count, model->count))
+		return DP_ERANGE;
+	if (count == 0)
+		return DP_OK;
+	/* One pass that closes every gap at once: each kept item moves at
+	 * most once, where removing one at a time would move the tail k
+	 * times. */
+	size_t kept = indices[0];
+	size_t next = 0;
+	for (size_t i = indices[0]; i < model->count; i++) {
+		if (next < count && indices[next] == i) {
+			taken[next++] = model->items[i];
+			model->active -= !model->items[i].done;
+		} else {
+			model->items[kept++] = model->items[i];
+			model->moves++;
+		}
+	}
+	model->count = kept;
+	changed_many(model, count);
+	return DP_OK;
+}
+
+/* Whether putting `items` at the final positions `indices` keeps the
+ * ids ascending, and every title valid: checked before anything moves. */
+static bool fits_all(const todo_model *model, const size_t *indices,
+                     const struct todo_item *items, size_t count)
+{
+	size_t total = model->count + count;
+	size_t old = 0;
+	size_t next = 0;
+	unsigned last = 0;
+
+	if (!ascending(indices, count, total))
+		return false;
+	for (size_t at = 0; at < total; at++) {
+		bool fresh = next < count && indices[next] == at;
+		const struct todo_item *item =
+			fresh ? &items[next++] : &model->items[old++];
+		if (item->id <= last ||
+		    (fresh && todo_title_check(item->title) != DP_OK))
+			return false;
+		last = item->id;
+	}
+	return true;
+}
+
+int todo_model_put(todo_model *model, const size_t *indices,
+                   const struct todo_item *items, size_t count)
+{
+	if (model == NULL || (count > 0 && (indices == NULL || items == NULL)))
+		return DP_EINVAL;
+	if (count == 0)
+		return DP_OK;
+	if (!fits_all(model, indices, items, count))
+		return DP_ERANGE;
+	size_t total = model->count + count;
+	if (total > model->capacity) {
+		struct todo_item *grown = dp_realloc_array(
+			model->alloc, model->items, total, sizeof(*grown));
+		if (grown == NULL)
+			return DP_ENOMEM;
+		model->items = grown;
+		model->capacity = total;
+	}
+	/* Merge from the end, so every item moves once and nothing is
+	 * overwritten before it has moved. */
+	size_t old = model->count;
+	size_t next = count;
+	for (size_t at = total; next > 0 && at-- > 0;) {
+		if (indices[next - 1] == at) {
+			model->items[at] = items[--next];
+			model->active += !items[next].done;
+		} else {
+			model->items[at] = model->items[--old];
+			model->moves++;
+		}
+	}
+	model->count = total;
+	unsigned top = model->items[total - 1].id;
+	if (model->next_id != 0 && top >= model->next_id)
+		model->next_id = top + 1;
+	changed_many(model, count);
+	return DP_OK;
+}
+
+void todo_model_free_items(const todo_model *model, struct todo_item *items,
+                           size_t count)
+{
+	for (size_t i = 0; model != NULL && items != NULL && i < count; i++) {
+		dp_free(model->alloc, items[i].title);
+		items[i].title = NULL;
+	}
+}
+
 size_t todo_model_count(const todo_model *model)
 {
 	return model ? model->count : 0;
@@ -262,11 +424,7 @@ size_t todo_model_count(const todo_model *model)
 
 size_t todo_model_active_count(const todo_model *model)
 {
-	size_t active = 0;
-
-	for (size_t i = 0; model != NULL && i < model->count; i++)
-		active += !model->items[i].done;
-	return active;
+	return model ? model->active : 0;
 }
 
 const struct todo_item *todo_model_at(const todo_model *model, size_t index)
@@ -280,11 +438,25 @@ int todo_model_find(const todo_model *model, unsigned id, size_t *index)
 {
 	if (model == NULL || index == NULL)
 		return DP_EINVAL;
-	for (size_t i = 0; i < model->count; i++) {
-		if (model->items[i].id == id) {
-			*index = i;
+	/* A binary search over ids that ascend (the invariant above). The
+	 * probe count is bookkeeping for tests, not state: the model is
+	 * never defined const (todo_model_create() allocates it), so
+	 * counting through the cast is well defined. */
+	unsigned long *probes = &((todo_model *)model)->probes;
+	size_t low = 0;
+	size_t high = model->count;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		unsigned found = model->items[middle].id;
+		++*probes;
+		if (found == id) {
+			*index = middle;
 			return DP_OK;
 		}
+		if (found < id)
+			low = middle + 1;
+		else
+			high = middle;
 	}
 	return DP_ENOENT;
 }
@@ -324,4 +496,19 @@ unsigned long todo_model_notifications(const todo_model *model)
 unsigned long todo_model_version(const todo_model *model)
 {
 	return model ? model->version : 0;
+}
+
+unsigned long todo_model_probes(const todo_model *model)
+{
+	return model ? model->probes : 0;
+}
+
+unsigned long todo_model_moves(const todo_model *model)
+{
+	return model ? model->moves : 0;
+}
+
+const struct dp_allocator *todo_model_allocator(const todo_model *model)
+{
+	return model ? model->alloc : NULL;
 }

@@ -9,6 +9,15 @@
  * their titles (copies), allocated from the allocator given at creation;
  * pointers it returns stay valid until the next change. Thread-safety:
  * none; one thread uses a model.
+ *
+ * Invariant: ids ascend along the list, so finding an id is a binary
+ * search; todo_model_insert() refuses an id that would break the order.
+ *
+ * Costs, for a list of n items: find O(log n); insert and remove O(log n)
+ * plus moving the items after the position (a memmove: nothing at the
+ * end, which is where add and load put items); set_done, set_title
+ * (plus the title's length), count, active_count, at, and a notification
+ * O(1) plus what the observers do.
  */
 #ifndef TODO_MODEL_H
 #define TODO_MODEL_H
@@ -99,16 +108,22 @@ void todo_model_destroy(todo_model *model);
 
 /**
  * @brief Insert an item at a position.
+ * Cost: O(log n) to check the id, plus a memmove of the items after
+ * `index` (none when appending).
  * @param[in,out] model The model.
  * @param[in]     index Where, from 0 to todo_model_count().
- * @param[in]     id    The item's id, or 0 for the next unused one.
+ * @param[in]     id    The item's id, or 0 for the next unused one; it
+ *                      must be above the id before `index` and below the
+ *                      one after it (ids ascend along the list).
  * @param[in]     title The title, copied; see todo_title_check().
  * @param[in]     done  Whether it is completed.
  * @param[out]    new_id Receives the id given; may be NULL.
  * @return #DP_OK and one notification (or none inside a batch);
  *         #DP_EINVAL when `model` is NULL or the title is invalid;
  *         #DP_ERANGE when `index` is past the end, the title too long,
- *         or `id` is 0 and every id up to UINT_MAX has been given out;
+ *         `id` is 0 and every id up to UINT_MAX has been given out, or
+ *         the id does not belong at `index` (it would break the ascending
+ *         order of ids);
  *         #DP_EEXIST when `id` is in use; #DP_ENOMEM when memory runs
  *         out. On error nothing changes and nobody is notified.
  */
@@ -116,13 +131,67 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
                       const char *title, bool done, unsigned *new_id);
 
 /**
- * @brief Remove the item at a position.
+ * @brief Remove the item at a position. Cost: a memmove of the items
+ *        after it (none for the last item).
  * @param[in,out] model The model.
  * @param[in]     index The position.
  * @return #DP_OK; #DP_EINVAL when `model` is NULL; #DP_ERANGE when
  *         `index` is out of range.
  */
 int todo_model_remove_at(todo_model *model, size_t index);
+
+/**
+ * @brief Remove many items in one pass (clear completed): O(n) for a list
+ *        of n items, however many go, where removing them one at a time
+ *        would move the rest of the list once per item.
+ * @param[in,out] model   The model.
+ * @param[in]     indices The positions to remove, strictly ascending.
+ * @param[in]     count   How many.
+ * @param[out]    taken   Room for `count` items: receives the removed
+ *                        items, whose titles now belong to the caller, to
+ *                        give back with todo_model_put() or free with
+ *                        todo_model_free_items().
+ * @return #DP_OK and one notification (or none inside a batch), the
+ *         version grown by `count`; nothing for `count` 0; #DP_EINVAL
+ *         when `model` is NULL, or `indices` or `taken` is NULL with
+ *         `count` > 0; #DP_ERANGE when the positions do not ascend or
+ *         one is out of range. On error nothing changes.
+ */
+int todo_model_take(todo_model *model, const size_t *indices, size_t count,
+                    struct todo_item *taken);
+
+/**
+ * @brief Put items back in one pass (the undo of todo_model_take()):
+ *        O(n + count).
+ * @param[in,out] model   The model.
+ * @param[in]     indices Where each item is to end up, strictly
+ *                        ascending, each below todo_model_count() +
+ *                        `count`.
+ * @param[in]     items   The items, with their ids and titles; on
+ *                        success the model owns the titles, which must
+ *                        come from the model's allocator (as those of
+ *                        todo_model_take() do).
+ * @param[in]     count   How many.
+ * @return #DP_OK and one notification (or none inside a batch);
+ *         #DP_EINVAL when `model` is NULL, or `indices` or `items` is
+ *         NULL with `count` > 0; #DP_ERANGE when a position is out of
+ *         range, the positions do not ascend, a title is invalid, or the
+ *         ids would not ascend along the list (an id in use, or out of
+ *         place); #DP_ENOMEM. On error nothing changes and the titles
+ *         stay the caller's.
+ */
+int todo_model_put(todo_model *model, const size_t *indices,
+                   const struct todo_item *items, size_t count);
+
+/**
+ * @brief Free the titles of items taken by todo_model_take(), with the
+ *        model's allocator; each title is set to NULL.
+ * @param[in]     model The model they were taken from.
+ * @param[in,out] items The items; NULL is a no-op.
+ * @param[in]     count How many.
+ */
+void todo_model_free_items(const todo_model *model, struct todo_item *items,
+                           size_t count);
 
 /**
  * @brief Mark the item at a position completed or not.
@@ -153,7 +222,8 @@ int todo_model_set_title(todo_model *model, size_t index, const char *title);
 size_t todo_model_count(const todo_model *model);
 
 /**
- * @brief The number of items not completed ("2 items left").
+ * @brief The number of items not completed ("2 items left"); O(1): the
+ *        model keeps the count up to date on every change.
  * @param[in] model The model; NULL counts 0.
  * @return The number of active items.
  */
@@ -168,7 +238,8 @@ size_t todo_model_active_count(const todo_model *model);
 const struct todo_item *todo_model_at(const todo_model *model, size_t index);
 
 /**
- * @brief Find an item's position by its id.
+ * @brief Find an item's position by its id: a binary search, at most
+ *        floor(log2(n)) + 1 probes for n items (see todo_model_probes()).
  * @param[in]  model The model.
  * @param[in]  id    The id.
  * @param[out] index Receives the position.
@@ -228,5 +299,34 @@ unsigned long todo_model_notifications(const todo_model *model);
  * @return The version; 0 for a model never changed.
  */
 unsigned long todo_model_version(const todo_model *model);
+
+/**
+ * @brief The number of items todo_model_find() has compared so far (its
+ *        probes, counting those of the id checks of todo_model_insert()),
+ *        for tests that pin its cost: a count, never a time.
+ * @param[in] model The model; NULL counts 0.
+ * @return The number of probes since the model was created.
+ */
+unsigned long todo_model_probes(const todo_model *model);
+
+/**
+ * @brief The number of items moved along the model's array so far, by
+ *        inserts and removes before the end and by todo_model_take() and
+ *        todo_model_put() (not the copies of the array's growth, which
+ *        are O(1) amortised), for tests that pin the cost of bulk
+ *        changes: a count, never a time.
+ * @param[in] model The model; NULL counts 0.
+ * @return The number of item moves since the model was created.
+ */
+unsigned long todo_model_moves(const todo_model *model);
+
+/**
+ * @brief The allocator the model was created with, for scratch memory of
+ *        functions that work on its items (todo_select()'s sort).
+ * @param[in] model The model; NULL gives NULL.
+ * @return The allocator given to todo_model_create() (NULL means
+ *         malloc/free), valid as long as the model.
+ */
+const struct dp_allocator *todo_model_allocator(const todo_model *model);
 
 #endif /* TODO_MODEL_H */

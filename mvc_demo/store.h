@@ -22,18 +22,24 @@
 #include "common/dp_stream.h"
 #include "factory/factory.h"
 #include "list.h"
+#include "parser.h"
 #include "singleton/singleton.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/** @brief The largest file a store reads, in bytes; a save that would
- *         write more is refused, so that what is saved can be loaded. */
-#define TODO_FILE_MAX (1024 * 1024)
+/** @brief The largest file a store reads, in bytes (16 MiB: 100,000
+ *         items of ordinary titles take about 2 MiB, the longest titles
+ *         about 20 MiB); a save that would write more is refused, so
+ *         that what is saved can be loaded. A plain number, so that
+ *         TODO_STRING() can name it. */
+#define TODO_FILE_MAX 16777216
 
 /** @brief Why such a save is refused; names #TODO_FILE_MAX's value. */
-#define TODO_FILE_MAX_REASON "the list is over the 1048576 bytes a load accepts"
+#define TODO_FILE_MAX_REASON                                           \
+	"the list is over the " TODO_STRING(TODO_FILE_MAX) " bytes a " \
+							   "load accepts"
 
 /** @brief Why a load or save failed, in words, for a one-line message. */
 struct todo_status {

@@ -147,6 +147,44 @@ START_TEST(test_each_format_round_trips_in_memory)
 }
 END_TEST
 
+/* The issue's scale: 100,000 items of ordinary titles fit the load
+ * limit in every format, and a parse allocates once per title plus the
+ * array's O(log n) doublings: linear, never a copy of the whole per line. */
+START_TEST(test_a_list_of_100000_items_fits_and_parses_in_one_pass)
+{
+	enum { N = 100000 };
+	struct dp_counting_allocator counter;
+	struct todo_list list, back;
+	struct todo_status status = {NULL, 0};
+	char title[32];
+	size_t len;
+
+	todo_list_init(&list, NULL);
+	for (unsigned i = 0; i < N; i++) {
+		int n = snprintf(title, sizeof(title), "buy milk %05u", i);
+		ck_assert_int_eq(
+			todo_list_append(&list, i % 3 == 0, title, (size_t)n),
+			DP_OK);
+	}
+	char *bytes = to_bytes(FORMATS[_i], &list, &len);
+	ck_assert_uint_gt(len, 1024 * 1024); /* the old limit was too small */
+	ck_assert_uint_le(len, TODO_FILE_MAX);
+	dp_counting_allocator_init(&counter, NULL);
+	todo_list_init(&back, &counter.base);
+	ck_assert_int_eq(FORMATS[_i]->parse(bytes, len, &back, &status), DP_OK);
+	ck_assert_uint_le(counter.allocations, N + 64);
+	ck_assert_uint_le(counter.reallocations, 64);
+	size_t again_len;
+	char *again = to_bytes(FORMATS[_i], &back, &again_len);
+	ck_assert_uint_eq(again_len, len);
+	ck_assert(memcmp(again, bytes, len) == 0);
+	free(again);
+	free(bytes);
+	todo_list_deinit(&back);
+	todo_list_deinit(&list);
+}
+END_TEST
+
 START_TEST(test_formats_write_what_their_readers_expect)
 {
 	struct todo_list list;
@@ -1034,6 +1072,9 @@ int main(void)
 	TCase *tc = dp_test_case(suite, "formats");
 
 	tcase_add_loop_test(tc, test_each_format_round_trips_in_memory, 0, 3);
+	tcase_add_loop_test(
+		tc, test_a_list_of_100000_items_fits_and_parses_in_one_pass, 0,
+		3);
 	tcase_add_test(tc, test_formats_write_what_their_readers_expect);
 	tcase_add_test(tc, test_native_names_each_bad_file);
 	tcase_add_test(tc, test_csv_names_each_bad_file);
