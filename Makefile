@@ -235,7 +235,7 @@ else
 $(error SOLUTIONS must be 1 (the instructors' site), 0 or unset, not '$(SOLUTIONS)')
 endif
 
-docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails on a warning, a broken link, a lost diagram, unparsed Markdown or an answer shown.
+docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails on a warning, a broken link, a lost diagram, chapters out of course order, unparsed Markdown or an answer shown.
 	@scripts/deps.sh docs
 	@if [ -n "$(DOCS_SOLUTIONS)" ] && [ ! -d solutions ]; then \
 	    echo "docs: SOLUTIONS=1 needs the reference answers in solutions/," \
@@ -243,6 +243,8 @@ docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails
 	@$(MAKE) --no-print-directory charts
 	@# From empty, so that no page of an earlier build can satisfy a link.
 	@rm -rf docs/html
+	@awk -f scripts/course_order.awk -f scripts/check_course_order.awk \
+	    docs/mainpage.md
 	@DOCS_SOLUTIONS="$(DOCS_SOLUTIONS)" doxygen docs/Doxyfile
 	@scripts/fix_graph_links.sh docs/html
 	@scripts/check_links.sh docs/html

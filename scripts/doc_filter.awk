@@ -336,6 +336,25 @@ function bold_code(s,    inner) {
 
 { print line_links(bold_code(unlink_answers($0))) }
 
+# A chapter's page ends with links to the chapters before and after it,
+# in the order of the main page's list of chapters (course_order.awk).
+function course_links(    n, i, chapter, nav) {
+	n = course_chapters("docs/mainpage.md", chapter)
+	for (i = 1; i <= n && chapter[i] != self; i++)
+		;
+	if (i > n)
+		return
+	nav = "@ref chapters \"All chapters\""
+	if (i > 1)
+		nav = "Previous: @ref " chapter[i - 1] " · " nav
+	if (i < n)
+		nav = nav " · Next: @ref " chapter[i + 1]
+	print ""
+	print "<hr>"
+	print ""
+	print "<b>Chapter " i " of " n ".</b> " nav
+}
+
 END {
 	if (self == "")
 		self = tag
@@ -377,6 +396,7 @@ END {
 			print "- \\subpage " list_name[i] " \"" list_path[i] \
 			    (list_what[i] == "folder" ? "/" : "") "\""
 	}
+	course_links()
 	for (i = 1; i <= nlisted; i++) {
 		p = list_path[i]
 		print ""

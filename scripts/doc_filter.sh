@@ -16,4 +16,4 @@ case $path in
 esac
 here=$(dirname "$0")
 exec awk -v root="$root" -v path="$path" -f "$here/normalize_path.awk" \
-    -f "$here/doc_filter.awk" "$1"
+    -f "$here/course_order.awk" -f "$here/doc_filter.awk" "$1"

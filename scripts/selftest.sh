@@ -115,6 +115,26 @@ check "check_diagrams fails on an empty picture" 1 $?
 echo '<p>no picture</p>' >"$site/md_patterns_p_README.html"
 "$here/check_diagrams.sh" "$site" "$work/src" >/dev/null
 check "check_diagrams fails on a page without its diagram" 1 $?
+# The main page's list of chapters must follow its course tables.
+order() { # order MAIN-PAGE: the check's exit status
+	awk -f "$here/course_order.awk" -f "$here/check_course_order.awk" \
+	    "$1" >/dev/null
+	echo $?
+}
+printf '%s\n' '| a | @ref md_patterns_b_README "B" |' \
+	'| a | @ref md_patterns_a_README "A" @ref md_patterns_b_README |' \
+	'\page chapters Chapters' '1. \subpage md_patterns_b_README' \
+	'2. \subpage md_patterns_a_README' '\page other Other' \
+	'- \subpage md_patterns_c_README' >"$work/main.md"
+check "check_course_order passes chapters in table order" 0 \
+	"$(order "$work/main.md")"
+sed 's/1. \\subpage md_patterns_b/1. \\subpage md_patterns_x/' \
+	"$work/main.md" >"$work/main2.md"
+check "check_course_order fails on a chapter out of order" 1 \
+	"$(order "$work/main2.md")"
+grep -v '2\. ' "$work/main.md" >"$work/main3.md"
+check "check_course_order fails on a missing chapter" 1 \
+	"$(order "$work/main3.md")"
 
 # Markdown that Doxygen gave up on shows as escaped tags or raw commands.
 markup="$work/markup"
