@@ -235,7 +235,12 @@ else
 $(error SOLUTIONS must be 1 (the instructors' site), 0 or unset, not '$(SOLUTIONS)')
 endif
 
-docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails on a warning, a broken link, a lost diagram, chapters out of course order, unparsed Markdown or an answer shown.
+# Pictures still wider than a 1,280 px window, reported by `make docs` but
+# not failing it. The to-do demo's diagrams are being changed elsewhere;
+# `rankdir=TB` makes them 634 and 884 px wide. Empty this once they fit.
+DOCS_WIDE_DIAGRAMS := dot_mvc.svg dot_mvp.svg
+
+docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails on a warning, a broken link, a lost or too wide diagram, chapters out of course order, unparsed Markdown or an answer shown.
 	@scripts/deps.sh docs
 	@if [ -n "$(DOCS_SOLUTIONS)" ] && [ ! -d solutions ]; then \
 	    echo "docs: SOLUTIONS=1 needs the reference answers in solutions/," \
@@ -248,7 +253,8 @@ docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails
 	@DOCS_SOLUTIONS="$(DOCS_SOLUTIONS)" doxygen docs/Doxyfile
 	@scripts/fix_graph_links.sh docs/html
 	@scripts/check_links.sh docs/html
-	@scripts/check_diagrams.sh docs/html
+	@DOCS_WIDE_DIAGRAMS="$(DOCS_WIDE_DIAGRAMS)" \
+	    scripts/check_diagrams.sh docs/html
 	@scripts/check_markup.sh docs/html
 	@$(if $(DOCS_SOLUTIONS),,scripts/check_no_solutions.sh docs/html .)
 	@echo "docs: the $(DOCS_AUDIENCE)' site; open docs/html/index.html"
