@@ -317,8 +317,11 @@ bench-charts: ## Rerun the charted benches into docs/bench/ and redraw.
 	@echo "bench-charts: docs/bench/*.csv rewritten; charts in build/charts/"
 # ---- end of the bench results as charts ----------------------------------
 
-# The main page and one pattern page, opened in a headless Chromium.
-DOCS_CHECK_PAGES := index.html md_patterns_strategy_README.html
+# The main page and two chapter pages, opened in a headless Chromium at
+# 1,280 px: the sidebar in course order, with each chapter's diagram
+# beside it (Command's was 2,151 px wide before it was laid out again).
+DOCS_CHECK_PAGES := index.html md_patterns_strategy_README.html \
+                    md_patterns_command_README.html
 
 docs-check: docs ## Render pages in headless Chromium (screenshots in build/docs-check/), then browser-check.
 	@scripts/deps.sh chromium

@@ -35,6 +35,8 @@
 # between backticks, are never touched. The added pages and sections are
 # listed at the end of the page under "Files on this site". Files are
 # found through EXAMPLE_PATH, by their path from the top of the repository.
+# A chapter's page (one the main page lists in its page "chapters") ends
+# with links to the chapters before and after it (course_links()).
 #
 # Variables: root, the top of the repository (Doxygen's working
 # directory); path, the page's path from there. The page is the input;
