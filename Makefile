@@ -235,7 +235,12 @@ else
 $(error SOLUTIONS must be 1 (the instructors' site), 0 or unset, not '$(SOLUTIONS)')
 endif
 
-docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails on a warning, a broken link, a lost diagram, unparsed Markdown or an answer shown.
+# Pictures still wider than a 1,280 px window, reported by `make docs` but
+# not failing it. The to-do demo's diagrams are being changed elsewhere;
+# `rankdir=TB` makes them 634 and 884 px wide. Empty this once they fit.
+DOCS_WIDE_DIAGRAMS := dot_mvc.svg dot_mvp.svg
+
+docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails on a warning, a broken link, a lost or too wide diagram, chapters out of course order, unparsed Markdown or an answer shown.
 	@scripts/deps.sh docs
 	@if [ -n "$(DOCS_SOLUTIONS)" ] && [ ! -d solutions ]; then \
 	    echo "docs: SOLUTIONS=1 needs the reference answers in solutions/," \
@@ -243,10 +248,13 @@ docs: ## The students' site in docs/html/ (SOLUTIONS=1: the instructors'); fails
 	@$(MAKE) --no-print-directory charts
 	@# From empty, so that no page of an earlier build can satisfy a link.
 	@rm -rf docs/html
+	@awk -f scripts/course_order.awk -f scripts/check_course_order.awk \
+	    docs/mainpage.md
 	@DOCS_SOLUTIONS="$(DOCS_SOLUTIONS)" doxygen docs/Doxyfile
 	@scripts/fix_graph_links.sh docs/html
 	@scripts/check_links.sh docs/html
-	@scripts/check_diagrams.sh docs/html
+	@DOCS_WIDE_DIAGRAMS="$(DOCS_WIDE_DIAGRAMS)" \
+	    scripts/check_diagrams.sh docs/html
 	@scripts/check_markup.sh docs/html
 	@$(if $(DOCS_SOLUTIONS),,scripts/check_no_solutions.sh docs/html .)
 	@echo "docs: the $(DOCS_AUDIENCE)' site; open docs/html/index.html"
@@ -309,8 +317,11 @@ bench-charts: ## Rerun the charted benches into docs/bench/ and redraw.
 	@echo "bench-charts: docs/bench/*.csv rewritten; charts in build/charts/"
 # ---- end of the bench results as charts ----------------------------------
 
-# The main page and one pattern page, opened in a headless Chromium.
-DOCS_CHECK_PAGES := index.html md_patterns_strategy_README.html
+# The main page and two chapter pages, opened in a headless Chromium at
+# 1,280 px: the sidebar in course order, with each chapter's diagram
+# beside it (Command's was 2,151 px wide before it was laid out again).
+DOCS_CHECK_PAGES := index.html md_patterns_strategy_README.html \
+                    md_patterns_command_README.html
 
 docs-check: docs ## Render pages in headless Chromium (screenshots in build/docs-check/), then browser-check.
 	@scripts/deps.sh chromium

@@ -19,6 +19,7 @@ set -eu
 	echo "usage: $0 SITE-DIRECTORY" >&2
 	exit 2
 }
+here=$(cd "$(dirname "$0")" && pwd)
 cd "$1"
 
 # Two lists from the documentation pages (not the source listings):
@@ -38,47 +39,7 @@ find . -maxdepth 1 -name '*_8h.html' | xargs grep -ho \
 # link is mended by its anchor, or else by that name.
 find . -maxdepth 1 -name '*.svg' | xargs grep -l 'href="[^"#]*_8c\.html#' |
 	while read -r svg; do
-		awk -v anchors="$anchors" -v names="$names" '
-		BEGIN {
-			while ((getline line < anchors) > 0) {
-				split(line, f, " ")
-				page[f[2]] = f[1]
-			}
-			while ((getline line < names) > 0) {
-				split(line, f, " ")
-				by_name[f[1]] = f[2]
-			}
-		}
-		{ lines[NR] = $0 }
-		END {
-			for (i = 1; i <= NR; i++) {
-				if (!match(lines[i], /href="[^"#]*_8c\.html#a[0-9a-f]+"/)) {
-					print lines[i]
-					continue
-				}
-				link = substr(lines[i], RSTART + 6, RLENGTH - 7)
-				file = link
-				sub(/#.*/, "", file)
-				id = link
-				sub(/.*#/, "", id)
-				if ((getline probe < file) >= 0) {
-					close(file)
-					print lines[i]
-					continue
-				}
-				to = ""
-				if (id in page)
-					to = page[id] "#" id
-				for (j = i + 1; to == "" && j <= NR && j < i + 5; j++)
-					if (match(lines[j], />[A-Za-z0-9_]+<\/text>/)) {
-						name = substr(lines[j], RSTART + 1, RLENGTH - 8)
-						if (name in by_name)
-							to = by_name[name]
-					}
-				if (to != "")
-					sub(/href="[^"#]*_8c\.html#a[0-9a-f]+"/, "href=\"" to "\"", lines[i])
-				print lines[i]
-			}
-		}' "$svg" >"$anchors.svg"
+		awk -v anchors="$anchors" -v names="$names" \
+		    -f "$here/fix_graph_links.awk" "$svg" >"$anchors.svg"
 		cmp -s "$anchors.svg" "$svg" || cp "$anchors.svg" "$svg"
 	done

@@ -115,6 +115,47 @@ check "check_diagrams fails on an empty picture" 1 $?
 echo '<p>no picture</p>' >"$site/md_patterns_p_README.html"
 "$here/check_diagrams.sh" "$site" "$work/src" >/dev/null
 check "check_diagrams fails on a page without its diagram" 1 $?
+echo '<iframe src="dot_p.svg" width="1281"></iframe>' \
+	>"$site/md_patterns_p_README.html"
+echo '<svg></svg>' >"$site/dot_p.svg"
+out=$("$here/check_diagrams.sh" "$site" "$work/src")
+check "check_diagrams fails on a diagram wider than 1280 px" 1 $?
+check "check_diagrams names the wide diagram and its width" \
+	"md_patterns_p_README.html: dot_p.svg is 1281 px wide; a window is 1280 px" \
+	"$(echo "$out" | grep 'px wide')"
+DOCS_WIDE_DIAGRAMS="dot_q.svg dot_p.svg" \
+	"$here/check_diagrams.sh" "$site" "$work/src" >/dev/null
+check "check_diagrams lets DOCS_WIDE_DIAGRAMS through" 0 $?
+echo '<svg width="961pt" height="10pt"></svg>' >"$site/dot_p.svg"
+echo '<img src="dot_p.svg">' >"$site/md_patterns_p_README.html"
+out=$("$here/check_diagrams.sh" "$site" "$work/src")
+check "check_diagrams reads an SVG's own width in points" \
+	"md_patterns_p_README.html: dot_p.svg is 1281 px wide; a window is 1280 px" \
+	"$(echo "$out" | grep 'px wide')"
+echo '<svg width="960pt" height="10pt"></svg>' >"$site/dot_p.svg"
+"$here/check_diagrams.sh" "$site" "$work/src" >/dev/null
+check "check_diagrams passes a diagram 1280 px wide" 0 $?
+
+# The main page's list of chapters must follow its course tables.
+order() { # order MAIN-PAGE: the check's exit status
+	awk -f "$here/course_order.awk" -f "$here/check_course_order.awk" \
+	    "$1" >/dev/null
+	echo $?
+}
+printf '%s\n' '| a | @ref md_patterns_b_README "B" |' \
+	'| a | @ref md_patterns_a_README "A" @ref md_patterns_b_README |' \
+	'\page chapters Chapters' '1. \subpage md_patterns_b_README' \
+	'2. \subpage md_patterns_a_README' '\page other Other' \
+	'- \subpage md_patterns_c_README' >"$work/main.md"
+check "check_course_order passes chapters in table order" 0 \
+	"$(order "$work/main.md")"
+sed 's/1. \\subpage md_patterns_b/1. \\subpage md_patterns_x/' \
+	"$work/main.md" >"$work/main2.md"
+check "check_course_order fails on a chapter out of order" 1 \
+	"$(order "$work/main2.md")"
+grep -v '2\. ' "$work/main.md" >"$work/main3.md"
+check "check_course_order fails on a missing chapter" 1 \
+	"$(order "$work/main3.md")"
 
 # Markdown that Doxygen gave up on shows as escaped tags or raw commands.
 markup="$work/markup"
