@@ -205,6 +205,13 @@ int dp_cache_get(dp_cache *cache, const void *key, size_t key_size,
 
 /**
  * @brief Store a copy of a value under a key.
+ *
+ * A shared back-end can fail after it has sent the command: no reply
+ * within its timeout, or the connection lost while waiting. The server
+ * may then have stored the value, or may still store it when it reads
+ * the command (a stopped server does when it resumes): #DP_EIO means
+ * "not known to be stored", not "not stored". Such a value lives until
+ * it is replaced, deleted or expires, so a time to live bounds it.
  * @param[in,out] cache    The cache.
  * @param[in]     key      The key's bytes; NULL only when `key_size` is 0.
  * @param[in]     key_size Their number.
@@ -212,16 +219,10 @@ int dp_cache_get(dp_cache *cache, const void *key, size_t key_size,
  * @param[in]     size     Their number.
  * @param[in]     ttl_ms   Milliseconds the entry lives, or
  *                         #DP_CACHE_NO_TTL.
- * A shared back-end can fail after it has sent the command: no reply
- * within its timeout, or the connection lost while waiting. The server
- * may then have stored the value, or may still store it when it reads
- * the command (a stopped server does when it resumes): #DP_EIO means
- * "not known to be stored", not "not stored". Such a value lives until
- * it is replaced, deleted or expires, so a time to live bounds it.
  * @return #DP_OK; #DP_EIO when the back-end failed: the value is not
- *         stored if the command was never sent (an in-process back-end,
- *         a shared one without a connection), and may or may not be
- *         stored if it was; #DP_ENOMEM (nothing changed); #DP_EINVAL for
+ *         stored if the command was never sent (a shared back-end
+ *         without a connection), and may or may not be stored if it
+ *         was (see above); #DP_ENOMEM (nothing changed); #DP_EINVAL for
  *         a NULL argument not allowed above.
  */
 int dp_cache_set(dp_cache *cache, const void *key, size_t key_size,
@@ -371,10 +372,9 @@ struct dp_cache_redis_config {
  * on, and open the retry interval, during which calls fail fast without
  * touching the network; then one call tries a new connection. So there is
  * at most one attempt per `retry_interval_ms`. An error reply keeps the
- * connection. A set (or delete, or
- * a set_many item) that fails without a connection never reaches the
- * server; one that timed out or lost its connection may or may not be
- * applied, as dp_cache_set() says.
+ * connection. A set (or a delete, or a set_many item) that fails without
+ * a connection never reaches the server; one that timed out or lost its
+ * connection may or may not be applied, as dp_cache_set() says.
  * @param[in] config The configuration; read during the call only (the
  *                   strings are copied).
  * @return The cache; NULL when `config` is NULL, both or neither of
