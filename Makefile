@@ -181,19 +181,34 @@ test: ## Run every Check suite and example; ends with "N passed, N failed".
 	@scripts/deps.sh test $(CC_DEPS)
 	@$(MAKE) --no-print-directory MODE=debug run-tests
 
+# Check stops a test after DP_TEST_TIMEOUT seconds (common/dp_test.h). The
+# slow modes multiply that by CK_TIMEOUT_MULTIPLIER, so that a loaded
+# machine never fails a test: ASan costs about 2x, ThreadSanitizer 5-15x,
+# valgrind 20-50x, and two busy neighbours on two cores double it again.
+# Each test's seconds are in the results' .times files. A multiplier in
+# the environment takes precedence; so does DP_SUITE_TIMEOUT, the seconds
+# a whole suite may take (600 by default), raised for valgrind.
+TIMEOUT_SCALE_ASAN     := $(or $(CK_TIMEOUT_MULTIPLIER),3)
+TIMEOUT_SCALE_TSAN     := $(or $(CK_TIMEOUT_MULTIPLIER),10)
+TIMEOUT_SCALE_VALGRIND := $(or $(CK_TIMEOUT_MULTIPLIER),20)
+SUITE_TIMEOUT_VALGRIND := $(or $(DP_SUITE_TIMEOUT),1800)
+
 memcheck: ## The same suites under AddressSanitizer + UBSan.
 	@scripts/deps.sh test $(CC_DEPS)
 	@ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=print_stacktrace=1 \
+	    CK_TIMEOUT_MULTIPLIER=$(TIMEOUT_SCALE_ASAN) \
 	    $(MAKE) --no-print-directory MODE=asan run-tests
 
 valgrind: ## The same suites under valgrind (definite leaks fail).
 	@scripts/deps.sh test valgrind $(CC_DEPS)
-	@DP_RUNNER="$(VALGRIND)" CK_TIMEOUT_MULTIPLIER=10 \
+	@DP_RUNNER="$(VALGRIND)" CK_TIMEOUT_MULTIPLIER=$(TIMEOUT_SCALE_VALGRIND) \
+	    DP_SUITE_TIMEOUT=$(SUITE_TIMEOUT_VALGRIND) \
 	    $(MAKE) --no-print-directory MODE=debug RUN=valgrind run-tests
 
 tsan: ## The same suites under ThreadSanitizer.
 	@scripts/deps.sh test $(CC_DEPS)
-	@$(MAKE) --no-print-directory MODE=tsan run-tests
+	@CK_TIMEOUT_MULTIPLIER=$(TIMEOUT_SCALE_TSAN) \
+	    $(MAKE) --no-print-directory MODE=tsan run-tests
 
 examples: ## Build and run every pattern example, showing its output.
 	@scripts/deps.sh test $(CC_DEPS)

@@ -9,17 +9,30 @@
 # or exits non-zero with every check passed (a sanitizer or valgrind report
 # outside any test) counts as one failure, so nothing can pass by silence.
 # DP_RUNNER, when set, prefixes the command (valgrind).
+#
+# RESULT.times lists each test's seconds, slowest first, from Check's XML
+# log (RESULT.xml): how close each test comes to its timeout, which the
+# Makefile scales for the slow modes (CK_TIMEOUT_MULTIPLIER).
 set -u
 bin=$1
 result=$2
 log=$result.log
 mkdir -p "$(dirname "$result")"
-rm -f "$result"
+rm -f "$result" "$result.xml" "$result.times"
 
 # stdin from /dev/null: a test that reads it must not wait for a keyboard.
 # The outer timeout is a backstop; Check's per-test timeouts come first.
-timeout -k 5 "${DP_SUITE_TIMEOUT:-600}" ${DP_RUNNER:-} "$bin" </dev/null >"$log" 2>&1
+CK_XML_LOG_FILE_NAME=$result.xml \
+	timeout -k 5 "${DP_SUITE_TIMEOUT:-600}" ${DP_RUNNER:-} "$bin" </dev/null >"$log" 2>&1
 rc=$?
+if [ -f "$result.xml" ]; then
+	sed -n -E 's#.*<(id|iteration|duration)>(.*)</.*#\1 \2#p' "$result.xml" |
+		awk '$1 == "id" { id = $2 } $1 == "iteration" { it = $2 }
+		     $1 == "duration" && id != "" {
+			     printf "%s %s%s\n", $2, id, (it > 0 ? "#" it : ""); id = ""
+		     }' |
+		sort -rn >"$result.times"
+fi
 
 summary=$(grep -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" | tail -n 1)
 if [ -n "$summary" ]; then

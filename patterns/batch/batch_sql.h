@@ -79,7 +79,8 @@ enum dp_sql_insert_mode {
  *                     sqlite3_close(); NULL on error.
  * @param[out] error   Optional: NULL means not wanted. Receives SQLite's
  *                     code and message when SQLite refuses ("file is not a
- *                     database", "unable to open database file"); code
+ *                     database", "database disk image is malformed",
+ *                     "unable to open database file"); code
  *                     SQLITE_OK and "" on success or on #DP_EINVAL.
  * @return #DP_OK; #DP_EINVAL when `path` or `db` is NULL; #DP_ENOMEM when
  *         SQLite runs out of memory; #DP_EIO when the file cannot be opened

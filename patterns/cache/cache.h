@@ -8,7 +8,9 @@
  *
  * Keys and values are bytes, copied in and out: nothing the caller passes
  * is kept. A back-end failure never changes a result: a get is then a
- * miss, a set is dropped, and the error is counted in dp_cache_info().
+ * miss, a set fails, and the error is counted in dp_cache_info(). A
+ * failed set is not stored, except on a shared back-end that sent it and
+ * got no reply: see dp_cache_set() for exactly what it may then be.
  * Ownership: a cache owns its back-end state; the two-level cache owns the
  * two caches it joins. Thread-safety: none; one thread per cache.
  */
@@ -33,7 +35,7 @@ struct dp_cache_info {
 	uint64_t misses;   /**< Gets that did not, failures included. */
 	uint64_t sets;     /**< Values stored. */
 	uint64_t errors;   /**< Back-end failures: a refused connection, a
-	                        timeout, an error reply, a dropped set. */
+	                        timeout, an error reply, a failed set. */
 	uint64_t connects; /**< Connections made: 1 after a good start, one
 	                        more for each reconnect (0 when in-process). */
 	size_t entries;    /**< Entries held now, for an in-process cache;
@@ -94,7 +96,7 @@ struct dp_cache_ops {
 	 * @param[in] ttl_ms   Milliseconds the entry lives; #DP_CACHE_NO_TTL
 	 *                     for ever.
 	 * @return #DP_OK; #DP_ENOMEM (nothing changed); #DP_EIO when the
-	 *         back-end failed and the value was dropped.
+	 *         back-end failed, with the meaning dp_cache_set() gives it.
 	 */
 	int (*set)(void *ctx, const void *key, size_t key_size,
 	           const void *value, size_t size, uint64_t ttl_ms);
@@ -203,6 +205,13 @@ int dp_cache_get(dp_cache *cache, const void *key, size_t key_size,
 
 /**
  * @brief Store a copy of a value under a key.
+ *
+ * A shared back-end can fail after it has sent the command: no reply
+ * within its timeout, or the connection lost while waiting. The server
+ * may then have stored the value, or may still store it when it reads
+ * the command (a stopped server does when it resumes): #DP_EIO means
+ * "not known to be stored", not "not stored". Such a value lives until
+ * it is replaced, deleted or expires, so a time to live bounds it.
  * @param[in,out] cache    The cache.
  * @param[in]     key      The key's bytes; NULL only when `key_size` is 0.
  * @param[in]     key_size Their number.
@@ -210,9 +219,11 @@ int dp_cache_get(dp_cache *cache, const void *key, size_t key_size,
  * @param[in]     size     Their number.
  * @param[in]     ttl_ms   Milliseconds the entry lives, or
  *                         #DP_CACHE_NO_TTL.
- * @return #DP_OK; #DP_EIO when the back-end failed and the value was
- *         dropped; #DP_ENOMEM (nothing changed); #DP_EINVAL for a NULL
- *         argument not allowed above.
+ * @return #DP_OK; #DP_EIO when the back-end failed: the value is not
+ *         stored if the command was never sent (a shared back-end
+ *         without a connection), and may or may not be stored if it
+ *         was (see above); #DP_ENOMEM (nothing changed); #DP_EINVAL for
+ *         a NULL argument not allowed above.
  */
 int dp_cache_set(dp_cache *cache, const void *key, size_t key_size,
                  const void *value, size_t size, uint64_t ttl_ms);
@@ -223,7 +234,9 @@ int dp_cache_set(dp_cache *cache, const void *key, size_t key_size,
  * @param[in]     key      The key's bytes; NULL only when `key_size` is 0.
  * @param[in]     key_size Their number.
  * @return #DP_OK; #DP_ENOENT when it was not cached; #DP_EIO when the
- *         back-end failed; #DP_EINVAL for a NULL argument.
+ *         back-end failed (the key may or may not be gone, as a failed
+ *         dp_cache_set() may or may not have stored); #DP_EINVAL for a
+ *         NULL argument.
  */
 int dp_cache_delete(dp_cache *cache, const void *key, size_t key_size);
 
@@ -231,8 +244,8 @@ int dp_cache_delete(dp_cache *cache, const void *key, size_t key_size);
  * @brief Remove every key of the cache (its namespace only, on a shared
  *        server). The counters are kept.
  * @param[in,out] cache The cache.
- * @return #DP_OK; #DP_EIO when the back-end failed; #DP_EINVAL when
- *         `cache` is NULL.
+ * @return #DP_OK; #DP_EIO when the back-end failed (some keys may be
+ *         gone); #DP_EINVAL when `cache` is NULL.
  */
 int dp_cache_clear(dp_cache *cache);
 
@@ -276,8 +289,9 @@ int dp_cache_set_many(dp_cache *cache, struct dp_cache_item *items,
 /* ---- The in-process back-end ------------------------------------------ */
 
 /**
- * @brief A clock for the in-process back-end's expiry times.
- * @param[in] ctx #dp_cache_lru_config.clock_ctx, unchanged.
+ * @brief A clock: the in-process back-end's expiry times, the Redis
+ *        back-end's retry interval.
+ * @param[in] ctx The `clock_ctx` of the configuration, unchanged.
  * @return Nanoseconds on a clock that never goes back.
  */
 typedef uint64_t dp_cache_clock_fn(void *ctx);
@@ -307,6 +321,10 @@ dp_cache *dp_cache_lru_create(const struct dp_cache_lru_config *config);
 
 /* ---- The Redis back-end --------------------------------------------- */
 
+/** @brief The connect and command timeout of a Redis cache whose
+ *         configuration leaves them 0, in milliseconds. */
+#define DP_CACHE_REDIS_TIMEOUT_MS 100
+
 /**
  * @brief Everything dp_cache_redis_create() needs, filled by field name.
  *        Exactly one of #unix_path and #host must be set.
@@ -321,13 +339,21 @@ struct dp_cache_redis_config {
 	/** Put before every key, e.g. "app:fib:", so that several caches
 	 *  share one server without meeting; NULL means "". */
 	const char *prefix;
-	/** How long a connection attempt may take; 0 means 100 ms. */
+	/** How long a connection attempt may take; 0 means
+	 *  #DP_CACHE_REDIS_TIMEOUT_MS. */
 	uint32_t connect_timeout_ms;
-	/** How long one command may wait for its reply; 0 means 100 ms. */
+	/** How long one command may wait for its reply, and a write for
+	 *  room in the socket; 0 means #DP_CACHE_REDIS_TIMEOUT_MS. */
 	uint32_t command_timeout_ms;
-	/** After a failed connection attempt, how long calls fail fast
-	 *  before the next attempt; 0 tries again on every call. */
+	/** After a connection failed or was lost (refused, timed out,
+	 *  broken), how long calls fail fast before one call tries again;
+	 *  0 tries again on the next call. */
 	uint32_t retry_interval_ms;
+	/** Optional: NULL means dp_now_ns(). Measures the retry interval;
+	 *  tests pass a fake clock. */
+	dp_cache_clock_fn *clock;
+	/** Handed to #clock unchanged. */
+	void *clock_ctx;
 	/** Optional: NULL means malloc/free. hiredis allocates its own
 	 *  buffers with malloc; this allocator serves the adapter. */
 	const struct dp_allocator *alloc;
@@ -339,10 +365,16 @@ struct dp_cache_redis_config {
  *        cache interface.
  *
  * It connects at once, but a server that does not answer is not an error
- * here: the cache then fails each call (a miss, a dropped set, an error
- * counted) and connects again when the server is back, at most once per
- * `retry_interval_ms`. A timeout or a broken connection drops it, to be
- * made again by a later call; an error reply keeps it.
+ * here: the cache then fails each call (a miss, a failed set, an error
+ * counted) and connects again when the server is back. A dead server and
+ * a hung one cost the same: a refused connection, a command that times
+ * out and a broken connection each close the connection, without reading
+ * on, and open the retry interval, during which calls fail fast without
+ * touching the network; then one call tries a new connection. So there is
+ * at most one attempt per `retry_interval_ms`. An error reply keeps the
+ * connection. A set (or a delete, or a set_many item) that fails without
+ * a connection never reaches the server; one that timed out or lost its
+ * connection may or may not be applied, as dp_cache_set() says.
  * @param[in] config The configuration; read during the call only (the
  *                   strings are copied).
  * @return The cache; NULL when `config` is NULL, both or neither of

@@ -4,11 +4,21 @@
  *
  * The adapter's one rule is that the server's trouble stays inside it: a
  * refused connection, a timeout or an error reply becomes DP_EIO for the
- * caller (a miss, a dropped set) and one more error in info. A broken
- * connection is freed at once, because hiredis leaves a context unusable
- * after an I/O error; the next call connects again, at most once per
- * retry interval, so a server that is down costs a failed connect now and
- * then, not on every call.
+ * caller (a miss, a failed set) and one more error in info.
+ *
+ * A connection that fails (a timeout, a reset, an end of file) is closed
+ * at once without reading another byte: hiredis leaves a context unusable
+ * after an I/O error, and a reply read late would be taken for the next
+ * command's. Losing a connection counts as a failed attempt, exactly like
+ * a refused one, and both open the retry interval: calls fail fast until
+ * it has passed, then one call connects again. This matters for a hung
+ * server: the kernel still accepts connections for a stopped process, so
+ * without it every call would connect, wait out its timeout, and leave
+ * one more connection queued at the server.
+ *
+ * What a failed set means follows from the sockets, not from a choice:
+ * a command already written is in the server's hands, and closing our end
+ * does not take it back. The contract in cache.h says so.
  *
  * hiredis writes with write(), and a write to a server that has died
  * raises SIGPIPE, whose default action ends the process. A library must
@@ -28,8 +38,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-enum { DEFAULT_TIMEOUT_MS = 100 };
-
 struct redis_backend {
 	redisContext *redis; /* NULL while disconnected. */
 	char *unix_path;     /* Or host and port. */
@@ -41,7 +49,11 @@ struct redis_backend {
 	struct timeval connect_timeout;
 	struct timeval command_timeout;
 	uint64_t retry_interval_ns;
-	uint64_t last_failure_ns; /* 0: no failed attempt to wait out. */
+	/* When a connection last failed or was lost; 0: nothing to wait
+	 * out. Read on #clock. */
+	uint64_t last_failure_ns;
+	dp_cache_clock_fn *clock;
+	void *clock_ctx;
 	const struct dp_allocator *alloc;
 	struct dp_cache_info counts;
 };
@@ -49,7 +61,7 @@ struct redis_backend {
 static struct timeval to_timeval(uint32_t ms)
 {
 	if (ms == 0)
-		ms = DEFAULT_TIMEOUT_MS;
+		ms = DP_CACHE_REDIS_TIMEOUT_MS;
 	struct timeval tv = {.tv_sec = ms / 1000,
 	                     .tv_usec = (suseconds_t)(ms % 1000) * 1000};
 	return tv;
@@ -90,18 +102,27 @@ static void pipe_guard_end(const struct pipe_guard *guard)
 	pthread_sigmask(SIG_SETMASK, &guard->old_mask, NULL);
 }
 
+static uint64_t default_clock(void *ctx)
+{
+	(void)ctx;
+	return dp_now_ns();
+}
+
 static void disconnect(struct redis_backend *backend)
 {
 	redisFree(backend->redis);
 	backend->redis = NULL;
 }
 
-/* A failed call: count it, and drop a connection hiredis has given up. */
+/* A failed call: count it, and drop a connection hiredis has given up,
+ * which opens the retry interval as a refused connection does. */
 static int fail(struct redis_backend *backend)
 {
 	backend->counts.errors++;
-	if (backend->redis != NULL && backend->redis->err != 0)
+	if (backend->redis != NULL && backend->redis->err != 0) {
 		disconnect(backend);
+		backend->last_failure_ns = backend->clock(backend->clock_ctx);
+	}
 	return DP_EIO;
 }
 
@@ -118,7 +139,7 @@ static bool connect_now(struct redis_backend *backend)
 	if (redis == NULL || redis->err != 0 ||
 	    redisSetTimeout(redis, backend->command_timeout) != REDIS_OK) {
 		redisFree(redis);
-		backend->last_failure_ns = dp_now_ns();
+		backend->last_failure_ns = backend->clock(backend->clock_ctx);
 		return false;
 	}
 	backend->redis = redis;
@@ -133,7 +154,8 @@ static bool connected(struct redis_backend *backend)
 	if (backend->redis != NULL)
 		return true;
 	if (backend->last_failure_ns != 0 &&
-	    dp_now_ns() - backend->last_failure_ns < backend->retry_interval_ns)
+	    backend->clock(backend->clock_ctx) - backend->last_failure_ns <
+	            backend->retry_interval_ns)
 		return false;
 	return connect_now(backend);
 }
@@ -522,6 +544,8 @@ dp_cache *dp_cache_redis_create(const struct dp_cache_redis_config *config)
 	backend->command_timeout = to_timeval(config->command_timeout_ms);
 	backend->retry_interval_ns =
 		(uint64_t)config->retry_interval_ms * 1000000u;
+	backend->clock = config->clock != NULL ? config->clock : default_clock;
+	backend->clock_ctx = config->clock_ctx;
 
 	bool ok = true;
 	const char *prefix = config->prefix != NULL ? config->prefix : "";

@@ -19,6 +19,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1000,6 +1001,196 @@ START_TEST(test_slow_server_times_out_and_recovers)
 }
 END_TEST
 
+/* What the server itself has counted: the connections it has accepted,
+ * this question's own included. A stopped server accepts none; the
+ * kernel queues them, and it accepts them all when it resumes. */
+static long long connections_received(const char *socket_path)
+{
+	redisContext *redis = redisConnectUnix(socket_path);
+	ck_assert_ptr_nonnull(redis);
+	ck_assert_int_eq(redis->err, 0);
+	redisReply *reply = redisCommand(redis, "INFO stats");
+	ck_assert_ptr_nonnull(reply);
+	ck_assert_int_eq(reply->type, REDIS_REPLY_STRING);
+	const char *field = "total_connections_received:";
+	const char *at = strstr(reply->str, field);
+	ck_assert_ptr_nonnull(at);
+	long long count = atoll(at + strlen(field));
+	freeReplyObject(reply);
+	redisFree(redis);
+	return count;
+}
+
+/* The value of a key as the server holds it now; "" when absent. */
+static void server_value(const char *socket_path, const char *key, char *out,
+                         size_t size)
+{
+	redisContext *redis = redisConnectUnix(socket_path);
+	ck_assert_ptr_nonnull(redis);
+	ck_assert_int_eq(redis->err, 0);
+	redisReply *reply = redisCommand(redis, "GET %s", key);
+	ck_assert_ptr_nonnull(reply);
+	ck_assert(reply->type == REDIS_REPLY_STRING ||
+	          reply->type == REDIS_REPLY_NIL);
+	snprintf(out, size, "%s",
+	         reply->type == REDIS_REPLY_STRING ? reply->str : "");
+	freeReplyObject(reply);
+	redisFree(redis);
+}
+
+/* The value of a key once the server has it: a resumed server reads its
+ * connections in its own order, so this asks again until the key is
+ * there, for 10 s at most (a guard against a hang, not a measurement). */
+static void server_value_once_set(const char *socket_path, const char *key,
+                                  char *out, size_t size)
+{
+	server_value(socket_path, key, out, size);
+	for (int tries = 0; out[0] == '\0' && tries < 1000; tries++) {
+		sleep_ms(10);
+		server_value(socket_path, key, out, size);
+	}
+}
+
+enum {
+	/* Long enough that a busy machine never times out a live server. */
+	HUNG_TIMEOUT_MS = 500,
+	/* Measured on a fake clock: only the test moves it. */
+	HUNG_RETRY_MS = 5000,
+};
+static const uint64_t HUNG_RETRY_NS = (uint64_t)HUNG_RETRY_MS * 1000000u;
+
+/* The fake clock moves only here (and cppcheck then sees it read). */
+static void advance(uint64_t *now, uint64_t ns)
+{
+	*now += ns;
+}
+
+static dp_cache *redis_on_clock(const char *socket_path, const char *prefix,
+                                uint64_t *now)
+{
+	struct dp_cache_redis_config config = {
+		.unix_path = socket_path,
+		.prefix = prefix,
+		.command_timeout_ms = HUNG_TIMEOUT_MS,
+		.retry_interval_ms = HUNG_RETRY_MS,
+		.clock = fake_clock,
+		.clock_ctx = now,
+	};
+	return dp_cache_redis_create(&config);
+}
+
+START_TEST(test_hung_server_opens_the_retry_interval_as_a_dead_one_does)
+{
+	struct dp_redis_server server;
+	ck_assert_int_eq(dp_redis_server_start(&server, 0), DP_OK);
+	uint64_t now = 1000000000u;
+	dp_cache *cache = redis_on_clock(server.socket_path, "hung:", &now);
+	struct dp_cache_info info;
+	char value[8];
+
+	ck_assert_int_eq(put(cache, "k", "v", 0), DP_OK);
+	long long before = connections_received(server.socket_path);
+	/* A stopped process: the kernel accepts connections for it, and
+	 * nothing ever answers. */
+	ck_assert_int_eq(kill(server.pid, SIGSTOP), 0);
+	/* The first get times out and loses the connection; the other 19
+	 * fail fast, without a new connection, as against a dead server. */
+	for (int i = 0; i < 20; i++) {
+		ck_assert_int_eq(fetch(cache, "k", value, sizeof(value)),
+		                 DP_EIO);
+		dp_cache_info(cache, &info);
+		ck_assert_uint_eq(info.connects, 1);
+	}
+	ck_assert_uint_eq(info.errors, 20);
+	ck_assert_uint_eq(info.misses, 20);
+
+	/* One nanosecond short of the interval, still nothing; at the
+	 * interval, one call connects (the kernel accepts it) and times out,
+	 * and the next 19 fail fast again. */
+	advance(&now, HUNG_RETRY_NS - 1);
+	ck_assert_int_eq(fetch(cache, "k", value, sizeof(value)), DP_EIO);
+	dp_cache_info(cache, &info);
+	ck_assert_uint_eq(info.connects, 1);
+	advance(&now, 1);
+	for (int i = 0; i < 20; i++)
+		ck_assert_int_eq(fetch(cache, "k", value, sizeof(value)),
+		                 DP_EIO);
+	dp_cache_info(cache, &info);
+	ck_assert_uint_eq(info.connects, 2);
+	ck_assert_uint_eq(info.errors, 41);
+
+	/* The server confirms it: one connection of ours was queued, then
+	 * this count's own. */
+	ck_assert_int_eq(kill(server.pid, SIGCONT), 0);
+	ck_assert_int_eq(connections_received(server.socket_path), before + 2);
+	/* Back, but the interval of the last loss still runs; after it,
+	 * the next call connects and is served. */
+	ck_assert_int_eq(fetch(cache, "k", value, sizeof(value)), DP_EIO);
+	advance(&now, HUNG_RETRY_NS);
+	ck_assert_int_eq(fetch(cache, "k", value, sizeof(value)), DP_OK);
+	ck_assert_str_eq(value, "v");
+	dp_cache_info(cache, &info);
+	ck_assert_uint_eq(info.connects, 3);
+
+	dp_cache_destroy(cache);
+	ck_assert_int_eq(dp_redis_server_stop(&server), DP_OK);
+}
+END_TEST
+
+START_TEST(test_failed_set_is_applied_only_if_it_was_sent)
+{
+	struct dp_redis_server server;
+	ck_assert_int_eq(dp_redis_server_start(&server, 0), DP_OK);
+	uint64_t now = 1000000000u;
+	dp_cache *cache = redis_on_clock(server.socket_path, "late:", &now);
+	struct dp_cache_item sent[2] = {
+		{.key = "a", .key_size = 1, .value = "1", .size = 1},
+		{.key = "b", .key_size = 1, .value = "2", .size = 1},
+	};
+	struct dp_cache_item unsent[1] = {
+		{.key = "c", .key_size = 1, .value = "3", .size = 1},
+	};
+	char value[8];
+
+	ck_assert_int_eq(put(cache, "warm", "w", 0), DP_OK);
+	ck_assert_int_eq(kill(server.pid, SIGSTOP), 0);
+	/* Written to the server's socket, then no reply: both fail. */
+	ck_assert_int_eq(dp_cache_set_many(cache, sent, 2, 0), DP_OK);
+	ck_assert_int_eq(sent[0].status, DP_EIO);
+	ck_assert_int_eq(sent[1].status, DP_EIO);
+	/* Within the retry interval: refused before anything is sent. */
+	ck_assert_int_eq(put(cache, "unsent", "x", 0), DP_EIO);
+	ck_assert_int_eq(dp_cache_set_many(cache, unsent, 1, 0), DP_OK);
+	ck_assert_int_eq(unsent[0].status, DP_EIO);
+	/* After it, a new connection; written, and no reply again. */
+	advance(&now, HUNG_RETRY_NS);
+	ck_assert_int_eq(put(cache, "sent", "y", 0), DP_EIO);
+
+	/* The server resumes and reads what was written to it while it was
+	 * stopped: those "failed" sets are applied now. What was never sent
+	 * never is. */
+	ck_assert_int_eq(kill(server.pid, SIGCONT), 0);
+	server_value_once_set(server.socket_path, "late:a", value,
+	                      sizeof(value));
+	ck_assert_str_eq(value, "1");
+	server_value_once_set(server.socket_path, "late:b", value,
+	                      sizeof(value));
+	ck_assert_str_eq(value, "2");
+	server_value_once_set(server.socket_path, "late:sent", value,
+	                      sizeof(value));
+	ck_assert_str_eq(value, "y");
+	/* Both connections that carried sets have been read: what is
+	 * absent now was never written to either. */
+	server_value(server.socket_path, "late:unsent", value, sizeof(value));
+	ck_assert_str_eq(value, "");
+	server_value(server.socket_path, "late:c", value, sizeof(value));
+	ck_assert_str_eq(value, "");
+
+	dp_cache_destroy(cache);
+	ck_assert_int_eq(dp_redis_server_stop(&server), DP_OK);
+}
+END_TEST
+
 /* ---- when there is no server ------------------------------------------ */
 
 START_TEST(test_redis_suites_skipped)
@@ -1032,6 +1223,10 @@ static void add_redis_tests(Suite *suite)
 	tcase_add_test(tc, test_tiered_serves_repeats_locally);
 	tcase_add_test(tc, test_server_killed_and_restarted);
 	tcase_add_test(tc, test_slow_server_times_out_and_recovers);
+	tcase_add_test(
+		tc,
+		test_hung_server_opens_the_retry_interval_as_a_dead_one_does);
+	tcase_add_test(tc, test_failed_set_is_applied_only_if_it_was_sent);
 }
 
 int main(void)

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 
 /**
- * @brief Seconds a test may run before Check stops it. valgrind runs scale
- *        it with `CK_TIMEOUT_MULTIPLIER`.
+ * @brief Seconds a test may run before Check stops it. `make memcheck`,
+ *        `make tsan` and `make valgrind` multiply it by Check's
+ *        `CK_TIMEOUT_MULTIPLIER`; a test should use a small part of it
+ *        even there, on a busy machine.
  */
 #define DP_TEST_TIMEOUT 10
 
