@@ -363,7 +363,14 @@ browser-check: ## Headless Chromium loads a page from the HTTP cache server twic
 student-template: ## Write the students' copy into DIR=path: the last commit without solutions/.
 	@scripts/student_template.sh "$(DIR)"
 
-lint: ## clang-format check and cppcheck over every source.
+# The house rule that no function is over 60 lines holds for everything
+# but tests, benches, examples and fuzz targets: the library, the demo,
+# the grader, and the exercises' stubs and reference answers.
+LENGTH_C = $(foreach f,$(ALL_C) $(GRADER_C) \
+             $(wildcard exercises/[0-9][0-9]_*/*.c solutions/*/*.c),$(if \
+             $(filter test_% bench_% example% fuzz_%,$(notdir $(f))),,$(f)))
+
+lint: ## clang-format, cppcheck, and no function over 60 lines, over every source.
 	@scripts/deps.sh lint
 	@clang-format --dry-run --Werror $(SOURCES)
 	@cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
@@ -373,6 +380,7 @@ lint: ## clang-format check and cppcheck over every source.
 	@cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
 	    --enable=warning,style,performance,portability \
 	    -Ipatterns -Iexercises/grader -D__GNUC__ $(GRADER_C)
+	@awk -v MAX=60 -f scripts/function_length.awk $(LENGTH_C)
 	@echo "lint: clean"
 
 format: ## Rewrite every source with clang-format.

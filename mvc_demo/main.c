@@ -180,6 +180,38 @@ static void run_web(struct todo_app *app, const char *port,
 	*status = 1;
 }
 
+/* One architecture over the core, then the store's figures at debug. */
+static void run(struct todo_app *app, const struct options *options, FILE *in,
+                struct dp_stream *out, struct dp_stream *log, int *status)
+{
+	bool interactive = options->script == NULL && isatty(STDIN_FILENO);
+	bool colour = interactive && todo_use_colour(stdout);
+
+	if (strcmp(options->arch, "web") == 0) {
+		run_web(app, options->port, out, log, status);
+	} else {
+		if (interactive)
+			printf("to-do list (%s, %s view): type 'help' for the "
+			       "commands\n",
+			       options->arch, options->view);
+		catch_sigint();
+		struct todo_input input = {in, out, interactive, &interrupted};
+		if (strcmp(options->arch, "mvc") == 0)
+			run_mvc(app, options->view, &input, colour, status);
+		else
+			run_mvp(app, options->view, &input, colour, status);
+	}
+	if (app->config->log_level >= DP_LOG_DEBUG)
+		fprintf(stderr,
+		        "store: %llu loads, %llu saves, %llu ns; cache: %llu "
+		        "hits, %llu misses\n",
+		        (unsigned long long)app->timing.loads,
+		        (unsigned long long)app->timing.saves,
+		        (unsigned long long)app->timing.total_ns,
+		        (unsigned long long)app->cache.hits,
+		        (unsigned long long)app->cache.misses);
+}
+
 int main(int argc, char **argv)
 {
 	struct options options = {
@@ -201,8 +233,6 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	bool interactive = options.script == NULL && isatty(STDIN_FILENO);
-	bool colour = interactive && todo_use_colour(stdout);
 	int status = 2;
 	struct dp_stream *out = dp_file_stream_create(stdout, false, NULL);
 	struct dp_stream *log = dp_file_stream_create(stderr, false, NULL);
@@ -215,29 +245,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "todo: %s\n", error);
 		goto done;
 	}
-	if (interactive && strcmp(options.arch, "web") != 0)
-		printf("to-do list (%s, %s view): type 'help' for the "
-		       "commands\n",
-		       options.arch, options.view);
-	if (strcmp(options.arch, "web") == 0) {
-		run_web(&app, options.port, out, log, &status);
-	} else {
-		catch_sigint();
-		struct todo_input input = {in, out, interactive, &interrupted};
-		if (strcmp(options.arch, "mvc") == 0)
-			run_mvc(&app, options.view, &input, colour, &status);
-		else
-			run_mvp(&app, options.view, &input, colour, &status);
-	}
-	if (app.config->log_level >= DP_LOG_DEBUG)
-		fprintf(stderr,
-		        "store: %llu loads, %llu saves, %llu ns; cache: %llu "
-		        "hits, %llu misses\n",
-		        (unsigned long long)app.timing.loads,
-		        (unsigned long long)app.timing.saves,
-		        (unsigned long long)app.timing.total_ns,
-		        (unsigned long long)app.cache.hits,
-		        (unsigned long long)app.cache.misses);
+	run(&app, &options, in, out, log, &status);
 	todo_app_deinit(&app);
 done:
 	dp_stream_close(log);
