@@ -4,7 +4,7 @@
 # against it. Its Check suites, and every spec script run through both
 # architectures, add their verdicts to the result files of `make test`,
 # `memcheck`, `valgrind` and `tsan`; `P=demo` runs only them. `make bench`
-# runs its bench after the patterns' ones; `make bench P=demo` runs only it.
+# runs its bench with the patterns' ones; `make bench P=demo` runs only it.
 
 DEMO_DIR        := mvc_demo
 DEMO_ALL        := $(wildcard $(DEMO_DIR)/*.c)
