@@ -495,14 +495,9 @@ static const struct dp_cache_ops redis_ops = {
 static char *copy_string(const struct dp_allocator *alloc, const char *text,
                          bool *ok)
 {
-	if (text == NULL)
-		return NULL;
-	size_t size = strlen(text) + 1;
-	char *copy = dp_alloc(alloc, size);
-	if (copy == NULL)
+	char *copy = dp_strdup(alloc, text);
+	if (text != NULL && copy == NULL)
 		*ok = false;
-	else
-		memcpy(copy, text, size);
 	return copy;
 }
 

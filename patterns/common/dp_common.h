@@ -146,6 +146,19 @@ void *dp_realloc_array(const struct dp_allocator *alloc, void *ptr,
                        size_t count, size_t size);
 
 /**
+ * @brief Copy a NUL-terminated string into a block from `alloc`.
+ *
+ * The one way the library copies a string it keeps, in place of
+ * strlen(), dp_alloc() and memcpy() written out at each site.
+ * @param[in] alloc The allocator, or NULL for the default.
+ * @param[in] text  The string to copy; NULL gives NULL without a call to
+ *                  the allocator.
+ * @return The copy, owned by the caller and freed with dp_free() on the
+ *         same allocator, or NULL when `text` is NULL or memory runs out.
+ */
+char *dp_strdup(const struct dp_allocator *alloc, const char *text);
+
+/**
  * @brief Free a block allocated from `alloc`.
  * @param[in] alloc The allocator that allocated `ptr`, or NULL for the default.
  * @param[in] ptr   The block; NULL is a no-op.

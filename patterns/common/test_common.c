@@ -128,6 +128,47 @@ START_TEST(test_free_of_null_does_nothing)
 }
 END_TEST
 
+START_TEST(test_strdup_copies_into_one_block_from_the_allocator)
+{
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+	const char text[] = "hello";
+
+	char *copy = dp_strdup(&counter.base, text);
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_ptr_ne(copy, text);
+	ck_assert_str_eq(copy, "hello");
+	ck_assert_uint_eq(counter.allocations, 1);
+	ck_assert_uint_eq(counter.live_bytes, sizeof(text));
+	dp_free(&counter.base, copy);
+	ck_assert_uint_eq(counter.live_blocks, 0);
+
+	copy = dp_strdup(&counter.base, "");
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_str_eq(copy, "");
+	dp_free(&counter.base, copy);
+}
+END_TEST
+
+START_TEST(test_strdup_of_null_gives_null_and_allocates_nothing)
+{
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+
+	ck_assert_ptr_null(dp_strdup(&counter.base, NULL));
+	ck_assert_uint_eq(counter.allocations, 0);
+}
+END_TEST
+
+START_TEST(test_strdup_gives_null_when_memory_runs_out)
+{
+	struct dp_failing_allocator failing;
+	dp_failing_allocator_init(&failing, 1, NULL);
+
+	ck_assert_ptr_null(dp_strdup(&failing.base, "text"));
+}
+END_TEST
+
 /* ---- the counting allocator -------------------------------------------- */
 
 START_TEST(test_counting_allocator_figures_are_exact)
@@ -603,6 +644,11 @@ static Suite *common_suite(void)
 	tcase_add_test(tc, test_alloc_of_zero_bytes_gives_a_distinct_block);
 	tcase_add_test(tc, test_alloc_array_refuses_an_overflowing_size);
 	tcase_add_test(tc, test_free_of_null_does_nothing);
+	tcase_add_test(tc,
+	               test_strdup_copies_into_one_block_from_the_allocator);
+	tcase_add_test(tc,
+	               test_strdup_of_null_gives_null_and_allocates_nothing);
+	tcase_add_test(tc, test_strdup_gives_null_when_memory_runs_out);
 
 	tc = dp_test_case(suite, "counting");
 	tcase_add_test(tc, test_counting_allocator_figures_are_exact);
