@@ -240,10 +240,7 @@ uint64_t dp_random_next(uint64_t *state)
 {
 	if (state == NULL)
 		return 0;
-	uint64_t x = (*state += 0x9e3779b97f4a7c15u);
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
+	return dp_mix64(*state += 0x9e3779b97f4a7c15u);
 }
 
 /* ---- the clock -------------------------------------------------------- */
