@@ -20,19 +20,11 @@ struct dp_command_history {
 	size_t done;  /* Commands kept that are done: the undo side. */
 };
 
-/*
- * The command at logical position `index`, 0 being the oldest. Both terms
- * are below the capacity, so one subtraction wraps the sum: a `%` by a
- * capacity known only at run time is an integer division, which costs
- * more than the rest of recording a command.
- */
+/* The command at logical position `index`, 0 being the oldest. */
 static struct dp_command **slot(const dp_command_history *history, size_t index)
 {
-	size_t position = history->first + index;
-
-	if (position >= history->capacity)
-		position -= history->capacity;
-	return &history->ring[position];
+	return &history->ring[dp__ring_index(history->first, index,
+	                                     history->capacity)];
 }
 
 dp_command_history *dp_command_history_create(size_t capacity,
@@ -97,9 +89,8 @@ int dp_command_history_execute(dp_command_history *history,
 	drop_redo_side(history);
 	if (history->count == history->capacity) {
 		dp_command_destroy(*slot(history, 0));
-		history->first++;
-		if (history->first == history->capacity)
-			history->first = 0;
+		history->first =
+			dp__ring_index(history->first, 1, history->capacity);
 		history->count--;
 		history->done--;
 	}
