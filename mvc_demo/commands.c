@@ -24,16 +24,6 @@ static struct item_command *cast(struct dp_command *command)
 	return dp_container_of(command, struct item_command, base);
 }
 
-static char *copy_string(const struct dp_allocator *alloc, const char *text)
-{
-	size_t len = strlen(text);
-	char *copy = dp_alloc(alloc, len + 1);
-
-	if (copy != NULL)
-		memcpy(copy, text, len + 1);
-	return copy;
-}
-
 static void item_destroy(struct dp_command *command)
 {
 	struct item_command *self = cast(command);
@@ -102,7 +92,7 @@ static int delete_execute(struct dp_command *command)
 	if (rc != DP_OK)
 		return rc;
 	const struct todo_item *item = todo_model_at(self->model, index);
-	char *saved = copy_string(self->alloc, item->title);
+	char *saved = dp_strdup(self->alloc, item->title);
 	if (saved == NULL)
 		return DP_ENOMEM;
 	self->done = item->done;
@@ -160,7 +150,7 @@ static int make(const struct dp_command_ops *ops, todo_model *model,
 	*self = (struct item_command){
 		.base.ops = ops, .model = model, .alloc = alloc, .id = id};
 	if (title != NULL) {
-		self->title = copy_string(alloc, title);
+		self->title = dp_strdup(alloc, title);
 		if (self->title == NULL) {
 			dp_free(alloc, self);
 			return DP_ENOMEM;
@@ -214,8 +204,7 @@ int todo_command_edit(todo_model *model, unsigned id, const char *title,
 	size_t index;
 	todo_model_find(model, id, &index);
 	struct item_command *self = cast(*out);
-	self->old_title =
-		copy_string(alloc, todo_model_at(model, index)->title);
+	self->old_title = dp_strdup(alloc, todo_model_at(model, index)->title);
 	if (self->old_title == NULL) {
 		item_destroy(*out);
 		return DP_ENOMEM;

@@ -183,16 +183,6 @@ void todo_model_destroy(todo_model *model)
 	dp_free(model->alloc, model);
 }
 
-static char *copy_title(const struct dp_allocator *alloc, const char *title)
-{
-	size_t len = strlen(title);
-	char *copy = dp_alloc(alloc, len + 1);
-
-	if (copy != NULL)
-		memcpy(copy, title, len + 1);
-	return copy;
-}
-
 /* Whether `id` may sit at `index`: above its left neighbour's id and
  * below the right one's, which keeps the ids ascending. */
 static bool fits_at(const todo_model *model, size_t index, unsigned id)
@@ -238,7 +228,7 @@ int todo_model_insert(todo_model *model, size_t index, unsigned id,
 	rc = reserve_one(model);
 	if (rc != DP_OK)
 		return rc;
-	char *copy = copy_title(model->alloc, title);
+	char *copy = dp_strdup(model->alloc, title);
 	if (copy == NULL)
 		return DP_ENOMEM;
 	memmove(&model->items[index + 1], &model->items[index],
@@ -298,7 +288,7 @@ int todo_model_set_title(todo_model *model, size_t index, const char *title)
 		return rc;
 	if (index >= model->count)
 		return DP_ERANGE;
-	char *copy = copy_title(model->alloc, title);
+	char *copy = dp_strdup(model->alloc, title);
 	if (copy == NULL)
 		return DP_ENOMEM;
 	dp_free(model->alloc, model->items[index].title);

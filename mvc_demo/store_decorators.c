@@ -222,14 +222,12 @@ static void remember(struct caching_store *self, const char *path,
                      const struct todo_list *list)
 {
 	forget(self);
-	size_t len = strlen(path);
 	if (todo_file_id_get(path, &self->identity) != DP_OK ||
 	    !self->identity.exists)
 		return;
-	self->path = dp_alloc(self->alloc, len + 1);
+	self->path = dp_strdup(self->alloc, path);
 	if (self->path == NULL)
 		return;
-	memcpy(self->path, path, len + 1);
 	if (copy_list(&self->records, list) != DP_OK)
 		forget(self);
 }

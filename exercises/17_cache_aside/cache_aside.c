@@ -2,7 +2,7 @@
  * Exercise 17: cache-aside. Read README.md first, then cache_aside.h,
  * which is the contract: every function below must do what its comment
  * there says. The cache is reached only through patterns/cache/cache.h
- * (dp_cache_get, dp_cache_set, dp_cache_delete), the source only through
+ * (dp_cache_get, dp_cache_set, dp_cache_remove), the source only through
  * aside->source->read and aside->source->write.
  */
 #include "cache_aside.h"

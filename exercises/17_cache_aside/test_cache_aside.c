@@ -172,14 +172,14 @@ static int spy_set(void *ctx, const void *key, size_t key_size,
 	return dp_cache_set(spy->inner, key, key_size, value, size, ttl_ms);
 }
 
-static int spy_delete(void *ctx, const void *key, size_t key_size)
+static int spy_remove(void *ctx, const void *key, size_t key_size)
 {
 	struct spy *spy = ctx;
 
 	spy->deletes++;
 	if (spy->failing)
 		return DP_EIO;
-	return dp_cache_delete(spy->inner, key, key_size);
+	return dp_cache_remove(spy->inner, key, key_size);
 }
 
 static int spy_clear(void *ctx)
@@ -200,7 +200,7 @@ static const struct dp_cache_ops SPY_OPS = {
 	.name = "spy",
 	.get = spy_get,
 	.set = spy_set,
-	.delete = spy_delete,
+	.remove = spy_remove,
 	.clear = spy_clear,
 	.info = spy_info,
 };
@@ -943,8 +943,8 @@ static const struct grade_test TESTS[] = {
 	{"test_an_update_invalidates_the_cached_value",
          test_an_update_invalidates_the_cached_value, 4,
          "Writing the source does not change the copy in the cache: "
-         "delete it (dp_cache_delete), and treat DP_ENOENT from the "
-         "delete as fine. README step 4."},
+         "remove it (dp_cache_remove), and treat DP_ENOENT from the "
+         "remove as fine. README step 4."},
 	{"test_a_read_during_the_update_leaves_no_stale_value",
          test_a_read_during_the_update_leaves_no_stale_value, 3,
          "Think of a read that runs between your two steps: which order "

@@ -15,7 +15,8 @@
  * grade-link: ../mvc_demo/store_csv.c ../mvc_demo/store_decorators.c
  * grade-link: ../mvc_demo/store_native.c ../mvc_demo/store_todotxt.c
  * grade-link: adapter/adapter.c adapter/adapter_memory.c command/command.c
- * grade-link: command/command_macro.c common/dp_stream.c
+ * grade-link: command/command_history.c command/command_macro.c
+ * grade-link: common/dp_stream.c
  * grade-link: decorator/decorator.c factory/factory.c observer/observer.c
  * grade-link: singleton/singleton.c
  */

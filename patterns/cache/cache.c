@@ -20,7 +20,7 @@ dp_cache *dp_cache_create(const struct dp_cache_ops *ops, void *ctx,
                           const struct dp_allocator *alloc)
 {
 	if (ops == NULL || ops->name == NULL || ops->get == NULL ||
-	    ops->set == NULL || ops->delete == NULL || ops->clear == NULL ||
+	    ops->set == NULL || ops->remove == NULL || ops->clear == NULL ||
 	    ops->info == NULL)
 		return NULL;
 
@@ -71,11 +71,11 @@ int dp_cache_set(dp_cache *cache, const void *key, size_t key_size,
 	return cache->ops->set(cache->ctx, key, key_size, value, size, ttl_ms);
 }
 
-int dp_cache_delete(dp_cache *cache, const void *key, size_t key_size)
+int dp_cache_remove(dp_cache *cache, const void *key, size_t key_size)
 {
 	if (cache == NULL || !bytes_ok(key, key_size))
 		return DP_EINVAL;
-	return cache->ops->delete (cache->ctx, key, key_size);
+	return cache->ops->remove(cache->ctx, key, key_size);
 }
 
 int dp_cache_clear(dp_cache *cache)

@@ -1,7 +1,7 @@
 /**
  * @file cache.h
  * @brief A cache interface (an ops table of get, set with a time to live,
- *        delete, clear, info, bulk get and set) with an in-process LRU
+ *        remove, clear, info, bulk get and set) with an in-process LRU
  *        back-end, a Redis back-end (an Adapter over hiredis), a two-level
  *        Decorator (a local LRU in front of another cache), and a memoizer
  *        that works over any of them.
@@ -108,7 +108,7 @@ struct dp_cache_ops {
 	 * @param[in] key_size Their number.
 	 * @return #DP_OK; #DP_ENOENT when it was not there; #DP_EIO.
 	 */
-	int (*delete)(void *ctx, const void *key, size_t key_size);
+	int (*remove)(void *ctx, const void *key, size_t key_size);
 
 	/**
 	 * Required. Remove every key of this cache (of its namespace, for a
@@ -238,7 +238,7 @@ int dp_cache_set(dp_cache *cache, const void *key, size_t key_size,
  *         dp_cache_set() may or may not have stored); #DP_EINVAL for a
  *         NULL argument.
  */
-int dp_cache_delete(dp_cache *cache, const void *key, size_t key_size);
+int dp_cache_remove(dp_cache *cache, const void *key, size_t key_size);
 
 /**
  * @brief Remove every key of the cache (its namespace only, on a shared

@@ -106,7 +106,7 @@ static int lru_set(void *ctx, const void *key, size_t key_size,
 	return rc;
 }
 
-static int lru_delete(void *ctx, const void *key, size_t key_size)
+static int lru_remove(void *ctx, const void *key, size_t key_size)
 {
 	struct lru_backend *backend = ctx;
 	struct dp_lru_bytes lookup = {.data = key, .size = key_size};
@@ -145,7 +145,7 @@ static const struct dp_cache_ops lru_ops = {
 	.name = "lru",
 	.get = lru_get,
 	.set = lru_set,
-	.delete = lru_delete,
+	.remove = lru_remove,
 	.clear = lru_clear,
 	.info = lru_info,
 	.destroy = lru_destroy,

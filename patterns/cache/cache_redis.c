@@ -258,7 +258,7 @@ static int redis_set_unguarded(void *ctx, const void *key, size_t key_size,
 	return DP_OK;
 }
 
-static int redis_delete_unguarded(void *ctx, const void *key, size_t key_size)
+static int redis_remove_unguarded(void *ctx, const void *key, size_t key_size)
 {
 	struct redis_backend *backend = ctx;
 	redisReply *reply = command(backend, "DEL %b%b", backend->prefix,
@@ -443,11 +443,11 @@ static int redis_set(void *ctx, const void *key, size_t key_size,
 	return rc;
 }
 
-static int redis_delete(void *ctx, const void *key, size_t key_size)
+static int redis_remove(void *ctx, const void *key, size_t key_size)
 {
 	struct pipe_guard guard;
 	pipe_guard_begin(&guard);
-	int rc = redis_delete_unguarded(ctx, key, key_size);
+	int rc = redis_remove_unguarded(ctx, key, key_size);
 	pipe_guard_end(&guard);
 	return rc;
 }
@@ -482,7 +482,7 @@ static const struct dp_cache_ops redis_ops = {
 	.name = "redis",
 	.get = redis_get,
 	.set = redis_set,
-	.delete = redis_delete,
+	.remove = redis_remove,
 	.clear = redis_clear,
 	.info = redis_info,
 	.get_many = redis_get_many,
@@ -495,14 +495,9 @@ static const struct dp_cache_ops redis_ops = {
 static char *copy_string(const struct dp_allocator *alloc, const char *text,
                          bool *ok)
 {
-	if (text == NULL)
-		return NULL;
-	size_t size = strlen(text) + 1;
-	char *copy = dp_alloc(alloc, size);
-	if (copy == NULL)
+	char *copy = dp_strdup(alloc, text);
+	if (text != NULL && copy == NULL)
 		*ok = false;
-	else
-		memcpy(copy, text, size);
 	return copy;
 }
 

@@ -71,12 +71,12 @@ static int tiered_set(void *ctx, const void *key, size_t key_size,
 	return back_rc != DP_OK ? back_rc : front_rc;
 }
 
-static int tiered_delete(void *ctx, const void *key, size_t key_size)
+static int tiered_remove(void *ctx, const void *key, size_t key_size)
 {
 	struct tiered *tiered = ctx;
 
-	int front_rc = dp_cache_delete(tiered->front, key, key_size);
-	int back_rc = dp_cache_delete(tiered->back, key, key_size);
+	int front_rc = dp_cache_remove(tiered->front, key, key_size);
+	int back_rc = dp_cache_remove(tiered->back, key, key_size);
 	if (back_rc == DP_EIO) {
 		tiered->counts.errors++;
 		return DP_EIO;
@@ -120,7 +120,7 @@ static const struct dp_cache_ops tiered_ops = {
 	.name = "tiered",
 	.get = tiered_get,
 	.set = tiered_set,
-	.delete = tiered_delete,
+	.remove = tiered_remove,
 	.clear = tiered_clear,
 	.info = tiered_info,
 	.destroy = tiered_destroy,

@@ -92,7 +92,7 @@ static int64_t fib(dp_cache_memo *memo, void *ctx, int64_t n)
 
 /* ---- the interface and the in-process back-end ------------------------ */
 
-START_TEST(test_lru_round_trip_and_delete)
+START_TEST(test_lru_round_trip_and_remove)
 {
 	dp_cache *cache = lru_of(8, NULL);
 	char value[32];
@@ -103,8 +103,8 @@ START_TEST(test_lru_round_trip_and_delete)
 	ck_assert_int_eq(put(cache, "k", "value2", DP_CACHE_NO_TTL), DP_OK);
 	ck_assert_int_eq(fetch(cache, "k", value, sizeof(value)), DP_OK);
 	ck_assert_str_eq(value, "value2");
-	ck_assert_int_eq(dp_cache_delete(cache, "k", 1), DP_OK);
-	ck_assert_int_eq(dp_cache_delete(cache, "k", 1), DP_ENOENT);
+	ck_assert_int_eq(dp_cache_remove(cache, "k", 1), DP_OK);
+	ck_assert_int_eq(dp_cache_remove(cache, "k", 1), DP_ENOENT);
 	ck_assert_int_eq(fetch(cache, "k", value, sizeof(value)), DP_ENOENT);
 	dp_cache_destroy(cache);
 }
@@ -219,8 +219,8 @@ START_TEST(test_every_call_rejects_bad_arguments)
 	ck_assert_int_eq(dp_cache_set(NULL, "k", 1, "v", 1, 0), DP_EINVAL);
 	ck_assert_int_eq(dp_cache_set(cache, NULL, 1, "v", 1, 0), DP_EINVAL);
 	ck_assert_int_eq(dp_cache_set(cache, "k", 1, NULL, 1, 0), DP_EINVAL);
-	ck_assert_int_eq(dp_cache_delete(NULL, "k", 1), DP_EINVAL);
-	ck_assert_int_eq(dp_cache_delete(cache, NULL, 1), DP_EINVAL);
+	ck_assert_int_eq(dp_cache_remove(NULL, "k", 1), DP_EINVAL);
+	ck_assert_int_eq(dp_cache_remove(cache, NULL, 1), DP_EINVAL);
 	ck_assert_int_eq(dp_cache_clear(NULL), DP_EINVAL);
 	ck_assert_int_eq(dp_cache_info(NULL, &info), DP_EINVAL);
 	ck_assert_int_eq(dp_cache_info(cache, NULL), DP_EINVAL);
@@ -260,7 +260,7 @@ static int stub_set(void *ctx, const void *key, size_t key_size,
 	return DP_OK;
 }
 
-static int stub_delete(void *ctx, const void *key, size_t key_size)
+static int stub_remove(void *ctx, const void *key, size_t key_size)
 {
 	(void)ctx, (void)key, (void)key_size;
 	return DP_ENOENT;
@@ -284,7 +284,7 @@ START_TEST(test_create_rejects_incomplete_ops)
 		.name = "stub",
 		.get = stub_get,
 		.set = stub_set,
-		.delete = stub_delete,
+		.remove = stub_remove,
 		.clear = stub_clear,
 		.info = stub_info,
 	};
@@ -304,7 +304,7 @@ START_TEST(test_create_rejects_incomplete_ops)
 	broken.set = NULL;
 	ck_assert_ptr_null(dp_cache_create(&broken, &sets, NULL));
 	broken = ops;
-	broken.delete = NULL;
+	broken.remove = NULL;
 	ck_assert_ptr_null(dp_cache_create(&broken, &sets, NULL));
 	broken = ops;
 	broken.clear = NULL;
@@ -322,7 +322,7 @@ START_TEST(test_bulk_calls_fall_back_to_single_calls)
 		.name = "stub",
 		.get = stub_get,
 		.set = stub_set,
-		.delete = stub_delete,
+		.remove = stub_remove,
 		.clear = stub_clear,
 		.info = stub_info,
 	};
@@ -537,7 +537,7 @@ START_TEST(test_redis_without_server_misses_and_counts_errors)
 	ck_assert_str_eq(dp_cache_name(cache), "redis");
 	ck_assert_int_eq(fetch(cache, "k", value, sizeof(value)), DP_EIO);
 	ck_assert_int_eq(put(cache, "k", "v", 0), DP_EIO);
-	ck_assert_int_eq(dp_cache_delete(cache, "k", 1), DP_EIO);
+	ck_assert_int_eq(dp_cache_remove(cache, "k", 1), DP_EIO);
 	ck_assert_int_eq(dp_cache_clear(cache), DP_EIO);
 	ck_assert_int_eq(dp_cache_set_many(cache, items, 2, 0), DP_OK);
 	ck_assert_int_eq(items[1].status, DP_EIO);
@@ -615,7 +615,7 @@ static redisContext *raw(void)
 	return redis;
 }
 
-START_TEST(test_redis_round_trip_delete_and_big_values)
+START_TEST(test_redis_round_trip_remove_and_big_values)
 {
 	dp_cache *cache = redis_at(shared.socket_path, "round:", NULL);
 	char value[32];
@@ -630,8 +630,8 @@ START_TEST(test_redis_round_trip_delete_and_big_values)
 	ck_assert_int_eq(dp_cache_get(cache, "k", 1, value, 2, &size),
 	                 DP_ERANGE);
 	ck_assert_uint_eq(size, 5);
-	ck_assert_int_eq(dp_cache_delete(cache, "k", 1), DP_OK);
-	ck_assert_int_eq(dp_cache_delete(cache, "k", 1), DP_ENOENT);
+	ck_assert_int_eq(dp_cache_remove(cache, "k", 1), DP_OK);
+	ck_assert_int_eq(dp_cache_remove(cache, "k", 1), DP_ENOENT);
 
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (char)(i * 7);
@@ -898,8 +898,8 @@ START_TEST(test_tiered_serves_repeats_locally)
 	/* Writes go to both levels; deletes and clears too. */
 	ck_assert_int_eq(put(tiered, "w", "x", 0), DP_OK);
 	ck_assert_int_eq(fetch(other, "w", value, sizeof(value)), DP_OK);
-	ck_assert_int_eq(dp_cache_delete(tiered, "w", 1), DP_OK);
-	ck_assert_int_eq(dp_cache_delete(tiered, "w", 1), DP_ENOENT);
+	ck_assert_int_eq(dp_cache_remove(tiered, "w", 1), DP_OK);
+	ck_assert_int_eq(dp_cache_remove(tiered, "w", 1), DP_ENOENT);
 	ck_assert_int_eq(fetch(other, "w", value, sizeof(value)), DP_ENOENT);
 	ck_assert_int_eq(dp_cache_clear(tiered), DP_OK);
 	ck_assert_int_eq(fetch(tiered, "k", value, sizeof(value)), DP_ENOENT);
@@ -1212,7 +1212,7 @@ static void add_redis_tests(Suite *suite)
 	TCase *tc = dp_test_case(suite, "redis");
 	tcase_add_test(tc,
 	               test_redis_retry_interval_limits_connection_attempts);
-	tcase_add_test(tc, test_redis_round_trip_delete_and_big_values);
+	tcase_add_test(tc, test_redis_round_trip_remove_and_big_values);
 	tcase_add_test(tc, test_redis_ttl_expires);
 	tcase_add_test(tc, test_redis_prefixes_keep_namespaces_apart);
 	tcase_add_test(tc, test_redis_clear_removes_many_keys);
@@ -1234,7 +1234,7 @@ int main(void)
 	Suite *suite = suite_create("cache");
 
 	TCase *tc = dp_test_case(suite, "interface");
-	tcase_add_test(tc, test_lru_round_trip_and_delete);
+	tcase_add_test(tc, test_lru_round_trip_and_remove);
 	tcase_add_test(tc, test_lru_values_are_bytes);
 	tcase_add_test(tc, test_small_buffer_gives_erange_and_the_size);
 	tcase_add_test(tc, test_lru_ttl_expires_on_its_clock);

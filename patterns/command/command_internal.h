@@ -11,4 +11,18 @@
 /* Whether `command` is not NULL and its table fills every required slot. */
 bool dp__command_is_complete(const struct dp_command *command);
 
+/*
+ * The ring index `offset` places after `start`, in a ring of `capacity`;
+ * valid while the sum stays below twice the capacity. The one wrap
+ * of the history and the queue: one compare and one subtraction, where a
+ * `%` by a capacity known only at run time is an integer division, which
+ * costs more than the rest of recording a command.
+ */
+static inline size_t dp__ring_index(size_t start, size_t offset,
+                                    size_t capacity)
+{
+	size_t index = start + offset;
+	return index >= capacity ? index - capacity : index;
+}
+
 #endif /* DP_COMMAND_INTERNAL_H */

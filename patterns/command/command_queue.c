@@ -40,9 +40,7 @@ static struct dp_command *pop(dp_command_queue *queue)
 {
 	struct dp_command *command = queue->ring[queue->head];
 
-	queue->head++;
-	if (queue->head == queue->capacity)
-		queue->head = 0;
+	queue->head = dp__ring_index(queue->head, 1, queue->capacity);
 	queue->count--;
 	return command;
 }
@@ -94,10 +92,8 @@ int dp_command_queue_push(dp_command_queue *queue, struct dp_command *command)
 		if (rc != DP_OK)
 			return rc;
 	}
-	/* The capacity is a power of two (8, doubled), so the mask wraps the
-	 * index without a division. */
-	queue->ring[(queue->head + queue->count) & (queue->capacity - 1)] =
-		command;
+	queue->ring[dp__ring_index(queue->head, queue->count,
+	                           queue->capacity)] = command;
 	queue->count++;
 	return DP_OK;
 }

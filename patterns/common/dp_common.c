@@ -7,6 +7,7 @@
 
 #include <stdalign.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 const char *dp_strerror(int code)
@@ -113,6 +114,17 @@ void *dp_realloc_array(const struct dp_allocator *alloc, void *ptr,
 		return NULL;
 	alloc = resolve(alloc);
 	return alloc->reallocate(alloc->ctx, ptr, count * size);
+}
+
+char *dp_strdup(const struct dp_allocator *alloc, const char *text)
+{
+	if (text == NULL)
+		return NULL;
+	size_t size = strlen(text) + 1;
+	char *copy = dp_alloc(alloc, size);
+	if (copy != NULL)
+		memcpy(copy, text, size);
+	return copy;
 }
 
 void dp_free(const struct dp_allocator *alloc, void *ptr)
@@ -228,10 +240,7 @@ uint64_t dp_random_next(uint64_t *state)
 {
 	if (state == NULL)
 		return 0;
-	uint64_t x = (*state += 0x9e3779b97f4a7c15u);
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
+	return dp_mix64(*state += 0x9e3779b97f4a7c15u);
 }
 
 /* ---- the clock -------------------------------------------------------- */

@@ -146,6 +146,19 @@ void *dp_realloc_array(const struct dp_allocator *alloc, void *ptr,
                        size_t count, size_t size);
 
 /**
+ * @brief Copy a NUL-terminated string into a block from `alloc`.
+ *
+ * The one way the library copies a string it keeps, in place of
+ * strlen(), dp_alloc() and memcpy() written out at each site.
+ * @param[in] alloc The allocator, or NULL for the default.
+ * @param[in] text  The string to copy; NULL gives NULL without a call to
+ *                  the allocator.
+ * @return The copy, owned by the caller and freed with dp_free() on the
+ *         same allocator, or NULL when `text` is NULL or memory runs out.
+ */
+char *dp_strdup(const struct dp_allocator *alloc, const char *text);
+
+/**
  * @brief Free a block allocated from `alloc`.
  * @param[in] alloc The allocator that allocated `ptr`, or NULL for the default.
  * @param[in] ptr   The block; NULL is a no-op.
@@ -223,6 +236,24 @@ int dp_failing_allocator_init(struct dp_failing_allocator *failing,
  * @return The next 64 random bits; 0 when `state` is NULL.
  */
 uint64_t dp_random_next(uint64_t *state);
+
+/**
+ * @brief Mix every bit of `x` into every bit of the result.
+ *
+ * The finaliser of SplitMix64, and the library's one 64-bit mixer: hash
+ * tables pass integer keys through it before taking the low bits, so
+ * consecutive ids do not fill runs of neighbouring slots, and
+ * dp_random_next() passes its counter through it. A bijection: distinct
+ * inputs give distinct outputs. Inline, because it sits on hot lookups.
+ * @param[in] x Any value.
+ * @return The mixed value; never fails.
+ */
+static inline uint64_t dp_mix64(uint64_t x)
+{
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return x ^ (x >> 31);
+}
 
 /**
  * @brief The time on a monotonic clock, in nanoseconds.

@@ -128,6 +128,47 @@ START_TEST(test_free_of_null_does_nothing)
 }
 END_TEST
 
+START_TEST(test_strdup_copies_into_one_block_from_the_allocator)
+{
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+	const char text[] = "hello";
+
+	char *copy = dp_strdup(&counter.base, text);
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_ptr_ne(copy, text);
+	ck_assert_str_eq(copy, "hello");
+	ck_assert_uint_eq(counter.allocations, 1);
+	ck_assert_uint_eq(counter.live_bytes, sizeof(text));
+	dp_free(&counter.base, copy);
+	ck_assert_uint_eq(counter.live_blocks, 0);
+
+	copy = dp_strdup(&counter.base, "");
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_str_eq(copy, "");
+	dp_free(&counter.base, copy);
+}
+END_TEST
+
+START_TEST(test_strdup_of_null_gives_null_and_allocates_nothing)
+{
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+
+	ck_assert_ptr_null(dp_strdup(&counter.base, NULL));
+	ck_assert_uint_eq(counter.allocations, 0);
+}
+END_TEST
+
+START_TEST(test_strdup_gives_null_when_memory_runs_out)
+{
+	struct dp_failing_allocator failing;
+	dp_failing_allocator_init(&failing, 1, NULL);
+
+	ck_assert_ptr_null(dp_strdup(&failing.base, "text"));
+}
+END_TEST
+
 /* ---- the counting allocator -------------------------------------------- */
 
 START_TEST(test_counting_allocator_figures_are_exact)
@@ -297,6 +338,19 @@ START_TEST(test_random_generator_gives_the_splitmix64_sequence)
 	ck_assert_uint_eq(dp_random_next(&state), 0x6e789e6aa1b965f4u);
 	ck_assert_uint_eq(dp_random_next(&state), 0x06c45d188009454fu);
 	ck_assert_uint_eq(dp_random_next(NULL), 0);
+}
+END_TEST
+
+START_TEST(test_mixer_is_the_splitmix64_finaliser_of_the_generator)
+{
+	/* The generator is the mixer applied to a counter stepped by the
+	 * golden ratio, so the two agree on every state. */
+	uint64_t state = 12345;
+	uint64_t expected = dp_mix64(12345 + 0x9e3779b97f4a7c15u);
+	ck_assert_uint_eq(dp_random_next(&state), expected);
+	ck_assert_uint_eq(dp_mix64(0), 0);
+	ck_assert_uint_eq(dp_mix64(1), 0x5692161d100b05e5u);
+	ck_assert_uint_eq(dp_mix64(2), 0xdbd238973a2b148au);
 }
 END_TEST
 
@@ -603,6 +657,11 @@ static Suite *common_suite(void)
 	tcase_add_test(tc, test_alloc_of_zero_bytes_gives_a_distinct_block);
 	tcase_add_test(tc, test_alloc_array_refuses_an_overflowing_size);
 	tcase_add_test(tc, test_free_of_null_does_nothing);
+	tcase_add_test(tc,
+	               test_strdup_copies_into_one_block_from_the_allocator);
+	tcase_add_test(tc,
+	               test_strdup_of_null_gives_null_and_allocates_nothing);
+	tcase_add_test(tc, test_strdup_gives_null_when_memory_runs_out);
 
 	tc = dp_test_case(suite, "counting");
 	tcase_add_test(tc, test_counting_allocator_figures_are_exact);
@@ -623,6 +682,8 @@ static Suite *common_suite(void)
 	tcase_add_test(tc, test_clock_never_goes_back);
 	tcase_add_test(tc, test_bench_harness_runs_the_work_and_rejects_null);
 	tcase_add_test(tc, test_random_generator_gives_the_splitmix64_sequence);
+	tcase_add_test(tc,
+	               test_mixer_is_the_splitmix64_finaliser_of_the_generator);
 
 	tc = dp_test_case(suite, "temporary directories");
 	tcase_add_test(tc, test_temp_dir_is_made_and_removed_with_its_contents);

@@ -314,15 +314,8 @@ static bool safe_header_value(const char *value)
 static bool copy_string(const struct dp_allocator *alloc, const char *text,
                         char **out)
 {
-	*out = NULL;
-	if (text == NULL)
-		return true;
-	size_t size = strlen(text) + 1;
-	*out = dp_alloc(alloc, size);
-	if (*out == NULL)
-		return false;
-	memcpy(*out, text, size);
-	return true;
+	*out = dp_strdup(alloc, text);
+	return text == NULL || *out != NULL;
 }
 
 static struct resource *resource_copy(const struct dp_allocator *alloc,

@@ -55,21 +55,12 @@ struct bare_table {
 	struct bare_node nodes[N];
 };
 
-/* The mixer of dp_lru_int64_hash(), written here so that the limit's
- * hash is inlined rather than called in another file. */
-static uint64_t mix64(uint64_t x)
-{
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
-}
-
 /* Out of line, like dp_lru_get(): the comparison is call against call. */
 __attribute__((noinline)) static const struct bare_node *
 bare_lookup(const struct bare_table *table, int64_t key)
 {
 	const struct bare_node *node =
-		table->buckets[mix64((uint64_t)key) & (N - 1)];
+		table->buckets[dp_mix64((uint64_t)key) & (N - 1)];
 
 	while (node != NULL && node->key != key)
 		node = node->next;
@@ -83,7 +74,7 @@ static void bare_fill(struct bare_table *table)
 	for (size_t i = 0; i < N; i++) {
 		struct bare_node *node = &table->nodes[i];
 		struct bare_node **head =
-			&table->buckets[mix64((uint64_t)i) & (N - 1)];
+			&table->buckets[dp_mix64((uint64_t)i) & (N - 1)];
 		node->key = (int64_t)i;
 		node->value = (int64_t)i;
 		node->next = *head;

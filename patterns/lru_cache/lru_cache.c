@@ -534,11 +534,7 @@ static void int64_kind_init(dp_lru *lru)
 
 uint64_t dp_lru_int64_hash(int64_t key)
 {
-	uint64_t x = (uint64_t)key;
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
+	return dp_mix64((uint64_t)key);
 }
 
 int dp_lru_get_int64(dp_lru *lru, int64_t key, int64_t *value)

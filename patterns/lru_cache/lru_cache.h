@@ -314,9 +314,9 @@ typedef bool dp_lru_visit_fn(void *ctx, const void *key, const void *value);
 int dp_lru_for_each(const dp_lru *lru, dp_lru_visit_fn *visit, void *ctx);
 
 /**
- * @brief The hash of #dp_lru_int64_key and of #DP_LRU_INT64 caches: the
- *        finaliser of splitmix64, so that consecutive integers, the usual
- *        memoized arguments, land in unrelated buckets.
+ * @brief The hash of #dp_lru_int64_key and of #DP_LRU_INT64 caches:
+ *        dp_mix64(), the finaliser of splitmix64, so that consecutive
+ *        integers, the usual memoized arguments, land in unrelated buckets.
  * @param[in] key The integer.
  * @return Its hash; every bit depends on every bit of `key`.
  */

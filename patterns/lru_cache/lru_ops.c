@@ -83,11 +83,7 @@ static void *string_dup(void *ctx, const void *src,
                         const struct dp_allocator *alloc)
 {
 	(void)ctx;
-	size_t size = strlen(src) + 1;
-	char *copy = dp_alloc(alloc, size);
-	if (copy != NULL)
-		memcpy(copy, src, size);
-	return copy;
+	return dp_strdup(alloc, src);
 }
 
 const struct dp_lru_key_ops dp_lru_string_key = {

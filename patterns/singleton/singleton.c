@@ -194,11 +194,9 @@ int dp_config_init(struct dp_config *config,
 		data_dir = text;
 	}
 
-	size_t size = strlen(data_dir) + 1;
-	char *copy = dp_alloc(alloc, size);
+	char *copy = dp_strdup(alloc, data_dir);
 	if (copy == NULL)
 		return DP_ENOMEM;
-	memcpy(copy, data_dir, size);
 
 	config->log_level = level;
 	config->cache_capacity = capacity;

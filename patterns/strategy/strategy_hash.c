@@ -31,26 +31,13 @@ struct hash_table {
 };
 
 /*
- * The finalizer of SplitMix64 (Steele, Lea and Flood, 2014). Keys are often
- * consecutive ids; taking them modulo a power of two directly would fill
- * runs of neighbouring slots, so every bit of the key is mixed into the
- * low bits first.
+ * Keys are often consecutive ids; taking them modulo a power of two
+ * directly would fill runs of neighbouring slots, so every bit of the key
+ * is mixed into the low bits first.
  */
-static uint64_t hash_key(int64_t key)
-{
-	uint64_t x = (uint64_t)key;
-
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9u;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebu;
-	x ^= x >> 31;
-	return x;
-}
-
 static size_t home_slot(const struct hash_table *table, int64_t key)
 {
-	return (size_t)(hash_key(key) & (table->capacity - 1));
+	return (size_t)(dp_mix64((uint64_t)key) & (table->capacity - 1));
 }
 
 static int hash_create(void **state, const struct dp_allocator *alloc)

@@ -65,7 +65,7 @@ int ex_cache_aside_update(struct ex_cache_aside *aside, const char *key,
 	int rc = aside->source->write(aside->source_ctx, key, value, size);
 	if (rc != DP_OK)
 		return rc;
-	rc = dp_cache_delete(aside->cache, key, strlen(key));
+	rc = dp_cache_remove(aside->cache, key, strlen(key));
 	if (rc != DP_OK && rc != DP_ENOENT)
 		aside->stats.cache_errors++;
 	return DP_OK;
