@@ -281,6 +281,60 @@ START_TEST(test_web_filter_shows_only_the_items_it_keeps)
 }
 END_TEST
 
+/* How often `needle` occurs in `text`. */
+static size_t occurrences(const char *text, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = strstr(text, needle); p != NULL;
+	     p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* A long list is served a page at a time: a page holds at most
+ * TODO_WEB_PAGE_ROWS rows whatever the list's length, with links either
+ * side; a change keeps the page it was made on. */
+START_TEST(test_web_pages_a_long_list)
+{
+	enum { ITEMS = 2 * TODO_WEB_PAGE_ROWS + 20 };
+	struct fixture f;
+	struct reply r;
+	char message[TODO_MESSAGE_MAX];
+	start(&f, NULL);
+
+	for (int i = 1; i <= ITEMS; i++) {
+		char title[32];
+		snprintf(title, sizeof(title), "item %d", i);
+		struct todo_request request = {.verb = TODO_ADD, .text = title};
+		ck_assert_int_eq(todo_app_change(&f.app, &request, message,
+		                                 sizeof(message)),
+		                 DP_OK);
+	}
+	ck_assert_int_eq(get(&f, "/", &r), 200);
+	ck_assert_uint_eq(occurrences(r.body, "<li "), TODO_WEB_PAGE_ROWS);
+	ck_assert_ptr_nonnull(strstr(r.body, "rows 1 to 50 of 120"));
+	ck_assert_ptr_nonnull(strstr(r.body, "href=\"/?filter=all&amp;sort=id"
+	                                     "&amp;page=2\">next</a>"));
+	ck_assert_ptr_null(strstr(r.body, "id=\"previous\""));
+	ck_assert_int_eq(get(&f, "/?page=3", &r), 200);
+	ck_assert_uint_eq(occurrences(r.body, "<li "), 20);
+	ck_assert_ptr_nonnull(strstr(r.body, "rows 101 to 120 of 120"));
+	ck_assert_ptr_null(strstr(r.body, "id=\"next\""));
+	ck_assert_ptr_nonnull(strstr(r.body, "id=\"item-120\""));
+	/* Past the end is the last page; a page that is no number, 400. */
+	ck_assert_int_eq(get(&f, "/?page=9", &r), 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "rows 101 to 120 of 120"));
+	ck_assert_int_eq(get(&f, "/?page=0", &r), 400);
+	ck_assert_int_eq(get(&f, "/?page=2x", &r), 400);
+	/* The forms carry the page, and the redirect keeps it. */
+	ck_assert_int_eq(get(&f, "/?page=2", &r), 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "name=\"page\" value=\"2\""));
+	ck_assert_int_eq(post(&f, "/toggle", "id=60&page=2", &r), 303);
+	ck_assert_str_eq(r.location, "/?filter=all&sort=id&page=2");
+	finish(&f);
+}
+END_TEST
+
 START_TEST(test_web_save_writes_only_the_lists_own_file)
 {
 	struct fixture f;
@@ -840,6 +894,7 @@ int main(void)
 	tcase_add_test(tc,
 	               test_web_undo_and_redo_share_one_history_across_verbs);
 	tcase_add_test(tc, test_web_filter_shows_only_the_items_it_keeps);
+	tcase_add_test(tc, test_web_pages_a_long_list);
 	tcase_add_test(tc, test_web_save_writes_only_the_lists_own_file);
 	tc = dp_test_case(suite, "etag");
 	tcase_add_test(tc, test_web_matching_etag_answers_304_without_a_body);

@@ -62,6 +62,7 @@ struct view {
 	const struct todo_filter *filter;
 	const struct todo_order *order;
 	const char *notice; /* "" for none */
+	unsigned long page; /* 1 for the first #TODO_WEB_PAGE_ROWS rows */
 };
 
 /* A POST being received: its body so far. */
@@ -280,6 +281,29 @@ static void page_view_query(struct page *page, const struct view *view)
 	page_text(page, view->filter->name);
 	page_text(page, "&amp;sort=");
 	page_text(page, view->order->name);
+	if (view->page > 1) {
+		page_text(page, "&amp;page=");
+		page_number(page, view->page);
+	}
+}
+
+/* A page number as a query or form gives it: digits, from 1 to a
+ * billion; anything else is not a page. */
+static bool parse_page(const char *text, unsigned long *page)
+{
+	unsigned long value = 0;
+
+	if (text == NULL || *text == '\0')
+		return false;
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || value > 100000000UL)
+			return false;
+		value = value * 10 + (unsigned long)(*p - '0');
+	}
+	if (value == 0 || value > 1000000000UL)
+		return false;
+	*page = value;
+	return true;
 }
 
 /* A form of one button that posts to `action`, carrying the view state
@@ -302,6 +326,11 @@ static void page_form_open(struct page *page, const struct view *view,
 	page_text(page, view->filter->name);
 	page_text(page, "\"><input type=\"hidden\" name=\"sort\" value=\"");
 	page_text(page, view->order->name);
+	if (view->page > 1) {
+		page_text(page, "\"><input type=\"hidden\" name=\"page\" "
+		                "value=\"");
+		page_number(page, view->page);
+	}
 	page_text(page, "\">");
 }
 
@@ -380,8 +409,47 @@ static void page_head(struct page *page, const struct view *view)
 	                                        "</form>\n");
 }
 
+/* "rows 51 to 100 of 120", and links to the pages either side. */
+static void page_pager(struct page *page, const struct view *view, size_t first,
+                       size_t end, size_t shown)
+{
+	page_text(page, "<p id=\"pages\">rows ");
+	page_number(page, first + 1);
+	page_text(page, " to ");
+	page_number(page, end);
+	page_text(page, " of ");
+	page_number(page, shown);
+	struct view link = *view;
+	if (view->page > 1) {
+		link.page = view->page - 1;
+		page_text(page, " · <a id=\"previous\" href=\"");
+		page_view_query(page, &link);
+		page_text(page, "\">previous</a>");
+	}
+	if (end < shown) {
+		link.page = view->page + 1;
+		page_text(page, " · <a id=\"next\" href=\"");
+		page_view_query(page, &link);
+		page_text(page, "\">next</a>");
+	}
+	page_text(page, "</p>\n");
+}
+
+static void page_buttons(struct page *page, const struct view *view)
+{
+	page_button(page, view, "/toggle-all", "toggle all");
+	page_button(page, view, "/clear-completed", "clear completed");
+	page_button(page, view, "/undo", "undo");
+	page_button(page, view, "/redo", "redo");
+	page_button(page, view, "/save", "save");
+	page_button(page, view, "/load", "load");
+}
+
+/* The rows the filter keeps in the view's order, one page of them: the
+ * selection is O(n log n), the page itself O(#TODO_WEB_PAGE_ROWS). A page
+ * past the end shows the last one. */
 static void page_list(struct page *page, struct todo_app *app,
-                      const struct view *view)
+                      struct view *view)
 {
 	size_t count = todo_model_count(app->model);
 	const struct todo_item **items =
@@ -392,22 +460,27 @@ static void page_list(struct page *page, struct todo_app *app,
 	}
 	size_t shown = todo_select(app->model, view->filter, view->order, items,
 	                           count);
+	size_t pages = shown == 0 ? 1 : (shown - 1) / TODO_WEB_PAGE_ROWS + 1;
+	if (view->page > pages)
+		view->page = pages;
+	size_t first = (view->page - 1) * TODO_WEB_PAGE_ROWS;
+	size_t end = first + TODO_WEB_PAGE_ROWS < shown
+	                     ? first + TODO_WEB_PAGE_ROWS
+	                     : shown;
 	page_head(page, view);
 	page_text(page, "<ul id=\"items\">\n");
-	for (size_t i = 0; i < shown; i++)
+	for (size_t i = first; i < end; i++)
 		page_item(page, view, items[i]);
 	dp_free(app->alloc, items);
-	page_text(page, "</ul>\n<p id=\"count\">");
+	page_text(page, "</ul>\n");
+	if (pages > 1)
+		page_pager(page, view, first, end, shown);
+	page_text(page, "<p id=\"count\">");
 	page_number(page, todo_model_active_count(app->model));
 	page_text(page, " left of ");
 	page_number(page, count);
 	page_text(page, todo_app_unsaved(app) ? " (unsaved)</p>\n" : "</p>\n");
-	page_button(page, view, "/toggle-all", "toggle all");
-	page_button(page, view, "/clear-completed", "clear completed");
-	page_button(page, view, "/undo", "undo");
-	page_button(page, view, "/redo", "redo");
-	page_button(page, view, "/save", "save");
-	page_button(page, view, "/load", "load");
+	page_buttons(page, view);
 	page_text(page, "</body></html>\n");
 }
 
@@ -520,6 +593,8 @@ static int view_from_query(struct MHD_Connection *connection, struct view *view,
 		connection, MHD_GET_ARGUMENT_KIND, "sort");
 	const char *notice = MHD_lookup_connection_value(
 		connection, MHD_GET_ARGUMENT_KIND, "notice");
+	const char *page = MHD_lookup_connection_value(
+		connection, MHD_GET_ARGUMENT_KIND, "page");
 
 	view->filter = todo_filter_find(filter != NULL ? filter : "all");
 	view->order = todo_order_find(order != NULL ? order : "id");
@@ -534,6 +609,11 @@ static int view_from_query(struct MHD_Connection *connection, struct view *view,
 		snprintf(error, size, "notice too long");
 		return DP_EINVAL;
 	}
+	view->page = 1;
+	if (page != NULL && !parse_page(page, &view->page)) {
+		snprintf(error, size, "'%.40s' is not a page number", page);
+		return DP_EINVAL;
+	}
 	return DP_OK;
 }
 
@@ -546,10 +626,10 @@ static void list_etag(const struct todo_web *web, const struct view *view,
                       char etag[DP_HTTP_ETAG_SIZE])
 {
 	char key[NOTICE_MAX + 96];
-	int n = snprintf(key, sizeof(key), "%lu %lu %s %s %s",
+	int n = snprintf(key, sizeof(key), "%lu %lu %s %s %lu %s",
 	                 todo_model_version(web->app->model),
 	                 web->app->saved_version, view->filter->name,
-	                 view->order->name, view->notice);
+	                 view->order->name, view->page, view->notice);
 	dp_http_etag(key, (size_t)n < sizeof(key) ? (size_t)n : sizeof(key) - 1,
 	             etag, DP_HTTP_ETAG_SIZE);
 }
@@ -591,6 +671,8 @@ static void view_from_form(const struct form *form, struct view *view)
 	if (view->order == NULL)
 		view->order = todo_order_find("id");
 	view->notice = "";
+	if (!parse_page(form_get(form, "page"), &view->page))
+		view->page = 1;
 }
 
 static int form_field(const struct form *form, const char *name,
@@ -649,6 +731,10 @@ static enum MHD_Result redirect(struct todo_web *web,
 	page_text(&location, view->filter->name);
 	page_text(&location, "&sort=");
 	page_text(&location, view->order->name);
+	if (view->page > 1) {
+		page_text(&location, "&page=");
+		page_number(&location, view->page);
+	}
 	if (*view->notice != '\0') {
 		page_text(&location, "&notice=");
 		page_url(&location, view->notice);

@@ -28,6 +28,11 @@
  *         body is refused with 413 before it is read. */
 #define TODO_WEB_BODY_MAX (3 * TODO_LINE_MAX + 256)
 
+/** @brief The rows one list page shows; longer lists are paged with
+ *         previous and next links (`?page=N`), so a page costs the same
+ *         whatever the list's length. */
+#define TODO_WEB_PAGE_ROWS 50
+
 /** @brief Seconds a connection may stay silent before the server closes
  *         it, so that a slow or half-open client cannot hold a slot. */
 #define TODO_WEB_TIMEOUT 10
