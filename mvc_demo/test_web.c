@@ -305,10 +305,10 @@ START_TEST(test_web_pages_a_long_list)
 	for (int i = 1; i <= ITEMS; i++) {
 		char title[32];
 		snprintf(title, sizeof(title), "item %d", i);
-		struct todo_request request = {.verb = TODO_ADD, .text = title};
-		ck_assert_int_eq(todo_app_change(&f.app, &request, message,
-		                                 sizeof(message)),
-		                 DP_OK);
+		struct todo_request add = {.verb = TODO_ADD, .text = title};
+		ck_assert_int_eq(
+			todo_app_change(&f.app, &add, message, sizeof(message)),
+			DP_OK);
 	}
 	ck_assert_int_eq(get(&f, "/", &r), 200);
 	ck_assert_uint_eq(occurrences(r.body, "<li "), TODO_WEB_PAGE_ROWS);
