@@ -18,6 +18,7 @@
 
 #include "web.h"
 
+#include "adapter/adapter.h"
 #include "filters.h"
 #include "http_cache/http_cache.h"
 
@@ -106,16 +107,14 @@ static const struct route *route_find(const char *path)
 	return NULL;
 }
 
-/* ---- a growing page buffer ------------------------------------------------ */
+/* ---- a page being built ------------------------------------------------- */
 
-/* A page under construction. The first failed allocation sets `failed`
- * and every later append does nothing, so building code needs no checks
- * until the end (the same idea as a stream's sticky error). */
+/* A page under construction, in the adapter chapter's memory stream. The
+ * first failure sets `failed` and every later append does nothing, so
+ * building code needs no checks until the end. */
 struct page {
-	char *data;
-	size_t size;
-	size_t capacity;
 	const struct dp_allocator *alloc;
+	struct dp_stream *text; /* made by the first append */
 	bool failed;
 };
 
@@ -123,21 +122,26 @@ static void page_put(struct page *page, const char *text, size_t size)
 {
 	if (page->failed || size == 0)
 		return;
-	if (size > page->capacity - page->size) {
-		size_t capacity = page->capacity > 0 ? page->capacity : 4096;
-		while (capacity - page->size < size)
-			capacity *= 2;
-		char *data =
-			dp_realloc_array(page->alloc, page->data, capacity, 1);
-		if (data == NULL) {
-			page->failed = true;
-			return;
-		}
-		page->data = data;
-		page->capacity = capacity;
-	}
-	memcpy(page->data + page->size, text, size);
-	page->size += size;
+	if (page->text == NULL)
+		page->text = dp_memory_stream_create(page->alloc);
+	if (page->text == NULL ||
+	    dp_stream_write(page->text, text, size) != DP_OK)
+		page->failed = true;
+}
+
+/* What was built; NULL and 0 for an empty page. */
+static const char *page_bytes(const struct page *page, size_t *size)
+{
+	*size = 0;
+	return page->text == NULL
+	               ? NULL
+	               : (const char *)dp_memory_stream_data(page->text, size);
+}
+
+static void page_free(struct page *page)
+{
+	dp_stream_close(page->text);
+	page->text = NULL;
 }
 
 static void page_text(struct page *page, const char *text)
@@ -511,7 +515,8 @@ struct answer {
 };
 
 static void count_answer(struct todo_web *web, const char *method,
-                         const char *url, const struct answer *answer)
+                         const char *url, const struct answer *answer,
+                         size_t bytes)
 {
 	struct todo_web_stats *s = &web->stats;
 	s->requests++;
@@ -519,11 +524,11 @@ static void count_answer(struct todo_web *web, const char *method,
 	s->not_modified += answer->status == MHD_HTTP_NOT_MODIFIED;
 	s->redirects += answer->status == MHD_HTTP_SEE_OTHER;
 	s->client_errors += answer->status >= 400 && answer->status < 500;
-	s->bytes_sent += answer->page.size;
+	s->bytes_sent += bytes;
 	if (web->log != NULL) {
 		char line[80 + LOG_PATH_MAX];
 		snprintf(line, sizeof(line), "%s %.*s %u %zu\n", method,
-		         LOG_PATH_MAX, url, answer->status, answer->page.size);
+		         LOG_PATH_MAX, url, answer->status, bytes);
 		dp_stream_write_string(web->log, line);
 		dp_stream_flush(web->log);
 	}
@@ -542,12 +547,14 @@ static enum MHD_Result send_answer(struct todo_web *web,
                                    struct answer *answer)
 {
 	if (answer->page.failed) { /* out of memory: close the connection */
-		dp_free(web->app->alloc, answer->page.data);
+		page_free(&answer->page);
 		return MHD_NO;
 	}
+	size_t bytes = 0;
+	const char *body = page_bytes(&answer->page, &bytes);
 	struct MHD_Response *response = MHD_create_response_from_buffer(
-		answer->page.size, answer->page.data, MHD_RESPMEM_MUST_COPY);
-	dp_free(web->app->alloc, answer->page.data);
+		bytes, (void *)body, MHD_RESPMEM_MUST_COPY);
+	page_free(&answer->page);
 	if (response == NULL)
 		return MHD_NO;
 	bool cacheable = answer->etag != NULL;
@@ -562,7 +569,7 @@ static enum MHD_Result send_answer(struct todo_web *web,
 		MHD_destroy_response(response);
 		return MHD_NO;
 	}
-	count_answer(web, method, url, answer);
+	count_answer(web, method, url, answer, bytes);
 	enum MHD_Result queued =
 		MHD_queue_response(connection, answer->status, response);
 	MHD_destroy_response(response);
@@ -740,16 +747,17 @@ static enum MHD_Result redirect(struct todo_web *web,
 		page_url(&location, view->notice);
 	}
 	page_put(&location, "", 1);
+	size_t size = 0;
 	if (location.failed) {
-		dp_free(web->app->alloc, location.data);
+		page_free(&location);
 		return MHD_NO;
 	}
 	struct answer answer = {.status = MHD_HTTP_SEE_OTHER,
-	                        .location = location.data};
+	                        .location = page_bytes(&location, &size)};
 	answer.page.alloc = web->app->alloc;
 	enum MHD_Result result =
 		send_answer(web, connection, "POST", url, &answer);
-	dp_free(web->app->alloc, location.data);
+	page_free(&location);
 	return result;
 }
 
