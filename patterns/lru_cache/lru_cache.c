@@ -8,15 +8,19 @@
  * an entry found by hashing is already in the list, with no second lookup.
  *
  * The file reads in two steps. First the plain algorithm, which reaches
- * keys and values only through the ops tables. Then, in a section of its
- * own at the end, the one tuning this chapter declares: DP_LRU_INT64
- * caches, whose integers live inside their entries and whose typed lookup
- * calls nothing. The plain algorithm meets the tuning in three places
+ * keys and values only through the ops tables. Then, in sections of their
+ * own at the end, the two tunings this chapter declares. DP_LRU_INT64
+ * caches keep their integers inside their entries and their typed lookup
+ * calls nothing; the plain algorithm meets that tuning in three places
  * only: dp_lru_create() (the entry's size and key table), store_key() and
- * store_value(), where the integers are copied in. The README's Cost
- * section says what the tuning buys.
+ * store_value(), where the integers are copied in. DP_LRU_ENTRIES_POOLED
+ * caches draw their entries from an object pool; the plain algorithm
+ * meets it in one place, the allocator it takes entries from. The
+ * README's Cost section says what each tuning buys.
  */
 #include "lru_cache/lru_cache.h"
+
+#include "object_pool/object_pool.h"
 
 enum { INITIAL_BUCKETS = 16 };
 
@@ -56,6 +60,11 @@ struct dp_lru {
 	dp_lru_evict_fn *on_evict;
 	void *evict_ctx;
 	const struct dp_allocator *alloc; /* never NULL */
+	/* Where entries come from: alloc itself, or the pool's allocator
+	 * for a DP_LRU_ENTRIES_POOLED cache. The bucket array and the ops'
+	 * copies always come from alloc. */
+	const struct dp_allocator *entry_alloc;
+	dp_pool *pool; /* DP_LRU_ENTRIES_POOLED only, else NULL */
 	enum dp_lru_kind kind;
 	size_t entry_size; /* what one entry allocates, by kind */
 	/* The key table of a DP_LRU_INT64 cache: the integer table without
@@ -67,6 +76,9 @@ struct dp_lru {
 static void int64_kind_init(dp_lru *lru);
 static void store_int64_key(struct lru_entry *entry, const void *key);
 static void store_int64_value(struct lru_entry *entry, const void *value);
+/* The pooled entries' hooks, defined in their section at the end. */
+static int pooled_entries_init(dp_lru *lru);
+static void pooled_entries_deinit(dp_lru *lru);
 
 /* ---- The recency list ---------------------------------------------------- */
 
@@ -215,7 +227,7 @@ static void free_entry(const dp_lru *lru, struct lru_entry *entry)
 {
 	free_key(lru, entry->key);
 	free_value(lru, entry->value);
-	dp_free(lru->alloc, entry);
+	dp_free(lru->entry_alloc, entry);
 }
 
 /* Take an entry out of both structures through the link that points at
@@ -271,7 +283,7 @@ static struct lru_entry *make_room(dp_lru *lru)
 		if (buckets == NULL)
 			return NULL;
 	}
-	struct lru_entry *entry = dp_alloc(lru->alloc, lru->entry_size);
+	struct lru_entry *entry = dp_alloc(lru->entry_alloc, lru->entry_size);
 	if (entry == NULL) {
 		dp_free(lru->alloc, buckets);
 		return NULL;
@@ -315,6 +327,9 @@ static bool config_is_valid(const struct dp_lru_config *config)
 {
 	if (config == NULL)
 		return false;
+	if (config->entries != DP_LRU_ENTRIES_ALLOCATED &&
+	    config->entries != DP_LRU_ENTRIES_POOLED)
+		return false;
 	if (config->kind == DP_LRU_INT64)
 		return config->keys == NULL && config->values == NULL;
 	return config->kind == DP_LRU_BY_OPS && config->keys != NULL &&
@@ -342,6 +357,7 @@ dp_lru *dp_lru_create(const struct dp_lru_config *config)
 		.on_evict = config->on_evict,
 		.evict_ctx = config->evict_ctx,
 		.alloc = alloc,
+		.entry_alloc = alloc,
 		.kind = config->kind,
 		.entry_size = sizeof(struct lru_entry),
 	};
@@ -350,8 +366,13 @@ dp_lru *dp_lru_create(const struct dp_lru_config *config)
 	lru->buckets = new_buckets(lru, INITIAL_BUCKETS);
 	if (lru->buckets == NULL)
 		goto fail_free_lru;
+	if (config->entries == DP_LRU_ENTRIES_POOLED &&
+	    pooled_entries_init(lru) != DP_OK)
+		goto fail_free_buckets;
 	return lru;
 
+fail_free_buckets:
+	dp_free(alloc, lru->buckets);
 fail_free_lru:
 	dp_free(alloc, lru);
 	return NULL;
@@ -376,6 +397,7 @@ void dp_lru_destroy(dp_lru *lru)
 	if (lru == NULL)
 		return;
 	free_all_entries(lru);
+	pooled_entries_deinit(lru);
 	dp_free(lru->alloc, lru->buckets);
 	dp_free(lru->alloc, lru);
 }
@@ -557,4 +579,55 @@ int dp_lru_put_int64(dp_lru *lru, int64_t key, int64_t value)
 	if (lru == NULL || lru->kind != DP_LRU_INT64)
 		return DP_EINVAL;
 	return dp_lru_put(lru, &key, &value);
+}
+
+/* ---- The tuning, declared: DP_LRU_ENTRIES_POOLED ------------------------- */
+
+/*
+ * A pooled cache takes its entries from the object pool chapter's pool,
+ * seen through dp_pool_allocator(): the plain algorithm allocates and
+ * frees entries as before, through entry_alloc, and the pool turns each
+ * into a pop or a push of its free list. Only entries come from the pool,
+ * since it hands out blocks of one size; the bucket array and the ops'
+ * copies still come from the cache's allocator, as do the pool's chunks.
+ * A chunk of maxsize entries (at most DP_LRU_POOL_CHUNK) means a bounded
+ * cache's pool grows once or a few times and then serves every miss.
+ */
+static size_t pool_chunk_entries(size_t maxsize)
+{
+	if (maxsize == 0)
+		return 1; /* stores nothing, but a pool needs a chunk size */
+	return maxsize < DP_LRU_POOL_CHUNK ? maxsize : DP_LRU_POOL_CHUNK;
+}
+
+/* The chapter's one call of dp_pool_create(), so that a change of its
+ * signature is one edit here. */
+static dp_pool *entry_pool_create(const struct dp_pool_config *config,
+                                  const struct dp_allocator *alloc)
+{
+	dp_pool *pool = NULL;
+
+	return dp_pool_create(&pool, config, alloc) == DP_OK ? pool : NULL;
+}
+
+static int pooled_entries_init(dp_lru *lru)
+{
+	lru->pool = entry_pool_create(
+		&(struct dp_pool_config){
+			.object_size = lru->entry_size,
+			.chunk_objects = pool_chunk_entries(lru->maxsize),
+		},
+		lru->alloc);
+	if (lru->pool == NULL)
+		return DP_ENOMEM;
+	lru->entry_alloc = dp_pool_allocator(lru->pool);
+	return DP_OK;
+}
+
+/* After every entry went back to the pool: free its chunks. */
+static void pooled_entries_deinit(dp_lru *lru)
+{
+	dp_pool_destroy(lru->pool);
+	lru->pool = NULL;
+	lru->entry_alloc = lru->alloc;
 }

@@ -4,9 +4,10 @@
  *        doubly linked list) and a memoizer built on it: C's answer to
  *        Python's `functools.lru_cache`.
  *
- * Plain caches use ops tables; #DP_LRU_INT64 is the one declared tuning.
- * Ownership: a cache owns its entries and, when its ops say so, copies of
- * the keys and values, all from its allocator, freed by dp_lru_destroy().
+ * Plain caches use ops tables; #DP_LRU_INT64 and #DP_LRU_ENTRIES_POOLED
+ * are the declared tunings. Ownership: a cache owns its entries (and their
+ * pool) and, when its ops say so, copies of the keys and values, all from
+ * its allocator, freed by dp_lru_destroy().
  * Thread-safety: none; serialise every call on one cache or memo yourself
  * (even a lookup reorders the list).
  */
@@ -173,12 +174,43 @@ enum dp_lru_kind {
 };
 
 /**
+ * @brief Where a cache's entries come from: the second declared tuning,
+ *        independent of #dp_lru_kind.
+ */
+enum dp_lru_entries {
+	/** The plain cache: each entry is a block of its own from the
+	 *  cache's allocator, freed when the entry leaves (by remove, clear
+	 *  or destroy). The default (zero). */
+	DP_LRU_ENTRIES_ALLOCATED = 0,
+	/**
+	 * Entries come from an object pool (the object pool chapter's
+	 * dp_pool) that the cache owns and that grows from the cache's
+	 * allocator, #DP_LRU_POOL_CHUNK entries at most at a time (fewer
+	 * when `maxsize` is smaller). An entry that leaves goes back to the
+	 * pool, not to the allocator: dp_lru_clear() keeps the entries'
+	 * memory (and the bucket array, as every cache does) for the next
+	 * fill, so a cleared cache refilled to its earlier size calls the
+	 * allocator only for copies its ops make. The memory of the most
+	 * entries the cache has held stays allocated until dp_lru_destroy().
+	 */
+	DP_LRU_ENTRIES_POOLED = 1,
+};
+
+/** @brief The most entries a #DP_LRU_ENTRIES_POOLED cache adds to its
+ *         pool at a time: its pool's chunk is `maxsize` entries, or this
+ *         many when `maxsize` is larger. */
+#define DP_LRU_POOL_CHUNK 256
+
+/**
  * @brief Everything dp_lru_create() needs, filled by field name; fields
  *        left out are zero, which is a valid choice for each optional one.
  */
 struct dp_lru_config {
 	/** Optional: zero is #DP_LRU_BY_OPS, the plain cache. */
 	enum dp_lru_kind kind;
+	/** Optional: zero is #DP_LRU_ENTRIES_ALLOCATED, an allocation per
+	 *  entry. */
+	enum dp_lru_entries entries;
 	/** Required for #DP_LRU_BY_OPS: how keys are hashed, compared,
 	 *  copied, freed. Must be NULL for #DP_LRU_INT64. */
 	const struct dp_lru_key_ops *keys;
@@ -218,7 +250,9 @@ typedef struct dp_lru dp_lru;
  * @return The cache, freed with dp_lru_destroy(); NULL when `config` is
  *         NULL, its kind is unknown, a #DP_LRU_BY_OPS cache has no
  *         `keys` or a required key slot is NULL, a #DP_LRU_INT64 cache
- *         is given `keys` or `values`, or memory runs out.
+ *         is given `keys` or `values`, `entries` is unknown, or memory
+ *         runs out. A #DP_LRU_ENTRIES_POOLED cache creates its (empty)
+ *         pool here; the pool's memory is allocated by the first put.
  */
 dp_lru *dp_lru_create(const struct dp_lru_config *config);
 

@@ -19,8 +19,11 @@ struct dp_memo {
 	const struct dp_allocator *alloc; /* never NULL */
 };
 
-/* An integer memo takes the chapter's declared tuning, a DP_LRU_INT64
- * cache; a bytes memo, the plain cache with copied keys and values. */
+/* An integer memo takes the chapter's declared tunings, a DP_LRU_INT64
+ * cache; a bytes memo, the plain cache with copied keys and values. Both
+ * draw their entries from a pool, because a memo is cleared and refilled
+ * (cache_clear() between runs) more than any other cache: a refill then
+ * takes its entries back from the pool instead of the allocator. */
 static dp_memo *memo_create(enum memo_kind kind, void *ctx, size_t maxsize,
                             const struct dp_allocator *alloc)
 {
@@ -32,6 +35,7 @@ static dp_memo *memo_create(enum memo_kind kind, void *ctx, size_t maxsize,
 	bool int64 = kind == MEMO_INT64;
 	memo->cache = dp_lru_create(&(struct dp_lru_config){
 		.kind = int64 ? DP_LRU_INT64 : DP_LRU_BY_OPS,
+		.entries = DP_LRU_ENTRIES_POOLED,
 		.keys = int64 ? NULL : &dp_lru_bytes_key,
 		.values = int64 ? NULL : &dp_lru_int64_value,
 		.maxsize = maxsize,
