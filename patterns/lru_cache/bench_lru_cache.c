@@ -16,9 +16,18 @@
  * also loads functools.py with that module hidden, to time the
  * pure-Python lru_cache that the C one replaces.
  *
+ * The course's own example last: `fib(90)` cold, the cache cleared and
+ * then fib(90) called through it, maxsize 128 as in the course, in C
+ * (with entries allocated one by one, with entries from a pool, and
+ * through the memo, which pools them) and in CPython (cache_clear(), then
+ * fib(90)), each the best of several repetitions.
+ *
  * Run with `make bench`; the figures are ratios within this one run. With
- * DP_BENCH_CSV set, the memoized hit and miss in C and in CPython also go
- * to lru_python.csv there (nan for Python when python3 did not run).
+ * DP_BENCH_CSV set, every figure printed also goes to CSV files there:
+ * lru_cache_ops.csv (the C table), lru_cache_python.csv (CPython),
+ * lru_cache_fib.csv (fib(90) cold), and lru_python.csv (the memoized hit
+ * and miss in C and CPython, for the chart); nan for Python when python3
+ * did not run.
  */
 /* popen() and pclose() are POSIX, not C11. */
 #define _POSIX_C_SOURCE 200809L
@@ -200,6 +209,55 @@ static void run_memo_misses(void *ctx, size_t iterations)
 	dp_bench_keep(sum);
 }
 
+/* ---- fib(90) cold, the course's example ----------------------------------- */
+
+enum { FIB_N = 90, FIB_MAXSIZE = 128 };
+
+/* A memo written out over a bare cache, as dp_memo_int64() is: the same
+ * work, on a cache whose entries can be allocated or pooled. */
+static int64_t fib_through(dp_lru *lru, int64_t n)
+{
+	int64_t result;
+
+	if (dp_lru_get_int64(lru, n, &result) == DP_OK)
+		return result;
+	result = n < 2 ? n : fib_through(lru, n - 1) + fib_through(lru, n - 2);
+	dp_lru_put_int64(lru, n, result);
+	return result;
+}
+
+static void run_fib_lru_cold(void *ctx, size_t iterations)
+{
+	dp_lru *lru = ctx;
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < iterations; i++) {
+		dp_lru_clear(lru);
+		sum += (uint64_t)fib_through(lru, FIB_N);
+	}
+	dp_bench_keep(sum);
+}
+
+static int64_t fib(dp_memo *memo, void *ctx, int64_t n)
+{
+	(void)ctx;
+	if (n < 2)
+		return n;
+	return dp_memo_int64(memo, n - 1) + dp_memo_int64(memo, n - 2);
+}
+
+static void run_fib_memo_cold(void *ctx, size_t iterations)
+{
+	dp_memo *memo = ctx;
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < iterations; i++) {
+		dp_memo_clear(memo);
+		sum += (uint64_t)dp_memo_int64(memo, FIB_N);
+	}
+	dp_bench_keep(sum);
+}
+
 /* ---- CPython ------------------------------------------------------------------ */
 
 /*
@@ -243,19 +301,30 @@ static const char python_script[] =
 	"def pure_hits():\n"
 	"    for k in seq:\n"
 	"        p(k)\n"
+	"@functools.lru_cache(maxsize=128)\n"
+	"def fib(n):\n"
+	"    if n < 2:\n"
+	"        return n\n"
+	"    return fib(n-1) + fib(n-2)\n"
+	"def fib_cold():\n"
+	"    fib.cache_clear()\n"
+	"    fib(90)\n"
 	"hits()\n"
 	"misses()\n"
 	"pure_hits()\n"
-	"def best(fn):\n"
-	"    return min(timeit.repeat(fn, number=100, repeat=5)) / (100 * N) "
+	"fib_cold()\n"
+	"def best(fn, n=N):\n"
+	"    return min(timeit.repeat(fn, number=100, repeat=5)) / (100 * n) "
 	"* 1e9\n"
-	"print(best(hits), best(misses), best(loop), best(pure_hits))\n";
+	"print(best(hits), best(misses), best(loop), best(pure_hits), "
+	"best(fib_cold, 1))\n";
 
 struct python_figures {
 	double hit_ns;
 	double miss_ns;
 	double loop_ns;
 	double pure_hit_ns;
+	double fib_cold_ns; /* fib.cache_clear(); fib(90) */
 };
 
 static bool run_python(struct python_figures *figures)
@@ -272,11 +341,11 @@ static bool run_python(struct python_figures *figures)
 		printf("\npython3 could not be started: skipped.\n");
 		return false;
 	}
-	int read = fscanf(pipe, "%lf %lf %lf %lf", &figures->hit_ns,
+	int read = fscanf(pipe, "%lf %lf %lf %lf %lf", &figures->hit_ns,
 	                  &figures->miss_ns, &figures->loop_ns,
-	                  &figures->pure_hit_ns);
+	                  &figures->pure_hit_ns, &figures->fib_cold_ns);
 	int status = pclose(pipe);
-	if (read != 4 || status != 0) {
+	if (read != 5 || status != 0) {
 		printf("\npython3 did not give its figures: skipped.\n");
 		return false;
 	}
@@ -285,7 +354,8 @@ static bool run_python(struct python_figures *figures)
 
 /* ---- the report ---------------------------------------------------------------- */
 
-/* The caches under test, each filled with the keys 0..N-1. */
+/* The caches under test: the first six filled with the keys 0..N-1, the
+ * fib caches left for each cold run to fill. */
 struct caches {
 	struct bare_table *table;
 	dp_lru *plain;          /* dp_lru_int64_key and _value tables */
@@ -294,6 +364,9 @@ struct caches {
 	dp_lru *tuned_evicting;
 	dp_memo *memo;
 	dp_memo *memo_evicting;
+	dp_lru *fib_allocated; /* DP_LRU_INT64, maxsize 128, as the plain */
+	dp_lru *fib_pooled;    /* the same with DP_LRU_ENTRIES_POOLED */
+	dp_memo *fib_memo;     /* dp_memo_create_int64(fib, ..., 128) */
 };
 
 static dp_lru *plain_cache(void)
@@ -310,6 +383,15 @@ static dp_lru *tuned_cache(void)
 	return dp_lru_create(&(struct dp_lru_config){
 		.kind = DP_LRU_INT64,
 		.maxsize = N,
+	});
+}
+
+static dp_lru *fib_cache(enum dp_lru_entries entries)
+{
+	return dp_lru_create(&(struct dp_lru_config){
+		.kind = DP_LRU_INT64,
+		.entries = entries,
+		.maxsize = FIB_MAXSIZE,
 	});
 }
 
@@ -337,8 +419,20 @@ static int fill(struct caches *c)
 	               : DP_ENOMEM;
 }
 
+static bool all_created(const struct caches *c)
+{
+	return c->table != NULL && c->plain != NULL &&
+	       c->plain_evicting != NULL && c->tuned != NULL &&
+	       c->tuned_evicting != NULL && c->memo != NULL &&
+	       c->memo_evicting != NULL && c->fib_allocated != NULL &&
+	       c->fib_pooled != NULL && c->fib_memo != NULL;
+}
+
 static void free_caches(struct caches *c)
 {
+	dp_memo_destroy(c->fib_memo);
+	dp_lru_destroy(c->fib_pooled);
+	dp_lru_destroy(c->fib_allocated);
 	dp_memo_destroy(c->memo_evicting);
 	dp_memo_destroy(c->memo);
 	dp_lru_destroy(c->tuned_evicting);
@@ -348,8 +442,11 @@ static void free_caches(struct caches *c)
 	free(c->table);
 }
 
+/* A printed row and its label in the CSV files (no comma, no colon, so
+ * that a README figure can name it). */
 struct row {
 	const char *name;
+	const char *label;
 	dp_bench_fn *run;
 	void *ctx;
 	double ns;
@@ -388,12 +485,44 @@ static bool best_python(struct python_figures *python)
 		python->loop_ns = smaller(python->loop_ns, again.loop_ns);
 		python->pure_hit_ns =
 			smaller(python->pure_hit_ns, again.pure_hit_ns);
+		python->fib_cold_ns =
+			smaller(python->fib_cold_ns, again.fib_cold_ns);
 	}
 	return true;
 }
 
-static int write_csv(double memo_hit, double memo_miss, bool have_python,
-                     const struct python_figures *python)
+/* The rows of the C table, as the README's Cost table quotes them. */
+enum {
+	BARE,
+	PLAIN_HIT,
+	PLAIN_CONTAINS,
+	TUNED_GET_HIT,
+	TUNED_HIT,
+	MEMO_HIT,
+	PLAIN_MISS,
+	TUNED_MISS,
+	MEMO_MISS,
+	OPS_ROWS
+};
+
+/* The rows of the fib(90) table. */
+enum { FIB_ALLOCATED, FIB_POOLED, FIB_MEMO, FIB_ROWS };
+
+/* Every figure the bench prints, kept for the CSV files. */
+struct figures {
+	struct row ops[OPS_ROWS];
+	struct row fib[FIB_ROWS];
+	bool have_python;
+	struct python_figures python;
+};
+
+static double python_or_nan(const struct figures *f, double value)
+{
+	return f->have_python ? value : NAN;
+}
+
+/* The chart's file, docs/charts/lru_python.gp: its columns stay. */
+static int write_chart_csv(const struct figures *f)
 {
 	dp_bench_csv *csv = NULL;
 	int rc = dp_bench_csv_open(
@@ -401,13 +530,193 @@ static int write_csv(double memo_hit, double memo_miss, bool have_python,
 		"operation,c_dp_memo_int64,cpython_lru_cache");
 	if (rc != DP_OK)
 		return rc;
-	dp_bench_csv_row(
-		csv, "hit",
-		(double[]){memo_hit, have_python ? python->hit_ns : NAN}, 2);
-	dp_bench_csv_row(
-		csv, "miss (evicting)",
-		(double[]){memo_miss, have_python ? python->miss_ns : NAN}, 2);
+	dp_bench_csv_row(csv, "hit",
+	                 (double[]){f->ops[MEMO_HIT].ns,
+	                            python_or_nan(f, f->python.hit_ns)},
+	                 2);
+	dp_bench_csv_row(csv, "miss (evicting)",
+	                 (double[]){f->ops[MEMO_MISS].ns,
+	                            python_or_nan(f, f->python.miss_ns)},
+	                 2);
 	return dp_bench_csv_close(csv);
+}
+
+static int write_ops_csv(const struct figures *f)
+{
+	dp_bench_csv *csv = NULL;
+	int rc = dp_bench_csv_open(&csv, "lru_cache_ops",
+	                           "operation,ns_per_op,vs_bare");
+	if (rc != DP_OK)
+		return rc;
+	for (size_t r = 0; r < OPS_ROWS; r++)
+		dp_bench_csv_row(csv, f->ops[r].label,
+		                 (double[]){f->ops[r].ns,
+		                            f->ops[r].ns / f->ops[BARE].ns},
+		                 2);
+	return dp_bench_csv_close(csv);
+}
+
+/* CPython's figures; c_faster divides each by the matching memo row. */
+static int write_python_csv(const struct figures *f)
+{
+	const struct python_figures *py = &f->python;
+	double hit = f->ops[MEMO_HIT].ns;
+	dp_bench_csv *csv = NULL;
+	int rc = dp_bench_csv_open(&csv, "lru_cache_python",
+	                           "operation,ns_per_op,c_faster");
+	if (rc != DP_OK)
+		return rc;
+	dp_bench_csv_row(csv, "loop",
+	                 (double[]){python_or_nan(f, py->loop_ns), NAN}, 2);
+	dp_bench_csv_row(csv, "hit",
+	                 (double[]){python_or_nan(f, py->hit_ns),
+	                            python_or_nan(f, py->hit_ns / hit)},
+	                 2);
+	dp_bench_csv_row(
+		csv, "miss",
+		(double[]){
+			python_or_nan(f, py->miss_ns),
+			python_or_nan(f, py->miss_ns / f->ops[MEMO_MISS].ns)},
+		2);
+	dp_bench_csv_row(csv, "pure_hit",
+	                 (double[]){python_or_nan(f, py->pure_hit_ns),
+	                            python_or_nan(f, py->pure_hit_ns / hit)},
+	                 2);
+	return dp_bench_csv_close(csv);
+}
+
+/* fib(90) cold: each C variant against CPython, and against the cache
+ * whose entries are allocated one by one. */
+static int write_fib_csv(const struct figures *f)
+{
+	double python = python_or_nan(f, f->python.fib_cold_ns);
+	double allocated = f->fib[FIB_ALLOCATED].ns;
+	dp_bench_csv *csv = NULL;
+	int rc = dp_bench_csv_open(
+		&csv, "lru_cache_fib",
+		"variant,ns_per_call,vs_allocated,faster_than_cpython");
+	if (rc != DP_OK)
+		return rc;
+	for (size_t r = 0; r < FIB_ROWS; r++) {
+		double ns = f->fib[r].ns;
+		dp_bench_csv_row(csv, f->fib[r].label,
+		                 (double[]){ns, allocated / ns, python / ns},
+		                 3);
+	}
+	dp_bench_csv_row(csv, "cpython", (double[]){python, NAN, 1.0}, 3);
+	return dp_bench_csv_close(csv);
+}
+
+static int write_csv(const struct figures *f)
+{
+	int rc = write_chart_csv(f);
+	if (rc == DP_OK)
+		rc = write_ops_csv(f);
+	if (rc == DP_OK)
+		rc = write_python_csv(f);
+	if (rc == DP_OK)
+		rc = write_fib_csv(f);
+	return rc;
+}
+
+static void print_ops(const struct figures *f)
+{
+	double bare = f->ops[BARE].ns;
+	double plain_hit = f->ops[PLAIN_HIT].ns;
+	double tuned_hit = f->ops[TUNED_HIT].ns;
+
+	printf("%d int64 keys, cache maxsize %d, ns per operation, best of "
+	       "%d passes\n",
+	       N, N, PASSES);
+	printf("%-44s %9s %10s\n", "operation", "ns/op", "vs bare");
+	for (size_t r = 0; r < OPS_ROWS; r++)
+		printf("%-44s %9.1f %9.2fx\n", f->ops[r].name, f->ops[r].ns,
+		       f->ops[r].ns / bare);
+	printf("target: a hit within 2x the bare lookup: plain %s (%.2fx), "
+	       "tuned %s (%.2fx)\n",
+	       plain_hit <= 2 * bare ? "met" : "NOT met", plain_hit / bare,
+	       tuned_hit <= 2 * bare ? "met" : "NOT met", tuned_hit / bare);
+}
+
+static void print_python(const struct figures *f)
+{
+	const struct python_figures *py = &f->python;
+	double memo_hit = f->ops[MEMO_HIT].ns;
+
+	printf("\nCPython functools.lru_cache, same keys, same maxsize\n");
+	printf("%-44s %9s %10s\n", "operation", "ns/op", "C faster");
+	printf("%-44s %9.1f\n", "python: bare for loop (in each figure)",
+	       py->loop_ns);
+	printf("%-44s %9.1f %9.1fx\n", "python: f(k), hit", py->hit_ns,
+	       py->hit_ns / memo_hit);
+	printf("%-44s %9.1f %9.1fx\n", "python: f(k), miss, evicting",
+	       py->miss_ns, py->miss_ns / f->ops[MEMO_MISS].ns);
+	printf("%-44s %9.1f %9.1fx\n",
+	       "python: f(k), hit, pure-Python lru_cache", py->pure_hit_ns,
+	       py->pure_hit_ns / memo_hit);
+	printf("target: C hit at least 10x faster than CPython: memoized %s "
+	       "(%.1fx); a plain dp_lru_get hit alone %.1fx\n",
+	       py->hit_ns >= 10 * memo_hit ? "met" : "NOT met",
+	       py->hit_ns / memo_hit, py->hit_ns / f->ops[PLAIN_HIT].ns);
+}
+
+static void print_fib(const struct figures *f)
+{
+	double python = python_or_nan(f, f->python.fib_cold_ns);
+	double allocated = f->fib[FIB_ALLOCATED].ns;
+	double memo = f->fib[FIB_MEMO].ns;
+
+	printf("\nfib(%d) cold: clear the cache, then call fib(%d) through "
+	       "it; maxsize %d, ns per cold call, best of %d passes\n",
+	       FIB_N, FIB_N, FIB_MAXSIZE, PASSES);
+	printf("%-44s %9s %10s %10s\n", "variant", "ns", "vs alloc",
+	       "vs CPython");
+	for (size_t r = 0; r < FIB_ROWS; r++)
+		printf("%-44s %9.0f %9.2fx %9.1fx\n", f->fib[r].name,
+		       f->fib[r].ns, allocated / f->fib[r].ns,
+		       python / f->fib[r].ns);
+	printf("%-44s %9.0f\n", "python: fib.cache_clear(); fib(90)", python);
+	if (f->have_python)
+		printf("target: cold fib(90) through the memo at least 10x "
+		       "faster than CPython: %s (%.1fx)\n",
+		       python >= 10 * memo ? "met" : "NOT met", python / memo);
+}
+
+static void set_rows(struct figures *f, struct caches *c,
+                     struct miss_bench misses[3])
+{
+	const struct row ops[OPS_ROWS] = {
+		{"bare hash lookup (out of line)", "bare", run_bare, c->table,
+	         0},
+		{"plain: dp_lru_get, hit", "plain_get_hit", run_lru_hits,
+	         c->plain, 0},
+		{"plain: dp_lru_contains, hit", "plain_contains_hit",
+	         run_lru_contains, c->plain, 0},
+		{"tuned: dp_lru_get, hit", "tuned_get_hit", run_lru_hits,
+	         c->tuned, 0},
+		{"tuned: dp_lru_get_int64, hit", "tuned_get_int64_hit",
+	         run_int64_hits, c->tuned, 0},
+		{"tuned: dp_memo_int64, hit", "memo_hit", run_memo_hits,
+	         c->memo, 0},
+		{"plain: get miss + put, evicting", "plain_miss",
+	         run_lru_misses, &misses[0], 0},
+		{"tuned: get_int64 miss + put_int64, evicting", "tuned_miss",
+	         run_int64_misses, &misses[1], 0},
+		{"tuned: dp_memo_int64, miss, evicting", "memo_miss",
+	         run_memo_misses, &misses[2], 0},
+	};
+	const struct row fib_rows[FIB_ROWS] = {
+		{"C: DP_LRU_INT64, entries allocated", "allocated",
+	         run_fib_lru_cold, c->fib_allocated, 0},
+		{"C: DP_LRU_INT64, DP_LRU_ENTRIES_POOLED", "pooled",
+	         run_fib_lru_cold, c->fib_pooled, 0},
+		{"C: dp_memo_int64 (pooled entries)", "memo", run_fib_memo_cold,
+	         c->fib_memo, 0},
+	};
+	for (size_t r = 0; r < OPS_ROWS; r++)
+		f->ops[r] = ops[r];
+	for (size_t r = 0; r < FIB_ROWS; r++)
+		f->fib[r] = fib_rows[r];
 }
 
 static int measure(void)
@@ -420,78 +729,32 @@ static int measure(void)
 		.tuned_evicting = tuned_cache(),
 		.memo = dp_memo_create_int64(identity, NULL, N, NULL),
 		.memo_evicting = dp_memo_create_int64(identity, NULL, N, NULL),
+		.fib_allocated = fib_cache(DP_LRU_ENTRIES_ALLOCATED),
+		.fib_pooled = fib_cache(DP_LRU_ENTRIES_POOLED),
+		.fib_memo = dp_memo_create_int64(fib, NULL, FIB_MAXSIZE, NULL),
 	};
 	int rc = DP_ENOMEM;
-	if (c.table == NULL || c.plain == NULL || c.plain_evicting == NULL ||
-	    c.tuned == NULL || c.tuned_evicting == NULL || c.memo == NULL ||
-	    c.memo_evicting == NULL || fill(&c) != DP_OK)
+	if (!all_created(&c) || fill(&c) != DP_OK)
 		goto done;
-	struct miss_bench plain_misses = {.lru = c.plain_evicting,
-	                                  .next_key = N};
-	struct miss_bench tuned_misses = {.lru = c.tuned_evicting,
-	                                  .next_key = N};
-	struct miss_bench memo_misses = {.memo = c.memo_evicting,
-	                                 .next_key = N};
-
-	struct row rows[] = {
-		{"bare hash lookup (out of line)", run_bare, c.table, 0},
-		{"plain: dp_lru_get, hit", run_lru_hits, c.plain, 0},
-		{"plain: dp_lru_contains, hit", run_lru_contains, c.plain, 0},
-		{"tuned: dp_lru_get, hit", run_lru_hits, c.tuned, 0},
-		{"tuned: dp_lru_get_int64, hit", run_int64_hits, c.tuned, 0},
-		{"tuned: dp_memo_int64, hit", run_memo_hits, c.memo, 0},
-		{"plain: get miss + put, evicting", run_lru_misses,
-	         &plain_misses, 0},
-		{"tuned: get_int64 miss + put_int64, evicting",
-	         run_int64_misses, &tuned_misses, 0},
-		{"tuned: dp_memo_int64, miss, evicting", run_memo_misses,
-	         &memo_misses, 0},
+	struct miss_bench misses[3] = {
+		{.lru = c.plain_evicting, .next_key = N},
+		{.lru = c.tuned_evicting, .next_key = N},
+		{.memo = c.memo_evicting, .next_key = N},
 	};
-	enum { BARE, PLAIN_HIT, TUNED_HIT = 4, MEMO_HIT, MEMO_MISS = 8 };
-	run_rows(rows, DP_ARRAY_SIZE(rows));
-	if (dp_memo_error(c.memo_evicting) != DP_OK)
+	struct figures f;
+	set_rows(&f, &c, misses);
+	run_rows(f.ops, OPS_ROWS);
+	run_rows(f.fib, FIB_ROWS);
+	if (dp_memo_error(c.memo_evicting) != DP_OK ||
+	    dp_memo_error(c.fib_memo) != DP_OK)
 		goto done;
-
-	double bare = rows[BARE].ns;
-	double plain_hit = rows[PLAIN_HIT].ns;
-	double tuned_hit = rows[TUNED_HIT].ns;
-	double memo_hit = rows[MEMO_HIT].ns;
-	printf("%d int64 keys, cache maxsize %d, ns per operation, best of "
-	       "%d passes\n",
-	       N, N, PASSES);
-	printf("%-44s %9s %10s\n", "operation", "ns/op", "vs bare");
-	for (size_t r = 0; r < DP_ARRAY_SIZE(rows); r++)
-		printf("%-44s %9.1f %9.2fx\n", rows[r].name, rows[r].ns,
-		       rows[r].ns / bare);
-	printf("target: a hit within 2x the bare lookup: plain %s (%.2fx), "
-	       "tuned %s (%.2fx)\n",
-	       plain_hit <= 2 * bare ? "met" : "NOT met", plain_hit / bare,
-	       tuned_hit <= 2 * bare ? "met" : "NOT met", tuned_hit / bare);
+	print_ops(&f);
 	fflush(stdout);
-
-	struct python_figures python;
-	bool have_python = best_python(&python);
-	if (have_python) {
-		printf("\nCPython functools.lru_cache, same keys, same "
-		       "maxsize\n");
-		printf("%-44s %9s %10s\n", "operation", "ns/op", "C faster");
-		printf("%-44s %9.1f\n",
-		       "python: bare for loop (in each figure)",
-		       python.loop_ns);
-		printf("%-44s %9.1f %9.1fx\n", "python: f(k), hit",
-		       python.hit_ns, python.hit_ns / memo_hit);
-		printf("%-44s %9.1f %9.1fx\n", "python: f(k), miss, evicting",
-		       python.miss_ns, python.miss_ns / rows[MEMO_MISS].ns);
-		printf("%-44s %9.1f %9.1fx\n",
-		       "python: f(k), hit, pure-Python lru_cache",
-		       python.pure_hit_ns, python.pure_hit_ns / memo_hit);
-		printf("target: C hit at least 10x faster than CPython: "
-		       "memoized %s (%.1fx); a plain dp_lru_get hit alone "
-		       "%.1fx\n",
-		       python.hit_ns >= 10 * memo_hit ? "met" : "NOT met",
-		       python.hit_ns / memo_hit, python.hit_ns / plain_hit);
-	}
-	rc = write_csv(memo_hit, rows[MEMO_MISS].ns, have_python, &python);
+	f.have_python = best_python(&f.python);
+	if (f.have_python)
+		print_python(&f);
+	print_fib(&f);
+	rc = write_csv(&f);
 done:
 	free_caches(&c);
 	return rc;
