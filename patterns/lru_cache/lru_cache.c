@@ -15,8 +15,9 @@
  * only: dp_lru_create() (the entry's size and key table), store_key() and
  * store_value(), where the integers are copied in. DP_LRU_ENTRIES_POOLED
  * caches draw their entries from an object pool; the plain algorithm
- * meets it in one place, the allocator it takes entries from. The
- * README's Cost section says what each tuning buys.
+ * meets it in two places, new_entry() and release_entry(), where an
+ * entry's memory comes and goes. The README's Cost section says what
+ * each tuning buys.
  */
 #include "lru_cache/lru_cache.h"
 
@@ -60,11 +61,9 @@ struct dp_lru {
 	dp_lru_evict_fn *on_evict;
 	void *evict_ctx;
 	const struct dp_allocator *alloc; /* never NULL */
-	/* Where entries come from: alloc itself, or the pool's allocator
-	 * for a DP_LRU_ENTRIES_POOLED cache. The bucket array and the ops'
-	 * copies always come from alloc. */
-	const struct dp_allocator *entry_alloc;
-	dp_pool *pool; /* DP_LRU_ENTRIES_POOLED only, else NULL */
+	/* Where a DP_LRU_ENTRIES_POOLED cache's entries come from; NULL
+	 * for the plain cache, whose entries come from alloc. */
+	dp_pool *pool;
 	enum dp_lru_kind kind;
 	size_t entry_size; /* what one entry allocates, by kind */
 	/* The key table of a DP_LRU_INT64 cache: the integer table without
@@ -78,7 +77,8 @@ static void store_int64_key(struct lru_entry *entry, const void *key);
 static void store_int64_value(struct lru_entry *entry, const void *value);
 /* The pooled entries' hooks, defined in their section at the end. */
 static int pooled_entries_init(dp_lru *lru);
-static void pooled_entries_deinit(dp_lru *lru);
+static void *pooled_entry_new(dp_lru *lru);
+static void pooled_entry_release(dp_lru *lru, struct lru_entry *entry);
 
 /* ---- The recency list ---------------------------------------------------- */
 
@@ -223,11 +223,27 @@ static void rehash(dp_lru *lru, struct lru_entry **buckets, size_t count)
 
 /* ---- Entries ------------------------------------------------------------- */
 
-static void free_entry(const dp_lru *lru, struct lru_entry *entry)
+/* Memory for one entry, or NULL when memory runs out. */
+static struct lru_entry *new_entry(dp_lru *lru)
+{
+	if (lru->pool != NULL)
+		return pooled_entry_new(lru);
+	return dp_alloc(lru->alloc, lru->entry_size);
+}
+
+static void release_entry(dp_lru *lru, struct lru_entry *entry)
+{
+	if (lru->pool != NULL)
+		pooled_entry_release(lru, entry);
+	else
+		dp_free(lru->alloc, entry);
+}
+
+static void free_entry(dp_lru *lru, struct lru_entry *entry)
 {
 	free_key(lru, entry->key);
 	free_value(lru, entry->value);
-	dp_free(lru->entry_alloc, entry);
+	release_entry(lru, entry);
 }
 
 /* Take an entry out of both structures through the link that points at
@@ -283,7 +299,7 @@ static struct lru_entry *make_room(dp_lru *lru)
 		if (buckets == NULL)
 			return NULL;
 	}
-	struct lru_entry *entry = dp_alloc(lru->entry_alloc, lru->entry_size);
+	struct lru_entry *entry = new_entry(lru);
 	if (entry == NULL) {
 		dp_free(lru->alloc, buckets);
 		return NULL;
@@ -357,7 +373,6 @@ dp_lru *dp_lru_create(const struct dp_lru_config *config)
 		.on_evict = config->on_evict,
 		.evict_ctx = config->evict_ctx,
 		.alloc = alloc,
-		.entry_alloc = alloc,
 		.kind = config->kind,
 		.entry_size = sizeof(struct lru_entry),
 	};
@@ -397,7 +412,7 @@ void dp_lru_destroy(dp_lru *lru)
 	if (lru == NULL)
 		return;
 	free_all_entries(lru);
-	pooled_entries_deinit(lru);
+	dp_pool_destroy(lru->pool);
 	dp_free(lru->alloc, lru->buckets);
 	dp_free(lru->alloc, lru);
 }
@@ -559,14 +574,22 @@ uint64_t dp_lru_int64_hash(int64_t key)
 	return dp_mix64((uint64_t)key);
 }
 
+/* find_slot() with the key table's two calls written in. */
+static struct lru_entry *find_int64(const dp_lru *lru, uint64_t hash,
+                                    int64_t key)
+{
+	struct lru_entry *entry = lru->buckets[bucket_of(lru, hash)];
+
+	while (entry != NULL && int64_entry_of(entry)->key != key)
+		entry = entry->next_in_bucket;
+	return entry;
+}
+
 int dp_lru_get_int64(dp_lru *lru, int64_t key, int64_t *value)
 {
 	if (lru == NULL || lru->kind != DP_LRU_INT64)
 		return DP_EINVAL;
-	uint64_t hash = dp_lru_int64_hash(key);
-	struct lru_entry *entry = lru->buckets[bucket_of(lru, hash)];
-	while (entry != NULL && int64_entry_of(entry)->key != key)
-		entry = entry->next_in_bucket;
+	struct lru_entry *entry = find_int64(lru, dp_lru_int64_hash(key), key);
 	int rc = finish_get(lru, entry);
 	if (rc == DP_OK && value != NULL)
 		*value =
@@ -574,24 +597,40 @@ int dp_lru_get_int64(dp_lru *lru, int64_t key, int64_t *value)
 	return rc;
 }
 
+/* dp_lru_put() with the key table's calls written in: an int64 cache
+ * copies nothing before the entry exists and frees no old value, so only
+ * the lookup differs, and the insertion is the plain one. */
 int dp_lru_put_int64(dp_lru *lru, int64_t key, int64_t value)
 {
 	if (lru == NULL || lru->kind != DP_LRU_INT64)
 		return DP_EINVAL;
-	return dp_lru_put(lru, &key, &value);
+	if (lru->maxsize == 0)
+		return DP_OK;
+	uint64_t hash = dp_lru_int64_hash(key);
+	struct lru_entry *entry = find_int64(lru, hash, key);
+	if (entry == NULL)
+		return insert(lru, hash, &key, &value);
+	store_int64_value(entry, &value);
+	move_to_front(lru, entry);
+	return DP_OK;
 }
 
 /* ---- The tuning, declared: DP_LRU_ENTRIES_POOLED ------------------------- */
 
 /*
- * A pooled cache takes its entries from the object pool chapter's pool,
- * seen through dp_pool_allocator(): the plain algorithm allocates and
- * frees entries as before, through entry_alloc, and the pool turns each
- * into a pop or a push of its free list. Only entries come from the pool,
- * since it hands out blocks of one size; the bucket array and the ops'
- * copies still come from the cache's allocator, as do the pool's chunks.
- * A chunk of maxsize entries (at most DP_LRU_POOL_CHUNK) means a bounded
- * cache's pool grows once or a few times and then serves every miss.
+ * A pooled cache takes its entries from the object pool chapter's pool:
+ * an entry's memory comes from dp_pool_acquire() and goes back with
+ * dp_pool_release(), both inline, a pop and a push of the pool's free
+ * list. Only entries come from the pool, since it hands out blocks of one
+ * size; the bucket array and the ops' copies still come from the cache's
+ * allocator, as do the pool's chunks. A chunk of maxsize entries (at most
+ * DP_LRU_POOL_CHUNK) means a bounded cache's pool grows once or a few
+ * times and then serves every miss, and a cleared cache refills from it.
+ *
+ * The pool could also stand in through dp_pool_allocator(), with no
+ * change to the plain algorithm; the direct calls are kept because they
+ * skip an indirect call per entry (the README's Cost says what that
+ * measured).
  */
 static size_t pool_chunk_entries(size_t maxsize)
 {
@@ -618,16 +657,19 @@ static int pooled_entries_init(dp_lru *lru)
 			.chunk_objects = pool_chunk_entries(lru->maxsize),
 		},
 		lru->alloc);
-	if (lru->pool == NULL)
-		return DP_ENOMEM;
-	lru->entry_alloc = dp_pool_allocator(lru->pool);
-	return DP_OK;
+	return lru->pool != NULL ? DP_OK : DP_ENOMEM;
 }
 
-/* After every entry went back to the pool: free its chunks. */
-static void pooled_entries_deinit(dp_lru *lru)
+/* A growing pool fails only for want of memory. */
+static void *pooled_entry_new(dp_lru *lru)
 {
-	dp_pool_destroy(lru->pool);
-	lru->pool = NULL;
-	lru->entry_alloc = lru->alloc;
+	void *entry;
+
+	return dp_pool_acquire(lru->pool, &entry) == DP_OK ? entry : NULL;
+}
+
+/* Cannot fail: the entry was acquired from this pool and is lent. */
+static void pooled_entry_release(dp_lru *lru, struct lru_entry *entry)
+{
+	(void)dp_pool_release(lru->pool, entry);
 }
