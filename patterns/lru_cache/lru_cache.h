@@ -442,6 +442,42 @@ dp_memo *dp_memo_create_bytes(dp_memo_bytes_fn *fn, void *ctx, size_t maxsize,
 void dp_memo_destroy(dp_memo *memo);
 
 /**
+ * @brief The part of a memo that the inline dp_memo_int64() reads.
+ *
+ * Public only so that dp_memo_int64() can call the wrapped function from
+ * its caller's own frame (see the README's Cost); every memo begins with
+ * one. Callers must not touch it: its layout may change with any release.
+ */
+struct dp_memo_head {
+	dp_memo_int64_fn *int64_fn; /**< The integer function; NULL for a
+	                                 bytes memo. */
+	void *ctx;                  /**< Handed to the function. */
+};
+
+/**
+ * @brief Internal: the lookup half of dp_memo_int64(). Call
+ *        dp_memo_int64() instead.
+ * @param[in,out] memo   The memo; may be NULL.
+ * @param[in]     arg    The argument.
+ * @param[out]    result Receives the cached result, or 0 for a call
+ *                       dp_memo_int64() refuses.
+ * @return true when `*result` is the answer: a hit, or a refused call
+ *         (`memo` NULL, or a bytes memo, recorded as #DP_EINVAL); false on
+ *         a miss, when the function must be called.
+ */
+bool dp__memo_int64_find(dp_memo *memo, int64_t arg, int64_t *result);
+
+/**
+ * @brief Internal: the storing half of dp_memo_int64(). Call
+ *        dp_memo_int64() instead.
+ * @param[in,out] memo   An integer memo.
+ * @param[in]     arg    The argument.
+ * @param[in]     result The function's result, cached if memory allows
+ *                       (a failure is recorded for dp_memo_error()).
+ */
+void dp__memo_int64_store(dp_memo *memo, int64_t arg, int64_t result);
+
+/**
  * @brief Call the wrapped integer function through the cache: a hit
  *        returns the cached result, a miss calls the function once and
  *        caches what it returns.
@@ -450,13 +486,28 @@ void dp_memo_destroy(dp_memo *memo);
  * such as `dp_memo_int64(m, n - 1) + dp_memo_int64(m, n - 2)`: a result
  * that cannot be cached for want of memory is still returned, and the
  * first error is kept for dp_memo_error(), as `ferror()` keeps a stream's.
+ *
+ * Inline, so that a recursive function and its memo take one stack frame
+ * per level, not two: the lookup and the store are calls into the
+ * library, the function is called from the caller's frame.
  * @param[in,out] memo A memo made by dp_memo_create_int64().
  * @param[in]     arg  The argument.
  * @return The function's result for `arg`; 0 without calling anything when
  *         `memo` is NULL or of the bytes kind (the latter recorded as
  *         #DP_EINVAL).
  */
-int64_t dp_memo_int64(dp_memo *memo, int64_t arg);
+static inline int64_t dp_memo_int64(dp_memo *memo, int64_t arg)
+{
+	/* Valid because every memo begins with its head. */
+	const struct dp_memo_head *head = (const struct dp_memo_head *)memo;
+	int64_t result;
+
+	if (dp__memo_int64_find(memo, arg, &result))
+		return result;
+	result = head->int64_fn(memo, head->ctx, arg);
+	dp__memo_int64_store(memo, arg, result);
+	return result;
+}
 
 /**
  * @brief Call the wrapped bytes function through the cache; as

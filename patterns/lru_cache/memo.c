@@ -9,11 +9,12 @@
 enum memo_kind { MEMO_INT64, MEMO_BYTES };
 
 struct dp_memo {
+	/* Base. Must be first: the inline dp_memo_int64() casts to it. It
+	 * holds the integer function (NULL for MEMO_BYTES) and the ctx. */
+	struct dp_memo_head head;
 	dp_lru *cache;
 	enum memo_kind kind;
-	dp_memo_int64_fn *int64_fn; /* set for MEMO_INT64 */
 	dp_memo_bytes_fn *bytes_fn; /* set for MEMO_BYTES */
-	void *ctx;
 	/* Sticky, as ferror(): the first error since creation or clear. */
 	int error;
 	const struct dp_allocator *alloc; /* never NULL */
@@ -44,9 +45,9 @@ static dp_memo *memo_create(enum memo_kind kind, void *ctx, size_t maxsize,
 	if (memo->cache == NULL)
 		goto fail_free_memo;
 	memo->kind = kind;
-	memo->int64_fn = NULL;
+	memo->head.int64_fn = NULL;
+	memo->head.ctx = ctx;
 	memo->bytes_fn = NULL;
-	memo->ctx = ctx;
 	memo->error = DP_OK;
 	memo->alloc = alloc;
 	return memo;
@@ -63,7 +64,7 @@ dp_memo *dp_memo_create_int64(dp_memo_int64_fn *fn, void *ctx, size_t maxsize,
 		return NULL;
 	dp_memo *memo = memo_create(MEMO_INT64, ctx, maxsize, alloc);
 	if (memo != NULL)
-		memo->int64_fn = fn;
+		memo->head.int64_fn = fn;
 	return memo;
 }
 
@@ -92,24 +93,27 @@ static void record(dp_memo *memo, int rc)
 		memo->error = rc;
 }
 
-int64_t dp_memo_int64(dp_memo *memo, int64_t arg)
+/* dp_memo_int64() itself is inline in the header: it calls these two
+ * around the function. The result is copied out of the cache on a hit:
+ * the function called on a miss may evict any entry, so no pointer into
+ * the cache is held across the call. */
+bool dp__memo_int64_find(dp_memo *memo, int64_t arg, int64_t *result)
 {
+	*result = 0;
 	if (memo == NULL)
-		return 0;
+		return true;
 	if (memo->kind != MEMO_INT64) {
 		record(memo, DP_EINVAL);
-		return 0;
+		return true;
 	}
-	/* The result is copied out of the cache on a hit: the function
-	 * called on a miss may evict any entry, so no pointer into the
-	 * cache is held across the call. A failed put leaves the cache as
-	 * it was, and the result is right whether or not it was stored. */
-	int64_t result;
-	if (dp_lru_get_int64(memo->cache, arg, &result) == DP_OK)
-		return result;
-	result = memo->int64_fn(memo, memo->ctx, arg);
+	return dp_lru_get_int64(memo->cache, arg, result) == DP_OK;
+}
+
+/* A failed put leaves the cache as it was, and the result is right
+ * whether or not it was stored. */
+void dp__memo_int64_store(dp_memo *memo, int64_t arg, int64_t result)
+{
 	record(memo, dp_lru_put_int64(memo->cache, arg, result));
-	return result;
 }
 
 int64_t dp_memo_bytes(dp_memo *memo, const void *key, size_t size)
@@ -124,7 +128,7 @@ int64_t dp_memo_bytes(dp_memo *memo, const void *key, size_t size)
 	void *cached;
 	if (dp_lru_get(memo->cache, &lookup, &cached) == DP_OK)
 		return *(const int64_t *)cached;
-	int64_t result = memo->bytes_fn(memo, memo->ctx, key, size);
+	int64_t result = memo->bytes_fn(memo, memo->head.ctx, key, size);
 	record(memo, dp_lru_put(memo->cache, &lookup, &result));
 	return result;
 }
