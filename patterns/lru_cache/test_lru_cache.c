@@ -83,26 +83,35 @@ static void assert_memo_info(const dp_memo *memo,
 /* ---- helpers: int64 caches and their order -------------------------------- */
 
 /*
- * Tests that hold for both ways of caching integers run as loop tests:
+ * Tests that hold for every way of caching integers run as loop tests:
  * iteration 0 is the plain cache with the library's integer tables, 1 the
- * declared tuning, a DP_LRU_INT64 cache. Its configuration, to which a
+ * declared tuning, a DP_LRU_INT64 cache; 2 and 3 are the same two with
+ * their entries from a pool (DP_LRU_ENTRIES_POOLED, bit 1 of the
+ * variant). Tests that count allocations per entry run 0 and 1 only; the
+ * pool's counts have tests of their own. The configuration, to which a
  * test adds what it needs (an eviction callback, an allocator):
  */
-static struct dp_lru_config int64_config(int kind, size_t maxsize)
+enum { POOLED_VARIANT = 2, VARIANTS = 4 };
+
+static struct dp_lru_config int64_config(int variant, size_t maxsize)
 {
+	int kind = variant & 1;
 	bool plain = kind == DP_LRU_BY_OPS;
 	return (struct dp_lru_config){
 		.kind = (enum dp_lru_kind)kind,
+		.entries = (variant & POOLED_VARIANT) != 0
+	                           ? DP_LRU_ENTRIES_POOLED
+	                           : DP_LRU_ENTRIES_ALLOCATED,
 		.keys = plain ? &dp_lru_int64_key : NULL,
 		.values = plain ? &dp_lru_int64_value : NULL,
 		.maxsize = maxsize,
 	};
 }
 
-static dp_lru *int64_cache_of(int kind, size_t maxsize,
+static dp_lru *int64_cache_of(int variant, size_t maxsize,
                               const struct dp_allocator *alloc)
 {
-	struct dp_lru_config config = int64_config(kind, maxsize);
+	struct dp_lru_config config = int64_config(variant, maxsize);
 	config.alloc = alloc;
 	return dp_lru_create(&config);
 }
@@ -548,14 +557,17 @@ START_TEST(test_random_operations_match_a_reference_model)
 	 * including which key each eviction picks. Iterations 0 and 1 are
 	 * the plain and the tuned cache (see int64_config()); iteration 2
 	 * is the tuned cache through the generic dp_lru_get() and
-	 * dp_lru_put(). */
+	 * dp_lru_put(); 3 to 5 are the same three with pooled entries. */
 	enum { MAXSIZE = 8, RANGE = 24, OPS = 20000 };
 	struct key_list evicted = {.count = 0};
-	struct dp_lru_config config = int64_config(_i == 0 ? 0 : 1, MAXSIZE);
+	int way = _i % 3;
+	int pooled = _i >= 3 ? POOLED_VARIANT : 0;
+	struct dp_lru_config config =
+		int64_config((way == 0 ? 0 : 1) | pooled, MAXSIZE);
 	config.on_evict = record_eviction;
 	config.evict_ctx = &evicted;
 	dp_lru *lru = dp_lru_create(&config);
-	bool generic = _i != 1;
+	bool generic = way != 1;
 	int64_t model[MAXSIZE] = {0};
 	size_t model_size = 0;
 	uint64_t seed = 12345;
@@ -1010,6 +1022,155 @@ START_TEST(test_memo_wrong_kind_or_arguments_are_sticky_einval)
 }
 END_TEST
 
+/* ---- pooled entries: the object pool chapter's pool behind the cache ----- */
+
+/* What a put allocates besides its entry: the plain cache's copies of the
+ * key and the value; the tuned cache keeps both inside the entry. */
+static size_t copies_per_entry(int variant)
+{
+	return (variant & 1) == DP_LRU_BY_OPS ? 2 : 0;
+}
+
+START_TEST(test_a_cold_fib_90_allocates_only_on_the_first_fill)
+{
+	/* The course's fib(90), cleared and called again, as a bench
+	 * repeats it: the first fill allocates the pool's chunk and its
+	 * free list and doubles the bucket array three times (16 to 128
+	 * buckets for 91 entries); every later cold run finds its entries
+	 * in the pool and its buckets kept, and calls the allocator not
+	 * once. */
+	enum { FIRST_FILL_ALLOCATIONS = 5, FIRST_FILL_FREES = 3 };
+	const struct dp_lru_info cold = {88, 91, 128, 91};
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+	size_t calls = 0;
+	dp_memo *memo = dp_memo_create_int64(fib, &calls, 128, &counter.base);
+	ck_assert_ptr_nonnull(memo);
+
+	size_t allocations = counter.allocations;
+	size_t frees = counter.frees;
+	ck_assert_int_eq(dp_memo_int64(memo, 90), PY_FIB90);
+	ck_assert_uint_eq(counter.allocations - allocations,
+	                  FIRST_FILL_ALLOCATIONS);
+	ck_assert_uint_eq(counter.frees - frees, FIRST_FILL_FREES);
+	assert_memo_info(memo, &cold);
+	for (int run = 0; run < 3; run++) {
+		allocations = counter.allocations;
+		frees = counter.frees;
+		size_t live = counter.live_blocks;
+		calls = 0;
+		ck_assert_int_eq(dp_memo_clear(memo), DP_OK);
+		ck_assert_int_eq(dp_memo_int64(memo, 90), PY_FIB90);
+		ck_assert_uint_eq(counter.allocations, allocations);
+		ck_assert_uint_eq(counter.frees, frees);
+		ck_assert_uint_eq(counter.live_blocks, live);
+		ck_assert_uint_eq(calls, cold.misses);
+		assert_memo_info(memo, &cold);
+	}
+	ck_assert_int_eq(dp_memo_error(memo), DP_OK);
+	dp_memo_destroy(memo);
+	ck_assert_uint_eq(counter.live_blocks, 0);
+}
+END_TEST
+
+START_TEST(test_clear_returns_pooled_entries_for_the_next_fill)
+{
+	/* Iterations 2 and 3 of int64_config(): the plain and the tuned
+	 * cache with pooled entries. Clear frees only the copies; refilling
+	 * allocates only copies again. */
+	enum { ENTRIES = 10 };
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+	dp_lru *lru = int64_cache_of(_i, 16, &counter.base);
+	size_t copies = copies_per_entry(_i);
+
+	for (int64_t key = 0; key < ENTRIES; key++)
+		ck_assert_int_eq(put_int(lru, key, key), DP_OK);
+	size_t allocations = counter.allocations;
+	size_t frees = counter.frees;
+	ck_assert_int_eq(dp_lru_clear(lru), DP_OK);
+	ck_assert_uint_eq(counter.frees - frees, ENTRIES * copies);
+	ck_assert(!dp_lru_contains(lru, &(int64_t){3}));
+	for (int64_t key = 100; key < 100 + ENTRIES; key++)
+		ck_assert_int_eq(put_int(lru, key, key * 2), DP_OK);
+	ck_assert_uint_eq(counter.allocations - allocations, ENTRIES * copies);
+	int64_t value = 0;
+	ck_assert_int_eq(get_int(lru, 105, &value), DP_OK);
+	ck_assert_int_eq(value, 210);
+	dp_lru_destroy(lru);
+	ck_assert_uint_eq(counter.live_blocks, 0);
+}
+END_TEST
+
+START_TEST(test_eviction_and_removal_reuse_pooled_entries)
+{
+	/* A full pooled cache recycles its victim's entry, and a removed
+	 * entry goes back to the pool for the next put: past the first
+	 * fill, only copies are allocated. */
+	enum { MAXSIZE = 8, PUTS = 50 };
+	struct dp_counting_allocator counter;
+	dp_counting_allocator_init(&counter, NULL);
+	dp_lru *lru = int64_cache_of(_i, MAXSIZE, &counter.base);
+	size_t copies = copies_per_entry(_i);
+
+	for (int64_t key = 0; key < MAXSIZE; key++)
+		put_int(lru, key, key);
+	size_t allocations = counter.allocations;
+	size_t live = counter.live_blocks;
+	for (int64_t key = MAXSIZE; key < MAXSIZE + PUTS; key++)
+		ck_assert_int_eq(put_int(lru, key, key), DP_OK);
+	ck_assert_int_eq(dp_lru_remove(lru, &(int64_t){MAXSIZE + PUTS - 1}),
+	                 DP_OK);
+	ck_assert_int_eq(put_int(lru, -1, -1), DP_OK);
+	ck_assert_uint_eq(counter.allocations - allocations,
+	                  (PUTS + 1) * copies);
+	ck_assert_uint_eq(counter.live_blocks, live);
+	dp_lru_destroy(lru);
+	ck_assert_uint_eq(counter.live_blocks, 0);
+}
+END_TEST
+
+START_TEST(test_a_pooled_put_fails_cleanly_at_every_allocation)
+{
+	/* A pool of DP_LRU_POOL_CHUNK entries, full: the next put needs a
+	 * second chunk, a larger free list, a doubled bucket array and,
+	 * in the plain cache, its copies. Each failure in turn leaves the
+	 * cache as it was and leaks nothing. */
+	enum { FULL = DP_LRU_POOL_CHUNK, NEW_KEY = 100000 };
+	for (size_t n = 1;; n++) {
+		struct dp_counting_allocator counter;
+		struct dp_failing_allocator failing;
+		dp_counting_allocator_init(&counter, NULL);
+		dp_failing_allocator_init(&failing, 0, &counter.base);
+		dp_lru *lru = int64_cache_of(_i, FULL + 1, &failing.base);
+		ck_assert_ptr_nonnull(lru);
+		int failed_fills = 0;
+		for (int64_t key = 0; key < FULL; key++)
+			failed_fills += put_int(lru, key, key) != DP_OK;
+		ck_assert_int_eq(failed_fills, 0);
+
+		failing.fail_at = failing.requests + n;
+		int rc = put_int(lru, NEW_KEY, 1);
+		struct dp_lru_info info;
+		dp_lru_info(lru, &info);
+		if (failing.failed) {
+			ck_assert_int_eq(rc, DP_ENOMEM);
+			ck_assert_uint_eq(info.currsize, FULL);
+			ck_assert(!dp_lru_contains(lru, &(int64_t){NEW_KEY}));
+		} else {
+			ck_assert_int_eq(rc, DP_OK);
+			ck_assert_uint_eq(info.currsize, FULL + 1);
+		}
+		ck_assert(dp_lru_contains(lru, &(int64_t){0}));
+		dp_lru_destroy(lru);
+		ck_assert_uint_eq(counter.live_blocks, 0);
+		if (!failing.failed)
+			break;
+		ck_assert_uint_lt(n, 100);
+	}
+}
+END_TEST
+
 /* ---- invalid arguments ------------------------------------------------------ */
 
 START_TEST(test_create_rejects_a_missing_config_or_required_slot)
@@ -1039,6 +1200,9 @@ START_TEST(test_create_rejects_a_missing_config_or_required_slot)
 		break;
 	case 6:
 		config.kind = (enum dp_lru_kind)2;
+		break;
+	case 7:
+		config.entries = (enum dp_lru_entries)2;
 		break;
 	}
 	ck_assert_ptr_null(dp_lru_create(&config));
@@ -1121,6 +1285,10 @@ START_TEST(test_create_fails_cleanly_at_every_allocation)
 			break;
 		case 3:
 			lru = int64_cache_of(DP_LRU_INT64, 4, &failing.base);
+			break;
+		case 4:
+			lru = int64_cache_of(DP_LRU_INT64 | POOLED_VARIANT, 4,
+			                     &failing.base);
 			break;
 		}
 		bool made = lru != NULL || memo != NULL;
@@ -1316,36 +1484,38 @@ static Suite *lru_cache_suite(void)
 
 	tc = dp_test_case(suite, "cache");
 	tcase_add_loop_test(tc, test_new_cache_is_empty_and_reports_its_maxsize,
-	                    0, 2);
+	                    0, VARIANTS);
 	tcase_add_loop_test(
 		tc, test_get_finds_what_put_stored_and_counts_hits_and_misses,
-		0, 2);
+		0, VARIANTS);
 	tcase_add_loop_test(tc, test_evicts_in_exact_least_recently_used_order,
-	                    0, 2);
-	tcase_add_loop_test(tc, test_a_hit_saves_an_entry_from_eviction, 0, 2);
+	                    0, VARIANTS);
+	tcase_add_loop_test(tc, test_a_hit_saves_an_entry_from_eviction, 0,
+	                    VARIANTS);
 	tcase_add_loop_test(
 		tc,
 		test_put_on_a_cached_key_replaces_the_value_and_moves_it_first,
-		0, 2);
+		0, VARIANTS);
 	tcase_add_loop_test(tc, test_contains_neither_counts_nor_reorders, 0,
-	                    2);
-	tcase_add_loop_test(
-		tc, test_remove_forgets_a_key_without_calling_on_evict, 0, 2);
+	                    VARIANTS);
+	tcase_add_loop_test(tc,
+	                    test_remove_forgets_a_key_without_calling_on_evict,
+	                    0, VARIANTS);
 	tcase_add_loop_test(
 		tc,
 		test_clear_empties_resets_statistics_and_never_calls_on_evict,
-		0, 2);
+		0, VARIANTS);
 	tcase_add_loop_test(
 		tc, test_maxsize_0_stores_nothing_and_every_lookup_misses, 0,
-		2);
+		VARIANTS);
 	tcase_add_loop_test(tc, test_unbounded_cache_grows_and_never_evicts, 0,
-	                    2);
+	                    VARIANTS);
 	tcase_add_test(tc,
 	               test_string_keys_are_copied_so_the_buffer_may_change);
 	tcase_add_test(tc, test_bytes_keys_and_values_are_copied);
 	tcase_add_test(tc, test_null_dup_and_free_store_the_callers_pointers);
 	tcase_add_loop_test(tc, test_random_operations_match_a_reference_model,
-	                    0, 3);
+	                    0, 6);
 	tcase_add_test(tc, test_plain_caches_mix_integer_and_other_tables);
 	tcase_add_test(tc,
 	               test_destroy_frees_everything_without_calling_on_evict);
@@ -1368,6 +1538,17 @@ static Suite *lru_cache_suite(void)
 	tcase_add_test(tc, test_int64_kind_values_may_be_null);
 	tcase_add_test(tc, test_typed_functions_refuse_a_plain_cache);
 
+	tc = dp_test_case(suite, "pooled entries");
+	tcase_add_test(tc, test_a_cold_fib_90_allocates_only_on_the_first_fill);
+	tcase_add_loop_test(tc,
+	                    test_clear_returns_pooled_entries_for_the_next_fill,
+	                    POOLED_VARIANT, VARIANTS);
+	tcase_add_loop_test(tc, test_eviction_and_removal_reuse_pooled_entries,
+	                    POOLED_VARIANT, VARIANTS);
+	tcase_add_loop_test(tc,
+	                    test_a_pooled_put_fails_cleanly_at_every_allocation,
+	                    POOLED_VARIANT, VARIANTS);
+
 	tc = dp_test_case(suite, "memo");
 	tcase_add_test(tc, test_fib_info_matches_cpython_lru_cache);
 	tcase_add_test(
@@ -1382,12 +1563,12 @@ static Suite *lru_cache_suite(void)
 	tc = dp_test_case(suite, "errors");
 	tcase_add_loop_test(
 		tc, test_create_rejects_a_missing_config_or_required_slot, 0,
-		7);
+		8);
 	tcase_add_test(tc, test_null_arguments_are_rejected_by_every_function);
 
 	tc = dp_test_case(suite, "out of memory");
 	tcase_add_loop_test(tc, test_create_fails_cleanly_at_every_allocation,
-	                    0, 4);
+	                    0, 5);
 	tcase_add_loop_test(tc, test_put_fails_cleanly_at_every_allocation, 0,
 	                    5);
 	tcase_add_test(tc,
