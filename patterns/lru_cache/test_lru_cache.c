@@ -1050,9 +1050,9 @@ START_TEST(test_a_cold_fib_90_allocates_only_on_the_first_fill)
 	size_t allocations = counter.allocations;
 	size_t frees = counter.frees;
 	ck_assert_int_eq(dp_memo_int64(memo, 90), PY_FIB90);
-	ck_assert_uint_eq(counter.allocations - allocations,
-	                  FIRST_FILL_ALLOCATIONS);
-	ck_assert_uint_eq(counter.frees - frees, FIRST_FILL_FREES);
+	ck_assert_uint_eq(counter.allocations,
+	                  allocations + FIRST_FILL_ALLOCATIONS);
+	ck_assert_uint_eq(counter.frees, frees + FIRST_FILL_FREES);
 	assert_memo_info(memo, &cold);
 	for (int run = 0; run < 3; run++) {
 		allocations = counter.allocations;
@@ -1089,11 +1089,11 @@ START_TEST(test_clear_returns_pooled_entries_for_the_next_fill)
 	size_t allocations = counter.allocations;
 	size_t frees = counter.frees;
 	ck_assert_int_eq(dp_lru_clear(lru), DP_OK);
-	ck_assert_uint_eq(counter.frees - frees, ENTRIES * copies);
+	ck_assert_uint_eq(counter.frees, frees + ENTRIES * copies);
 	ck_assert(!dp_lru_contains(lru, &(int64_t){3}));
 	for (int64_t key = 100; key < 100 + ENTRIES; key++)
 		ck_assert_int_eq(put_int(lru, key, key * 2), DP_OK);
-	ck_assert_uint_eq(counter.allocations - allocations, ENTRIES * copies);
+	ck_assert_uint_eq(counter.allocations, allocations + ENTRIES * copies);
 	int64_t value = 0;
 	ck_assert_int_eq(get_int(lru, 105, &value), DP_OK);
 	ck_assert_int_eq(value, 210);
@@ -1122,8 +1122,8 @@ START_TEST(test_eviction_and_removal_reuse_pooled_entries)
 	ck_assert_int_eq(dp_lru_remove(lru, &(int64_t){MAXSIZE + PUTS - 1}),
 	                 DP_OK);
 	ck_assert_int_eq(put_int(lru, -1, -1), DP_OK);
-	ck_assert_uint_eq(counter.allocations - allocations,
-	                  (PUTS + 1) * copies);
+	ck_assert_uint_eq(counter.allocations,
+	                  allocations + (PUTS + 1) * copies);
 	ck_assert_uint_eq(counter.live_blocks, live);
 	dp_lru_destroy(lru);
 	ck_assert_uint_eq(counter.live_blocks, 0);
