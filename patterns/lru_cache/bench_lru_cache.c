@@ -18,8 +18,9 @@
  *
  * The course's own example last: `fib(90)` cold, the cache cleared and
  * then fib(90) called through it, maxsize 128 as in the course, in C
- * (with entries allocated one by one, with entries from a pool, and
- * through the memo, which pools them) and in CPython (cache_clear(), then
+ * (with entries allocated one by one, with entries from a pool, the
+ * same with the memo's wrapper out of line, and through the memo, which
+ * pools them) and in CPython (cache_clear(), then
  * fib(90)), each the best of several repetitions.
  *
  * Run with `make bench`; the figures are ratios within this one run. With
@@ -38,6 +39,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Keys 0..N-1 visited with an odd stride: every key once per N queries,
  * in an order that jumps about the table. Python uses the same formula. */
@@ -238,6 +240,41 @@ static void run_fib_lru_cold(void *ctx, size_t iterations)
 	dp_bench_keep(sum);
 }
 
+/* The same memo with the wrapper out of line, as dp_memo_int64() was
+ * before it became inline: the function and its wrapper then take two
+ * stack frames per level of the recursion instead of one. */
+__attribute__((noinline)) static int64_t fib_body(dp_lru *lru, int64_t n);
+
+__attribute__((noinline)) static int64_t fib_wrapper(dp_lru *lru, int64_t n)
+{
+	int64_t result;
+
+	if (dp_lru_get_int64(lru, n, &result) == DP_OK)
+		return result;
+	result = fib_body(lru, n);
+	dp_lru_put_int64(lru, n, result);
+	return result;
+}
+
+__attribute__((noinline)) static int64_t fib_body(dp_lru *lru, int64_t n)
+{
+	if (n < 2)
+		return n;
+	return fib_wrapper(lru, n - 1) + fib_wrapper(lru, n - 2);
+}
+
+static void run_fib_two_frames_cold(void *ctx, size_t iterations)
+{
+	dp_lru *lru = ctx;
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < iterations; i++) {
+		dp_lru_clear(lru);
+		sum += (uint64_t)fib_wrapper(lru, FIB_N);
+	}
+	dp_bench_keep(sum);
+}
+
 static int64_t fib(dp_memo *memo, void *ctx, int64_t n)
 {
 	(void)ctx;
@@ -317,7 +354,8 @@ static const char python_script[] =
 	"    return min(timeit.repeat(fn, number=100, repeat=5)) / (100 * n) "
 	"* 1e9\n"
 	"print(best(hits), best(misses), best(loop), best(pure_hits), "
-	"best(fib_cold, 1))\n";
+	"best(fib_cold, 1))\n"
+	"print(sys.version.split()[0], sys.executable)\n";
 
 struct python_figures {
 	double hit_ns;
@@ -325,6 +363,7 @@ struct python_figures {
 	double loop_ns;
 	double pure_hit_ns;
 	double fib_cold_ns; /* fib.cache_clear(); fib(90) */
+	char version[128];  /* "3.11.2 /usr/bin/python3": which CPython */
 };
 
 static bool run_python(struct python_figures *figures)
@@ -341,9 +380,12 @@ static bool run_python(struct python_figures *figures)
 		printf("\npython3 could not be started: skipped.\n");
 		return false;
 	}
-	int read = fscanf(pipe, "%lf %lf %lf %lf %lf", &figures->hit_ns,
+	int read = fscanf(pipe, "%lf %lf %lf %lf %lf ", &figures->hit_ns,
 	                  &figures->miss_ns, &figures->loop_ns,
 	                  &figures->pure_hit_ns, &figures->fib_cold_ns);
+	if (fgets(figures->version, sizeof(figures->version), pipe) == NULL)
+		read = 0;
+	figures->version[strcspn(figures->version, "\n")] = '\0';
 	int status = pclose(pipe);
 	if (read != 5 || status != 0) {
 		printf("\npython3 did not give its figures: skipped.\n");
@@ -519,7 +561,7 @@ enum {
 };
 
 /* The rows of the fib(90) table. */
-enum { FIB_ALLOCATED, FIB_POOLED, FIB_MEMO, FIB_ROWS };
+enum { FIB_ALLOCATED, FIB_POOLED, FIB_TWO_FRAMES, FIB_MEMO, FIB_ROWS };
 
 /* Every figure the bench prints, kept for the CSV files. */
 struct figures {
@@ -656,7 +698,9 @@ static void print_python(const struct figures *f)
 	const struct python_figures *py = &f->python;
 	double memo_hit = f->ops[MEMO_HIT].ns;
 
-	printf("\nCPython functools.lru_cache, same keys, same maxsize\n");
+	printf("\nCPython %s: functools.lru_cache, same keys, same "
+	       "maxsize\n",
+	       py->version);
 	printf("%-44s %9s %10s\n", "operation", "ns/op", "C faster");
 	printf("%-44s %9.1f\n", "python: bare for loop (in each figure)",
 	       py->loop_ns);
@@ -723,6 +767,8 @@ static void set_rows(struct figures *f, struct caches *c,
 	         run_fib_lru_cold, c->fib_allocated, 0},
 		{"C: DP_LRU_INT64, DP_LRU_ENTRIES_POOLED", "pooled",
 	         run_fib_lru_cold, c->fib_pooled, 0},
+		{"C: the same, two frames per level", "pooled_two_frames",
+	         run_fib_two_frames_cold, c->fib_pooled, 0},
 		{"C: dp_memo_int64 (pooled entries)", "memo", run_fib_memo_cold,
 	         c->fib_memo, 0},
 	};

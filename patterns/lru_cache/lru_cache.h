@@ -449,23 +449,19 @@ void dp_memo_destroy(dp_memo *memo);
  * one. Callers must not touch it: its layout may change with any release.
  */
 struct dp_memo_head {
+	dp_lru *cache;              /**< The memo's cache. */
 	dp_memo_int64_fn *int64_fn; /**< The integer function; NULL for a
 	                                 bytes memo. */
 	void *ctx;                  /**< Handed to the function. */
 };
 
 /**
- * @brief Internal: the lookup half of dp_memo_int64(). Call
- *        dp_memo_int64() instead.
- * @param[in,out] memo   The memo; may be NULL.
- * @param[in]     arg    The argument.
- * @param[out]    result Receives the cached result, or 0 for a call
- *                       dp_memo_int64() refuses.
- * @return true when `*result` is the answer: a hit, or a refused call
- *         (`memo` NULL, or a bytes memo, recorded as #DP_EINVAL); false on
- *         a miss, when the function must be called.
+ * @brief Internal: dp_memo_int64() on a bytes memo records #DP_EINVAL
+ *        here. Call dp_memo_int64() instead.
+ * @param[in,out] memo A bytes memo.
+ * @return 0, the result dp_memo_int64() returns for a refused call.
  */
-bool dp__memo_int64_find(dp_memo *memo, int64_t arg, int64_t *result);
+int64_t dp__memo_int64_refuse(dp_memo *memo);
 
 /**
  * @brief Internal: the storing half of dp_memo_int64(). Call
@@ -488,8 +484,8 @@ void dp__memo_int64_store(dp_memo *memo, int64_t arg, int64_t result);
  * first error is kept for dp_memo_error(), as `ferror()` keeps a stream's.
  *
  * Inline, so that a recursive function and its memo take one stack frame
- * per level, not two: the lookup and the store are calls into the
- * library, the function is called from the caller's frame.
+ * per level, not two: the lookup (dp_lru_get_int64()) and the store are
+ * calls into the library, the function is called from the caller's frame.
  * @param[in,out] memo A memo made by dp_memo_create_int64().
  * @param[in]     arg  The argument.
  * @return The function's result for `arg`; 0 without calling anything when
@@ -502,7 +498,11 @@ static inline int64_t dp_memo_int64(dp_memo *memo, int64_t arg)
 	const struct dp_memo_head *head = (const struct dp_memo_head *)memo;
 	int64_t result;
 
-	if (dp__memo_int64_find(memo, arg, &result))
+	if (memo == NULL)
+		return 0;
+	if (head->int64_fn == NULL)
+		return dp__memo_int64_refuse(memo);
+	if (dp_lru_get_int64(head->cache, arg, &result) == DP_OK)
 		return result;
 	result = head->int64_fn(memo, head->ctx, arg);
 	dp__memo_int64_store(memo, arg, result);

@@ -12,7 +12,6 @@ struct dp_memo {
 	/* Base. Must be first: the inline dp_memo_int64() casts to it. It
 	 * holds the integer function (NULL for MEMO_BYTES) and the ctx. */
 	struct dp_memo_head head;
-	dp_lru *cache;
 	enum memo_kind kind;
 	dp_memo_bytes_fn *bytes_fn; /* set for MEMO_BYTES */
 	/* Sticky, as ferror(): the first error since creation or clear. */
@@ -34,7 +33,7 @@ static dp_memo *memo_create(enum memo_kind kind, void *ctx, size_t maxsize,
 	if (memo == NULL)
 		return NULL;
 	bool int64 = kind == MEMO_INT64;
-	memo->cache = dp_lru_create(&(struct dp_lru_config){
+	memo->head.cache = dp_lru_create(&(struct dp_lru_config){
 		.kind = int64 ? DP_LRU_INT64 : DP_LRU_BY_OPS,
 		.entries = DP_LRU_ENTRIES_POOLED,
 		.keys = int64 ? NULL : &dp_lru_bytes_key,
@@ -42,7 +41,7 @@ static dp_memo *memo_create(enum memo_kind kind, void *ctx, size_t maxsize,
 		.maxsize = maxsize,
 		.alloc = alloc,
 	});
-	if (memo->cache == NULL)
+	if (memo->head.cache == NULL)
 		goto fail_free_memo;
 	memo->kind = kind;
 	memo->head.int64_fn = NULL;
@@ -83,7 +82,7 @@ void dp_memo_destroy(dp_memo *memo)
 {
 	if (memo == NULL)
 		return;
-	dp_lru_destroy(memo->cache);
+	dp_lru_destroy(memo->head.cache);
 	dp_free(memo->alloc, memo);
 }
 
@@ -93,27 +92,21 @@ static void record(dp_memo *memo, int rc)
 		memo->error = rc;
 }
 
-/* dp_memo_int64() itself is inline in the header: it calls these two
- * around the function. The result is copied out of the cache on a hit:
- * the function called on a miss may evict any entry, so no pointer into
- * the cache is held across the call. */
-bool dp__memo_int64_find(dp_memo *memo, int64_t arg, int64_t *result)
+/* dp_memo_int64() itself is inline in the header: it looks up with
+ * dp_lru_get_int64(), which copies the result out of the cache (the
+ * function called on a miss may evict any entry, so no pointer into the
+ * cache is held across the call), and calls these for the rest. */
+int64_t dp__memo_int64_refuse(dp_memo *memo)
 {
-	*result = 0;
-	if (memo == NULL)
-		return true;
-	if (memo->kind != MEMO_INT64) {
-		record(memo, DP_EINVAL);
-		return true;
-	}
-	return dp_lru_get_int64(memo->cache, arg, result) == DP_OK;
+	record(memo, DP_EINVAL);
+	return 0;
 }
 
 /* A failed put leaves the cache as it was, and the result is right
  * whether or not it was stored. */
 void dp__memo_int64_store(dp_memo *memo, int64_t arg, int64_t result)
 {
-	record(memo, dp_lru_put_int64(memo->cache, arg, result));
+	record(memo, dp_lru_put_int64(memo->head.cache, arg, result));
 }
 
 int64_t dp_memo_bytes(dp_memo *memo, const void *key, size_t size)
@@ -126,10 +119,10 @@ int64_t dp_memo_bytes(dp_memo *memo, const void *key, size_t size)
 	}
 	const struct dp_lru_bytes lookup = {key, size};
 	void *cached;
-	if (dp_lru_get(memo->cache, &lookup, &cached) == DP_OK)
+	if (dp_lru_get(memo->head.cache, &lookup, &cached) == DP_OK)
 		return *(const int64_t *)cached;
 	int64_t result = memo->bytes_fn(memo, memo->head.ctx, key, size);
-	record(memo, dp_lru_put(memo->cache, &lookup, &result));
+	record(memo, dp_lru_put(memo->head.cache, &lookup, &result));
 	return result;
 }
 
@@ -142,7 +135,7 @@ int dp_memo_info(const dp_memo *memo, struct dp_lru_info *info)
 {
 	if (memo == NULL)
 		return DP_EINVAL;
-	return dp_lru_info(memo->cache, info);
+	return dp_lru_info(memo->head.cache, info);
 }
 
 int dp_memo_clear(dp_memo *memo)
@@ -150,10 +143,10 @@ int dp_memo_clear(dp_memo *memo)
 	if (memo == NULL)
 		return DP_EINVAL;
 	memo->error = DP_OK;
-	return dp_lru_clear(memo->cache);
+	return dp_lru_clear(memo->head.cache);
 }
 
 dp_lru *dp_memo_cache(dp_memo *memo)
 {
-	return memo == NULL ? NULL : memo->cache;
+	return memo == NULL ? NULL : memo->head.cache;
 }
