@@ -629,7 +629,7 @@ int dp_lru_put_int64(dp_lru *lru, int64_t key, int64_t value)
  *
  * The pool could also stand in through dp_pool_allocator(), with no
  * change to the plain algorithm; the direct calls are kept because they
- * skip an indirect call per entry (the README's Cost says what that
+ * skip an indirect call per entry (the chapter's HISTORY.md says what that
  * measured).
  */
 static size_t pool_chunk_entries(size_t maxsize)
