@@ -458,7 +458,7 @@ struct dp_memo_head {
 /**
  * @brief Internal: dp_memo_int64() on a bytes memo records #DP_EINVAL
  *        here. Call dp_memo_int64() instead.
- * @param[in,out] memo A bytes memo.
+ * @param[in,out] memo A bytes memo; NULL records nothing.
  * @return 0, the result dp_memo_int64() returns for a refused call.
  */
 int64_t dp__memo_int64_refuse(dp_memo *memo);
@@ -466,7 +466,7 @@ int64_t dp__memo_int64_refuse(dp_memo *memo);
 /**
  * @brief Internal: the storing half of dp_memo_int64(). Call
  *        dp_memo_int64() instead.
- * @param[in,out] memo   An integer memo.
+ * @param[in,out] memo   An integer memo; NULL stores nothing.
  * @param[in]     arg    The argument.
  * @param[in]     result The function's result, cached if memory allows
  *                       (a failure is recorded for dp_memo_error()).

@@ -98,7 +98,8 @@ static void record(dp_memo *memo, int rc)
  * cache is held across the call), and calls these for the rest. */
 int64_t dp__memo_int64_refuse(dp_memo *memo)
 {
-	record(memo, DP_EINVAL);
+	if (memo != NULL)
+		record(memo, DP_EINVAL);
 	return 0;
 }
 
@@ -106,7 +107,8 @@ int64_t dp__memo_int64_refuse(dp_memo *memo)
  * whether or not it was stored. */
 void dp__memo_int64_store(dp_memo *memo, int64_t arg, int64_t result)
 {
-	record(memo, dp_lru_put_int64(memo->head.cache, arg, result));
+	if (memo != NULL)
+		record(memo, dp_lru_put_int64(memo->head.cache, arg, result));
 }
 
 int64_t dp_memo_bytes(dp_memo *memo, const void *key, size_t size)
