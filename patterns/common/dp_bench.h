@@ -46,6 +46,64 @@ double dp_bench_ns_per_op(dp_bench_fn *fn, void *ctx);
 void dp_bench_keep(uint64_t value);
 
 /**
+ * @brief Hide a value from the optimiser, at no run-time cost.
+ *
+ * Returns `value` unchanged, but the compiler can no longer know what it
+ * is, so it cannot fold a chain of operations on it, nor delete a loop
+ * whose only work is to compute it: an empty statement that claims to
+ * read and rewrite a register. Unlike dp_bench_keep(), nothing is
+ * stored and nothing is called.
+ * @param[in] value Any value.
+ * @return `value`.
+ */
+static inline uint64_t dp_bench_opaque(uint64_t value)
+{
+	__asm__ volatile("" : "+r"(value));
+	return value;
+}
+
+/** @brief How the repetitions of one measurement spread, in ns per op. */
+struct dp_bench_spread {
+	double min;    /**< The fastest repetition: the figure to quote. */
+	double median; /**< The middle repetition. */
+	double max;    /**< The slowest repetition. */
+};
+
+/**
+ * @brief Measure `fn` in many short repetitions and report their spread.
+ *
+ * Calibrates a repetition to last about 1 ms (0.1 ms when
+ * `DP_BENCH_QUICK` is set), shorter than a scheduler's time slice, then
+ * runs `repetitions` of them. Other processes only ever make a
+ * repetition slower, and a short one is often left undisturbed, so the
+ * minimum is steady from run to run; the median and maximum show how
+ * busy the machine was.
+ * @param[in]  fn          The work; must not be NULL.
+ * @param[in]  ctx         Handed to `fn` unchanged.
+ * @param[in]  repetitions How many repetitions, 1 to 1000.
+ * @param[out] spread      Receives the figures, in ns per iteration.
+ * @return #DP_OK; #DP_EINVAL when `fn` or `spread` is NULL or
+ *         `repetitions` is out of range (then `fn` is never called).
+ */
+int dp_bench_measure(dp_bench_fn *fn, void *ctx, size_t repetitions,
+                     struct dp_bench_spread *spread);
+
+/**
+ * @brief Estimate the length of one CPU cycle, so that figures can also
+ *        be stated in cycles.
+ *
+ * Times a chain of dependent integer additions with dp_bench_measure():
+ * each waits for the one before, and an addition takes one cycle on
+ * every mainstream CPU, so the time of one addition is the time of one
+ * cycle at the clock the core runs at right now (which turbo and power
+ * saving change; measure it in the same run as the figures).
+ * @param[out] spread Receives ns per cycle: min, median and max over the
+ *                    repetitions; must not be NULL.
+ * @return #DP_OK; #DP_EINVAL when `spread` is NULL.
+ */
+int dp_bench_cycle_ns(struct dp_bench_spread *spread);
+
+/**
  * @brief A CSV file of bench figures: a header row, then one row per line
  *        of a table. Opaque; made by dp_bench_csv_open().
  *
