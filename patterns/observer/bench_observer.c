@@ -120,8 +120,8 @@ enum {
 	MAX_OBSERVERS = 65536,
 	REPETITIONS = 15,
 	TURNS = 3,
-	SUBSCRIBE_MIN = 1024,
-	SUBSCRIBE_MAX = 16384,
+	SUBSCRIBE_MIN = 512,
+	SUBSCRIBE_MAX = 8192,
 };
 
 /* Memory for the largest run, reused by every smaller one. */
