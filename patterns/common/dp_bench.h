@@ -3,9 +3,11 @@
  * @brief A small timing harness for the `bench_*.c` programs.
  *
  * Timings are only ever compared as ratios measured in the same run, so
- * the harness aims for repeatable relative figures on a noisy machine: each
- * measurement is calibrated to last a few milliseconds and the best of
- * several rounds is kept. Not for tests: tests assert counts, never time.
+ * the harness aims for repeatable relative figures on a noisy machine:
+ * dp_bench_ns_per_op() keeps the best of a few calibrated rounds, and
+ * dp_bench_measure() the best of many short ones with their spread, which
+ * dp_bench_cycle_ns() can turn into cycles. Not for tests: tests assert
+ * counts, never time.
  * A bench may also write its figures as CSV files for charts, through
  * dp_bench_csv_open(), when the environment variable `DP_BENCH_CSV` names
  * a directory. Thread-safety: call from one thread.
