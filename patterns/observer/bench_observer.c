@@ -142,7 +142,7 @@ static int subscribe_in_order(struct dp_subject *subject,
                               struct counter *counters, const size_t *order,
                               size_t count)
 {
-	int rc = dp_subject_init(subject);
+	int rc = DP_OK;
 
 	for (size_t k = count; k-- > 0 && rc == DP_OK;) {
 		struct counter *counter = &counters[order[k]];
@@ -178,6 +178,8 @@ static int measure(struct storage *storage, size_t count,
 {
 	struct dp_subject in_order, shuffled;
 
+	dp_subject_init(&in_order);
+	dp_subject_init(&shuffled);
 	permutation(storage->order, count, 0);
 	int rc = subscribe_in_order(&in_order, storage->counters,
 	                            storage->order, count);
