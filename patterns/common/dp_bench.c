@@ -100,6 +100,28 @@ int dp_bench_measure(dp_bench_fn *fn, void *ctx, size_t repetitions,
 	return DP_OK;
 }
 
+int dp_bench_spread_combine(const struct dp_bench_spread *turns, size_t count,
+                            struct dp_bench_spread *combined)
+{
+	if (turns == NULL || combined == NULL || count == 0 ||
+	    count > MAX_REPETITIONS)
+		return DP_EINVAL;
+	double medians[MAX_REPETITIONS];
+	struct dp_bench_spread result = turns[0];
+
+	for (size_t t = 0; t < count; t++) {
+		if (turns[t].min < result.min)
+			result.min = turns[t].min;
+		if (turns[t].max > result.max)
+			result.max = turns[t].max;
+		medians[t] = turns[t].median;
+	}
+	qsort(medians, count, sizeof(medians[0]), compare_doubles);
+	result.median = medians[count / 2];
+	*combined = result;
+	return DP_OK;
+}
+
 /* CHAIN additions per iteration, each needing the one before, written
  * out so that no inner loop's branch competes with them; the loop's own
  * counter runs beside the chain, not in it. */

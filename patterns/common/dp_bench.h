@@ -91,6 +91,22 @@ int dp_bench_measure(dp_bench_fn *fn, void *ctx, size_t repetitions,
                      struct dp_bench_spread *spread);
 
 /**
+ * @brief Combine the spreads of several turns of one measurement.
+ *
+ * A bench that measures its rows in turns (every row once, then every row
+ * again) lets a burst of load from another process spoil one turn of one
+ * row, not a whole row; this gives the row's figures over all its turns.
+ * @param[in]  turns    The turns' spreads, `count` of them; not NULL.
+ * @param[in]  count    How many turns, 1 to 1000.
+ * @param[out] combined Receives the fastest minimum, the median of the
+ *                      medians and the slowest maximum; not NULL.
+ * @return #DP_OK; #DP_EINVAL when a pointer is NULL or `count` is out of
+ *         range.
+ */
+int dp_bench_spread_combine(const struct dp_bench_spread *turns, size_t count,
+                            struct dp_bench_spread *combined);
+
+/**
  * @brief Estimate the length of one CPU cycle, so that figures can also
  *        be stated in cycles.
  *

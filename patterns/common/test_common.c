@@ -485,6 +485,28 @@ START_TEST(test_bench_measure_rejects_bad_arguments_without_calling)
 }
 END_TEST
 
+START_TEST(test_bench_spread_combine_keeps_the_extremes_and_middle_median)
+{
+	const struct dp_bench_spread turns[] = {
+		{.min = 2, .median = 5, .max = 9},
+		{.min = 1, .median = 7, .max = 3},
+		{.min = 3, .median = 4, .max = 4},
+	};
+	struct dp_bench_spread combined;
+
+	ck_assert_int_eq(dp_bench_spread_combine(turns, 3, &combined), DP_OK);
+	ck_assert(combined.min == 1 && combined.median == 5 &&
+	          combined.max == 9);
+	ck_assert_int_eq(dp_bench_spread_combine(NULL, 3, &combined),
+	                 DP_EINVAL);
+	ck_assert_int_eq(dp_bench_spread_combine(turns, 3, NULL), DP_EINVAL);
+	ck_assert_int_eq(dp_bench_spread_combine(turns, 0, &combined),
+	                 DP_EINVAL);
+	ck_assert_int_eq(dp_bench_spread_combine(turns, 1001, &combined),
+	                 DP_EINVAL);
+}
+END_TEST
+
 /* ---- CSV output of the benches ------------------------------------------- */
 
 /* The whole content of a small file, as a string in `buffer`. */
@@ -719,6 +741,9 @@ static Suite *common_suite(void)
 	tcase_add_test(tc, test_bench_measure_reports_an_ordered_spread);
 	tcase_add_test(
 		tc, test_bench_measure_rejects_bad_arguments_without_calling);
+	tcase_add_test(
+		tc,
+		test_bench_spread_combine_keeps_the_extremes_and_middle_median);
 	tcase_add_test(tc, test_random_generator_gives_the_splitmix64_sequence);
 	tcase_add_test(tc,
 	               test_mixer_is_the_splitmix64_finaliser_of_the_generator);

@@ -166,13 +166,6 @@ static void permutation(size_t *order, size_t count, uint64_t seed)
 	}
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static int measure(struct storage *storage, size_t count,
                    struct dp_bench_spread ns[COLUMNS])
 {
@@ -202,24 +195,18 @@ static int measure(struct storage *storage, size_t count,
 	                                    run_list};
 	/* The columns take turns, so that a burst of work from another
 	 * process, or on a core this one shares, spoils one turn of one
-	 * column rather than a whole column. Each keeps its fastest turn's
-	 * minimum, the median turn's median and the slowest repetition. */
-	double medians[COLUMNS][TURNS];
+	 * column rather than a whole column. */
+	struct dp_bench_spread turns[COLUMNS][TURNS];
 	for (int turn = 0; turn < TURNS && rc == DP_OK; turn++)
 		for (size_t c = 0; c < COLUMNS && rc == DP_OK; c++) {
-			struct dp_bench_spread t;
 			bench.subject = lists[c];
-			rc = dp_bench_measure(runs[c], &bench, REPETITIONS, &t);
-			if (turn == 0 || t.min < ns[c].min)
-				ns[c].min = t.min;
-			if (turn == 0 || t.max > ns[c].max)
-				ns[c].max = t.max;
-			medians[c][turn] = t.median;
+			rc = dp_bench_measure(runs[c], &bench, REPETITIONS,
+			                      &turns[c][turn]);
 		}
 	for (size_t c = 0; c < COLUMNS && rc == DP_OK; c++) {
-		qsort(medians[c], TURNS, sizeof(double), compare_doubles);
-		ns[c].median = medians[c][TURNS / 2] / (double)count;
+		rc = dp_bench_spread_combine(turns[c], TURNS, &ns[c]);
 		ns[c].min /= (double)count;
+		ns[c].median /= (double)count;
 		ns[c].max /= (double)count;
 	}
 	dp_subject_deinit(&in_order);
