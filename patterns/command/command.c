@@ -1,17 +1,11 @@
 /*
  * The dispatcher of the Command pattern: every call on a command goes
- * through here, so a table with a missing required slot is refused in one
- * place. The history is in command_history.c, the macro in
- * command_macro.c and the queue in command_queue.c.
+ * through one check, dp__command_is_complete() in command_internal.h, so a
+ * table with a missing required slot is refused in one place. The history
+ * is in command_history.c, the macro in command_macro.c and the queue in
+ * command_queue.c.
  */
 #include "command/command_internal.h"
-
-bool dp__command_is_complete(const struct dp_command *command)
-{
-	return command != NULL && command->ops != NULL &&
-	       command->ops->name != NULL && command->ops->execute != NULL &&
-	       command->ops->undo != NULL;
-}
 
 int dp_command_execute(struct dp_command *command)
 {

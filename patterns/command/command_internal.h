@@ -8,8 +8,15 @@
 
 #include "command/command.h"
 
-/* Whether `command` is not NULL and its table fills every required slot. */
-bool dp__command_is_complete(const struct dp_command *command);
+/* Whether `command` is not NULL and its table fills every required slot.
+ * Inline: it runs on every command the history records, where a call of
+ * its own would cost more than the check. */
+static inline bool dp__command_is_complete(const struct dp_command *command)
+{
+	return command != NULL && command->ops != NULL &&
+	       command->ops->name != NULL && command->ops->execute != NULL &&
+	       command->ops->undo != NULL;
+}
 
 /*
  * The ring index `offset` places after `start`, in a ring of `capacity`;

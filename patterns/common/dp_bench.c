@@ -52,6 +52,108 @@ double dp_bench_ns_per_op(dp_bench_fn *fn, void *ctx)
 	return best;
 }
 
+/* ---- repetitions and their spread --------------------------------------- */
+
+enum { MAX_REPETITIONS = 1000, CHAIN = 8 };
+
+/* The iterations that make one call of `fn` last at least `target_ns`. */
+static size_t calibrate(dp_bench_fn *fn, void *ctx, uint64_t target_ns)
+{
+	size_t iterations = 1;
+
+	for (;;) {
+		uint64_t start = dp_now_ns();
+		fn(ctx, iterations);
+		if (dp_now_ns() - start >= target_ns ||
+		    iterations > SIZE_MAX / 2)
+			return iterations;
+		iterations *= 2;
+	}
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int dp_bench_measure(dp_bench_fn *fn, void *ctx, size_t repetitions,
+                     struct dp_bench_spread *spread)
+{
+	if (fn == NULL || spread == NULL || repetitions == 0 ||
+	    repetitions > MAX_REPETITIONS)
+		return DP_EINVAL;
+	const uint64_t target_ns = getenv("DP_BENCH_QUICK") ? 100000 : 1000000;
+	size_t iterations = calibrate(fn, ctx, target_ns);
+	double per_op[MAX_REPETITIONS];
+
+	for (size_t r = 0; r < repetitions; r++) {
+		uint64_t start = dp_now_ns();
+		fn(ctx, iterations);
+		per_op[r] = (double)(dp_now_ns() - start) / (double)iterations;
+	}
+	qsort(per_op, repetitions, sizeof(per_op[0]), compare_doubles);
+	spread->min = per_op[0];
+	spread->median = per_op[repetitions / 2];
+	spread->max = per_op[repetitions - 1];
+	return DP_OK;
+}
+
+int dp_bench_spread_combine(const struct dp_bench_spread *turns, size_t count,
+                            struct dp_bench_spread *combined)
+{
+	if (turns == NULL || combined == NULL || count == 0 ||
+	    count > MAX_REPETITIONS)
+		return DP_EINVAL;
+	double medians[MAX_REPETITIONS];
+	struct dp_bench_spread result = turns[0];
+
+	for (size_t t = 0; t < count; t++) {
+		if (turns[t].min < result.min)
+			result.min = turns[t].min;
+		if (turns[t].max > result.max)
+			result.max = turns[t].max;
+		medians[t] = turns[t].median;
+	}
+	qsort(medians, count, sizeof(medians[0]), compare_doubles);
+	result.median = medians[count / 2];
+	*combined = result;
+	return DP_OK;
+}
+
+/* CHAIN additions per iteration, each needing the one before, written
+ * out so that no inner loop's branch competes with them; the loop's own
+ * counter runs beside the chain, not in it. */
+static void add_chain(void *ctx, size_t iterations)
+{
+	uint64_t x = 0;
+
+	(void)ctx;
+	for (size_t i = 0; i < iterations; i++) {
+		x = dp_bench_opaque(x + 1);
+		x = dp_bench_opaque(x + 1);
+		x = dp_bench_opaque(x + 1);
+		x = dp_bench_opaque(x + 1);
+		x = dp_bench_opaque(x + 1);
+		x = dp_bench_opaque(x + 1);
+		x = dp_bench_opaque(x + 1);
+		x = dp_bench_opaque(x + 1);
+	}
+	dp_bench_keep(x);
+}
+
+int dp_bench_cycle_ns(struct dp_bench_spread *spread)
+{
+	if (spread == NULL)
+		return DP_EINVAL;
+	int rc = dp_bench_measure(add_chain, NULL, 21, spread);
+	spread->min /= CHAIN;
+	spread->median /= CHAIN;
+	spread->max /= CHAIN;
+	return rc;
+}
+
 /* ---- CSV output ----------------------------------------------------------- */
 
 struct dp_bench_csv {

@@ -3,9 +3,11 @@
  * @brief A small timing harness for the `bench_*.c` programs.
  *
  * Timings are only ever compared as ratios measured in the same run, so
- * the harness aims for repeatable relative figures on a noisy machine: each
- * measurement is calibrated to last a few milliseconds and the best of
- * several rounds is kept. Not for tests: tests assert counts, never time.
+ * the harness aims for repeatable relative figures on a noisy machine:
+ * dp_bench_ns_per_op() keeps the best of a few calibrated rounds, and
+ * dp_bench_measure() the best of many short ones with their spread, which
+ * dp_bench_cycle_ns() can turn into cycles. Not for tests: tests assert
+ * counts, never time.
  * A bench may also write its figures as CSV files for charts, through
  * dp_bench_csv_open(), when the environment variable `DP_BENCH_CSV` names
  * a directory. Thread-safety: call from one thread.
@@ -44,6 +46,80 @@ double dp_bench_ns_per_op(dp_bench_fn *fn, void *ctx);
  * @param[in] value Any result of the timed work.
  */
 void dp_bench_keep(uint64_t value);
+
+/**
+ * @brief Hide a value from the optimiser, at no run-time cost.
+ *
+ * Returns `value` unchanged, but the compiler can no longer know what it
+ * is, so it cannot fold a chain of operations on it, nor delete a loop
+ * whose only work is to compute it: an empty statement that claims to
+ * read and rewrite a register. Unlike dp_bench_keep(), nothing is
+ * stored and nothing is called.
+ * @param[in] value Any value.
+ * @return `value`.
+ */
+static inline uint64_t dp_bench_opaque(uint64_t value)
+{
+	__asm__ volatile("" : "+r"(value));
+	return value;
+}
+
+/** @brief How the repetitions of one measurement spread, in ns per op. */
+struct dp_bench_spread {
+	double min;    /**< The fastest repetition: the figure to quote. */
+	double median; /**< The middle repetition. */
+	double max;    /**< The slowest repetition. */
+};
+
+/**
+ * @brief Measure `fn` in many short repetitions and report their spread.
+ *
+ * Calibrates a repetition to last about 1 ms (0.1 ms when
+ * `DP_BENCH_QUICK` is set), shorter than a scheduler's time slice, then
+ * runs `repetitions` of them. Other processes only ever make a
+ * repetition slower, and a short one is often left undisturbed, so the
+ * minimum is steady from run to run; the median and maximum show how
+ * busy the machine was.
+ * @param[in]  fn          The work; must not be NULL.
+ * @param[in]  ctx         Handed to `fn` unchanged.
+ * @param[in]  repetitions How many repetitions, 1 to 1000.
+ * @param[out] spread      Receives the figures, in ns per iteration.
+ * @return #DP_OK; #DP_EINVAL when `fn` or `spread` is NULL or
+ *         `repetitions` is out of range (then `fn` is never called).
+ */
+int dp_bench_measure(dp_bench_fn *fn, void *ctx, size_t repetitions,
+                     struct dp_bench_spread *spread);
+
+/**
+ * @brief Combine the spreads of several turns of one measurement.
+ *
+ * A bench that measures its rows in turns (every row once, then every row
+ * again) lets a burst of load from another process spoil one turn of one
+ * row, not a whole row; this gives the row's figures over all its turns.
+ * @param[in]  turns    The turns' spreads, `count` of them; not NULL.
+ * @param[in]  count    How many turns, 1 to 1000.
+ * @param[out] combined Receives the fastest minimum, the median of the
+ *                      medians and the slowest maximum; not NULL.
+ * @return #DP_OK; #DP_EINVAL when a pointer is NULL or `count` is out of
+ *         range.
+ */
+int dp_bench_spread_combine(const struct dp_bench_spread *turns, size_t count,
+                            struct dp_bench_spread *combined);
+
+/**
+ * @brief Estimate the length of one CPU cycle, so that figures can also
+ *        be stated in cycles.
+ *
+ * Times a chain of dependent integer additions with dp_bench_measure():
+ * each waits for the one before, and an addition takes one cycle on
+ * every mainstream CPU, so the time of one addition is the time of one
+ * cycle at the clock the core runs at right now (which turbo and power
+ * saving change; measure it in the same run as the figures).
+ * @param[out] spread Receives ns per cycle: min, median and max over the
+ *                    repetitions; must not be NULL.
+ * @return #DP_OK; #DP_EINVAL when `spread` is NULL.
+ */
+int dp_bench_cycle_ns(struct dp_bench_spread *spread);
 
 /**
  * @brief A CSV file of bench figures: a header row, then one row per line

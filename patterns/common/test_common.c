@@ -450,6 +450,63 @@ START_TEST(test_bench_harness_runs_the_work_and_rejects_null)
 }
 END_TEST
 
+START_TEST(test_bench_measure_reports_an_ordered_spread)
+{
+	size_t total = 0;
+	struct dp_bench_spread spread;
+
+	setenv("DP_BENCH_QUICK", "1", 1);
+	ck_assert_int_eq(dp_bench_measure(count_iterations, &total, 5, &spread),
+	                 DP_OK);
+	ck_assert_uint_gt(total, 5);
+	ck_assert(0 <= spread.min && spread.min <= spread.median &&
+	          spread.median <= spread.max);
+	ck_assert_int_eq(dp_bench_cycle_ns(&spread), DP_OK);
+	ck_assert(0 < spread.min && spread.min <= spread.max);
+	ck_assert_uint_eq(dp_bench_opaque(42), 42);
+}
+END_TEST
+
+START_TEST(test_bench_measure_rejects_bad_arguments_without_calling)
+{
+	size_t total = 0;
+	struct dp_bench_spread spread;
+
+	ck_assert_int_eq(dp_bench_measure(NULL, NULL, 5, &spread), DP_EINVAL);
+	ck_assert_int_eq(dp_bench_measure(count_iterations, &total, 5, NULL),
+	                 DP_EINVAL);
+	ck_assert_int_eq(dp_bench_measure(count_iterations, &total, 0, &spread),
+	                 DP_EINVAL);
+	ck_assert_int_eq(
+		dp_bench_measure(count_iterations, &total, 1001, &spread),
+		DP_EINVAL);
+	ck_assert_uint_eq(total, 0);
+	ck_assert_int_eq(dp_bench_cycle_ns(NULL), DP_EINVAL);
+}
+END_TEST
+
+START_TEST(test_bench_spread_combine_keeps_the_extremes_and_middle_median)
+{
+	const struct dp_bench_spread turns[] = {
+		{.min = 2, .median = 5, .max = 9},
+		{.min = 1, .median = 7, .max = 3},
+		{.min = 3, .median = 4, .max = 4},
+	};
+	struct dp_bench_spread combined;
+
+	ck_assert_int_eq(dp_bench_spread_combine(turns, 3, &combined), DP_OK);
+	ck_assert(combined.min == 1 && combined.median == 5 &&
+	          combined.max == 9);
+	ck_assert_int_eq(dp_bench_spread_combine(NULL, 3, &combined),
+	                 DP_EINVAL);
+	ck_assert_int_eq(dp_bench_spread_combine(turns, 3, NULL), DP_EINVAL);
+	ck_assert_int_eq(dp_bench_spread_combine(turns, 0, &combined),
+	                 DP_EINVAL);
+	ck_assert_int_eq(dp_bench_spread_combine(turns, 1001, &combined),
+	                 DP_EINVAL);
+}
+END_TEST
+
 /* ---- CSV output of the benches ------------------------------------------- */
 
 /* The whole content of a small file, as a string in `buffer`. */
@@ -681,6 +738,12 @@ static Suite *common_suite(void)
 	tcase_add_test(tc, test_container_of_recovers_the_enclosing_struct);
 	tcase_add_test(tc, test_clock_never_goes_back);
 	tcase_add_test(tc, test_bench_harness_runs_the_work_and_rejects_null);
+	tcase_add_test(tc, test_bench_measure_reports_an_ordered_spread);
+	tcase_add_test(
+		tc, test_bench_measure_rejects_bad_arguments_without_calling);
+	tcase_add_test(
+		tc,
+		test_bench_spread_combine_keeps_the_extremes_and_middle_median);
 	tcase_add_test(tc, test_random_generator_gives_the_splitmix64_sequence);
 	tcase_add_test(tc,
 	               test_mixer_is_the_splitmix64_finaliser_of_the_generator);
