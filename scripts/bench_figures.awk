@@ -33,8 +33,11 @@ BEGIN {
 }
 
 END {
-	if (VERB == "update")
+	if (VERB == "update" && problems == 0)
 		write_changed()
+	else if (VERB == "update")
+		print "bench-figures: nothing rewritten until every problem " \
+		    "is fixed" > "/dev/stderr"
 	summary()
 	exit (problems > 0 || moved > 0) ? 1 : 0
 }
@@ -310,7 +313,6 @@ function update(readme, at, text,    line) {
 
 # Rewrite each README whose figures changed, line for line.
 function write_changed(    list, n, i, readme, path, k) {
-	rewritten = 0
 	n = split(changed_files, list, SUBSEP)
 	for (i = 1; i <= n; i++) {
 		readme = list[i]
