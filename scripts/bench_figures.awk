@@ -63,7 +63,7 @@ function summary() {
 # One registry line: validate its fields, find its README line and its
 # figure there, then do what the verb asks.
 function figure(where,    readme, pattern, source, format, tolerance,
-                          at, line, figure_text, recorded, text, n) {
+                          at, line, recorded, text, n) {
 	if (NF != 5) {
 		problem(where, "expected 5 TAB-separated fields, found " NF)
 		return
@@ -82,7 +82,7 @@ function figure(where,    readme, pattern, source, format, tolerance,
 	}
 	n = split(pattern, parts, /\{\}/)
 	if (n != 2) {
-		problem(where, "the pattern has " n - 1 " '{}' where it needs one")
+		problem(where, "the pattern has " (n - 1) " '{}' where it needs one")
 		return
 	}
 	if (!load_readme(readme)) {

@@ -170,6 +170,8 @@ fixture
 	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_write.csv:fwrite:ns\t%%.1f\t-\n'
 	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_read.csv:fwrite:ratio\t%%.1f\t-\n'
 	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_write.csv:fwrite:ratio\n'
+	printf 'ch/README.md\t| `fwrite` | {*} ns | {*}x |\tch_write.csv:fwrite:ratio\t%%.0f\t-\n'
+	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_write.csv:fwrite:ratio\t%%d\t-\n'
 } >"$work/root/docs/bench/figures/more.tsv"
 printf '| 1 |\n| 2 |\n' >>"$work/root/ch/README.md"
 run check
@@ -180,12 +182,14 @@ expect "broken registry lines are reported" 1 \
 	"more.tsv:4: ch/README.md:6: CSV recorded ch_write.csv has no column 'ns'" \
 	"more.tsv:5: ch/README.md:6: unknown CSV file ch_read.csv" \
 	"more.tsv:6: expected 5 TAB-separated fields, found 3" \
-	"10 figures checked, 6 problems"
+	"more.tsv:7: the pattern has 0 '{}' where it needs one" \
+	"more.tsv:8: format '%d' is not a printf conversion" \
+	"12 figures checked, 8 problems"
 # update refuses to write anything while the registry has a problem.
 sed -i 's/| 703.7 ns |/| 9.9 ns |/' "$work/root/ch/README.md"
 cp "$work/root/ch/README.md" "$work/before"
 run update
-expect "update reports a broken registry" 1 "6 problems"
+expect "update reports a broken registry" 1 "8 problems"
 if cmp -s "$work/before" "$work/root/ch/README.md"; then
 	passed=$((passed + 1))
 else
