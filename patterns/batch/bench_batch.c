@@ -27,9 +27,10 @@
  * transaction pays to start one. The query plans are printed.
  *
  * Run with `make bench`; figures are ratios within this one run. With
- * DP_BENCH_CSV set, table 1 also goes to batch_write.csv there, table 3
- * to batch_reads.csv, and table 4's lookups without the index, with it,
- * and with it prepared once to batch_index_growth.csv.
+ * DP_BENCH_CSV set, every table goes to a CSV file there, with the ratios
+ * the README quotes as columns of their own: table 1 to batch_write.csv,
+ * table 2 to batch_insert.csv and batch_index.csv, table 3 to
+ * batch_reads.csv and table 4 to batch_index_growth.csv.
  */
 #define _DEFAULT_SOURCE /* fwrite_unlocked, ftruncate */
 
@@ -177,16 +178,21 @@ static int file_table(const char *dir)
 	printf("  records per write(2) in the batched run: %.0f\n\n",
 	       (double)counts.records_out / (double)stats.write_calls);
 
+	/* Each writer's cost, how many times cheaper than write(2) per
+	 * record it is, and its cost against fwrite_unlocked's. */
 	dp_bench_csv *csv = NULL;
-	int csv_rc =
-		dp_bench_csv_open(&csv, "batch_write", "method,ns_per_record");
-	if (csv_rc == DP_OK) {
-		dp_bench_csv_row(csv, "write(2) per record", &each, 1);
-		dp_bench_csv_row(csv, "fwrite", &fw, 1);
-		dp_bench_csv_row(csv, "fwrite_unlocked", &fwu, 1);
-		dp_bench_csv_row(csv, "batched writer", &batched, 1);
-		csv_rc = dp_bench_csv_close(csv);
-	}
+	int csv_rc = dp_bench_csv_open(
+		&csv, "batch_write",
+		"method,ns_per_record,vs_write_each,vs_fwrite_unlocked");
+	const char *const labels[] = {"write(2) per record", "fwrite",
+	                              "fwrite_unlocked", "batched writer"};
+	const double ns[] = {each, fw, fwu, batched};
+	for (size_t i = 0; csv_rc == DP_OK && i < DP_ARRAY_SIZE(ns); i++)
+		csv_rc = dp_bench_csv_row(
+			csv, labels[i],
+			(double[]){ns[i], each / ns[i], ns[i] / fwu}, 3);
+	int close_rc = dp_bench_csv_close(csv);
+	csv_rc = csv_rc != DP_OK ? csv_rc : close_rc;
 	return rc != DP_OK ? rc : csv_rc;
 }
 
@@ -240,6 +246,24 @@ static void run_lookups(void *ctx, size_t iterations)
 	dp_bench_keep((uint64_t)total);
 }
 
+/* Table 2's lookup to batch_index.csv: one row, the lookup among ROWS
+ * rows without and with the index, and the index's speed-up. */
+static int index_csv(double scan_ns, double search_ns)
+{
+	dp_bench_csv *csv = NULL;
+	int rc = dp_bench_csv_open(&csv, "batch_index",
+	                           "rows,us_no_index,us_with_index,speedup");
+	char label[24];
+	snprintf(label, sizeof(label), "%d", ROWS);
+	if (rc == DP_OK)
+		rc = dp_bench_csv_row(csv, label,
+		                      (double[]){scan_ns / 1e3, search_ns / 1e3,
+		                                 scan_ns / search_ns},
+		                      3);
+	int close_rc = dp_bench_csv_close(csv);
+	return rc != DP_OK ? rc : close_rc;
+}
+
 static int sql_table(const char *dir)
 {
 	static const char *const words[] = {"login", "view", "search",
@@ -281,6 +305,24 @@ static int sql_table(const char *dir)
 	       seconds[1] / seconds[3]);
 	printf("  prepare each / prepared once (both 1 tx): %8.2fx\n\n",
 	       seconds[2] / seconds[3]);
+	/* Each way's total and per-row cost, and how many times the one
+	 * transaction with one prepared statement is faster. */
+	static const char *const labels[] = {
+		"autocommit FULL", "autocommit OFF", "transaction prepare each",
+		"transaction prepared once"};
+	dp_bench_csv *csv = NULL;
+	int csv_rc = dp_bench_csv_open(
+		&csv, "batch_insert",
+		"how,total_ms,us_per_row,vs_transaction_prepared");
+	for (size_t c = 0; csv_rc == DP_OK && c < DP_ARRAY_SIZE(cases); c++)
+		csv_rc = dp_bench_csv_row(csv, labels[c],
+		                          (double[]){seconds[c] * 1e3,
+		                                     seconds[c] * 1e6 / ROWS,
+		                                     seconds[c] / seconds[3]},
+		                          3);
+	int close_rc = dp_bench_csv_close(csv);
+	if (csv_rc != DP_OK || close_rc != DP_OK)
+		return csv_rc != DP_OK ? csv_rc : close_rc;
 
 	char path[512];
 	snprintf(path, sizeof(path), "%s/lookup.db", dir);
@@ -301,6 +343,8 @@ static int sql_table(const char *dir)
 		       search / 1e3);
 		printf("  without / with index:                   %8.1fx\n",
 		       scan / search);
+		if (rc == DP_OK)
+			rc = index_csv(scan, search);
 	}
 	sqlite3_close(bench.db);
 	unlink(path);
@@ -520,15 +564,22 @@ static int reads_csv(const double *ns, const uint64_t *statements, size_t count,
 	                                     "C: N+1 users fetched first"};
 	dp_bench_csv *csv = NULL;
 	int rc = dp_bench_csv_open(&csv, "batch_reads",
-	                           "method,ms_per_load,statements");
+	                           "method,ms_per_load,statements,vs_join,"
+	                           "vs_c_same_loop");
+	/* vs_join: against the JOIN of the same language (ns[1] is C's);
+	 * vs_c_same_loop: Python against the same loop in C (the N+1 with
+	 * the users fetched first, ns[3], and the JOIN), 1 for C. */
 	for (size_t l = 0; rc == DP_OK && l < count && l < 4; l++) {
-		const double row[] = {ns[l] / 1e6, (double)statements[l]};
-		rc = dp_bench_csv_row(csv, labels[l], row, 2);
+		const double row[] = {ns[l] / 1e6, (double)statements[l],
+		                      ns[l] / ns[1], 1};
+		rc = dp_bench_csv_row(csv, labels[l], row, 4);
 	}
 	for (int p = 0; rc == DP_OK && py != NULL && p < 2; p++) {
-		const double row[] = {py[p] / 1e6, (double)py_statements[p]};
+		const double row[] = {py[p] / 1e6, (double)py_statements[p],
+		                      py[p] / py[1],
+		                      py[p] / ns[p == 0 ? 3 : 1]};
 		rc = dp_bench_csv_row(
-			csv, p == 0 ? "Python: N+1" : "Python: JOIN", row, 2);
+			csv, p == 0 ? "Python: N+1" : "Python: JOIN", row, 4);
 	}
 	int close_rc = dp_bench_csv_close(csv);
 	return rc != DP_OK ? rc : close_rc;
@@ -721,7 +772,10 @@ static int sizes_table(const char *dir, bool quick)
 	dp_bench_csv *csv = NULL;
 	int rc = dp_bench_csv_open(&csv, "batch_index_growth",
 	                           "rows,us_no_index,us_with_index,"
-	                           "us_with_index_prepared_once");
+	                           "us_with_index_prepared_once,"
+	                           "us_prepared_one_transaction,scan_vs_index,"
+	                           "us_miss,us_miss_prepared,"
+	                           "us_miss_one_transaction");
 	double previous_scan = 0, previous_search = 0;
 	char path[512];
 	snprintf(path, sizeof(path), "%s/sizes.db", dir);
@@ -793,10 +847,12 @@ static int sizes_table(const char *dir, bool quick)
 		       miss_prepared / 1e3, miss_tx / 1e3);
 		char label[24];
 		snprintf(label, sizeof(label), "%zu", size);
-		dp_bench_csv_row(
-			csv, label,
-			(double[]){scan / 1e3, search / 1e3, prepared / 1e3},
-			3);
+		dp_bench_csv_row(csv, label,
+		                 (double[]){scan / 1e3, search / 1e3,
+		                            prepared / 1e3, in_tx / 1e3,
+		                            scan / search, miss / 1e3,
+		                            miss_prepared / 1e3, miss_tx / 1e3},
+		                 8);
 		if (previous_scan > 0)
 			printf("  %9s x10 rows: scan %.1fx slower, index "
 			       "%.2fx\n",

@@ -1,0 +1,208 @@
+#!/bin/sh
+# The test of scripts/bench_figures.sh, on a fixture: a tiny README, its
+# registry and its recorded CSV file in a temporary folder.
+#
+#   scripts/test_bench_figures.sh RESULT
+#
+# RESULT gets "<passed> <failed>", the form scripts/summary.sh adds up
+# (`make test` runs it); the output of each failed check goes to RESULT.log.
+set -u
+result=$1
+tool=$(cd "$(dirname "$0")" && pwd)/bench_figures.sh
+mkdir -p "$(dirname "$result")"
+log=$result.log
+: >"$log"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+# The fixture: three figures of one table (one grouped by thousands, one
+# ratio with a tolerance of its own) and one in prose.
+fixture() {
+	rm -rf "$work/root" "$work/fresh"
+	mkdir -p "$work/root/docs/bench/figures" "$work/root/ch" "$work/fresh"
+	cat >"$work/root/ch/README.md" <<-'EOF'
+		# A chapter
+
+		| method | cost | ratio |
+		| --- | --- | --- |
+		| `write(2)` | 703.7 ns | 57x |
+		| `fwrite` | 12.3 ns | 1x |
+		| C: N+1 | 216 853 ns | 3x |
+
+		Writing through `fwrite` is about 57 times cheaper, 2 MB or 1 MB.
+	EOF
+	cat >"$work/root/docs/bench/ch_write.csv" <<-'EOF'
+		method,ns_per_record,ratio
+		write(2) per record,703.67,57.4
+		fwrite,12.2531,1
+		C: N+1,216853,3.2
+	EOF
+	{
+		echo "# The fixture's figures."
+		printf 'ch/README.md\t| `write(2)` | {} ns | {*}x |\tch_write.csv:write(2) per record:ns_per_record\t%%.1f\t-\n'
+		printf 'ch/README.md\t| `write(2)` | {*} ns | {}x |\tch_write.csv:write(2) per record:ratio\t%%.0f\t10\n'
+		printf "ch/README.md\t| C: N+1 | {} ns | {*}x |\tch_write.csv:C: N+1:ns_per_record\t'%%.0f\t-\n"
+		printf 'ch/README.md\tWriting through `fwrite` is about {} times cheaper, {*} MB or {*} MB.\tch_write.csv:write(2) per record:ratio\t%%.0f\t-\n'
+	} >"$work/root/docs/bench/figures/ch.tsv"
+}
+
+# run VERB...: the tool on the fixture; its exit status in $status, its
+# standard output and error in $out.
+run() {
+	out=$("$tool" -C "$work/root" "$@" 2>&1)
+	status=$?
+}
+
+# expect NAME STATUS [TEXT...]: the last run exited with STATUS and printed
+# each TEXT (a fixed string).
+expect() {
+	name=$1 want=$2
+	shift 2
+	why=
+	[ "$status" = "$want" ] || why="exit status $status, expected $want"
+	for text in "$@"; do
+		case $out in *"$text"*) ;; *) why="${why:+$why; }no '$text' in the output" ;; esac
+	done
+	if [ -z "$why" ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		{ echo "FAIL $name: $why"; echo "$out"; echo; } >>"$log"
+	fi
+}
+
+# expect_not NAME TEXT: the last run did not print TEXT.
+expect_not() {
+	case $out in
+	*"$2"*)
+		failed=$((failed + 1))
+		{ echo "FAIL $1: '$2' in the output"; echo "$out"; echo; } >>"$log" ;;
+	*) passed=$((passed + 1)) ;;
+	esac
+}
+
+# (a) The fixture as written passes.
+fixture
+run check
+expect "check passes on the fixture" 0 "4 figures checked, 0 problems"
+
+# (b) A figure edited by hand is reported with its README and registry
+# lines, both values printed; so is a grouped figure regrouped.
+sed -i 's/| 57x |/| 58x |/' "$work/root/ch/README.md"
+run check
+expect "an edited figure is reported" 1 "ch.tsv:3: ch/README.md:5:" \
+	"written 58 but the recorded run gives 57"
+fixture
+sed -i 's/216 853/216853/' "$work/root/ch/README.md"
+run check
+expect "a figure without its grouping is reported" 1 \
+	"ch.tsv:4: ch/README.md:7:" "written 216853 but the recorded run gives 216 853"
+fixture
+sed -i 's/| 12.3 ns |/| 12.30 ns |/' "$work/root/ch/README.md"
+printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_write.csv:fwrite:ns_per_record\t%%.1f\t-\n' \
+	>>"$work/root/docs/bench/figures/ch.tsv"
+run check
+expect "a figure written with another precision is reported" 1 \
+	"ch.tsv:6: ch/README.md:6:" "written 12.30 but the recorded run gives 12.3"
+
+# (c) A fresh CSV within tolerance reports nothing: 703.67 to 800 is
+# +14% (25% allowed), 57.4 to 62 is +8% (10% allowed).
+fixture
+cat >"$work/fresh/ch_write.csv" <<-'EOF'
+	method,ns_per_record,ratio
+	write(2) per record,800,62
+	fwrite,12.2531,1
+	C: N+1,216853,3.2
+EOF
+run drift "$work/fresh"
+expect "drift within tolerance reports nothing" 0 "0 beyond tolerance"
+expect_not "drift within tolerance names no line" "ch/README.md:"
+# Beyond it: +30% against 25%, and the ratio's own 10% (+12%), but not the
+# prose figure with the same cell and the default 25%.
+sed -i 's/^write(2) per record,800,62$/write(2) per record,915,64.3/' \
+	"$work/fresh/ch_write.csv"
+run drift "$work/fresh"
+expect "drift beyond tolerance is reported" 1 "2 beyond tolerance" \
+	"ch/README.md:5: 703.7 recorded, 915.0 fresh (+30%, tolerance 25%)" \
+	"ch/README.md:5: 57 recorded, 64 fresh (+12%, tolerance 10%)"
+expect_not "drift keeps to each figure's tolerance" "ch/README.md:9:"
+# A fall counts as much as a rise.
+sed -i 's/^C: N+1,216853,3.2$/C: N+1,100000,3.2/' "$work/fresh/ch_write.csv"
+run drift "$work/fresh"
+expect "a figure that fell is reported" 1 "ch/README.md:7: 216 853 recorded, 100 000 fresh (-54%"
+# A bench not rerun (no fresh CSV) is skipped and counted.
+rm "$work/fresh/ch_write.csv"
+run drift "$work/fresh"
+expect "a bench not rerun is skipped" 0 "4 not rerun"
+
+# (d) update rewrites old figures, only the figure, then check passes and
+# a second update changes nothing.
+fixture
+sed -i 's/| 703.7 ns | 57x |/| 9.9 ns | 57x |/; s/216 853/1 234/; s/about 57 times/about 3 times/' \
+	"$work/root/ch/README.md"
+run update
+expect "update rewrites the figures" 0 "1 files rewritten"
+run check
+expect "check passes after update" 0 "0 problems"
+out=$(cat "$work/root/ch/README.md")
+status=0
+expect "update changes only the figure" 0 "| \`write(2)\` | 703.7 ns | 57x |" \
+	"| C: N+1 | 216 853 ns | 3x |" \
+	"about 57 times cheaper, 2 MB or 1 MB."
+cp "$work/root/ch/README.md" "$work/before"
+run update
+expect "update is idempotent" 0 "0 files rewritten"
+if cmp -s "$work/before" "$work/root/ch/README.md"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL a second update changed the README" >>"$log"
+fi
+
+# (e) Each broken registry line is reported with its line.
+fixture
+{
+	printf 'ch/README.md\t| {} |\tch_write.csv:fwrite:ratio\t%%.0f\t-\n'
+	printf 'ch/README.md\tNo such line {}\tch_write.csv:fwrite:ratio\t%%.0f\t-\n'
+	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_write.csv:fread:ratio\t%%.1f\t-\n'
+	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_write.csv:fwrite:ns\t%%.1f\t-\n'
+	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_read.csv:fwrite:ratio\t%%.1f\t-\n'
+	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_write.csv:fwrite:ratio\n'
+	printf 'ch/README.md\t| `fwrite` | {*} ns | {*}x |\tch_write.csv:fwrite:ratio\t%%.0f\t-\n'
+	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_write.csv:fwrite:ratio\t%%d\t-\n'
+} >"$work/root/docs/bench/figures/more.tsv"
+printf '| 1 |\n| 2 |\n' >>"$work/root/ch/README.md"
+run check
+expect "broken registry lines are reported" 1 \
+	"more.tsv:1: the pattern matches 2 lines (10, 11) of ch/README.md" \
+	"more.tsv:2: the pattern matches no line of ch/README.md" \
+	"more.tsv:3: ch/README.md:6: CSV recorded ch_write.csv has no row 'fread'" \
+	"more.tsv:4: ch/README.md:6: CSV recorded ch_write.csv has no column 'ns'" \
+	"more.tsv:5: ch/README.md:6: unknown CSV file ch_read.csv" \
+	"more.tsv:6: expected 5 TAB-separated fields, found 3" \
+	"more.tsv:7: the pattern has 0 '{}' where it needs one" \
+	"more.tsv:8: format '%d' is not a printf conversion" \
+	"12 figures checked, 8 problems"
+# update refuses to write anything while the registry has a problem.
+sed -i 's/| 703.7 ns |/| 9.9 ns |/' "$work/root/ch/README.md"
+cp "$work/root/ch/README.md" "$work/before"
+run update
+expect "update reports a broken registry" 1 "8 problems"
+if cmp -s "$work/before" "$work/root/ch/README.md"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL update rewrote a README although the registry is broken" >>"$log"
+fi
+
+echo "$passed $failed" >"$result"
+if [ "$failed" -eq 0 ]; then
+	printf 'PASS  %-44s %d checks\n' "scripts/test_bench_figures.sh" "$passed"
+else
+	printf 'FAIL  %-44s %d passed, %d failed\n' "scripts/test_bench_figures.sh" \
+		"$passed" "$failed"
+	sed 's/^/      /' "$log" | head -n 40
+fi
+exit 0
