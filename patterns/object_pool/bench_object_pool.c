@@ -261,11 +261,8 @@ static dp_pool *make_pool(bool debug)
 		.chunk_objects = CHUNK_OBJECTS,
 		.debug = debug,
 	};
-	dp_pool *pool = NULL;
 
-	if (dp_pool_create(&pool, &config, NULL) != DP_OK)
-		return checked(NULL);
-	return pool;
+	return checked(dp_pool_create(&config, NULL));
 }
 
 /* The limits' storage: `count` slots of OBJECT_SIZE, threaded as a list
