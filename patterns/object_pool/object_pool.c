@@ -237,8 +237,6 @@ dp_pool *dp_pool_create(const struct dp_pool_config *config,
 
 	if (plan_layout(config, &layout) != DP_OK)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 
 	dp_pool *pool = dp_alloc(alloc, sizeof(*pool));
 	if (pool == NULL)
