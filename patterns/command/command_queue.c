@@ -21,7 +21,6 @@ struct dp_command_queue {
 
 dp_command_queue *dp_command_queue_create(const struct dp_allocator *alloc)
 {
-
 	dp_command_queue *queue = dp_alloc(alloc, sizeof(*queue));
 	if (queue == NULL)
 		return NULL;
