@@ -212,6 +212,11 @@ LENGTH_C = $(foreach f,$(ALL_C) $(GRADER_C) \
              $(wildcard exercises/[0-9][0-9]_*/*.c solutions/*/*.c),$(if \
              $(filter test_% bench_% example% fuzz_%,$(notdir $(f))),,$(f)))
 
+# The allocator is resolved in one place: dp_alloc() and its kin turn a
+# NULL allocator into the default, so no library or demo file outside
+# patterns/common/ calls dp_allocator_default().
+DEFAULT_ALLOC_C = $(filter-out patterns/common/% exercises/% solutions/%,$(LENGTH_C))
+
 lint: ## clang-format, cppcheck, and no function over 60 lines, over every source.
 	@scripts/deps.sh lint
 	@clang-format --dry-run --Werror $(SOURCES)
@@ -223,6 +228,8 @@ lint: ## clang-format, cppcheck, and no function over 60 lines, over every sourc
 	    --enable=warning,style,performance,portability \
 	    -Ipatterns -Iexercises/grader -D__GNUC__ $(GRADER_C)
 	@awk -v MAX=60 -f scripts/function_length.awk $(LENGTH_C)
+	@! grep -n 'dp_allocator_default *(' $(DEFAULT_ALLOC_C) || \
+	    { echo "lint: pass the allocator on as given (NULL too)"; exit 1; }
 	@echo "lint: clean"
 
 format: ## Rewrite every source with clang-format.

@@ -97,8 +97,6 @@ struct dp_stream *dp_fd_stream_create(int fd, bool owns_fd,
 {
 	if (fd < 0)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	struct fd_stream *self = dp_alloc(alloc, sizeof(*self));
 	if (self == NULL)
 		return NULL;
@@ -179,8 +177,6 @@ struct dp_stream *dp_file_stream_create(FILE *file, bool owns_file,
 {
 	if (file == NULL)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	struct file_stream *self = dp_alloc(alloc, sizeof(*self));
 	if (self == NULL)
 		return NULL;

@@ -84,8 +84,6 @@ static const struct dp_stream_ops memory_ops = {
 
 struct dp_stream *dp_memory_stream_create(const struct dp_allocator *alloc)
 {
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	struct memory_stream *self = dp_alloc(alloc, sizeof(*self));
 	if (self == NULL)
 		return NULL;

@@ -90,8 +90,6 @@ dp_transport_stream_create(const struct tp_transport *transport,
 {
 	if (transport == NULL || transport->send == NULL)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	struct transport_stream *self = dp_alloc(alloc, sizeof(*self));
 	if (self == NULL)
 		return NULL;

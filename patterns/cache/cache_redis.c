@@ -73,29 +73,31 @@ struct pipe_guard {
 	bool was_pending; /* Raised before the call: not ours to discard. */
 };
 
+/* Fills `pipe_only` with SIGPIPE alone; says whether one is pending. */
+static bool pipe_pending(sigset_t *pipe_only)
+{
+	sigset_t pending;
+
+	sigemptyset(pipe_only);
+	sigaddset(pipe_only, SIGPIPE);
+	sigemptyset(&pending);
+	sigpending(&pending);
+	return sigismember(&pending, SIGPIPE) == 1;
+}
+
 static void pipe_guard_begin(struct pipe_guard *guard)
 {
 	sigset_t pipe_only;
-	sigset_t pending;
 
-	sigemptyset(&pipe_only);
-	sigaddset(&pipe_only, SIGPIPE);
-	sigemptyset(&pending);
-	sigpending(&pending);
-	guard->was_pending = sigismember(&pending, SIGPIPE) == 1;
+	guard->was_pending = pipe_pending(&pipe_only);
 	pthread_sigmask(SIG_BLOCK, &pipe_only, &guard->old_mask);
 }
 
 static void pipe_guard_end(const struct pipe_guard *guard)
 {
 	sigset_t pipe_only;
-	sigset_t pending;
 
-	sigemptyset(&pipe_only);
-	sigaddset(&pipe_only, SIGPIPE);
-	sigemptyset(&pending);
-	sigpending(&pending);
-	if (!guard->was_pending && sigismember(&pending, SIGPIPE) == 1) {
+	if (pipe_pending(&pipe_only) && !guard->was_pending) {
 		const struct timespec now = {0, 0};
 		sigtimedwait(&pipe_only, NULL, &now);
 	}
@@ -342,6 +344,33 @@ static void fail_items(struct redis_backend *backend,
 	}
 }
 
+/* Whether a pipeline may start; when it may not, every item is failed. */
+static bool pipeline_start(struct redis_backend *backend,
+                           struct dp_cache_item *items, size_t count,
+                           bool are_gets)
+{
+	if (connected(backend))
+		return true;
+	fail(backend);
+	fail_items(backend, items, 0, count, are_gets);
+	return false;
+}
+
+/* The reply to item `i` of a pipeline, or NULL when the link failed; then
+ * item `i` and every later one is failed. */
+static redisReply *pipeline_reply(struct redis_backend *backend,
+                                  struct dp_cache_item *items, size_t i,
+                                  size_t count, bool are_gets)
+{
+	redisReply *reply = NULL;
+
+	if (redisGetReply(backend->redis, (void **)&reply) == REDIS_OK)
+		return reply;
+	fail(backend);
+	fail_items(backend, items, i, count, are_gets);
+	return NULL;
+}
+
 /* Pipelining: every command is written first, then every reply read, so
  * the whole batch costs one round trip instead of one per key. */
 static void redis_get_many_unguarded(void *ctx, struct dp_cache_item *items,
@@ -349,23 +378,17 @@ static void redis_get_many_unguarded(void *ctx, struct dp_cache_item *items,
 {
 	struct redis_backend *backend = ctx;
 
-	if (!connected(backend)) {
-		fail(backend);
-		fail_items(backend, items, 0, count, true);
+	if (!pipeline_start(backend, items, count, true))
 		return;
-	}
 	for (size_t i = 0; i < count; i++)
 		redisAppendCommand(backend->redis, "GET %b%b", backend->prefix,
 		                   backend->prefix_size, items[i].key,
 		                   items[i].key_size);
 	for (size_t i = 0; i < count; i++) {
-		redisReply *reply = NULL;
-		if (redisGetReply(backend->redis, (void **)&reply) !=
-		    REDIS_OK) {
-			fail(backend);
-			fail_items(backend, items, i, count, true);
+		redisReply *reply =
+			pipeline_reply(backend, items, i, count, true);
+		if (reply == NULL)
 			return;
-		}
 		items[i].status = take_value(backend, reply, items[i].buffer,
 		                             items[i].capacity, &items[i].size);
 		freeReplyObject(reply);
@@ -377,22 +400,16 @@ static void redis_set_many_unguarded(void *ctx, struct dp_cache_item *items,
 {
 	struct redis_backend *backend = ctx;
 
-	if (!connected(backend)) {
-		fail(backend);
-		fail_items(backend, items, 0, count, false);
+	if (!pipeline_start(backend, items, count, false))
 		return;
-	}
 	for (size_t i = 0; i < count; i++)
 		append_set(backend, items[i].key, items[i].key_size,
 		           items[i].value, items[i].size, ttl_ms);
 	for (size_t i = 0; i < count; i++) {
-		redisReply *reply = NULL;
-		if (redisGetReply(backend->redis, (void **)&reply) !=
-		    REDIS_OK) {
-			fail(backend);
-			fail_items(backend, items, i, count, false);
+		redisReply *reply =
+			pipeline_reply(backend, items, i, count, false);
+		if (reply == NULL)
 			return;
-		}
 		if (reply->type == REDIS_REPLY_STATUS) {
 			items[i].status = DP_OK;
 			backend->counts.sets++;

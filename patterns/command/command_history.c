@@ -32,8 +32,6 @@ dp_command_history *dp_command_history_create(size_t capacity,
 {
 	if (capacity == 0)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 
 	dp_command_history *history = dp_alloc(alloc, sizeof(*history));
 	if (history == NULL)

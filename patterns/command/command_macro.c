@@ -76,9 +76,6 @@ static const struct dp_command_ops macro_ops = {
 
 struct dp_command *dp_command_macro_create(const struct dp_allocator *alloc)
 {
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
-
 	struct macro *macro = dp_alloc(alloc, sizeof(*macro));
 	if (macro == NULL)
 		return NULL;

@@ -21,9 +21,6 @@ struct dp_command_queue {
 
 dp_command_queue *dp_command_queue_create(const struct dp_allocator *alloc)
 {
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
-
 	dp_command_queue *queue = dp_alloc(alloc, sizeof(*queue));
 	if (queue == NULL)
 		return NULL;

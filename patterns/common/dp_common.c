@@ -160,7 +160,7 @@ static void *counting_reallocate(void *ctx, void *ptr, size_t size)
 
 	if (size == 0) {
 		if (block != NULL) {
-			parent->reallocate(parent->ctx, block, 0);
+			dp_free(parent, block);
 			counter->frees++;
 			counter->live_blocks--;
 			counter->live_bytes -= old_size;
@@ -173,7 +173,7 @@ static void *counting_reallocate(void *ctx, void *ptr, size_t size)
 		return NULL;
 	}
 	struct block_header *grown =
-		parent->reallocate(parent->ctx, block, sizeof(*block) + size);
+		dp_realloc_array(parent, block, 1, sizeof(*block) + size);
 	if (grown == NULL) {
 		counter->failures++;
 		return NULL;
@@ -199,7 +199,7 @@ int dp_counting_allocator_init(struct dp_counting_allocator *counter,
 		return DP_EINVAL;
 	*counter = (struct dp_counting_allocator){
 		.base = {.reallocate = counting_reallocate, .ctx = counter},
-		.parent = resolve(parent),
+		.parent = parent,
 	};
 	return DP_OK;
 }
@@ -218,7 +218,11 @@ static void *failing_reallocate(void *ctx, void *ptr, size_t size)
 			return NULL;
 		}
 	}
-	return parent->reallocate(parent->ctx, ptr, size);
+	if (size == 0) {
+		dp_free(parent, ptr);
+		return NULL;
+	}
+	return dp_realloc_array(parent, ptr, 1, size);
 }
 
 int dp_failing_allocator_init(struct dp_failing_allocator *failing,
@@ -228,7 +232,7 @@ int dp_failing_allocator_init(struct dp_failing_allocator *failing,
 		return DP_EINVAL;
 	*failing = (struct dp_failing_allocator){
 		.base = {.reallocate = failing_reallocate, .ctx = failing},
-		.parent = resolve(parent),
+		.parent = parent,
 		.fail_at = fail_at,
 	};
 	return DP_OK;

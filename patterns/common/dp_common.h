@@ -86,7 +86,9 @@ const char *dp_error_name(int code);
  * @brief An injectable allocator: one realloc-style function and a context.
  *
  * Every module that allocates takes an optional `const struct
- * dp_allocator *`; NULL means dp_allocator_default(). Tests pass a
+ * dp_allocator *`; NULL means dp_allocator_default(). Modules store it
+ * as given and only dp_alloc(), dp_free() and their kin turn NULL into
+ * the default, so no other code calls #reallocate. Tests pass a
  * counting allocator to prove that nothing leaks and a failing one to
  * drive every out-of-memory path; the object pool can stand in for both.
  * The shape is Lua's `lua_Alloc`.
@@ -177,7 +179,8 @@ void dp_free(const struct dp_allocator *alloc, void *ptr);
 struct dp_counting_allocator {
 	/** Pass `&base` to the code under test. */
 	struct dp_allocator base;
-	/** Where the memory really comes from. */
+	/** Where the memory really comes from, as given: NULL means the
+	 * default. */
 	const struct dp_allocator *parent;
 	size_t allocations;   /**< Blocks allocated (resizes not included). */
 	size_t reallocations; /**< Blocks resized. */
@@ -208,7 +211,7 @@ int dp_counting_allocator_init(struct dp_counting_allocator *counter,
 struct dp_failing_allocator {
 	/** Pass `&base` to the code under test. */
 	struct dp_allocator base;
-	/** Serves every other request. */
+	/** Serves every other request, as given: NULL means the default. */
 	const struct dp_allocator *parent;
 	size_t fail_at;  /**< The 1-based request to refuse; 0 refuses none. */
 	size_t requests; /**< Allocate and resize requests seen so far. */

@@ -111,8 +111,6 @@ struct dp_stream *dp_buffered_stream_create(struct dp_stream *inner,
 {
 	if (inner == NULL || capacity == 0)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	struct buffered_stream *self = dp_alloc(alloc, sizeof(*self));
 	if (self == NULL)
 		return NULL;
@@ -209,8 +207,6 @@ struct dp_stream *dp_counting_stream_create(struct dp_stream *inner,
 {
 	if (inner == NULL || stats == NULL)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	struct counting_stream *self = dp_alloc(alloc, sizeof(*self));
 	if (self == NULL)
 		return NULL;

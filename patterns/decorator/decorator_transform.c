@@ -127,8 +127,6 @@ struct dp_stream *dp_transform_stream_create(struct dp_stream *inner,
 {
 	if (inner == NULL || map == NULL)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	struct transform_stream *self = dp_alloc(alloc, sizeof(*self));
 	if (self == NULL)
 		return NULL;
@@ -214,8 +212,6 @@ struct dp_stream *dp_numbering_stream_create(struct dp_stream *inner,
 {
 	if (inner == NULL)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	struct numbering_stream *self = dp_alloc(alloc, sizeof(*self));
 	if (self == NULL)
 		return NULL;

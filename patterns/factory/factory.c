@@ -78,8 +78,6 @@ dp_factory *dp_factory_create(const struct dp_factory_entry *builtins,
 
 	if (!count_builtins(builtins, &builtin_count))
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 
 	dp_factory *factory = dp_alloc(alloc, sizeof(*factory));
 	if (factory == NULL)
@@ -178,8 +176,6 @@ int dp_factory_make(const dp_factory *factory, const char *name,
 	const struct dp_factory_entry *entry = dp_factory_find(factory, name);
 	if (entry == NULL)
 		return DP_ENOENT;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 
 	/* Through a local, so that `*product` stays untouched on error even
 	 * if a constructor writes its out-parameter before it fails. */

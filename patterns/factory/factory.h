@@ -49,8 +49,10 @@ struct dp_factory_entry {
 	 * @param[in]  config  The constructor's context: whatever the caller
 	 *                     passed to dp_factory_make(), unchanged; may be
 	 *                     NULL if the constructor allows it.
-	 * @param[in]  alloc   Where the product's memory comes from; never
-	 *                     NULL. The product keeps it to free itself.
+	 * @param[in]  alloc   Where the product's memory comes from, as
+	 *                     the caller gave it: NULL means malloc/free,
+	 *                     which dp_alloc() and dp_free() resolve. The
+	 *                     product keeps it to free itself.
 	 * @return #DP_OK, or a negative code of the constructor's choosing
 	 *         (#DP_ENOMEM, #DP_EINVAL for a bad config, ...), having freed
 	 *         everything it allocated.

@@ -126,7 +126,7 @@ START_TEST(test_make_builds_each_builtin_with_its_config_and_allocator)
 }
 END_TEST
 
-START_TEST(test_a_null_allocator_reaches_the_constructor_as_the_default)
+START_TEST(test_a_null_allocator_reaches_the_constructor_as_given)
 {
 	dp_factory *factory = dp_factory_create(BUILTINS, NULL);
 	void *product = NULL;
@@ -134,7 +134,7 @@ START_TEST(test_a_null_allocator_reaches_the_constructor_as_the_default)
 	ck_assert_int_eq(dp_factory_make(factory, "gear", NULL, NULL, &product),
 	                 DP_OK);
 	struct widget *widget = product;
-	ck_assert_ptr_eq(widget->alloc, dp_allocator_default());
+	ck_assert_ptr_null(widget->alloc);
 	ck_assert_int_eq(widget->size, 0);
 	widget_destroy(widget);
 	dp_factory_destroy(factory);
@@ -661,9 +661,8 @@ static Suite *factory_suite(void)
 	tcase_add_loop_test(
 		tc, test_make_builds_each_builtin_with_its_config_and_allocator,
 		0, N_BUILTINS);
-	tcase_add_test(
-		tc,
-		test_a_null_allocator_reaches_the_constructor_as_the_default);
+	tcase_add_test(tc,
+	               test_a_null_allocator_reaches_the_constructor_as_given);
 	tcase_add_loop_test(
 		tc, test_a_null_table_gives_a_registry_of_registrations_only, 0,
 		2);

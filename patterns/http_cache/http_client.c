@@ -163,8 +163,6 @@ dp_http_client_create(const struct dp_http_client_config *config)
 	if (config == NULL)
 		config = &defaults;
 	const struct dp_allocator *alloc = config->alloc;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 
 	dp_http_client *client = dp_alloc(alloc, sizeof(*client));
 	if (client == NULL)

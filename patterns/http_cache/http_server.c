@@ -231,8 +231,6 @@ dp_http_server_create(const struct dp_http_server_config *config)
 	if (config == NULL)
 		config = &defaults;
 	const struct dp_allocator *alloc = config->alloc;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 
 	dp_http_server *server = dp_alloc(alloc, sizeof(*server));
 	if (server == NULL)

@@ -23,8 +23,6 @@ dp_iter *dp_iter_create(const struct dp_iter_ops *ops, void *ctx,
 {
 	if (ops == NULL || ops->name == NULL || ops->next == NULL)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	dp_iter *it = dp_alloc(alloc, sizeof(*it));
 	if (it == NULL)
 		return NULL;
@@ -171,8 +169,6 @@ dp_iter *dp_iter_lines(struct dp_stream *stream, bool owns_stream, size_t chunk,
 {
 	if (stream == NULL)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	struct lines *self = dp_alloc(alloc, sizeof(*self));
 	if (self == NULL)
 		goto fail_close_stream;
@@ -295,8 +291,6 @@ static dp_iter *stage_create(const struct dp_iter_ops *ops, dp_iter *upstream,
 {
 	if (upstream == NULL)
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	struct stage *self = dp_alloc(alloc, sizeof(*self));
 	if (self == NULL)
 		goto fail_close_upstream;

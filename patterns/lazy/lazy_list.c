@@ -25,8 +25,6 @@ struct dp_list {
 
 dp_list *dp_list_create(const struct dp_allocator *alloc)
 {
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	dp_list *list = dp_alloc(alloc, sizeof(*list));
 	if (list == NULL)
 		return NULL;

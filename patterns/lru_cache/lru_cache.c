@@ -357,8 +357,6 @@ dp_lru *dp_lru_create(const struct dp_lru_config *config)
 	if (!config_is_valid(config))
 		return NULL;
 	const struct dp_allocator *alloc = config->alloc;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	dp_lru *lru = dp_alloc(alloc, sizeof(*lru));
 	if (lru == NULL)
 		return NULL;

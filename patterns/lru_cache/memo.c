@@ -27,8 +27,6 @@ struct dp_memo {
 static dp_memo *memo_create(enum memo_kind kind, void *ctx, size_t maxsize,
                             const struct dp_allocator *alloc)
 {
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	dp_memo *memo = dp_alloc(alloc, sizeof(*memo));
 	if (memo == NULL)
 		return NULL;

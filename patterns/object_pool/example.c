@@ -91,9 +91,9 @@ static int compare(void)
 		.chunk_objects = 32,
 	};
 	struct source pooled = {0};
-	rc = dp_pool_create(&pooled.pool, &config, &counter.base);
-	if (rc != DP_OK)
-		return rc;
+	pooled.pool = dp_pool_create(&config, &counter.base);
+	if (pooled.pool == NULL)
+		return DP_ENOMEM;
 	rc = serve(&pooled, &checksum);
 	if (rc == DP_OK) {
 		struct dp_pool_stats stats;
@@ -120,12 +120,12 @@ static int catch_bugs(void)
 		.chunk_objects = 32,
 		.debug = true,
 	};
-	dp_pool *pool = NULL;
 	void *a = NULL, *b = NULL, *c = NULL;
+	int rc;
 
-	int rc = dp_pool_create(&pool, &config, NULL);
-	if (rc != DP_OK)
-		return rc;
+	dp_pool *pool = dp_pool_create(&config, NULL);
+	if (pool == NULL)
+		return DP_ENOMEM;
 	printf("debug mode:\n");
 	if ((rc = dp_pool_acquire(pool, &a)) != DP_OK ||
 	    (rc = dp_pool_acquire(pool, &b)) != DP_OK)

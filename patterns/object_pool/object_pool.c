@@ -89,13 +89,18 @@ static size_t max_size(size_t a, size_t b)
 	return a > b ? a : b;
 }
 
+/*
+ * The one place where a configuration is judged: dp_pool_config_check()
+ * and dp_pool_create() both call it, so they cannot disagree.
+ */
 static int plan_layout(const struct dp_pool_config *config,
                        struct layout *layout)
 {
-	size_t alignment = config->alignment;
-
-	if (config->object_size == 0 || config->chunk_objects == 0)
+	if (config == NULL || config->object_size == 0 ||
+	    config->chunk_objects == 0)
 		return DP_EINVAL;
+
+	size_t alignment = config->alignment;
 	if (alignment == 0)
 		alignment = alignof(max_align_t);
 	if ((alignment & (alignment - 1)) != 0)
@@ -218,24 +223,25 @@ static void *pool_reallocate(void *ctx, void *ptr, size_t size)
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
-int dp_pool_create(dp_pool **pool, const struct dp_pool_config *config,
-                   const struct dp_allocator *alloc)
+int dp_pool_config_check(const struct dp_pool_config *config)
 {
 	struct layout layout;
-	int rc;
 
-	if (pool == NULL || config == NULL)
-		return DP_EINVAL;
-	rc = plan_layout(config, &layout);
-	if (rc != DP_OK)
-		return rc;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
+	return plan_layout(config, &layout);
+}
 
-	dp_pool *created = dp_alloc(alloc, sizeof(*created));
-	if (created == NULL)
-		return DP_ENOMEM;
-	*created = (struct dp_pool){
+dp_pool *dp_pool_create(const struct dp_pool_config *config,
+                        const struct dp_allocator *alloc)
+{
+	struct layout layout;
+
+	if (plan_layout(config, &layout) != DP_OK)
+		return NULL;
+
+	dp_pool *pool = dp_alloc(alloc, sizeof(*pool));
+	if (pool == NULL)
+		return NULL;
+	*pool = (struct dp_pool){
 		.alloc = alloc,
 		.debug = config->debug,
 		.layout = layout,
@@ -244,20 +250,16 @@ int dp_pool_create(dp_pool **pool, const struct dp_pool_config *config,
 		.stats = {.object_size = layout.object_size,
 	                  .slot_size = layout.slot_size},
 	};
-	created->as_allocator.ctx = created;
-	created->as_allocator.reallocate = pool_reallocate;
-	if (config->fixed) {
-		rc = add_chunk(created);
-		if (rc != DP_OK)
-			goto fail_free_pool;
-	}
-	*pool = created;
-	return DP_OK;
+	pool->as_allocator.ctx = pool;
+	pool->as_allocator.reallocate = pool_reallocate;
+	if (config->fixed && add_chunk(pool) != DP_OK)
+		goto fail_free_pool;
+	return pool;
 
 fail_free_pool:
-	dp_free(alloc, created->head.free_base);
-	dp_free(alloc, created);
-	return rc;
+	dp_free(alloc, pool->head.free_base);
+	dp_free(alloc, pool);
+	return NULL;
 }
 
 void dp_pool_destroy(dp_pool *pool)

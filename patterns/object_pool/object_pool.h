@@ -99,23 +99,29 @@ struct dp_pool_head {
 };
 
 /**
- * @brief Create a pool.
+ * @brief Check a configuration by the rules dp_pool_create() applies.
  *
- * Returns a code rather than a pointer-or-NULL, unlike most constructors
- * of the library, because the caller needs to tell an invalid
- * configuration from a lack of memory.
- * @param[out] pool   Receives the pool, which the caller frees with
- *                    dp_pool_destroy(); untouched on error.
- * @param[in]  config The configuration; read during the call only.
- * @param[in]  alloc  Where chunks come from, or NULL for malloc/free. It
- *                    must outlive the pool.
- * @return #DP_OK; #DP_EINVAL when `pool` or `config` is NULL, the object
- *         size or chunk_objects is 0, the alignment is not 0 or a power of
- *         two, or a chunk's size would overflow `size_t`; #DP_ENOMEM when
- *         memory runs out (a fixed pool allocates its one chunk here).
+ * For the caller who must tell a bad configuration from a lack of
+ * memory, both of which make dp_pool_create() return NULL: check first,
+ * or after a NULL. Allocates nothing.
+ * @param[in] config The configuration; read during the call only.
+ * @return #DP_OK; #DP_EINVAL when `config` is NULL, the object size or
+ *         chunk_objects is 0, the alignment is not 0 or a power of two,
+ *         or a chunk's size would overflow `size_t`.
  */
-int dp_pool_create(dp_pool **pool, const struct dp_pool_config *config,
-                   const struct dp_allocator *alloc);
+int dp_pool_config_check(const struct dp_pool_config *config);
+
+/**
+ * @brief Create a pool.
+ * @param[in] config The configuration; read during the call only.
+ * @param[in] alloc  Where chunks come from, or NULL for malloc/free. It
+ *                   must outlive the pool.
+ * @return The pool, which the caller frees with dp_pool_destroy(); NULL
+ *         when dp_pool_config_check() refuses `config` or when memory
+ *         runs out (a fixed pool allocates its one chunk here).
+ */
+dp_pool *dp_pool_create(const struct dp_pool_config *config,
+                        const struct dp_allocator *alloc);
 
 /**
  * @brief Free the pool and every chunk, including objects still lent out.

@@ -58,8 +58,6 @@ static uint64_t read_clock(void *clock)
 dp_profiler *dp_profiler_create(const struct dp_clock *clock,
                                 const struct dp_allocator *alloc)
 {
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	dp_profiler *profiler = dp_alloc(alloc, sizeof(*profiler));
 	if (profiler == NULL)
 		return NULL;

@@ -166,8 +166,6 @@ int dp_config_init(struct dp_config *config,
 		source = &environment;
 	if (clock == NULL)
 		clock = &dp_clock_monotonic;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 	if (source->lookup == NULL || clock->ops == NULL ||
 	    clock->ops->name == NULL || clock->ops->now_ns == NULL)
 		return DP_EINVAL;

@@ -158,7 +158,8 @@ struct dp_config {
 	/** The clock every timestamp comes from; never NULL. Not a variable:
 	 * it is given to dp_config_init(). */
 	const struct dp_clock *clock;
-	/** The allocator #data_dir came from; never NULL. */
+	/** The allocator #data_dir came from, as given to dp_config_init():
+	 * NULL means malloc/free. */
 	const struct dp_allocator *alloc;
 };
 

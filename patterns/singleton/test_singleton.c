@@ -93,7 +93,7 @@ START_TEST(test_unset_variables_take_their_defaults)
 	                  DP_CONFIG_DEFAULT_CACHE_CAPACITY);
 	ck_assert_str_eq(config.data_dir, ".");
 	ck_assert_ptr_eq(config.clock, &dp_clock_monotonic);
-	ck_assert_ptr_eq(config.alloc, dp_allocator_default());
+	ck_assert_ptr_null(config.alloc);
 	dp_config_deinit(&config);
 }
 END_TEST

@@ -33,8 +33,6 @@ dp_set *dp_set_create(const struct dp_set_ops *ops,
 {
 	if (!ops_complete(ops))
 		return NULL;
-	if (alloc == NULL)
-		alloc = dp_allocator_default();
 
 	dp_set *set = dp_alloc(alloc, sizeof(*set));
 	if (set == NULL)

@@ -52,8 +52,10 @@ struct dp_set_ops {
 	/**
 	 * Required. Allocate an empty state.
 	 * @param[out] state Receives the new state.
-	 * @param[in]  alloc Where all the state's memory comes from; never NULL.
-	 *                   The state keeps it for later growth and #destroy.
+	 * @param[in]  alloc Where all the state's memory comes from, as the
+	 *                   caller gave it: NULL means malloc/free, which
+	 *                   dp_alloc() and dp_free() resolve. The state keeps
+	 *                   it for later growth and #destroy.
 	 * @return #DP_OK, or #DP_ENOMEM with `*state` untouched.
 	 */
 	int (*create)(void **state, const struct dp_allocator *alloc);
