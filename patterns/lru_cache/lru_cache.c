@@ -637,19 +637,9 @@ static size_t pool_chunk_entries(size_t maxsize)
 	return maxsize < DP_LRU_POOL_CHUNK ? maxsize : DP_LRU_POOL_CHUNK;
 }
 
-/* The chapter's one call of dp_pool_create(), so that a change of its
- * signature is one edit here. */
-static dp_pool *entry_pool_create(const struct dp_pool_config *config,
-                                  const struct dp_allocator *alloc)
-{
-	dp_pool *pool = NULL;
-
-	return dp_pool_create(&pool, config, alloc) == DP_OK ? pool : NULL;
-}
-
 static int pooled_entries_init(dp_lru *lru)
 {
-	lru->pool = entry_pool_create(
+	lru->pool = dp_pool_create(
 		&(struct dp_pool_config){
 			.object_size = lru->entry_size,
 			.chunk_objects = pool_chunk_entries(lru->maxsize),
