@@ -8,9 +8,9 @@
  * builds.
  *
  * Two widths, because the widest loads are not the fastest everywhere:
- * on the CPU of the recorded run, 64-byte loads sum an array in L1 about
- * twice as fast as 32-byte ones, and read one from RAM more slowly. The
- * bench times both and keeps the faster at each size.
+ * which one wins depends on the CPU and on where the array is (the
+ * chapter's README has the measurements). The bench times both and keeps
+ * the faster at each size.
  */
 #include "vectorize/vectorize.h"
 
@@ -23,8 +23,8 @@ typedef double v8d __attribute__((vector_size(64)));
 /* Eight vector accumulators: enough independent additions to cover the
  * latency of a vector add (3 to 4 cycles) times the number that start per
  * cycle (2) on current cores, so that only the loads bound the loop. And
- * every load aligned to 64 bytes, a cache line: an unaligned 64-byte
- * load touches two lines, which halved the speed in L1 on that CPU. */
+ * every vector load aligned to 64 bytes, a cache line: an unaligned
+ * 64-byte load touches two lines. */
 enum { ACCUMULATORS = 8, ALIGNMENT = 64 };
 
 /* How many elements to add one by one before x + head is aligned. */
