@@ -18,7 +18,7 @@
  * there, to files named for the build's flags: vectorize_sum_O2.csv and
  * vectorize_python_O2.csv, and likewise _O0 and _O3_march_native.
  */
-/* popen() and pclose() are POSIX, not C11. */
+/* popen(), pclose() and clock_gettime() are POSIX, not C11. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "common/dp_bench.h"
@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef DP_VECTORIZE_OPT
 #define DP_VECTORIZE_OPT "-O2"
@@ -144,12 +145,24 @@ static void measure_rounds(struct run *r, size_t rows, size_t passes, size_t s,
 	}
 }
 
+/* The time this thread has run, in ns: unlike the wall clock, it stops
+ * while another program has the core. */
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
 /* The same from RAM, where one call reads 80 MB and lasts milliseconds,
  * long enough to time alone: the rows take turns call by call, so that
  * each sees the same moments of a shared machine (another program's
  * memory traffic slows whichever row runs beside it), and each keeps its
- * fastest call. Calibrated rounds of 10 ms, one row after the other, let
- * a variant read 124% of the limit on a busy machine. */
+ * fastest call. A call is timed by the thread's CPU time, so that being
+ * descheduled in the middle of one does not count: on a busy machine a
+ * slow row's call of 100 ms is rarely left alone by the scheduler.
+ * Calibrated rounds of 10 ms, one row after the other, let a variant
+ * read 124% of the limit on a busy machine. */
 static void measure_turns(struct run *r, size_t rows, size_t turns, size_t s,
                           double ns[N_ROWS][N_SIZES])
 {
@@ -157,9 +170,9 @@ static void measure_turns(struct run *r, size_t rows, size_t turns, size_t s,
 	for (size_t turn = 0; turn < turns; turn++) {
 		for (size_t row = 0; row < rows; row++) {
 			select_row(r, row);
-			uint64_t start = dp_now_ns();
+			uint64_t start = thread_cpu_ns();
 			keep_double(call_kernel(r, turn));
-			double t = (double)(dp_now_ns() - start) /
+			double t = (double)(thread_cpu_ns() - start) /
 			           (double)SIZES[s];
 			ns[row][s] = fmin(ns[row][s], t);
 		}
