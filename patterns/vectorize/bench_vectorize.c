@@ -8,9 +8,9 @@
  * fastest sum the chapter knows how to write, compiled at -O3
  * -march=native in every build: in L1 the best loop the compiler emits
  * for this CPU, from RAM the read bandwidth of one core. The limit and
- * the variants are timed the same way on the same arrays, in several
- * passes, the best of each kept, so each variant is a percentage of a
- * limit measured beside it.
+ * the variants are timed the same way on the same arrays, taking turns,
+ * the best turn of each kept, so each variant is a percentage of a limit
+ * measured beside it.
  *
  * `make bench` builds this three times, at -O0, -O2 and -O3 -march=native;
  * DP_VECTORIZE_OPT names the level. Figures are ratios within one run.
@@ -49,11 +49,13 @@ enum { N_VARIANTS = DP_ARRAY_SIZE(VARIANTS) };
 enum { SMALL = 1024, BIG = 10 * 1000 * 1000, N_SIZES = 2 };
 static const size_t SIZES[N_SIZES] = {SMALL, BIG};
 
-/* The sum's table, the limit's rows included, is timed in several passes
- * in L1 and in many turns from RAM, each cell keeping its best, so that a
- * burst of load cannot make a variant look faster than the limit, or the
- * limit slower than a variant. */
-enum { SUM_PASSES = 3, RAM_TURNS = 40 };
+/* The sum's table, the limit's rows included, is timed in turns: each
+ * row times CALLS[s] calls in turn, TURNS times, and keeps its best turn,
+ * so that a burst of load cannot make a variant look faster than the
+ * limit, or the limit slower than a variant. A turn lasts microseconds
+ * to milliseconds: 1000 calls on 8 KB, one call on 80 MB. */
+enum { TURNS = 40 };
+static const size_t CALLS[N_SIZES] = {1000, 1};
 
 enum kernel { SUM, DOT, AXPY, SUM_I64, N_KERNELS };
 static const char *const KERNEL_NAMES[N_KERNELS] = {"sum", "dot", "axpy",
@@ -128,20 +130,17 @@ static void select_row(struct run *r, size_t row)
 	r->lanes = row == LIMIT8 ? 8 : 4;
 }
 
-/* ns per element of each row at one size: the best of `passes` passes,
- * each timing every row with the harness (calibrated rounds, the best of
- * five kept). For the L1 size, where one call lasts nanoseconds. */
-static void measure_rounds(struct run *r, size_t rows, size_t passes, size_t s,
+/* ns per element of each row at one size, timed by the harness
+ * (calibrated rounds of the wall clock, the best of five kept): the other
+ * kernels, which have no limit to be compared with. */
+static void measure_rounds(struct run *r, size_t rows, size_t s,
                            double ns[N_ROWS][N_SIZES])
 {
 	r->n = SIZES[s];
-	for (size_t pass = 0; pass < passes; pass++) {
-		for (size_t row = 0; row < rows; row++) {
-			select_row(r, row);
-			double t = dp_bench_ns_per_op(run_kernel, r) /
-			           (double)SIZES[s];
-			ns[row][s] = fmin(ns[row][s], t);
-		}
+	for (size_t row = 0; row < rows; row++) {
+		select_row(r, row);
+		ns[row][s] =
+			dp_bench_ns_per_op(run_kernel, r) / (double)SIZES[s];
 	}
 }
 
@@ -154,26 +153,27 @@ static uint64_t thread_cpu_ns(void)
 	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
-/* The same from RAM, where one call reads 80 MB and lasts milliseconds,
- * long enough to time alone: the rows take turns call by call, so that
- * each sees the same moments of a shared machine (another program's
- * memory traffic slows whichever row runs beside it), and each keeps its
- * fastest call. A call is timed by the thread's CPU time, so that being
- * descheduled in the middle of one does not count: on a busy machine a
- * slow row's call of 100 ms is rarely left alone by the scheduler.
- * Calibrated rounds of 10 ms, one row after the other, let a variant
- * read 124% of the limit on a busy machine. */
-static void measure_turns(struct run *r, size_t rows, size_t turns, size_t s,
+/* The sum and its limit: the rows take turns, CALLS[s] calls each, so
+ * that every row sees the same moments of a shared machine (another
+ * program's memory traffic slows whichever row runs beside it), and each
+ * keeps its fastest turn. A turn is timed by the thread's CPU time, so
+ * that being descheduled in the middle of one does not count. Calibrated
+ * rounds of the wall clock, one row after the other, let a variant read
+ * 124% of the limit on a busy machine. */
+static void measure_turns(struct run *r, size_t rows, size_t s,
                           double ns[N_ROWS][N_SIZES])
 {
 	r->n = SIZES[s];
-	for (size_t turn = 0; turn < turns; turn++) {
+	for (size_t turn = 0; turn < TURNS; turn++) {
 		for (size_t row = 0; row < rows; row++) {
 			select_row(r, row);
+			double acc = 0.0;
 			uint64_t start = thread_cpu_ns();
-			keep_double(call_kernel(r, turn));
+			for (size_t call = 0; call < CALLS[s]; call++)
+				acc += call_kernel(r, call);
 			double t = (double)(thread_cpu_ns() - start) /
-			           (double)SIZES[s];
+			           (double)(CALLS[s] * SIZES[s]);
+			keep_double(acc);
 			ns[row][s] = fmin(ns[row][s], t);
 		}
 	}
@@ -184,14 +184,14 @@ static void measure_turns(struct run *r, size_t rows, size_t turns, size_t s,
 static void measure(struct run *r, size_t rows, bool with_limit,
                     double ns[N_ROWS][N_SIZES])
 {
-	for (size_t row = 0; row < rows; row++)
-		for (size_t s = 0; s < N_SIZES; s++)
+	for (size_t s = 0; s < N_SIZES; s++) {
+		for (size_t row = 0; row < rows; row++)
 			ns[row][s] = INFINITY;
-	measure_rounds(r, rows, with_limit ? SUM_PASSES : 1, 0, ns);
-	if (with_limit)
-		measure_turns(r, rows, RAM_TURNS, 1, ns);
-	else
-		measure_rounds(r, rows, 1, 1, ns);
+		if (with_limit)
+			measure_turns(r, rows, s, ns);
+		else
+			measure_rounds(r, rows, s, ns);
+	}
 }
 
 /* ns per element of the plain loop and of the best variant, per size. */
@@ -268,8 +268,8 @@ static void kernel_table(struct run *r, enum kernel kernel,
 
 	printf("%s, %.0f bytes per element%s\n", KERNEL_NAMES[kernel],
 	       KERNEL_BYTES[kernel],
-	       has_limit ? "; % of the limit's speed (L1: best of 3 passes; "
-	                   "RAM: best of 40 turns)"
+	       has_limit ? "; % of the limit's speed; best of 40 turns "
+	                   "of CPU time"
 	                 : "");
 	const char *pct = has_limit ? " %limit" : "";
 	printf("%-9s %21s%s   %21s\n", "", "L1 (8 KB per array)",

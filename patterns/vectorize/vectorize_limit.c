@@ -7,10 +7,10 @@
  * variants (mk/vectorize.mk), so that one limit stands behind all three
  * builds.
  *
- * Two widths, because the widest loads are not the fastest everywhere:
- * which one wins depends on the CPU and on where the array is (the
- * chapter's README has the measurements). The bench times both and keeps
- * the faster at each size.
+ * Two widths, because the widest loads need not be the fastest
+ * everywhere: which one wins may depend on the CPU and on where the array
+ * is. The bench times both, prints both, and keeps the faster at each
+ * size.
  */
 #include "vectorize/vectorize.h"
 
