@@ -124,6 +124,50 @@ START_TEST(test_long_sum_matches_plain_within_bound)
 }
 END_TEST
 
+/* The bench's yardstick is a sum like the others, in two widths: a scalar
+ * head up to a 64-byte boundary, steps of 32 or 64 elements, a tail. Up
+ * to LIMIT_N elements covers a head, two steps and every tail. */
+enum { LIMIT_N = 200, LIMIT_BUF = LIMIT_N + MAX_OFFSET + 1 };
+
+START_TEST(test_limit_sum_matches_plain_within_bound_at_every_tail_and_offset)
+{
+	const size_t lanes = _i == 0 ? 4 : 8;
+	double buf[LIMIT_BUF];
+
+	fill_random(buf, LIMIT_BUF, 13);
+	for (size_t off = 0; off <= MAX_OFFSET; off++) {
+		for (size_t n = 0; n <= LIMIT_N; n++) {
+			const double *x = buf + off;
+			double want = 0.0, got = 1.0;
+			ck_assert_int_eq(dp_vec_sum(&dp_vec_plain, x, n, &want),
+			                 DP_OK);
+			ck_assert_int_eq(dp_vec_limit_sum(x, n, lanes, &got),
+			                 DP_OK);
+			ck_assert_msg(fabs(got - want) <=
+			                      dp_vec_sum_bound(x, n),
+			              "lanes=%zu off=%zu n=%zu: %.17g vs %.17g",
+			              lanes, off, n, got, want);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_long_limit_sum_matches_plain_within_bound)
+{
+	enum { N = 100003 };
+	const size_t lanes = _i == 0 ? 4 : 8;
+	double *x = malloc(N * sizeof(*x));
+	double want = 0.0, got = 0.0;
+
+	ck_assert_ptr_nonnull(x);
+	fill_random(x, N, 17);
+	ck_assert_int_eq(dp_vec_sum(&dp_vec_plain, x, N, &want), DP_OK);
+	ck_assert_int_eq(dp_vec_limit_sum(x, N, lanes, &got), DP_OK);
+	ck_assert(fabs(got - want) <= dp_vec_sum_bound(x, N));
+	free(x);
+}
+END_TEST
+
 START_TEST(test_dot_matches_plain_within_bound_at_every_tail_and_offset)
 {
 	const struct dp_vec_ops *ops = VARIANTS[_i];
@@ -440,6 +484,21 @@ START_TEST(test_axpy_refuses_overlapping_arrays)
 }
 END_TEST
 
+START_TEST(test_limit_sum_refuses_bad_arguments)
+{
+	const double x[1] = {1.0};
+	double out = 42.0;
+
+	ck_assert_int_eq(dp_vec_limit_sum(x, 1, 4, NULL), DP_EINVAL);
+	ck_assert_int_eq(dp_vec_limit_sum(NULL, 1, 4, &out), DP_EINVAL);
+	ck_assert_int_eq(dp_vec_limit_sum(x, 1, 2, &out), DP_EINVAL);
+	ck_assert_int_eq(dp_vec_limit_sum(x, 1, 16, &out), DP_EINVAL);
+	ck_assert(out == 42.0);
+	ck_assert_int_eq(dp_vec_limit_sum(NULL, 0, 8, &out), DP_OK);
+	ck_assert(out == 0.0);
+}
+END_TEST
+
 static Suite *vectorize_suite(void)
 {
 	Suite *suite = suite_create("vectorize");
@@ -471,6 +530,13 @@ static Suite *vectorize_suite(void)
 	                    N_VARIANTS);
 	tcase_add_loop_test(tc, test_axpy_writes_nothing_outside_its_range, 0,
 	                    N_VARIANTS);
+	/* The yardstick's two widths: 4 and 8 lanes. */
+	tcase_add_loop_test(
+		tc,
+		test_limit_sum_matches_plain_within_bound_at_every_tail_and_offset,
+		0, 2);
+	tcase_add_loop_test(tc, test_long_limit_sum_matches_plain_within_bound,
+	                    0, 2);
 	tcase_add_test(tc, test_reassociation_changes_the_result);
 	tcase_add_test(tc, test_sum_bound_values);
 
@@ -494,6 +560,7 @@ static Suite *vectorize_suite(void)
 	                    N_VARIANTS);
 	tcase_add_loop_test(tc, test_axpy_refuses_overlapping_arrays, 0,
 	                    N_VARIANTS);
+	tcase_add_test(tc, test_limit_sum_refuses_bad_arguments);
 	return suite;
 }
 

@@ -6,7 +6,8 @@
  * A plain loop, a loop with several independent accumulators, a loop the
  * compiler is allowed to vectorize (`restrict`, `#pragma omp simd`), and
  * explicit vectors with GCC/clang vector extensions. The same tests and the
- * same benchmark drive all of them through `struct dp_vec_ops`.
+ * same benchmark drive all of them through `struct dp_vec_ops`; the bench
+ * measures them against dp_vec_limit_sum(), its yardstick.
  *
  * Ownership: nothing is allocated; every kernel reads the caller's arrays
  * and writes only where told. Thread-safety: the tables are `const` and the
@@ -133,6 +134,27 @@ int dp_vec_axpy(const struct dp_vec_ops *ops, double a, const double *x,
  */
 int dp_vec_sum_i64(const struct dp_vec_ops *ops, const int64_t *x, size_t n,
                    int64_t *out);
+
+/**
+ * @brief The bench's yardstick: the fastest sum of doubles the chapter
+ *        knows how to write, eight accumulators of 4- or 8-lane vectors
+ *        (32 or 64 bytes), every vector load aligned to 64 bytes.
+ *
+ * Not a strategy: it has no table and no other kernels. The bench builds
+ * compile it at `-O3 -march=native`, whatever the level of the variants,
+ * and time both widths like the variants on the same arrays, keeping the
+ * faster at each size: in L1 the best sum the compiler emits for the
+ * machine, from RAM the read bandwidth of one core. Other builds compile
+ * it with their own flags, where it is only a correct sum, within
+ * dp_vec_sum_bound() of the plain loop's.
+ * @param[in]  x     The values; may be NULL only when `n` is 0.
+ * @param[in]  n     The number of values.
+ * @param[in]  lanes Doubles per vector: 4 or 8.
+ * @param[out] out   Receives the sum (0 for an empty array).
+ * @return #DP_OK; #DP_EINVAL when `out` is NULL, `x` is NULL with `n` >
+ *         0, or `lanes` is neither 4 nor 8. `*out` is untouched on error.
+ */
+int dp_vec_limit_sum(const double *x, size_t n, size_t lanes, double *out);
 
 /**
  * @brief How far two strategies' sums of the same terms may differ.
