@@ -8,7 +8,9 @@
  * The limit of a network cache is the round trip; its worth is that every
  * process shares what any of them computed. The figures are ratios within
  * this one run, on one machine: a real network adds its own latency.
- * Run with `make bench`.
+ * Run with `make bench`. With DP_BENCH_CSV set, the first table also goes
+ * to cache_hit.csv there and the second to cache_pipeline.csv, the ratios
+ * as columns.
  */
 #include "cache/cache.h"
 #include "cache/redis_server.h"
@@ -113,6 +115,38 @@ static void report(const char *what, double ns, double base)
 	printf("  %-44s %12.0f ns %10.1fx\n", what, ns, ns / base);
 }
 
+/* Both tables to CSV (nothing when DP_BENCH_CSV is unset): the hits, each
+ * against the local LRU and against the Unix socket; the batches, in ms,
+ * per key and one by one against pipelined. */
+static int write_csv(const double *ns)
+{
+	static const char *const hits[] = {"local", "tiered", "unix", "tcp"};
+	static const char *const batches[] = {
+		"unix_one_by_one", "unix_pipelined", "tcp_one_by_one",
+		"tcp_pipelined"};
+	dp_bench_csv *csv = NULL;
+	int rc = dp_bench_csv_open(&csv, "cache_hit",
+	                           "where,ns_per_hit,vs_local,vs_unix");
+	for (size_t i = 0; rc == DP_OK && i < 4; i++) {
+		double row[] = {ns[i], ns[i] / ns[0], ns[i] / ns[2]};
+		dp_bench_csv_row(csv, hits[i], row, DP_ARRAY_SIZE(row));
+	}
+	int close_rc = dp_bench_csv_close(csv);
+	rc = rc != DP_OK ? rc : close_rc;
+	csv = NULL;
+	if (rc == DP_OK)
+		rc = dp_bench_csv_open(&csv, "cache_pipeline",
+		                       "batch,ms,ns_per_key,vs_pipelined");
+	for (size_t i = 0; rc == DP_OK && i < 4; i++) {
+		const double *b = &ns[4 + i];
+		double pipelined = ns[4 + (i | 1)];
+		double row[] = {*b / 1e6, *b / N, *b / pipelined};
+		dp_bench_csv_row(csv, batches[i], row, DP_ARRAY_SIZE(row));
+	}
+	close_rc = dp_bench_csv_close(csv);
+	return rc != DP_OK ? rc : close_rc;
+}
+
 int main(void)
 {
 	static struct fixture lru, unix_socket, tcp, tiered;
@@ -184,10 +218,19 @@ int main(void)
 	       "%.0f ns, %.0f ns (TCP)\n",
 	       m[4].ns / N, m[5].ns / N, m[6].ns / N, m[7].ns / N);
 
+	double ns[DP_ARRAY_SIZE(m)];
+	for (size_t i = 0; i < DP_ARRAY_SIZE(m); i++)
+		ns[i] = m[i].ns;
+	int rc = write_csv(ns);
+
 	dp_cache_destroy(lru.cache);
 	dp_cache_destroy(unix_socket.cache);
 	dp_cache_destroy(tcp.cache);
 	dp_cache_destroy(tiered.cache);
 	dp_redis_server_stop(&server);
+	if (rc != DP_OK) {
+		fprintf(stderr, "bench: %s\n", dp_strerror(rc));
+		return EXIT_FAILURE;
+	}
 	return EXIT_SUCCESS;
 }

@@ -16,6 +16,10 @@
  * at 10^6 and 10^7 one pass is long enough to time, so each is timed once,
  * which keeps the whole run to a few seconds. DP_BENCH_QUICK=1 stops at
  * 10^5. Run with `make bench`; the figures are ratios within one run.
+ * With DP_BENCH_CSV set, table 1 also goes to lazy_full.csv there and
+ * table 2 to lazy_early.csv, one row per number of lines, the ratios as
+ * columns; a CPython figure not measured is written as nan. The peaks go
+ * in KiB there: the CSV keeps six significant digits, too few for bytes.
  */
 #define _POSIX_C_SOURCE 200809L /* open, popen, pclose */
 
@@ -25,6 +29,7 @@
 #include "lazy/lazy.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,6 +313,70 @@ static int measure(const char *dir, size_t n, bool python, struct row *row)
 	return rc;
 }
 
+/* Table 1's row for lazy_full.csv: ns per line, peaks, and ratios. */
+static void full_csv(dp_bench_csv *csv, const struct row *row)
+{
+	double n = (double)row->n;
+	double python = row->python_ns < 0 ? NAN : row->python_ns / n;
+	double values[] = {
+		row->eager_ns / n,
+		row->lazy_ns / n,
+		python,
+		row->eager_ns / row->lazy_ns,
+		python / (row->lazy_ns / n),
+		(double)row->eager_peak / 1024,
+		(double)row->lazy_peak / 1024,
+		(double)row->eager_peak / (double)row->lazy_peak,
+		(double)row->eager_peak / n,
+	};
+	char label[24];
+
+	snprintf(label, sizeof(label), "%zu", row->n);
+	dp_bench_csv_row(csv, label, values, DP_ARRAY_SIZE(values));
+}
+
+/* Table 2's row for lazy_early.csv: us per pipeline, and ratios. */
+static void early_csv(dp_bench_csv *csv, const struct row *row)
+{
+	double python =
+		row->python_early_ns < 0 ? NAN : row->python_early_ns / 1e3;
+	double values[] = {
+		row->eager_ns / 1e3,
+		row->lazy_early_ns / 1e3,
+		python,
+		(double)row->lazy_early_lines,
+		row->eager_ns / row->lazy_early_ns,
+	};
+	char label[24];
+
+	snprintf(label, sizeof(label), "%zu", row->n);
+	dp_bench_csv_row(csv, label, values, DP_ARRAY_SIZE(values));
+}
+
+/* Both tables to CSV (nothing when DP_BENCH_CSV is unset). */
+static int write_csv(const struct row *rows, size_t count)
+{
+	dp_bench_csv *csv = NULL;
+	int rc = dp_bench_csv_open(
+		&csv, "lazy_full",
+		"lines,eager_ns,lazy_ns,python_ns,eager_vs_lazy,python_vs_lazy,"
+		"eager_peak_kib,lazy_peak_kib,peak_ratio,eager_peak_per_line");
+	for (size_t s = 0; rc == DP_OK && s < count; s++)
+		full_csv(csv, &rows[s]);
+	int close_rc = dp_bench_csv_close(csv);
+	rc = rc != DP_OK ? rc : close_rc;
+	if (rc != DP_OK)
+		return rc;
+	csv = NULL;
+	rc = dp_bench_csv_open(&csv, "lazy_early",
+	                       "lines,eager_us,lazy_us,python_us,lazy_lines,"
+	                       "eager_vs_lazy");
+	for (size_t s = 0; rc == DP_OK && s < count; s++)
+		early_csv(csv, &rows[s]);
+	close_rc = dp_bench_csv_close(csv);
+	return rc != DP_OK ? rc : close_rc;
+}
+
 static void print_python(double ns, double divisor)
 {
 	if (ns < 0)
@@ -372,6 +441,11 @@ int main(void)
 			printf(" %12.1f", row->python_early_ns / 1e3);
 		printf(" %5llu lines\n",
 		       (unsigned long long)row->lazy_early_lines);
+	}
+	int rc = write_csv(rows, count);
+	if (rc != DP_OK) {
+		fprintf(stderr, "bench_lazy: %s\n", dp_strerror(rc));
+		return EXIT_FAILURE;
 	}
 	return EXIT_SUCCESS;
 }

@@ -9,7 +9,12 @@
  * monotonic clock (what a real profile pays). Then the same for the
  * course's slow_function(10000), where the work per call is large.
  *
- * Run with `make bench`; figures are ratios within this one run.
+ * Run with `make bench`; figures are ratios within this one run. With
+ * DP_BENCH_CSV set, the first table also goes to profiling_tiny.csv there
+ * and the second to profiling_large.csv, one row per way of calling (the
+ * label in parentheses in the source), the overhead also in percent and
+ * the time also in microseconds, so that the README's prose quotes
+ * columns too.
  */
 #include "common/dp_bench.h"
 #include "profiling/profiling.h"
@@ -47,12 +52,22 @@ static void run_calls(void *ctx, size_t iterations)
 
 struct row {
 	const char *name;
+	const char *label; /* the row's label in the CSV file */
 	struct target target;
 };
 
-static void table(const char *title, struct row *rows, size_t count)
+/* Prints a table and writes it to `<csv_name>.csv` when DP_BENCH_CSV
+ * is set. */
+static int table(const char *title, const char *csv_name, struct row *rows,
+                 size_t count)
 {
 	double bare = 0;
+	dp_bench_csv *csv = NULL;
+	int rc = dp_bench_csv_open(&csv, csv_name,
+	                           "call,ns_per_call,overhead,vs_bare,"
+	                           "overhead_pct,us_per_call");
+	if (rc != DP_OK)
+		return rc;
 
 	printf("%s\n%-44s %10s %10s %10s\n", title, "call", "ns/call",
 	       "overhead", "vs bare");
@@ -60,11 +75,15 @@ static void table(const char *title, struct row *rows, size_t count)
 		double ns = dp_bench_ns_per_op(run_calls, &rows[r].target);
 		if (r == 0)
 			bare = ns;
-		printf("%-44s %10.2f %10.2f %9.2fx\n", rows[r].name, ns,
-		       ns - bare, ns / bare);
+		double row[] = {ns, ns - bare, ns / bare,
+		                (ns - bare) / bare * 100, ns / 1000};
+		printf("%-44s %10.2f %10.2f %9.2fx\n", rows[r].name, ns, row[1],
+		       row[2]);
 		fflush(stdout);
+		dp_bench_csv_row(csv, rows[r].label, row, DP_ARRAY_SIZE(row));
 	}
 	printf("\n");
+	return dp_bench_csv_close(csv);
 }
 
 int main(void)
@@ -92,29 +111,43 @@ int main(void)
 	dp_int64_fn *volatile opaque = step;
 	struct row tiny[] = {
 		{"bare call through a function pointer",
+	         "bare",
 	         {opaque, NULL, 1, true}},
 		{"dp_timed_fn (count + 2 clock reads)",
+	         "timed",
 	         {dp_timed_fn_call, &step_timed, 1, true}},
 		{"profiler, manual clock (bookkeeping)",
+	         "manual",
 	         {dp_profiled_fn_call, step_fake, 1, true}},
 		{"profiler, monotonic clock (a real profile)",
+	         "monotonic",
 	         {dp_profiled_fn_call, step_real, 1, true}},
 	};
 	dp_int64_fn *volatile slow = dp_profiling_slow_function;
 	struct row large[] = {
-		{"bare slow_function(10000)", {slow, NULL, 10000, false}},
-		{"dp_timed_fn", {dp_timed_fn_call, &slow_timed, 10000, false}},
+		{"bare slow_function(10000)",
+	         "bare",
+	         {slow, NULL, 10000, false}},
+		{"dp_timed_fn",
+	         "timed",
+	         {dp_timed_fn_call, &slow_timed, 10000, false}},
 		{"profiler, monotonic clock",
+	         "monotonic",
 	         {dp_profiled_fn_call, slow_real, 10000, false}},
 	};
 
 	printf("Profiling bench (%s, compiled by %s)\n\n", "make bench",
 	       __VERSION__);
-	table("A tiny function (x * 3 + 1), ns per call", tiny,
-	      DP_ARRAY_SIZE(tiny));
-	table("The course's slow_function(10000), ns per call", large,
-	      DP_ARRAY_SIZE(large));
+	int rc = table("A tiny function (x * 3 + 1), ns per call",
+	               "profiling_tiny", tiny, DP_ARRAY_SIZE(tiny));
+	int large_rc = table("The course's slow_function(10000), ns per call",
+	                     "profiling_large", large, DP_ARRAY_SIZE(large));
+	rc = rc != DP_OK ? rc : large_rc;
 	dp_profiler_destroy(real);
 	dp_profiler_destroy(fake);
+	if (rc != DP_OK) {
+		fprintf(stderr, "bench_profiling: %s\n", dp_strerror(rc));
+		return EXIT_FAILURE;
+	}
 	return EXIT_SUCCESS;
 }
