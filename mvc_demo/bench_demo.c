@@ -25,7 +25,10 @@
  * (a load must start from an empty list, so dp_bench_ns_per_op()'s
  * repeated calls on one state would not measure it); the clock is the
  * library's dp_now_ns(). DP_BENCH_QUICK=1 runs one round. Run with
- * `make bench P=demo`.
+ * `make bench P=demo`. With DP_BENCH_CSV set, each architecture's table
+ * is also written as CSV: demo_mvc.csv and demo_mvp.csv (a row per n,
+ * times in the units the docs write them) and demo_mvc_growth.csv and
+ * demo_mvp_growth.csv (a row per step, labelled by its smaller n).
  */
 #include "adapter/adapter.h"
 #include "common/dp_bench.h"
@@ -283,6 +286,40 @@ static void print_table(const char *title, const struct figures *f)
 	}
 }
 
+/* The table as CSV (nothing unless DP_BENCH_CSV is set). */
+static void write_csv(bool mvp, const struct figures *f)
+{
+	static const double UNIT[OPS] = {1e3, 1e3, 1e6, 1e3, 1e6};
+	dp_bench_csv *times = NULL;
+	dp_bench_csv *growth = NULL;
+	char label[32];
+	double row[OPS];
+
+	int rc = dp_bench_csv_open(
+		&times, mvp ? "demo_mvp" : "demo_mvc",
+		"n,load_ms,save_ms,filter_us,sort_ms,edit_us");
+	if (rc == DP_OK)
+		rc = dp_bench_csv_open(
+			&growth, mvp ? "demo_mvp_growth" : "demo_mvc_growth",
+			"from_n,load,save,filter,sort,edit");
+	for (size_t i = 0; rc == DP_OK && i < SIZES; i++) {
+		for (int op = 0; op < OPS; op++)
+			row[op] = f->best[i][op] * UNIT[op];
+		snprintf(label, sizeof(label), "%zu", SIZE[i]);
+		rc = dp_bench_csv_row(times, label, row, OPS);
+		for (int op = 0; rc == DP_OK && i + 1 < SIZES && op < OPS; op++)
+			row[op] = exponent(f, i, op);
+		if (rc == DP_OK && i + 1 < SIZES)
+			rc = dp_bench_csv_row(growth, label, row, OPS);
+	}
+	int closed = dp_bench_csv_close(times);
+	int closed_growth = dp_bench_csv_close(growth);
+	if (rc == DP_OK)
+		rc = closed != DP_OK ? closed : closed_growth;
+	if (rc != DP_OK)
+		die("CSV", rc);
+}
+
 static bool run_architecture(bool mvp, const char *dir, int rounds)
 {
 	struct figures f = {{{0}}};
@@ -302,6 +339,7 @@ static bool run_architecture(bool mvp, const char *dir, int rounds)
 	                : "MVC: the view pulls from the model and draws "
 	                  "(plain view, into /dev/null)",
 	            &f);
+	write_csv(mvp, &f);
 	bool met = print_targets(&f);
 	printf("\n");
 	return met;
