@@ -29,6 +29,8 @@ stale() { # stale PRODUCT DEPFILE...
 }
 
 seal() { # seal PRODUCT DEPFILE...
+	product=$1
+	shift
 	# shellcheck disable=SC2046
-	contents_of $(deps_of "$@") >"$1.sum"
+	contents_of $(deps_of "$@") >"$product.sum"
 }
