@@ -206,11 +206,33 @@ function links(s,    out, t, rest) {
 		out = out substr(s, 1, RSTART + 1)
 		if (is_image(out))
 			out = out t ")"
+		else if (is_history(t))
+			out = as_subpage(out, page_name(dir "/" t))
 		else
 			out = out rewrite(t) ")"
 		s = rest
 	}
 	return out s
+}
+
+# A chapter's experiment history, patterns/<chapter>/HISTORY.md, is a
+# page of that chapter: the README's first link to it is a \subpage, so
+# the sidebar shows it under the chapter, not at the top level.
+function is_history(t) {
+	if (t != "HISTORY.md" || path != dir "/README.md" || \
+	    dir !~ /^patterns\/[A-Za-z0-9_]+$/ || kind(dir "/" t) != "f" || \
+	    history_linked++)
+		return 0
+	return 1
+}
+
+# The text before "](", "...[caption](", as "...\subpage NAME "caption"".
+function as_subpage(before, name,    caption) {
+	sub(/\]\($/, "", before)
+	match(before, /\[[^]\[]*$/)
+	caption = substr(before, RSTART + 1)
+	gsub(/"/, "", caption)
+	return substr(before, 1, RSTART - 1) "\\subpage " name " \"" caption "\""
 }
 
 # Does the text before "](" open its link with "!["?
@@ -287,7 +309,9 @@ BEGIN {
 	sub(/_md$/, "", tag)
 	example_c = (dir == "" ? "" : dir "/") "example.c"
 	example_out = (dir == "" ? "" : dir "/") "example.out"
-	show_example = kind(example_c) == "f" && kind(example_out) == "f"
+	# Only the folder's README shows its example (not a HISTORY.md beside it).
+	show_example = path ~ /(^|\/)README\.md$/ && kind(example_c) == "f" && \
+	    kind(example_out) == "f"
 	show_answers = ENVIRON["DOCS_SOLUTIONS"] != ""
 }
 
@@ -323,6 +347,10 @@ self == "" && /^#/ {
 		self = substr($0, RSTART + 2)
 		sub(/\}.*/, "", self)
 	}
+	# A label that is the name Doxygen gives the page anyway (a chapter's
+	# HISTORY.md) would be defined twice: the page keeps the name alone.
+	if (self == tag)
+		sub(/[ \t]*\{#[A-Za-z0-9_]+\}[ \t]*$/, "")
 }
 
 # Bold that opens on a code span, "**`const` table**", shows its asterisks

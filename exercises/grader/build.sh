@@ -21,6 +21,8 @@ if [ -n "${GRADE_HIDE:-}" ]; then
 	IFS=$old_ifs
 fi
 
+. "$here/stale.sh"
+
 sum() { sha256sum "$@" 2>/dev/null | cut -d' ' -f1; }
 
 # The runner, the report tool and the objects every test links: rebuilt
@@ -74,9 +76,49 @@ header_ok() { # header_ok EXERCISE HEADER OUT
 	return 1
 }
 
+# GRADE_REUSE=1 (the grader's self-test sets it) keeps an exercise's
+# build when nothing it was built from changed, as make decides: the
+# folder's stamp, "built", must be newer than every file of its
+# dependency list, deps.d, which is the compiler's own lists (name.c, the
+# test file, the linked chapter sources and every header each included)
+# plus the grader's tools, scripts and manifest. The stamp also holds the
+# compiler, the flags, the folders and the outcome; any difference
+# rebuilds. The previous run's verdicts are deleted either way.
 build_exercise() { # build_exercise EXERCISE OUT
+	key="$cc $cflags|$src|$trusted|$tools|$mode|${GRADE_INSPECT:-1}|$jail"
+	if [ "${GRADE_REUSE:-0}" = 1 ] && [ -f "$2/built" ] &&
+		[ "$(sed -n 1p "$2/built")" = "$key" ] &&
+		! stale "$2/built" "$2/deps.d"; then
+		rm -f "$2/result.txt" "$2/output.txt" "$2/tests.txt"
+		return "$(sed -n 2p "$2/built")"
+	fi
+	build_exercise_now "$@"
+	set -- "$1" "$2" $?
+	# Built from what the new stamp names, so that a file changed while
+	# the build ran is newer than the stamp.
+	[ "${GRADE_REUSE:-0}" = 1 ] && [ -f "$2/code.d" ] &&
+		record_build "$1" "$2" "$3"
+	return "$3"
+}
+
+record_build() { # record_build EXERCISE OUT STATUS
+	name=${1#[0-9][0-9]_}
+	{
+		cat "$2/code.d" "$2/test.d" $link_deps
+		echo "inputs: $src/$1 $src/$1/$name.c $trusted/$1" \
+			"$trusted/$1"/*.h "$trusted/$1/test_$name.c" "$here"/*.sh \
+			"$manifest" "$tools/grade-run" "$tools/grade-report" \
+			"$tools/common/grade.o" "$tools/common/dp_common.o"
+	} >"$2/deps.d" 2>/dev/null
+	printf '%s\n%s\n' "$key" "$3" >"$2/built.new"
+	seal "$2/built.new" "$2/deps.d" && mv "$2/built.new.sum" "$2/built.sum" &&
+		touch -r "$2/started" "$2/built.new" && mv "$2/built.new" "$2/built"
+}
+
+build_exercise_now() { # build_exercise_now EXERCISE OUT
 	ex=$1 out=$2 name=${1#[0-9][0-9]_}
-	rm -rf "$out" && mkdir -p "$out" || return 1
+	link_objects="" link_deps=""
+	rm -rf "$out" && mkdir -p "$out" && touch "$out/started" || return 1
 	[ -n "${GRADE_JAIL_OWNER:-}" ] && chown "$GRADE_JAIL_OWNER" "$out"
 	test_c=$trusted/$ex/test_$name.c
 	code_c=$src/$ex/$name.c
@@ -117,21 +159,22 @@ build_exercise() { # build_exercise EXERCISE OUT
 # the flags, never on the student's code: it is compiled once
 # and kept under a name made of their checksum.
 compile_test() { # compile_test EXERCISE OUT
-	key=$(cat "$test_c" "$trusted/$1"/*.h "$here"/grade*.h |
+	test_key=$(cat "$test_c" "$trusted/$1"/*.h "$here"/grade*.h |
 		sum)-$(echo "$cc $cflags $trusted" | sum)
-	cached=$tools/common/test-$1-$key.o
-	if [ ! -f "$cached" ]; then
+	cached=$tools/common/test-$1-$test_key.o
+	if stale "$cached" "$cached.d"; then
 		# shellcheck disable=SC2086
 		if ! timeout 60 $cc $cflags $inc -ffile-prefix-map="$trusted/=" \
-			-c "$test_c" -o "$cached.$$" \
+			-MD -MF "$cached.d.$$" -c "$test_c" -o "$cached.$$" \
 			>"$2/test.log" 2>&1; then
 			echo "the test file does not compile: see $2/test.log" \
 				>"$2/error"
 			return 1
 		fi
-		mv "$cached.$$" "$cached"
+		mv "$cached.d.$$" "$cached.d" && seal "$cached" "$cached.d" &&
+			mv "$cached.$$" "$cached"
 	fi
-	cp "$cached" "$2/test.o"
+	cp "$cached" "$2/test.o" && cp "$cached.d" "$2/test.d"
 }
 
 # The chapter sources and libraries of the manifest's "link" line (from
@@ -139,25 +182,29 @@ compile_test() { # compile_test EXERCISE OUT
 # Each source is compiled once per compiler and flags, like the test file;
 # sets link_objects and link_libs.
 compile_links() { # compile_links EXERCISE OUT
-	link_objects="" link_libs=""
+	link_objects="" link_libs="" link_deps=""
 	for word in $(manifest_field_of link "$1"); do
 		case $word in
 		-l*) link_libs="$link_libs $word" ;;
 		*) source=$root/patterns/$word
-			key=$(sum "$source" "$(dirname "$source")"/*.h \
+			link_key=$(sum "$source" "$(dirname "$source")"/*.h \
 				"$root"/patterns/common/*.h | sum)-$(echo "$cc $cflags" | sum)
-			object=$tools/common/link-$(echo "$word" | tr '/.' '__')-$key.o
-			if [ ! -f "$object" ]; then
+			object=$tools/common/link-$(echo "$word" | tr '/.' '__')-$link_key.o
+			if stale "$object" "$object.d"; then
 				# shellcheck disable=SC2086
-				timeout 60 $cc $cflags -I"$root/patterns" -c "$source" \
-					-o "$object.$$" >"$2/test.log" 2>&1 &&
+				timeout 60 $cc $cflags -I"$root/patterns" -MD \
+					-MF "$object.d.$$" -c "$source" -o "$object.$$" \
+					>"$2/test.log" 2>&1 &&
+					mv "$object.d.$$" "$object.d" &&
+					seal "$object" "$object.d" &&
 					mv "$object.$$" "$object" || {
 					echo "the chapter source patterns/$word does not" \
 						"compile: see $2/test.log" >"$2/error"
 					return 1
 				}
 			fi
-			link_objects="$link_objects $object" ;;
+			link_objects="$link_objects $object"
+			link_deps="$link_deps $object.d" ;;
 		esac
 	done
 }

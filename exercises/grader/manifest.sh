@@ -20,6 +20,11 @@
 #                                             line: chapter sources under
 #                                             patterns/ and -l libraries
 #                                             linked into the test program)
+#
+# MANIFEST_DEPS, when set, names a file that gets what the manifest was
+# made from, in the compiler's dependency format (every source and header
+# compiled, the stubs, the folders and this script), so that the
+# grader's self-test makes it again only when one of them changed.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -27,7 +32,7 @@ solutions=${1:-$root/solutions}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc=${CC:-cc}
-cflags="-std=c11 -O1 -pthread"
+cflags="-std=c11 -O1 -pthread -MD"
 check_cflags=$(pkg-config --cflags check)
 check_libs=$(pkg-config --libs check)
 
@@ -113,3 +118,11 @@ for dir in "$root"/exercises/[0-9][0-9]_*/; do
 		$(extra_calls "$ex"))"
 	printf 'link\t%s\t%s\n' "$ex" "$link"
 done
+if [ -n "${MANIFEST_DEPS:-}" ]; then
+	{
+		cat "$work"/*.d
+		echo "inputs: $0 $here/allowed.sh $root/exercises" \
+			"$root"/exercises/[0-9][0-9]_*/ \
+			"$root"/exercises/[0-9][0-9]_*/*.[ch] "$solutions"/*/
+	} >"$MANIFEST_DEPS"
+fi

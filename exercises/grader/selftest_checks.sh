@@ -42,11 +42,26 @@ print("ok")' "$dir/gradescope.json" 2>/dev/null)"
 		echo ok)"
 }
 
+# The manifest as manifest.sh makes it from the tests and solutions of
+# this tree, made again only when one of the files it was made from
+# changed (MANIFEST_DEPS); a failed run leaves none to compare.
+fresh_manifest() {
+	dir=$work/build-manifest
+	stale "$dir/manifest.tsv" "$dir/manifest.d" || return 0
+	mkdir -p "$dir" && rm -f "$dir/manifest.tsv" && touch "$dir/started"
+	MANIFEST_DEPS=$dir/manifest.d "$here/manifest.sh" >"$dir/manifest.new" \
+		2>"$work/manifest.err" &&
+		seal "$dir/manifest.tsv" "$dir/manifest.d" &&
+		touch -r "$dir/started" "$dir/manifest.new" &&
+		mv "$dir/manifest.new" "$dir/manifest.tsv"
+}
+
 check_solutions() {
 	have_solutions || return 0
-	"$here/manifest.sh" >"$work/manifest.tsv" 2>"$work/manifest.err"
+	fresh_manifest
 	check "grader/manifest.tsv is what the tests and solutions say" same \
-		"$(cmp -s "$work/manifest.tsv" "$manifest" && echo same)"
+		"$(cmp -s "$work/build-manifest/manifest.tsv" "$manifest" &&
+			echo same)"
 	"$here/transcripts.sh" >"$work/transcripts.h"
 	check "20_presenter/transcripts.h is what mvc_demo/spec/ holds" same \
 		"$(cmp -s "$work/transcripts.h" \
@@ -90,9 +105,14 @@ check_stubs() {
 	stubs="" missing=""
 	for ex in $exercises; do
 		mkdir -p "$work/stubs/$ex"
-		if pristine_stub "$ex" "$work/stubs/$ex/${ex#[0-9][0-9]_}.c"; then
+		# Made beside the folder, not in it: a new entry would change
+		# the folder's time, which a build depends on.
+		stub=$work/stubs/$ex/${ex#[0-9][0-9]_}.c
+		if pristine_stub "$ex" "$work/stub.new"; then
+			settle "$work/stub.new" "$stub"
 			stubs="$stubs $ex"
 		else
+			rm -f "$work/stub.new" "$stub"
 			missing="$missing $ex"
 		fi
 	done

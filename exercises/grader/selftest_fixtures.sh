@@ -5,7 +5,7 @@
 # replaced by FIXTURE, the reference answer beside it for the fixture to
 # include (these are graded with the inspection off: the runner alone).
 tree() { # tree NAME EXERCISE FIXTURE
-	dir=$work/src-$1
+	dir=$work/new-$1
 	mkdir -p "$dir"
 	cp -R "$root/solutions/01_strategy" "$root/solutions/02_factory" "$dir/"
 	name=${2#[0-9][0-9]_}
@@ -17,7 +17,7 @@ tree() { # tree NAME EXERCISE FIXTURE
 # The same, with the cheat appended to the complete reference answer: it
 # would score every point if the grader did not catch it.
 cheat_tree() { # cheat_tree NAME EXERCISE FIXTURE
-	dir=$work/src-$1
+	dir=$work/new-$1
 	mkdir -p "$dir"
 	cp -R "$root/solutions/01_strategy" "$root/solutions/02_factory" "$dir/"
 	name=${2#[0-9][0-9]_}
@@ -28,10 +28,15 @@ cheat_tree() { # cheat_tree NAME EXERCISE FIXTURE
 # The fixtures are graded first, all of them, as many at a time as there
 # are processors, each in a build folder of its own; the checks follow.
 # plan NAME EXERCISE SRC [VAR=VALUE...]: queue a grade of SRC's EXERCISE
-# beside the other pilot exercise.
+# beside the other pilot exercise. A tree made by tree or cheat_tree
+# replaces the last run's only if it differs (settle).
 plan() {
 	name=$1 ex=$2 src=$3 other=01_strategy
 	shift 3
+	if [ "$src" = "$work/new-$name" ]; then
+		settle "$src" "$work/src-$name"
+		src=$work/src-$name
+	fi
 	[ "$ex" = 01_strategy ] && other=02_factory
 	mkdir -p "$work/jobs" "$work/$name/report"
 	{
