@@ -663,9 +663,9 @@ static size_t page_size(void)
 static int swap_table(bool quick)
 {
 	size_t tasks = quick ? 200 : 2000;
-	size_t mib = quick ? 4 : 32;
+	size_t mib = 4;
 	size_t elements = quick ? (size_t)1 << 16 : (size_t)1 << 18;
-	size_t py_elements = quick ? 20000 : 100000;
+	size_t py_elements = quick ? 20000 : 50000;
 	double c[2][5] = {{0}};
 	double serial[2] = {0};
 	double warm_run[2] = {0};
@@ -835,7 +835,7 @@ int main(void)
 		free(values);
 		return EXIT_FAILURE;
 	}
-	python_table(nproc, quick ? 20000 : 50000);
+	python_table(nproc, 20000);
 	printf("\n");
 	rc = swap_table(quick);
 	free(values);
