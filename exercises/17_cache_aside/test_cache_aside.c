@@ -16,6 +16,7 @@
  *
  * grade-link: cache/cache.c cache/cache_lru.c cache/cache_redis.c
  * grade-link: cache/redis_server.c lru_cache/lru_cache.c lru_cache/lru_ops.c
+ * grade-link: object_pool/object_pool.c
  * grade-link: common/dp_temp.c -lhiredis
  */
 #include "cache_aside.h"
