@@ -3,7 +3,8 @@
  * LRU back-end), in Redis over a Unix socket, in Redis over TCP on
  * 127.0.0.1, and behind a local LRU (the two-level cache, whose repeats
  * never leave the process). Then what pipelining saves: 10 000 keys read
- * with one round trip each, against one pipelined round trip for all.
+ * with one round trip each (10 000 times a single hit, measured above),
+ * against one pipelined round trip for all.
  *
  * The limit of a network cache is the round trip; its worth is that every
  * process shares what any of them computed. The figures are ratios within
@@ -69,13 +70,6 @@ static void run_get(void *ctx, size_t iterations)
 			sum += value[0] + size;
 	}
 	dp_bench_keep(sum);
-}
-
-/* One iteration: every key, one get (one round trip) each. */
-static void run_batch_one_by_one(void *ctx, size_t iterations)
-{
-	for (size_t i = 0; i < iterations; i++)
-		run_get(ctx, N);
 }
 
 /* One iteration: every key in one pipelined round trip. */
@@ -183,20 +177,28 @@ int main(void)
 		{run_get, &tiered, 0},
 		{run_get, &unix_socket, 0},
 		{run_get, &tcp, 0},
-		{run_batch_one_by_one, &unix_socket, 0},
+		{NULL, &unix_socket, 0}, /* one by one: N times row 2 */
 		{run_batch_pipelined, &unix_socket, 0},
-		{run_batch_one_by_one, &tcp, 0},
+		{NULL, &tcp, 0}, /* one by one: N times row 3 */
 		{run_batch_pipelined, &tcp, 0},
 	};
 	/* CI only checks that the bench runs: one pass is enough there. */
 	int passes = getenv("DP_BENCH_QUICK") != NULL ? 1 : 3;
 	for (int pass = 0; pass < passes; pass++) {
 		for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+			if (m[i].fn == NULL)
+				continue;
 			double ns = dp_bench_ns_per_op(m[i].fn, m[i].fixture);
 			if (pass == 0 || ns < m[i].ns)
 				m[i].ns = ns;
 		}
 	}
+
+	/* Reading N keys one by one is N single gets, the rows above (the
+	 * same loop, cycling over the same keys): timing it again would only
+	 * repeat them, 10 000 round trips a call. */
+	m[4].ns = m[2].ns * N;
+	m[6].ns = m[3].ns * N;
 
 	printf("One cache hit (8-byte key and value), by where the cache "
 	       "lives:\n");
