@@ -16,7 +16,7 @@
  *
  * grade-link: cache/cache.c cache/cache_lru.c cache/cache_redis.c
  * grade-link: cache/redis_server.c lru_cache/lru_cache.c lru_cache/lru_ops.c
- * grade-link: common/dp_temp.c -lhiredis
+ * grade-link: common/dp_temp.c object_pool/object_pool.c -lhiredis
  */
 #include "cache_aside.h"
 #include "grade.h"
