@@ -16,8 +16,8 @@
 # under memcheck the fixtures group runs only the leak. With RESULT, a
 # group that passed is not run again while nothing it reads changed (see
 # verdict_key in stale.sh); GRADE_REUSE=0 runs it, and rebuilds. Each
-# failed check prints a line; the last line is "N passed, N failed", and RESULT, when
-# given, gets "<passed> <failed>" for scripts/summary.sh.
+# failed check prints a line; the last line is "N passed, N failed", and
+# RESULT, when given, gets "<passed> <failed>" for scripts/summary.sh.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
