@@ -28,6 +28,11 @@ GRADER_MODE := tsan
 endif
 endif
 RESULT_FILES += $(GRADER_GROUPS:%=$(RESULTS)/exercises/%.grade)
+# A group that passed is not run again while nothing it reads changed
+# (RESULT.key; GRADE_REUSE=0 runs everything); test_reuse.sh tests that.
+ifeq ($(GRADER_MODE),plain)
+RESULT_FILES += $(RESULTS)/exercises/grader_reuse.check
+endif
 
 # `make lint` formats every grader, exercise and solution source, and runs
 # cppcheck over all but the stubs, which are incomplete by design.
@@ -42,6 +47,9 @@ GRADER_SOURCES := $(GRADER_C) $(wildcard exercises/grader/*.h \
 $(RESULTS)/exercises/%.grade: FORCE
 	@GRADE_MODE=$(GRADER_MODE) CC="$(CC)" exercises/grader/selftest.sh $* $@ \
 	    || true
+
+$(RESULTS)/exercises/grader_reuse.check: FORCE
+	@exercises/grader/test_reuse.sh $@
 
 grader-class: ## The class regrade's own test: eleven submissions, sandboxed (root).
 	@scripts/deps.sh test

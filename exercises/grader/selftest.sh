@@ -13,9 +13,11 @@
 #   selftest.sh class [RESULT]      grade-class over ten submissions
 #
 # GRADE_MODE (plain, memcheck, valgrind, tsan) and CC pass on to grade.sh;
-# under memcheck the fixtures group runs only the leak. Each failed check
-# prints a line; the last line is "N passed, N failed", and RESULT, when
-# given, gets "<passed> <failed>" for scripts/summary.sh.
+# under memcheck the fixtures group runs only the leak. With RESULT, a
+# group that passed is not run again while nothing it reads changed (see
+# verdict_key in stale.sh); GRADE_REUSE=0 runs it, and rebuilds. Each
+# failed check prints a line; the last line is "N passed, N failed", and
+# RESULT, when given, gets "<passed> <failed>" for scripts/summary.sh.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -25,6 +27,17 @@ mode=${GRADE_MODE:-plain}
 tag=$(basename "${CC:-cc}")
 work=$root/build/exercises/$kind-$mode-$tag
 manifest=$here/manifest.tsv
+label="grader: $kind ($mode)"
+. "$here/stale.sh"
+# A group that passed keeps its verdict beside RESULT (RESULT.key): when
+# nothing it reads changed (verdict_key in stale.sh), the next run writes
+# the same RESULT and stops there. GRADE_REUSE=0 runs everything.
+[ -z "$result" ] || mkdir -p "$(dirname "$result")"
+if [ "$kind" != class ] && [ -n "$result" ]; then
+	key=$(verdict_key "$root" "$kind" "$mode")
+	reuse_verdict "$result" "$key" "$label" && exit 0
+	rm -f "$result.key"
+fi
 # The builds are kept from one run to the next and reused when nothing
 # they were built from changed (GRADE_REUSE in build.sh); every other
 # file of the last run goes, so that no verdict of it can be read again.
@@ -32,7 +45,7 @@ manifest=$here/manifest.tsv
 if [ "$kind" = class ]; then
 	rm -rf "$work"
 else
-	export GRADE_REUSE=1
+	export GRADE_REUSE="${GRADE_REUSE:-1}"
 	[ -d "$work" ] && find "$work" -mindepth 1 -maxdepth 1 ! -name 'build*' \
 		! -name tools ! -name make ! -name stubs ! -name 'src-*' \
 		-exec rm -rf {} +
@@ -48,8 +61,6 @@ check() { # check WHAT EXPECTED ACTUAL
 		echo "      grader $kind ($mode): $1: expected '$2', got '$3'"
 	fi
 }
-
-. "$here/stale.sh"
 
 # Put NEW where OLD is unless both hold the same (a file or a tree): an
 # unchanged copy keeps its times, and with them the builds made from it.
@@ -90,9 +101,6 @@ field() { # field RUN EXERCISE [TEST] COLUMN: a column of the listing
 
 . "$here/selftest_checks.sh"
 
-if [ -n "$result" ]; then
-	mkdir -p "$(dirname "$result")"
-fi
 case $kind in
 solutions) check_solutions ;;
 stubs) check_stubs ;;
@@ -104,12 +112,14 @@ esac
 if [ -n "$result" ]; then
 	# As scripts/run_suite.sh reports a suite, for the top-level summary.
 	echo "$passed $failed" >"$result"
+	[ "$kind" = class ] || record_verdict "$result" "$key" "$passed" \
+		"$failed" "$skipped"
 	if [ "$failed" -eq 0 ]; then
-		printf 'PASS  %-44s %d checks%s\n' "grader: $kind ($mode)" \
+		printf 'PASS  %-44s %d checks%s\n' "$label" \
 			"$passed" "${skipped:+ ($skipped)}"
 	else
 		printf 'FAIL  %-44s %d passed, %d failed\n' \
-			"grader: $kind ($mode)" "$passed" "$failed"
+			"$label" "$passed" "$failed"
 		echo "      build and reports: $work"
 	fi
 else
