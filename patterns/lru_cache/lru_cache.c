@@ -60,7 +60,7 @@ struct dp_lru {
 	void *ctx;
 	dp_lru_evict_fn *on_evict;
 	void *evict_ctx;
-	const struct dp_allocator *alloc; /* never NULL */
+	const struct dp_allocator *alloc; /* as given; NULL is the default */
 	/* Where a DP_LRU_ENTRIES_POOLED cache's entries come from; NULL
 	 * for the plain cache, whose entries come from alloc. */
 	dp_pool *pool;

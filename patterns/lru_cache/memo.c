@@ -16,7 +16,7 @@ struct dp_memo {
 	dp_memo_bytes_fn *bytes_fn; /* set for MEMO_BYTES */
 	/* Sticky, as ferror(): the first error since creation or clear. */
 	int error;
-	const struct dp_allocator *alloc; /* never NULL */
+	const struct dp_allocator *alloc; /* as given; NULL is the default */
 };
 
 /* An integer memo takes the chapter's declared tunings, a DP_LRU_INT64
