@@ -12,8 +12,9 @@ struct dp_memo {
 	/* Base. Must be first: the inline dp_memo_int64() casts to it. It
 	 * holds the integer function (NULL for MEMO_BYTES) and the ctx. */
 	struct dp_memo_head head;
-	enum memo_kind kind;
-	dp_memo_bytes_fn *bytes_fn; /* set for MEMO_BYTES */
+	/* The bytes function; NULL for an integer memo. Exactly one of
+	 * head.int64_fn and bytes_fn is set: that is the memo's kind. */
+	dp_memo_bytes_fn *bytes_fn;
 	/* Sticky, as ferror(): the first error since creation or clear. */
 	int error;
 	const struct dp_allocator *alloc; /* as given; NULL is the default */
@@ -41,7 +42,6 @@ static dp_memo *memo_create(enum memo_kind kind, void *ctx, size_t maxsize,
 	});
 	if (memo->head.cache == NULL)
 		goto fail_free_memo;
-	memo->kind = kind;
 	memo->head.int64_fn = NULL;
 	memo->head.ctx = ctx;
 	memo->bytes_fn = NULL;
@@ -113,7 +113,7 @@ int64_t dp_memo_bytes(dp_memo *memo, const void *key, size_t size)
 {
 	if (memo == NULL)
 		return 0;
-	if (memo->kind != MEMO_BYTES || (key == NULL && size > 0)) {
+	if (memo->bytes_fn == NULL || (key == NULL && size > 0)) {
 		record(memo, DP_EINVAL);
 		return 0;
 	}
