@@ -20,6 +20,21 @@ void dp_bench_keep(uint64_t value)
 	sink = value;
 }
 
+/* The iterations that make one call of `fn` last at least `target_ns`. */
+static size_t calibrate(dp_bench_fn *fn, void *ctx, uint64_t target_ns)
+{
+	size_t iterations = 1;
+
+	for (;;) {
+		uint64_t start = dp_now_ns();
+		fn(ctx, iterations);
+		if (dp_now_ns() - start >= target_ns ||
+		    iterations > SIZE_MAX / 2)
+			return iterations;
+		iterations *= 2;
+	}
+}
+
 double dp_bench_ns_per_op(dp_bench_fn *fn, void *ctx)
 {
 	if (fn == NULL)
@@ -28,15 +43,7 @@ double dp_bench_ns_per_op(dp_bench_fn *fn, void *ctx)
 
 	/* Calibrate: grow the round until the clock's resolution and the
 	 * call overhead no longer matter. */
-	size_t iterations = 1;
-	for (;;) {
-		uint64_t start = dp_now_ns();
-		fn(ctx, iterations);
-		uint64_t elapsed = dp_now_ns() - start;
-		if (elapsed >= round_ns || iterations > SIZE_MAX / 2)
-			break;
-		iterations *= 2;
-	}
+	size_t iterations = calibrate(fn, ctx, round_ns);
 
 	/* Other processes only ever make a round slower, so the fastest
 	 * round is the best estimate of the work itself. */
@@ -55,21 +62,6 @@ double dp_bench_ns_per_op(dp_bench_fn *fn, void *ctx)
 /* ---- repetitions and their spread --------------------------------------- */
 
 enum { MAX_REPETITIONS = 1000, CHAIN = 8 };
-
-/* The iterations that make one call of `fn` last at least `target_ns`. */
-static size_t calibrate(dp_bench_fn *fn, void *ctx, uint64_t target_ns)
-{
-	size_t iterations = 1;
-
-	for (;;) {
-		uint64_t start = dp_now_ns();
-		fn(ctx, iterations);
-		if (dp_now_ns() - start >= target_ns ||
-		    iterations > SIZE_MAX / 2)
-			return iterations;
-		iterations *= 2;
-	}
-}
 
 static int compare_doubles(const void *a, const void *b)
 {
