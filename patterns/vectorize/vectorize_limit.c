@@ -61,7 +61,8 @@ static double sum_4_lanes(const double *x, size_t n)
 			s[a] += v;
 		}
 	}
-	for (size_t a = 1; i + LANES <= n; i += LANES, a = (a + 1) % ACCUMULATORS) {
+	for (size_t a = 1; i + LANES <= n;
+	     i += LANES, a = (a + 1) % ACCUMULATORS) {
 		v4d v;
 		memcpy(&v, x + i, sizeof(v));
 		s[a] += v;
@@ -88,7 +89,8 @@ static double sum_8_lanes(const double *x, size_t n)
 			s[a] += v;
 		}
 	}
-	for (size_t a = 1; i + LANES <= n; i += LANES, a = (a + 1) % ACCUMULATORS) {
+	for (size_t a = 1; i + LANES <= n;
+	     i += LANES, a = (a + 1) % ACCUMULATORS) {
 		v8d v;
 		memcpy(&v, x + i, sizeof(v));
 		s[a] += v;
