@@ -3,11 +3,15 @@
 #
 #   VERB   check | drift | update
 #   ROOT   the repository root: READMEs and docs/bench/*.csv are under it
-#   FRESH  for drift: the folder of the fresh CSV files
+#   FRESH  for drift: the folders of the fresh runs' CSV files, one a line
+#   RECORDED_RUNS  the folders of the recorded runs (docs/bench/runs/*),
+#          one a line; none for a record of a single run
 #
 # The input is the registry, docs/bench/figures/*.tsv: five TAB-separated
 # fields a line (README, pattern, CSVFILE:ROW:COLUMN, format, tolerance),
-# `#` starting a comment. A pattern is the literal text of one line of the
+# `#` starting a comment. The tolerance is a percentage of the recorded
+# value, `-` for the default, or `abs:N` for N in the figure's own unit
+# (for a figure that can be near zero: a margin, a difference). A pattern is the literal text of one line of the
 # README with `{}` where the figure stands and `{*}` for any other number.
 # Problems are printed as "registry:line: README:line: message"; the exit
 # status is 1 when there was any (or, for drift, any figure moved beyond
@@ -21,6 +25,8 @@ BEGIN {
 	moved = 0
 	not_rerun = 0
 	changed_files = ""
+	fresh_runs = split_lines(FRESH, FRESH_RUN)
+	recorded_runs = split_lines(RECORDED_RUNS, RECORDED_RUN)
 }
 
 /^#/ || /^[ \t]*$/ { next }
@@ -40,6 +46,16 @@ END {
 		    "is fixed" > "/dev/stderr"
 	summary()
 	exit (problems > 0 || moved > 0) ? 1 : 0
+}
+
+# The non-empty lines of `text` into list[1..n]; returns n.
+function split_lines(text, list,    all, i, n, count) {
+	count = split(text, all, "\n")
+	n = 0
+	for (i = 1; i <= count; i++)
+		if (all[i] != "")
+			list[++n] = all[i]
+	return n
 }
 
 function problem(where, message) {
@@ -76,8 +92,9 @@ function figure(where,    readme, pattern, source, format, tolerance,
 	}
 	if (tolerance == "-")
 		tolerance = DEFAULT_TOLERANCE
-	else if (tolerance !~ /^[0-9]+(\.[0-9]+)?$/) {
-		problem(where, "tolerance '" tolerance "' is not a percentage or -")
+	else if (tolerance !~ /^(abs:)?[0-9]+(\.[0-9]+)?$/) {
+		problem(where, "tolerance '" tolerance "' is not a percentage, " \
+		    "abs:N or -")
 		return
 	}
 	n = split(pattern, parts, /\{\}/)
@@ -97,6 +114,8 @@ function figure(where,    readme, pattern, source, format, tolerance,
 	if (!cell(where, ROOT "/docs/bench", source, "recorded"))
 		return
 	recorded = CELL
+	if (registered_twice(where, readme, at))
+		return
 	text = formatted(format, recorded)
 	if (VERB == "check") {
 		if (FIGURE_TEXT != text)
@@ -108,6 +127,19 @@ function figure(where,    readme, pattern, source, format, tolerance,
 	} else if (VERB == "drift") {
 		drift(where, line, source, format, tolerance, recorded)
 	}
+}
+
+# Whether another registry line already registers the figure found by
+# find_line() (a problem: the two could give it different values).
+function registered_twice(where, readme, at,    key) {
+	key = readme SUBSEP at SUBSEP FIGURE_START
+	if (key in REGISTERED) {
+		problem(where, "this figure is registered already, by " \
+		    REGISTERED[key])
+		return 1
+	}
+	REGISTERED[key] = substr(where, 1, index(where, ": ") - 1)
+	return 0
 }
 
 function valid_format(format) {
@@ -217,7 +249,8 @@ function is_number(text) {
 # The cell CSVFILE:ROW:COLUMN of the CSV files in `dir`, left in CELL; the
 # row label may hold a colon, the file name and the column may not. 0 (and
 # a problem) when the file, row or column is unknown or the cell is not a
-# number; -1 for a fresh file that was not written (the bench was not run).
+# number; -1 for a file of a fresh or recorded run that was not written
+# (the bench was not run then).
 function cell(where, dir, source, which,    file, row, column, first, last,
                                              key) {
 	first = index(source, ":")
@@ -231,7 +264,7 @@ function cell(where, dir, source, which,    file, row, column, first, last,
 	column = substr(source, last + 1)
 	key = dir "/" file
 	if (!load_csv(key)) {
-		if (which == "fresh")
+		if (which != "recorded")
 			return -1
 		problem(where, "unknown CSV file " file " (no " \
 		    substr(key, length(ROOT) + 2) ")")
@@ -328,27 +361,92 @@ function write_changed(    list, n, i, readme, path, k) {
 	}
 }
 
-# Compare the fresh cell with the recorded one: a figure is reported when
-# it moved by more than `tolerance` percent of the recorded value.
-function drift(where, line, source, format, tolerance, recorded,    got, fresh,
-                                                             percent) {
-	got = cell(where, FRESH, source, "fresh")
+# Compare the fresh value with the recorded band: the fresh value is the
+# median of the figure's cell over the fresh runs; the band runs from the
+# lowest to the highest value of the recorded runs, widened on each side by
+# the tolerance: `tolerance` percent of the recorded value, or N in the
+# figure's unit for abs:N. A figure outside it moved.
+function drift(where, line, source, format, tolerance, recorded,    got,
+                                                  fresh, low, high, slack,
+                                                  percent) {
+	got = fresh_median(where, source)
 	if (got < 0) {
 		not_rerun++
 		return
 	}
 	if (got == 0)
 		return
-	fresh = CELL
+	fresh = MEDIAN
+	if (!recorded_band(where, source, recorded))
+		return
+	if (tolerance ~ /^abs:/)
+		slack = substr(tolerance, 5) + 0
+	else
+		slack = tolerance / 100 * (recorded < 0 ? -recorded : recorded)
+	if (fresh >= BAND_LOW - slack && fresh <= BAND_HIGH + slack)
+		return
+	moved++
 	if (recorded == 0)
-		percent = (fresh == 0) ? 0 : 100 * (fresh > 0 ? 1e9 : -1e9)
+		percent = (fresh > 0) ? 1e9 : -1e9
 	else
 		percent = 100 * (fresh - recorded) / (recorded < 0 ? -recorded : recorded)
-	if ((percent < 0 ? -percent : percent) > tolerance) {
-		moved++
-		printf "%s: %s recorded, %s fresh (%+.0f%%, tolerance %s%%) " \
-		    "[%s, %s]\n", line, formatted(format, recorded), \
-		    formatted(format, fresh), percent, tolerance, \
-		    substr(where, 1, length(where) - length(line) - 2), source
+	printf "%s: %s recorded%s, %s fresh%s (%+.0f%%, tolerance %s) " \
+	    "[%s, %s]\n", line, formatted(format, recorded), \
+	    band_text(format), formatted(format, fresh), \
+	    (fresh_runs > 1 ? " (median of " fresh_runs ")" : ""), percent, \
+	    tolerance_text(tolerance), substr(where, 1, length(where) - length(line) - 2), source
+}
+
+# The median of the figure's cell over the fresh runs, left in MEDIAN (the
+# lower of the two middle values for an even count); -1 when no fresh run
+# wrote its file (the bench was not rerun), 0 on a problem.
+function fresh_median(where, source,    r, got, n, i, sorted) {
+	n = 0
+	for (r = 1; r <= fresh_runs; r++) {
+		got = cell(where, FRESH_RUN[r], source, "fresh")
+		if (got == 0)
+			return 0
+		if (got < 0)
+			continue
+		for (i = n; i > 0 && sorted[i] > CELL; i--)
+			sorted[i + 1] = sorted[i]
+		sorted[i + 1] = CELL
+		n++
 	}
+	if (n == 0)
+		return -1
+	MEDIAN = sorted[int((n + 1) / 2)]
+	return 1
+}
+
+# The lowest and highest value of the figure's cell over the recorded runs
+# that wrote its file (and the recorded value itself), left in BAND_LOW
+# and BAND_HIGH; 0 on a problem.
+function recorded_band(where, source, recorded,    r, got) {
+	BAND_LOW = BAND_HIGH = recorded
+	for (r = 1; r <= recorded_runs; r++) {
+		got = cell(where, RECORDED_RUN[r], source, "recorded run")
+		if (got == 0)
+			return 0
+		if (got < 0)
+			continue
+		if (CELL < BAND_LOW)
+			BAND_LOW = CELL
+		if (CELL > BAND_HIGH)
+			BAND_HIGH = CELL
+	}
+	return 1
+}
+
+function tolerance_text(tolerance) {
+	if (tolerance ~ /^abs:/)
+		return substr(tolerance, 5) " either way"
+	return tolerance "%"
+}
+
+function band_text(format) {
+	if (BAND_LOW == BAND_HIGH)
+		return ""
+	return " (runs " formatted(format, BAND_LOW) " to " \
+	    formatted(format, BAND_HIGH) ")"
 }

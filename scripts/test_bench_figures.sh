@@ -172,6 +172,8 @@ fixture
 	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_write.csv:fwrite:ratio\n'
 	printf 'ch/README.md\t| `fwrite` | {*} ns | {*}x |\tch_write.csv:fwrite:ratio\t%%.0f\t-\n'
 	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_write.csv:fwrite:ratio\t%%d\t-\n'
+	printf 'ch/README.md\t| `fwrite` | {} ns | {*}x |\tch_write.csv:fwrite:ratio\t%%.1f\t10%%\n'
+	printf 'ch/README.md\t| `write(2)` | {*} ns | {}x |\tch_write.csv:write(2) per record:ratio\t%%.0f\t-\n'
 } >"$work/root/docs/bench/figures/more.tsv"
 printf '| 1 |\n| 2 |\n' >>"$work/root/ch/README.md"
 run check
@@ -184,18 +186,130 @@ expect "broken registry lines are reported" 1 \
 	"more.tsv:6: expected 5 TAB-separated fields, found 3" \
 	"more.tsv:7: the pattern has 0 '{}' where it needs one" \
 	"more.tsv:8: format '%d' is not a printf conversion" \
-	"12 figures checked, 8 problems"
+	"more.tsv:9: tolerance '10%' is not a percentage, abs:N or -" \
+	"more.tsv:10: ch/README.md:5: this figure is registered already, by docs/bench/figures/ch.tsv:3" \
+	"14 figures checked, 10 problems"
 # update refuses to write anything while the registry has a problem.
 sed -i 's/| 703.7 ns |/| 9.9 ns |/' "$work/root/ch/README.md"
 cp "$work/root/ch/README.md" "$work/before"
 run update
-expect "update reports a broken registry" 1 "8 problems"
+expect "update reports a broken registry" 1 "10 problems"
 if cmp -s "$work/before" "$work/root/ch/README.md"; then
 	passed=$((passed + 1))
 else
 	failed=$((failed + 1))
 	echo "FAIL update rewrote a README although the registry is broken" >>"$log"
 fi
+
+# (f) Several runs. A fresh figure is the median of its runs: one slow
+# run of three does not move it, two do, and the report says so.
+fixture
+for r in 1 2 3; do mkdir -p "$work/fresh/$r"; done
+# fresh_write RUN NS: run RUN's ch_write.csv, with `write(2)` at NS ns.
+fresh_write() {
+	printf 'method,ns_per_record,ratio\nwrite(2) per record,%s,57.4\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
+		"$2" >"$work/fresh/$1/ch_write.csv"
+}
+fresh_write 1 915; fresh_write 2 800; fresh_write 3 810
+run drift "$work/fresh/1" "$work/fresh/2" "$work/fresh/3"
+expect "one slow run of three is no drift" 0 "0 beyond tolerance"
+fresh_write 2 920
+run drift "$work/fresh/1" "$work/fresh/2" "$work/fresh/3"
+expect "two slow runs of three are drift" 1 "1 beyond tolerance" \
+	"ch/README.md:5: 703.7 recorded, 915.0 fresh (median of 3) (+30%"
+# A run that did not write the file leaves the median to the others.
+rm "$work/fresh/2/ch_write.csv"
+run drift "$work/fresh/1" "$work/fresh/2" "$work/fresh/3"
+expect "the median is of the runs that wrote the file" 0 "0 beyond tolerance"
+
+# The recorded runs widen the band: recorded 703.67 from runs of 640 to
+# 760, so 25% of 703.67 (175.9) above 760 is 935.9 and below 640 is 464.1.
+mkdir -p "$work/root/docs/bench/runs"
+for r in 1 2 3; do mkdir -p "$work/root/docs/bench/runs/$r"; done
+# recorded_write RUN NS: the recorded run RUN, with `write(2)` at NS ns.
+recorded_write() {
+	printf 'method,ns_per_record,ratio\nwrite(2) per record,%s,57.4\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
+		"$2" >"$work/root/docs/bench/runs/$1/ch_write.csv"
+}
+recorded_write 1 640; recorded_write 2 703.67; recorded_write 3 760
+fresh_write 1 930
+run drift "$work/fresh/1"
+expect "within the recorded runs' band is no drift" 0 "0 beyond tolerance"
+fresh_write 1 940
+run drift "$work/fresh/1"
+expect "beyond the recorded runs' band is drift" 1 \
+	"703.7 recorded (runs 640.0 to 760.0), 940.0 fresh (+34%, tolerance 25%)"
+fresh_write 1 470
+run drift "$work/fresh/1"
+expect "within the band below is no drift" 0 "0 beyond tolerance"
+fresh_write 1 460
+run drift "$work/fresh/1"
+expect "below the band is drift" 1 "460.0 fresh (-35%, tolerance 25%)"
+
+# An absolute tolerance, for a figure near zero: the `fwrite` ratio of 1,
+# allowed 0.5 either way, holds at 1.4 and moves at 1.6.
+fixture
+printf 'ch/README.md\t| `fwrite` | {*} ns | {}x |\tch_write.csv:fwrite:ratio\t%%.0f\tabs:0.5\n' \
+	>>"$work/root/docs/bench/figures/ch.tsv"
+printf 'method,ns_per_record,ratio\nwrite(2) per record,703.67,57.4\nfwrite,12.2531,1.4\nC: N+1,216853,3.2\n' \
+	>"$work/fresh/ch_write.csv"
+run drift "$work/fresh"
+expect "within an absolute tolerance is no drift" 0 "0 beyond tolerance"
+sed -i 's/^fwrite,12.2531,1.4$/fwrite,12.2531,1.6/' "$work/fresh/ch_write.csv"
+run drift "$work/fresh"
+expect "beyond an absolute tolerance is drift" 1 "1 beyond tolerance" \
+	"ch/README.md:6: 1 recorded, 2 fresh (+60%, tolerance 0.5 either way)"
+
+# (g) combine keeps, of each file, the whole run closest to the median:
+# run 3 (ns 650 and ratio 8.5, against medians 650 and 8: 0 + 0.0625) is
+# nearer than run 1 (600 and 8: 0.077 + 0) or run 2 (700 and 7: 0.2).
+mkdir -p "$work/runs/1" "$work/runs/2" "$work/runs/3"
+printf 'row,ns,ratio\na,600,8\n' >"$work/runs/1/t.csv"
+printf 'row,ns,ratio\na,700,7\n' >"$work/runs/2/t.csv"
+printf 'row,ns,ratio\na,650,8.5\n' >"$work/runs/3/t.csv"
+run combine "$work/out" "$work/runs/1" "$work/runs/2" "$work/runs/3"
+expect "combine succeeds" 0
+if cmp -s "$work/runs/3/t.csv" "$work/out/t.csv"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	{ echo "FAIL combine did not keep run 3 whole:"; cat "$work/out/t.csv"; } >>"$log"
+fi
+# Runs that disagree on their rows, columns or files are refused.
+printf 'row,ns,ratio\nb,650,9\n' >"$work/runs/3/t.csv"
+run combine "$work/out" "$work/runs/1" "$work/runs/2" "$work/runs/3"
+expect "combine refuses another row" 1 "line 2 is row 'b' where"
+printf 'row,ns\na,650\n' >"$work/runs/3/t.csv"
+run combine "$work/out" "$work/runs/1" "$work/runs/2" "$work/runs/3"
+expect "combine refuses other columns" 1 "its columns differ from those of"
+rm "$work/runs/3/t.csv"
+run combine "$work/out" "$work/runs/1" "$work/runs/2" "$work/runs/3"
+expect "combine refuses a missing file" 1 "has no t.csv"
+
+# (h) record: each run into docs/bench/runs/N/, the closest into
+# docs/bench/; a file of a bench not rerun keeps its recorded runs.
+fixture
+mkdir -p "$work/root/docs/bench/runs/1" "$work/root/docs/bench/runs/2"
+echo 'old,1' >"$work/root/docs/bench/runs/1/other.csv"
+echo 'old,1' >"$work/root/docs/bench/runs/2/ch_write.csv"
+for r in 1 2 3; do
+	mkdir -p "$work/new/$r"
+	printf 'method,ns_per_record,ratio\nwrite(2) per record,%s,57.4\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
+		"$((600 + 50 * r))" >"$work/new/$r/ch_write.csv"
+done
+run record "$work/new/1" "$work/new/2" "$work/new/3"
+expect "record succeeds" 0
+status=0
+for r in 1 2 3; do
+	cmp -s "$work/new/$r/ch_write.csv" "$work/root/docs/bench/runs/$r/ch_write.csv" ||
+		status="run $r not kept"
+done
+cmp -s "$work/new/2/ch_write.csv" "$work/root/docs/bench/ch_write.csv" ||
+	status="the median run 2 is not the recorded one"
+[ -f "$work/root/docs/bench/runs/1/other.csv" ] ||
+	status="the runs of a file not rerun are gone"
+out=
+expect "record keeps the runs and the median" 0
 
 echo "$passed $failed" >"$result"
 if [ "$failed" -eq 0 ]; then
