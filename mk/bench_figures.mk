@@ -14,9 +14,10 @@
 # figures. `make bench-check` reruns them into build/bench-check/1/... and
 # lists every figure whose median over its runs lies outside the recorded
 # runs' range widened by its tolerance; when the first round finds one, a
-# second round of as many runs follows, minutes later, and the median of
-# all of them decides (a slow spell of a shared machine passes; a change
-# in the code stays). Both take P=... as `make bench`
+# second round of as many runs follows, minutes later, and each figure the
+# first round reported is judged again on the median of all the runs (a
+# slow spell of a shared machine passes; a change in the code stays).
+# Both take P=... as `make bench`
 # does; bench-record with P appends its run to docs/bench/README.txt
 # instead of rewriting it. `make bench-charts` is bench-record's former
 # name. The tool's own test is a suite of `make test` (P=bench_figures runs
@@ -56,7 +57,8 @@ bench-check: ## Rerun the benches (P=..., BENCH_RUNS=3) and list every README fi
 	          "the machine from a change (the first round's report:" \
 	          "build/bench-check/first-round.txt)"; \
 	     $(call bench-runs,build/bench-check,$$(($(BENCH_RUNS) + 1)),$$((2 * $(BENCH_RUNS)))); \
-	     $(FIGURES_TOOL) drift build/bench-check/*/; \
+	     $(FIGURES_TOOL) drift --confirm build/bench-check/first-round.txt \
+	         build/bench-check/*/; \
 	 fi
 
 bench-record: ## Rerun the benches (P=..., BENCH_RUNS=3) into docs/bench/, record the machine and load, rewrite every registered figure, redraw the charts.

@@ -6,6 +6,10 @@
 #   FRESH  for drift: the folders of the fresh runs' CSV files, one a line
 #   RECORDED_RUNS  the folders of the recorded runs (docs/bench/runs/*),
 #          one a line; none for a record of a single run
+#   CONFIRM  for drift: a first round's report, or empty; when given, only
+#          the figures it reports are judged again (the others held)
+#   SETS   for spread: how many of the FRESH folders each set of runs has,
+#          separated by spaces, in order
 #
 # The input is the registry, docs/bench/figures/*.tsv: five TAB-separated
 # fields a line (README, pattern, CSVFILE:ROW:COLUMN, format, tolerance),
@@ -27,6 +31,23 @@ BEGIN {
 	changed_files = ""
 	fresh_runs = split_lines(FRESH, FRESH_RUN)
 	recorded_runs = split_lines(RECORDED_RUNS, RECORDED_RUN)
+	held = 0
+	spread_beyond = 0
+	sets = split(SETS, SET_SIZE, " ")
+	if (CONFIRM != "")
+		read_first_round(CONFIRM)
+}
+
+# The registry lines a first round of drift reported, into FIRST_ROUND[].
+function read_first_round(report,    line, status, at) {
+	while ((status = (getline line < report)) > 0)
+		if (match(line, /\[docs\/bench\/figures\/[^,]*,/))
+			FIRST_ROUND[substr(line, RSTART + 1, RLENGTH - 2)] = 1
+	close(report)
+	if (status < 0) {
+		print "bench-figures: cannot read " report > "/dev/stderr"
+		exit 2
+	}
 }
 
 /^#/ || /^[ \t]*$/ { next }
@@ -67,10 +88,16 @@ function summary() {
 	if (VERB == "check")
 		printf "bench-figures: %d figures checked, %d problems\n", \
 		    figures, problems
+	else if (VERB == "spread")
+		printf "bench-figures: %d figures over %d sets of runs, %d " \
+		    "spread beyond tolerance, %d not rerun, %d problems\n", \
+		    figures, sets, spread_beyond, not_rerun, problems
 	else if (VERB == "drift")
 		printf "bench-figures: %d figures, %d beyond tolerance, " \
-		    "%d not rerun, %d problems\n", \
-		    figures, moved, not_rerun, problems
+		    "%d not rerun, %s%d problems\n", \
+		    figures, moved, not_rerun, \
+		    (CONFIRM != "" ? held " held in the first round, " : ""), \
+		    problems
 	else
 		printf "bench-figures: %d figures, %d files rewritten, " \
 		    "%d problems\n", figures, rewritten, problems
@@ -126,6 +153,8 @@ function figure(where,    readme, pattern, source, format, tolerance,
 		update(readme, at, text)
 	} else if (VERB == "drift") {
 		drift(where, line, source, format, tolerance, recorded)
+	} else if (VERB == "spread") {
+		spread(where, line, source, format, tolerance)
 	}
 }
 
@@ -138,7 +167,7 @@ function registered_twice(where, readme, at,    key) {
 		    REGISTERED[key])
 		return 1
 	}
-	REGISTERED[key] = substr(where, 1, index(where, ": ") - 1)
+	REGISTERED[key] = registry_line(where)
 	return 0
 }
 
@@ -369,6 +398,10 @@ function write_changed(    list, n, i, readme, path, k) {
 function drift(where, line, source, format, tolerance, recorded,    got,
                                                   fresh, low, high, slack,
                                                   percent) {
+	if (CONFIRM != "" && !(registry_line(where) in FIRST_ROUND)) {
+		held++
+		return
+	}
 	got = fresh_median(where, source)
 	if (got < 0) {
 		not_rerun++
@@ -400,9 +433,14 @@ function drift(where, line, source, format, tolerance, recorded,    got,
 # The median of the figure's cell over the fresh runs, left in MEDIAN (the
 # lower of the two middle values for an even count); -1 when no fresh run
 # wrote its file (the bench was not rerun), 0 on a problem.
-function fresh_median(where, source,    r, got, n, i, sorted) {
+function fresh_median(where, source) {
+	return runs_median(where, source, 1, fresh_runs)
+}
+
+# The median of the cell over the fresh runs first..last, as fresh_median().
+function runs_median(where, source, first, last,    r, got, n, i, sorted) {
 	n = 0
-	for (r = 1; r <= fresh_runs; r++) {
+	for (r = first; r <= last; r++) {
 		got = cell(where, FRESH_RUN[r], source, "fresh")
 		if (got == 0)
 			return 0
@@ -438,6 +476,11 @@ function recorded_band(where, source, recorded,    r, got) {
 	return 1
 }
 
+# The registry line of `where` ("docs/bench/figures/FILE.tsv:N: ...").
+function registry_line(where) {
+	return substr(where, 1, index(where, ": ") - 1)
+}
+
 function tolerance_text(tolerance) {
 	if (tolerance ~ /^abs:/)
 		return substr(tolerance, 5) " either way"
@@ -449,4 +492,62 @@ function band_text(format) {
 		return ""
 	return " (runs " formatted(format, BAND_LOW) " to " \
 	    formatted(format, BAND_HIGH) ")"
+}
+
+# How far apart the sets of runs put a figure: the median of each set,
+# then the gap between the lowest and the highest of them. Drift compares
+# one set (the fresh runs) with another (the recorded ones), so a
+# tolerance narrower than this gap reports a figure that only the
+# machine moved. Prints each figure whose gap is wider than its tolerance,
+# with the tolerance that would cover it (a percentage, rounded up to a
+# multiple of 25).
+function spread(where, line, source, format, tolerance,    k, first, got, n,
+                                              low, high, middle, list,
+                                              gap, slack, percent) {
+	n = 0
+	list = ""
+	first = 1
+	for (k = 1; k <= sets; k++) {
+		got = runs_median(where, source, first, first + SET_SIZE[k] - 1)
+		first += SET_SIZE[k]
+		if (got == 0)
+			return
+		if (got < 0)
+			continue
+		SET_MEDIAN[++n] = MEDIAN
+		list = list (n > 1 ? ", " : "") formatted(format, MEDIAN)
+		if (n == 1 || MEDIAN < low)
+			low = MEDIAN
+		if (n == 1 || MEDIAN > high)
+			high = MEDIAN
+	}
+	if (n < 2) {
+		not_rerun++
+		return
+	}
+	middle = lower_median(SET_MEDIAN, n)
+	gap = high - low
+	if (tolerance ~ /^abs:/)
+		slack = substr(tolerance, 5) + 0
+	else
+		slack = tolerance / 100 * (middle < 0 ? -middle : middle)
+	if (gap <= slack)
+		return
+	spread_beyond++
+	percent = (middle == 0) ? 1e9 : 100 * gap / (middle < 0 ? -middle : middle)
+	printf "%s: set medians %s: a gap of %.0f%% (tolerance %s; %d would " \
+	    "cover it) [%s, %s]\n", line, list, percent, \
+	    tolerance_text(tolerance), 25 * int((percent + 24.999) / 25), \
+	    registry_line(where), source
+}
+
+# The lower median of list[1..n] (sorts a copy).
+function lower_median(list, n,    i, j, v, sorted) {
+	for (i = 1; i <= n; i++) {
+		v = list[i]
+		for (j = i - 1; j > 0 && sorted[j] > v; j--)
+			sorted[j + 1] = sorted[j]
+		sorted[j + 1] = v
+	}
+	return sorted[int((n + 1) / 2)]
 }

@@ -6,14 +6,21 @@
 #   scripts/bench_figures.sh [-C ROOT] check
 #       every registered figure, as written, equals its recorded cell
 #       formatted; no bench runs (part of `make lint`)
-#   scripts/bench_figures.sh [-C ROOT] drift RUN...
+#   scripts/bench_figures.sh [-C ROOT] drift [--confirm REPORT] RUN...
 #       every figure whose fresh value, the median of its cell over the
 #       folders RUN... of fresh CSV files (`make bench-check`), lies
 #       outside the recorded band: from the lowest to the highest value of
 #       the recorded runs (docs/bench/runs/*/), widened on each side by the
 #       figure's tolerance, a percentage of its recorded value; a CSV file
 #       missing from the fresh runs is a bench that was not rerun, and is
-#       skipped
+#       skipped. With --confirm, only the figures that a first round's
+#       report (the output of drift) lists are judged again
+#   scripts/bench_figures.sh [-C ROOT] spread SET...
+#       how far apart sets of runs taken at different times put each
+#       figure: each SET is a folder of run folders (a build/bench-check/
+#       of one `make bench-check`, or docs/bench/runs/); every figure whose
+#       set medians lie further apart than its tolerance is listed, with
+#       the tolerance that would cover the gap (see CONTRIBUTING.md)
 #   scripts/bench_figures.sh [-C ROOT] update
 #       rewrite every registered figure from the recorded cells, in place
 #   scripts/bench_figures.sh combine OUT RUN...
@@ -36,7 +43,7 @@ if [ "${1:-}" = -C ]; then
 	root=$2
 	shift 2
 fi
-usage="usage: bench_figures.sh [-C ROOT] check | drift RUN... | update | combine OUT RUN... | record RUN..."
+usage="usage: bench_figures.sh [-C ROOT] check | drift [--confirm REPORT] RUN... | spread SET... | update | combine OUT RUN... | record RUN..."
 misuse() {
 	echo "bench_figures.sh: $1" >&2
 	exit 2
@@ -95,12 +102,33 @@ record() {
 
 verb=${1:-}
 fresh=
+confirm=
+sets=
 case "$verb" in
 check | update) [ "$#" -eq 1 ] || { echo "$usage" >&2; exit 2; } ;;
 drift)
-	[ "$#" -ge 2 ] || { echo "$usage" >&2; exit 2; }
 	shift
+	if [ "${1:-}" = --confirm ]; then
+		[ "$#" -ge 2 ] && [ -f "$2" ] || misuse "--confirm needs a report"
+		confirm=$2
+		shift 2
+	fi
+	[ "$#" -ge 1 ] || { echo "$usage" >&2; exit 2; }
 	fresh=$(lines "$@") || exit 2 ;;
+spread)
+	shift
+	[ "$#" -ge 2 ] || { echo "$usage" >&2; exit 2; }
+	for set in "$@"; do
+		n=0
+		for run in "$set"/*/; do
+			[ -d "$run" ] || continue
+			fresh="$fresh${run%/}
+"
+			n=$((n + 1))
+		done
+		[ "$n" -gt 0 ] || misuse "no run folder in $set"
+		sets="$sets $n"
+	done ;;
 combine)
 	shift
 	[ "$#" -ge 2 ] || { echo "$usage" >&2; exit 2; }
@@ -123,4 +151,4 @@ if [ ! -e "$1" ]; then
 	exit 0
 fi
 exec awk -v VERB="$verb" -v ROOT="$root" -v FRESH="$fresh" \
-	-v RECORDED_RUNS="$recorded" -f "$here/bench_figures.awk" "$@"
+	-v RECORDED_RUNS="$recorded" -v CONFIRM="$confirm" -v SETS="$sets" -f "$here/bench_figures.awk" "$@"

@@ -222,6 +222,25 @@ rm "$work/fresh/2/ch_write.csv"
 run drift "$work/fresh/1" "$work/fresh/2" "$work/fresh/3"
 expect "the median is of the runs that wrote the file" 0 "0 beyond tolerance"
 
+# A second round judges again only what the first reported: both
+# `write(2)` figures moved in the first round (+30%, the ratio +12%); the
+# report kept lists only the first, so the second round, where both still
+# moved, reports the first alone and counts the rest as held.
+fixture
+printf 'method,ns_per_record,ratio\nwrite(2) per record,915,64.3\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
+	>"$work/fresh/ch_write.csv"
+run drift "$work/fresh"
+expect "the first round reports two" 1 "2 beyond tolerance"
+echo "$out" | grep 'ch.tsv:2,' >"$work/first-round.txt"
+run drift --confirm "$work/first-round.txt" "$work/fresh"
+expect "the second round judges only the first round's" 1 \
+	"1 beyond tolerance, 0 not rerun, 3 held in the first round" \
+	"703.7 recorded, 915.0 fresh"
+expect_not "a figure the first round did not report is held" "57 recorded"
+run drift --confirm "$work/no-such-report" "$work/fresh"
+expect "--confirm needs a report" 2 "--confirm needs a report"
+for r in 1 2 3; do mkdir -p "$work/fresh/$r"; done
+
 # The recorded runs widen the band: recorded 703.67 from runs of 640 to
 # 760, so 25% of 703.67 (175.9) above 760 is 935.9 and below 640 is 464.1.
 mkdir -p "$work/root/docs/bench/runs"
@@ -310,6 +329,27 @@ cmp -s "$work/new/2/ch_write.csv" "$work/root/docs/bench/ch_write.csv" ||
 	status="the runs of a file not rerun are gone"
 out=
 expect "record keeps the runs and the median" 0
+
+# (i) spread: the medians of two sets of runs put `write(2)` at 703.67
+# and 915 ns, a gap of 30% against a tolerance of 25%: listed, with 50 as
+# the tolerance that covers it; the ratio, the same in both, is not.
+fixture
+for set in s1 s2; do
+	for r in 1 2 3; do mkdir -p "$work/sets/$set/$r"; done
+done
+for r in 1 2 3; do
+	printf 'method,ns_per_record,ratio\nwrite(2) per record,%s,57.4\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
+		"$((700 + r))" >"$work/sets/s1/$r/ch_write.csv"
+	printf 'method,ns_per_record,ratio\nwrite(2) per record,%s,57.4\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
+		"$((914 + r))" >"$work/sets/s2/$r/ch_write.csv"
+done
+run spread "$work/sets/s1" "$work/sets/s2"
+expect "spread lists a figure the sets put apart" 0 \
+	"ch/README.md:5: set medians 702.0, 916.0: a gap of 30% (tolerance 25%; 50 would cover it)" \
+	"4 figures over 2 sets of runs, 1 spread beyond tolerance"
+expect_not "spread leaves a figure the sets agree on" "57, 57"
+run spread "$work/sets/s1"
+expect "spread needs two sets" 2 "usage"
 
 echo "$passed $failed" >"$result"
 if [ "$failed" -eq 0 ]; then
