@@ -15,8 +15,9 @@
 # fields a line (README, pattern, CSVFILE:ROW:COLUMN, format, tolerance),
 # `#` starting a comment. The tolerance is a percentage of the recorded
 # value, `-` for the default, or `abs:N` for N in the figure's own unit
-# (for a figure that can be near zero: a margin, a difference). A pattern is the literal text of one line of the
-# README with `{}` where the figure stands and `{*}` for any other number.
+# (for a figure that can be near zero: a margin, a difference). A pattern
+# is the literal text of one line of the README with `{}` where the figure
+# stands and `{*}` for any other number.
 # Problems are printed as "registry:line: README:line: message"; the exit
 # status is 1 when there was any (or, for drift, any figure moved beyond
 # its tolerance).
@@ -39,7 +40,7 @@ BEGIN {
 }
 
 # The registry lines a first round of drift reported, into FIRST_ROUND[].
-function read_first_round(report,    line, status, at) {
+function read_first_round(report,    line, status) {
 	while ((status = (getline line < report)) > 0)
 		if (match(line, /\[docs\/bench\/figures\/[^,]*,/))
 			FIRST_ROUND[substr(line, RSTART + 1, RLENGTH - 2)] = 1
@@ -396,8 +397,7 @@ function write_changed(    list, n, i, readme, path, k) {
 # the tolerance: `tolerance` percent of the recorded value, or N in the
 # figure's unit for abs:N. A figure outside it moved.
 function drift(where, line, source, format, tolerance, recorded,    got,
-                                                  fresh, low, high, slack,
-                                                  percent) {
+                                                  fresh, slack, percent) {
 	if (CONFIRM != "" && !(registry_line(where) in FIRST_ROUND)) {
 		held++
 		return
@@ -412,10 +412,7 @@ function drift(where, line, source, format, tolerance, recorded,    got,
 	fresh = MEDIAN
 	if (!recorded_band(where, source, recorded))
 		return
-	if (tolerance ~ /^abs:/)
-		slack = substr(tolerance, 5) + 0
-	else
-		slack = tolerance / 100 * (recorded < 0 ? -recorded : recorded)
+	slack = slack_of(tolerance, recorded)
 	if (fresh >= BAND_LOW - slack && fresh <= BAND_HIGH + slack)
 		return
 	moved++
@@ -427,7 +424,15 @@ function drift(where, line, source, format, tolerance, recorded,    got,
 	    "[%s, %s]\n", line, formatted(format, recorded), \
 	    band_text(format), formatted(format, fresh), \
 	    (fresh_runs > 1 ? " (median of " fresh_runs ")" : ""), percent, \
-	    tolerance_text(tolerance), substr(where, 1, length(where) - length(line) - 2), source
+	    tolerance_text(tolerance), registry_line(where), source
+}
+
+# How far from `value` the tolerance allows: a percentage of it, or N for
+# abs:N.
+function slack_of(tolerance, value) {
+	if (tolerance ~ /^abs:/)
+		return substr(tolerance, 5) + 0
+	return tolerance / 100 * (value < 0 ? -value : value)
 }
 
 # The median of the figure's cell over the fresh runs, left in MEDIAN (the
@@ -438,22 +443,18 @@ function fresh_median(where, source) {
 }
 
 # The median of the cell over the fresh runs first..last, as fresh_median().
-function runs_median(where, source, first, last,    r, got, n, i, sorted) {
+function runs_median(where, source, first, last,    r, got, n, values) {
 	n = 0
 	for (r = first; r <= last; r++) {
 		got = cell(where, FRESH_RUN[r], source, "fresh")
 		if (got == 0)
 			return 0
-		if (got < 0)
-			continue
-		for (i = n; i > 0 && sorted[i] > CELL; i--)
-			sorted[i + 1] = sorted[i]
-		sorted[i + 1] = CELL
-		n++
+		if (got > 0)
+			values[++n] = CELL
 	}
 	if (n == 0)
 		return -1
-	MEDIAN = sorted[int((n + 1) / 2)]
+	MEDIAN = lower_median(values, n)
 	return 1
 }
 
@@ -527,10 +528,7 @@ function spread(where, line, source, format, tolerance,    k, first, got, n,
 	}
 	middle = lower_median(SET_MEDIAN, n)
 	gap = high - low
-	if (tolerance ~ /^abs:/)
-		slack = substr(tolerance, 5) + 0
-	else
-		slack = tolerance / 100 * (middle < 0 ? -middle : middle)
+	slack = slack_of(tolerance, middle)
 	if (gap <= slack)
 		return
 	spread_beyond++
