@@ -55,6 +55,15 @@ run() {
 	status=$?
 }
 
+# csv FILE NS [RATIO [FWRITE_RATIO]]: the fixture's ch_write.csv as a run
+# wrote it, with `write(2)` at NS ns and the ratios given (57.4 and 1
+# unless given), into FILE (its folder made).
+csv() {
+	mkdir -p "$(dirname "$1")"
+	printf 'method,ns_per_record,ratio\nwrite(2) per record,%s,%s\nfwrite,12.2531,%s\nC: N+1,216853,3.2\n' \
+		"$2" "${3:-57.4}" "${4:-1}" >"$1"
+}
+
 # expect NAME STATUS [TEXT...]: the last run exited with STATUS and printed
 # each TEXT (a fixed string).
 expect() {
@@ -204,12 +213,8 @@ fi
 # (f) Several runs. A fresh figure is the median of its runs: one slow
 # run of three does not move it, two do, and the report says so.
 fixture
-for r in 1 2 3; do mkdir -p "$work/fresh/$r"; done
-# fresh_write RUN NS: run RUN's ch_write.csv, with `write(2)` at NS ns.
-fresh_write() {
-	printf 'method,ns_per_record,ratio\nwrite(2) per record,%s,57.4\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
-		"$2" >"$work/fresh/$1/ch_write.csv"
-}
+# fresh_write RUN NS: fresh run RUN, with `write(2)` at NS ns.
+fresh_write() { csv "$work/fresh/$1/ch_write.csv" "$2"; }
 fresh_write 1 915; fresh_write 2 800; fresh_write 3 810
 run drift "$work/fresh/1" "$work/fresh/2" "$work/fresh/3"
 expect "one slow run of three is no drift" 0 "0 beyond tolerance"
@@ -227,8 +232,7 @@ expect "the median is of the runs that wrote the file" 0 "0 beyond tolerance"
 # report kept lists only the first, so the second round, where both still
 # moved, reports the first alone and counts the rest as held.
 fixture
-printf 'method,ns_per_record,ratio\nwrite(2) per record,915,64.3\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
-	>"$work/fresh/ch_write.csv"
+csv "$work/fresh/ch_write.csv" 915 64.3
 run drift "$work/fresh"
 expect "the first round reports two" 1 "2 beyond tolerance"
 echo "$out" | grep 'ch.tsv:2,' >"$work/first-round.txt"
@@ -239,17 +243,11 @@ expect "the second round judges only the first round's" 1 \
 expect_not "a figure the first round did not report is held" "57 recorded"
 run drift --confirm "$work/no-such-report" "$work/fresh"
 expect "--confirm needs a report" 2 "--confirm needs a report"
-for r in 1 2 3; do mkdir -p "$work/fresh/$r"; done
 
 # The recorded runs widen the band: recorded 703.67 from runs of 640 to
 # 760, so 25% of 703.67 (175.9) above 760 is 935.9 and below 640 is 464.1.
-mkdir -p "$work/root/docs/bench/runs"
-for r in 1 2 3; do mkdir -p "$work/root/docs/bench/runs/$r"; done
 # recorded_write RUN NS: the recorded run RUN, with `write(2)` at NS ns.
-recorded_write() {
-	printf 'method,ns_per_record,ratio\nwrite(2) per record,%s,57.4\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
-		"$2" >"$work/root/docs/bench/runs/$1/ch_write.csv"
-}
+recorded_write() { csv "$work/root/docs/bench/runs/$1/ch_write.csv" "$2"; }
 recorded_write 1 640; recorded_write 2 703.67; recorded_write 3 760
 fresh_write 1 930
 run drift "$work/fresh/1"
@@ -270,8 +268,7 @@ expect "below the band is drift" 1 "460.0 fresh (-35%, tolerance 25%)"
 fixture
 printf 'ch/README.md\t| `fwrite` | {*} ns | {}x |\tch_write.csv:fwrite:ratio\t%%.0f\tabs:0.5\n' \
 	>>"$work/root/docs/bench/figures/ch.tsv"
-printf 'method,ns_per_record,ratio\nwrite(2) per record,703.67,57.4\nfwrite,12.2531,1.4\nC: N+1,216853,3.2\n' \
-	>"$work/fresh/ch_write.csv"
+csv "$work/fresh/ch_write.csv" 703.67 57.4 1.4
 run drift "$work/fresh"
 expect "within an absolute tolerance is no drift" 0 "0 beyond tolerance"
 sed -i 's/^fwrite,12.2531,1.4$/fwrite,12.2531,1.6/' "$work/fresh/ch_write.csv"
@@ -311,14 +308,11 @@ fixture
 mkdir -p "$work/root/docs/bench/runs/1" "$work/root/docs/bench/runs/2"
 echo 'old,1' >"$work/root/docs/bench/runs/1/other.csv"
 echo 'old,1' >"$work/root/docs/bench/runs/2/ch_write.csv"
-for r in 1 2 3; do
-	mkdir -p "$work/new/$r"
-	printf 'method,ns_per_record,ratio\nwrite(2) per record,%s,57.4\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
-		"$((600 + 50 * r))" >"$work/new/$r/ch_write.csv"
-done
+for r in 1 2 3; do csv "$work/new/$r/ch_write.csv" "$((600 + 50 * r))"; done
 run record "$work/new/1" "$work/new/2" "$work/new/3"
 expect "record succeeds" 0
-status=0
+# (status: 0, or what went wrong; out: none, as expect() wants both.)
+status=0 out=
 for r in 1 2 3; do
 	cmp -s "$work/new/$r/ch_write.csv" "$work/root/docs/bench/runs/$r/ch_write.csv" ||
 		status="run $r not kept"
@@ -327,21 +321,15 @@ cmp -s "$work/new/2/ch_write.csv" "$work/root/docs/bench/ch_write.csv" ||
 	status="the median run 2 is not the recorded one"
 [ -f "$work/root/docs/bench/runs/1/other.csv" ] ||
 	status="the runs of a file not rerun are gone"
-out=
 expect "record keeps the runs and the median" 0
 
 # (i) spread: the medians of two sets of runs put `write(2)` at 703.67
 # and 915 ns, a gap of 30% against a tolerance of 25%: listed, with 50 as
 # the tolerance that covers it; the ratio, the same in both, is not.
 fixture
-for set in s1 s2; do
-	for r in 1 2 3; do mkdir -p "$work/sets/$set/$r"; done
-done
 for r in 1 2 3; do
-	printf 'method,ns_per_record,ratio\nwrite(2) per record,%s,57.4\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
-		"$((700 + r))" >"$work/sets/s1/$r/ch_write.csv"
-	printf 'method,ns_per_record,ratio\nwrite(2) per record,%s,57.4\nfwrite,12.2531,1\nC: N+1,216853,3.2\n' \
-		"$((914 + r))" >"$work/sets/s2/$r/ch_write.csv"
+	csv "$work/sets/s1/$r/ch_write.csv" "$((700 + r))"
+	csv "$work/sets/s2/$r/ch_write.csv" "$((914 + r))"
 done
 run spread "$work/sets/s1" "$work/sets/s2"
 expect "spread lists a figure the sets put apart" 0 \

@@ -66,8 +66,6 @@ enum { MAX_ROWS = 8, PASSES = 3 };
  * difference of two times, stays a difference of like with like. */
 static void measure_rows(struct row *rows, size_t count, double *ns)
 {
-	for (size_t r = 0; r < count; r++)
-		ns[r] = 0;
 	for (int pass = 0; pass < PASSES; pass++)
 		for (size_t r = 0; r < count; r++) {
 			double t =
